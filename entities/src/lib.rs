@@ -1,0 +1,15 @@
+//! sea-orm entities: one module per table, data only. GraphQL types are built from these in
+//! the server crate, so the database shape never leaks into the API.
+
+pub mod api_key;
+pub mod audit_event;
+pub mod casbin_rule;
+pub mod membership;
+pub mod organization;
+pub mod prompt;
+pub mod prompt_label;
+pub mod prompt_tag;
+pub mod prompt_version;
+pub mod refresh_token;
+pub mod role;
+pub mod user;

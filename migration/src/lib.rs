@@ -1,0 +1,18 @@
+//! Database migrations. Every migration runs unchanged on SQLite and PostgreSQL.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261126_000001_core;
+mod m20261126_000002_prompts;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261126_000001_core::Migration),
+            Box::new(m20261126_000002_prompts::Migration),
+        ]
+    }
+}

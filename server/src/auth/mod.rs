@@ -1,0 +1,128 @@
+//! Authentication: turns the `Authorization` header (HTTP) or the `connection_init` payload
+//! (WebSocket) into an [`Actor`]. It never fails a request by itself — an anonymous caller may
+//! still sign up or log in — it records why a credential was refused, and every operation that
+//! needs a caller asks for it with [`Caller::actor`].
+
+pub mod jwt;
+pub mod password;
+pub mod secret;
+
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+use crate::error::{AppError, AppResult};
+use crate::state::App;
+use entities::api_key;
+
+/// Who is calling.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    User {
+        id: Uuid,
+    },
+    /// An API key acts with its own role, inside its own organization only.
+    ApiKey {
+        id: Uuid,
+        org_id: Uuid,
+    },
+}
+
+impl Actor {
+    /// The casbin subject.
+    pub fn subject(&self) -> String {
+        match self {
+            Actor::User { id } => format!("user:{id}"),
+            Actor::ApiKey { id, .. } => format!("apikey:{id}"),
+        }
+    }
+
+    /// The user behind a session; operations that act on a person's account require one.
+    pub fn user_id(&self) -> AppResult<Uuid> {
+        match self {
+            Actor::User { id } => Ok(*id),
+            Actor::ApiKey { .. } => Err(AppError::Forbidden(
+                "this operation needs a user session, not an API key".into(),
+            )),
+        }
+    }
+}
+
+/// The authentication outcome of one request or WebSocket connection.
+#[derive(Debug, Clone)]
+pub enum Caller {
+    Anonymous,
+    Authenticated(Actor),
+    /// A credential was presented and refused; the reason is safe to show.
+    Refused(String),
+}
+
+impl Caller {
+    pub fn actor(&self) -> AppResult<&Actor> {
+        match self {
+            Caller::Authenticated(actor) => Ok(actor),
+            Caller::Anonymous => Err(AppError::Unauthenticated(
+                "sign in: send `Authorization: Bearer <access token or API key>`".into(),
+            )),
+            Caller::Refused(reason) => Err(AppError::Unauthenticated(reason.clone())),
+        }
+    }
+}
+
+/// Resolves an `Authorization` header value (`Bearer <token>`), if any.
+pub async fn authenticate(app: &App, header: Option<&str>) -> Caller {
+    let Some(header) = header else {
+        return Caller::Anonymous;
+    };
+    let Some(token) = header
+        .strip_prefix("Bearer ")
+        .or_else(|| header.strip_prefix("bearer "))
+        .map(str::trim)
+    else {
+        return Caller::Refused("the Authorization header must be `Bearer <token>`".into());
+    };
+    if token.starts_with(secret::API_KEY_PREFIX) {
+        match authenticate_api_key(app, token).await {
+            Ok(actor) => Caller::Authenticated(actor),
+            Err(AppError::Unauthenticated(reason)) => Caller::Refused(reason),
+            Err(error) => {
+                tracing::error!(error = ?error, "API key lookup failed");
+                Caller::Refused("could not verify the API key".into())
+            }
+        }
+    } else {
+        match app.jwt.verify(token) {
+            Ok(user_id) => Caller::Authenticated(Actor::User { id: user_id }),
+            Err(reason) => Caller::Refused(reason),
+        }
+    }
+}
+
+/// How stale `last_used_at` may get before a request writes it again.
+const LAST_USED_RESOLUTION_SECS: i64 = 60;
+
+async fn authenticate_api_key(app: &App, token: &str) -> AppResult<Actor> {
+    let refused = || AppError::Unauthenticated("invalid, expired or revoked API key".into());
+    let key = api_key::Entity::find()
+        .filter(api_key::Column::KeyHash.eq(secret::digest(token)))
+        .one(&app.db)
+        .await?
+        .ok_or_else(refused)?;
+    let now = Utc::now();
+    if key.revoked_at.is_some() || key.expires_at.is_some_and(|at| at <= now) {
+        return Err(refused());
+    }
+    let stale = key
+        .last_used_at
+        .is_none_or(|at| (now - at).num_seconds() >= LAST_USED_RESOLUTION_SECS);
+    let actor = Actor::ApiKey {
+        id: key.id,
+        org_id: key.org_id,
+    };
+    if stale {
+        let mut active: api_key::ActiveModel = key.into();
+        active.last_used_at = Set(Some(now));
+        active.update(&app.db).await?;
+    }
+    Ok(actor)
+}

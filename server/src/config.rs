@@ -1,0 +1,114 @@
+//! Configuration: one typed struct, read once in `main` from flags and `PROMPTOPS_*` variables,
+//! passed down. Tests build their own.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Args;
+
+/// Every setting of `promptops serve`; each flag also reads the environment variable it names.
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Address the HTTP server listens on (port 0 picks a free port).
+    #[arg(long, env = "PROMPTOPS_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+
+    /// Directory for the embedded SQLite database and the generated JWT secret.
+    #[arg(long, env = "PROMPTOPS_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+
+    /// `sqlite://…` or `postgres://…`. Defaults to `sqlite://<data dir>/promptops.db`.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+
+    /// Maximum connections in the database pool.
+    #[arg(long, env = "PROMPTOPS_DB_MAX_CONNECTIONS", default_value_t = 10)]
+    pub db_max_connections: u32,
+
+    /// `redis://…`. When set, policy changes, events and rate limits are shared through Redis.
+    #[arg(long, env = "REDIS_URL")]
+    pub redis_url: Option<String>,
+
+    /// Prefix of every Redis key and channel this deployment uses.
+    #[arg(long, env = "PROMPTOPS_REDIS_PREFIX", default_value = "promptops:")]
+    pub redis_prefix: String,
+
+    /// HMAC secret for access tokens (at least 32 bytes). Processes sharing a database must
+    /// share it. When neither this nor the file is set, one is generated into the data dir.
+    #[arg(long, env = "PROMPTOPS_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+
+    /// File holding the JWT secret (alternative to `PROMPTOPS_JWT_SECRET`).
+    #[arg(long, env = "PROMPTOPS_JWT_SECRET_FILE")]
+    pub jwt_secret_file: Option<PathBuf>,
+
+    /// Lifetime of an access token, in seconds.
+    #[arg(long, env = "PROMPTOPS_ACCESS_TOKEN_TTL", default_value_t = 900)]
+    pub access_token_ttl: u64,
+
+    /// Lifetime of a refresh token, in seconds.
+    #[arg(long, env = "PROMPTOPS_REFRESH_TOKEN_TTL", default_value_t = 30 * 24 * 3600)]
+    pub refresh_token_ttl: u64,
+
+    /// Origins allowed by CORS, comma separated; `*` allows any. Empty: same origin only.
+    #[arg(long, env = "PROMPTOPS_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
+
+    /// Serve GraphiQL on `GET /graphql`.
+    #[arg(long, env = "PROMPTOPS_PLAYGROUND", default_value_t = true, action = clap::ArgAction::Set)]
+    pub playground: bool,
+
+    /// Answer introspection queries.
+    #[arg(long, env = "PROMPTOPS_INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set)]
+    pub introspection: bool,
+
+    /// Deepest selection nesting a query may have.
+    #[arg(long, env = "PROMPTOPS_MAX_DEPTH", default_value_t = 16)]
+    pub max_depth: usize,
+
+    /// Largest complexity (roughly: number of fields selected, aliases included) of a query.
+    #[arg(long, env = "PROMPTOPS_MAX_COMPLEXITY", default_value_t = 500)]
+    pub max_complexity: usize,
+
+    /// Login attempts allowed per email address per minute.
+    #[arg(long, env = "PROMPTOPS_LOGIN_LIMIT_PER_EMAIL", default_value_t = 10)]
+    pub login_limit_per_email: u32,
+
+    /// Login attempts allowed per client IP per minute.
+    #[arg(long, env = "PROMPTOPS_LOGIN_LIMIT_PER_IP", default_value_t = 60)]
+    pub login_limit_per_ip: u32,
+
+    /// Take the client IP from the first `X-Forwarded-For` entry (only behind a trusted proxy).
+    #[arg(long, env = "PROMPTOPS_TRUST_FORWARDED_FOR", default_value_t = false, action = clap::ArgAction::Set)]
+    pub trust_forwarded_for: bool,
+
+    /// Seconds between full policy reloads, a safety net under the Redis watcher.
+    #[arg(long, env = "PROMPTOPS_POLICY_RELOAD_SECS", default_value_t = 30)]
+    pub policy_reload_secs: u64,
+}
+
+impl Config {
+    /// The database URL in use: the configured one, or the SQLite file in the data dir.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("promptops.db").display()
+            ),
+        }
+    }
+
+    /// Defaults for everything (environment variables still apply), listening on a free port.
+    pub fn defaults(data_dir: PathBuf) -> Self {
+        #[derive(clap::Parser)]
+        struct Wrapper {
+            #[command(flatten)]
+            config: Config,
+        }
+        let mut config = <Wrapper as clap::Parser>::parse_from(["promptops"]).config;
+        config.data_dir = data_dir;
+        config.addr = SocketAddr::from(([127, 0, 0, 1], 0));
+        config
+    }
+}

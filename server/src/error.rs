@@ -1,0 +1,118 @@
+//! The error policy, in one place:
+//!
+//! - services return [`AppError`]; each variant is one client-facing `extensions.code`;
+//! - a resource the caller may not see — another organization's, or one that does not exist —
+//!   is `NotFound` with the same message either way, so ids leak nothing;
+//! - `Internal` carries its cause for the log only: it is logged once, where it becomes a
+//!   GraphQL error (inside the request's span, so with its request id), and the client
+//!   receives "internal error".
+//!
+//! `AppError` deliberately does not implement `Display`: async-graphql converts anything
+//! `Display` into an error without a code, so this keeps `?` in a resolver going through
+//! [`From<AppError>`] and never losing the code.
+
+use async_graphql::ErrorExtensions;
+
+pub type AppResult<T> = Result<T, AppError>;
+
+#[derive(Debug)]
+pub enum AppError {
+    Unauthenticated(String),
+    Forbidden(String),
+    NotFound(&'static str),
+    Validation(String),
+    Conflict(String),
+    RateLimited { retry_after: u64 },
+    Internal(anyhow::Error),
+}
+
+impl AppError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Unauthenticated(_) => "UNAUTHENTICATED",
+            AppError::Forbidden(_) => "FORBIDDEN",
+            AppError::NotFound(_) => "NOT_FOUND",
+            AppError::Validation(_) => "BAD_USER_INPUT",
+            AppError::Conflict(_) => "CONFLICT",
+            AppError::RateLimited { .. } => "RATE_LIMITED",
+            AppError::Internal(_) => "INTERNAL",
+        }
+    }
+
+    /// What the client is told.
+    pub fn message(&self) -> String {
+        match self {
+            AppError::Unauthenticated(m)
+            | AppError::Forbidden(m)
+            | AppError::Validation(m)
+            | AppError::Conflict(m) => m.clone(),
+            AppError::NotFound(what) => format!("{what} not found"),
+            AppError::RateLimited { retry_after } => {
+                format!("too many attempts; retry in {retry_after} s")
+            }
+            AppError::Internal(_) => "internal error".to_owned(),
+        }
+    }
+
+    pub fn validation(message: impl Into<String>) -> Self {
+        AppError::Validation(message.into())
+    }
+
+    pub fn internal(error: impl Into<anyhow::Error>) -> Self {
+        AppError::Internal(error.into())
+    }
+}
+
+impl From<sea_orm::DbErr> for AppError {
+    fn from(error: sea_orm::DbErr) -> Self {
+        AppError::Internal(error.into())
+    }
+}
+
+impl From<sea_orm::TransactionError<AppError>> for AppError {
+    fn from(error: sea_orm::TransactionError<AppError>) -> Self {
+        match error {
+            sea_orm::TransactionError::Connection(error) => error.into(),
+            sea_orm::TransactionError::Transaction(error) => error,
+        }
+    }
+}
+
+impl From<AppError> for async_graphql::Error {
+    fn from(error: AppError) -> Self {
+        if let AppError::Internal(cause) = &error {
+            tracing::error!(error = ?cause, "internal error");
+        }
+        let code = error.code();
+        async_graphql::Error::new(error.message()).extend_with(|_, ext| {
+            ext.set("code", code);
+            if let AppError::RateLimited { retry_after } = &error {
+                ext.set("retryAfter", *retry_after);
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_errors_hide_their_cause() {
+        let error: async_graphql::Error =
+            AppError::internal(anyhow::anyhow!("password=hunter2 in the SQL")).into();
+        assert_eq!(error.message, "internal error");
+        let ext = error.extensions.expect("extensions are set");
+        assert_eq!(
+            ext.get("code"),
+            Some(&async_graphql::Value::from("INTERNAL"))
+        );
+    }
+
+    #[test]
+    fn rate_limited_errors_carry_retry_after() {
+        let error: async_graphql::Error = AppError::RateLimited { retry_after: 42 }.into();
+        let ext = error.extensions.expect("extensions are set");
+        assert_eq!(ext.get("retryAfter"), Some(&async_graphql::Value::from(42)));
+    }
+}

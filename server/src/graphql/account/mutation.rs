@@ -1,0 +1,140 @@
+//! `signUp`, `login`, `refreshToken`, `logout`.
+
+use async_graphql::{Context, InputObject, Object};
+use serde_json::json;
+
+use super::AuthPayload;
+use crate::audit::AuditEntry;
+use crate::auth::Actor;
+use crate::graphql::{ContextExt, UnitOfWork};
+use crate::service::accounts::{self, SignUp};
+
+#[derive(InputObject)]
+pub struct SignUpInput {
+    pub email: String,
+    /// At least 8 characters.
+    pub password: String,
+    pub name: String,
+    /// The organization created for you, where you are owner.
+    pub organization_name: String,
+}
+
+#[derive(InputObject)]
+pub struct LoginInput {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Default)]
+pub struct AccountMutation;
+
+#[Object]
+impl AccountMutation {
+    /// Creates an account and an organization owned by it, and signs in.
+    async fn sign_up(
+        &self,
+        ctx: &Context<'_>,
+        input: SignUpInput,
+    ) -> async_graphql::Result<AuthPayload> {
+        let app = ctx.app()?;
+        let prepared = accounts::prepare_sign_up(SignUp {
+            email: input.email,
+            password: input.password,
+            name: input.name,
+            organization_name: input.organization_name,
+        })
+        .await?;
+        let mut work = UnitOfWork::begin(ctx).await?;
+        let (user, org) = accounts::sign_up(&work.txn, prepared).await?;
+        let tokens = accounts::issue_tokens(&work.txn, app, user.id, None).await?;
+        let actor = Actor::User { id: user.id };
+        work.audit(
+            Some(&actor),
+            AuditEntry::new(Some(org.id), "user.sign_up", "user", user.id)
+                .summary(json!({ "email": user.email, "organization": org.slug })),
+        )
+        .await?;
+        work.commit_with_policy().await?;
+        Ok(AuthPayload {
+            access_token: tokens.access_token,
+            access_token_expires_at: tokens.access_token_expires_at,
+            refresh_token: tokens.refresh_token,
+            user: user.into(),
+            organization: Some(org.into()),
+        })
+    }
+
+    /// Signs in with email and password. Rate limited per email and per client address.
+    async fn login(
+        &self,
+        ctx: &Context<'_>,
+        input: LoginInput,
+    ) -> async_graphql::Result<AuthPayload> {
+        let app = ctx.app()?;
+        let ip = ctx.request()?.client_ip.to_string();
+        let user = accounts::login(app, &input.email, input.password, &ip).await?;
+        let mut work = UnitOfWork::begin(ctx).await?;
+        let org = accounts::home_organization(&work.txn, user.id).await?;
+        let tokens = accounts::issue_tokens(&work.txn, app, user.id, None).await?;
+        let actor = Actor::User { id: user.id };
+        work.audit(
+            Some(&actor),
+            AuditEntry::new(org.as_ref().map(|o| o.id), "user.login", "user", user.id),
+        )
+        .await?;
+        work.commit().await?;
+        Ok(AuthPayload {
+            access_token: tokens.access_token,
+            access_token_expires_at: tokens.access_token_expires_at,
+            refresh_token: tokens.refresh_token,
+            user: user.into(),
+            organization: org.map(Into::into),
+        })
+    }
+
+    /// Exchanges a refresh token for a new pair. Each refresh token works once; presenting a
+    /// used one again signs out every session of that login.
+    async fn refresh_token(
+        &self,
+        ctx: &Context<'_>,
+        refresh_token: String,
+    ) -> async_graphql::Result<AuthPayload> {
+        let app = ctx.app()?;
+        let (user, tokens) = accounts::rotate(app, &refresh_token).await?;
+        let mut work = UnitOfWork::begin(ctx).await?;
+        let org = accounts::home_organization(&work.txn, user.id).await?;
+        let actor = Actor::User { id: user.id };
+        work.audit(
+            Some(&actor),
+            AuditEntry::new(None, "user.refresh_token", "user", user.id),
+        )
+        .await?;
+        work.commit().await?;
+        Ok(AuthPayload {
+            access_token: tokens.access_token,
+            access_token_expires_at: tokens.access_token_expires_at,
+            refresh_token: tokens.refresh_token,
+            user: user.into(),
+            organization: org.map(Into::into),
+        })
+    }
+
+    /// Signs out the login the refresh token belongs to. Always true, so it reveals nothing.
+    async fn logout(
+        &self,
+        ctx: &Context<'_>,
+        refresh_token: String,
+    ) -> async_graphql::Result<bool> {
+        let mut work = UnitOfWork::begin(ctx).await?;
+        if let Some(id) = accounts::logout(&work.txn, &refresh_token).await? {
+            let actor = Actor::User { id };
+            work.audit(
+                Some(&actor),
+                AuditEntry::new(None, "user.logout", "user", id),
+            )
+            .await?;
+        }
+        work.commit().await?;
+        Ok(true)
+    }
+}

@@ -1,0 +1,49 @@
+//! `auditEvents`.
+
+use async_graphql::connection::{Connection, Edge, EmptyFields};
+use async_graphql::{Context, ID, Object};
+use uuid::Uuid;
+
+use super::AuditEvent;
+use crate::error::AppError;
+use crate::graphql::{ContextExt, parse_id};
+use crate::service::audit_log;
+
+#[derive(Default)]
+pub struct AuditQuery;
+
+#[Object]
+impl AuditQuery {
+    /// The organization's audit log, newest first (owners and admins).
+    async fn audit_events(
+        &self,
+        ctx: &Context<'_>,
+        org_id: ID,
+        #[graphql(default = 50)] first: i32,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, AuditEvent, EmptyFields, EmptyFields>> {
+        let app = ctx.app()?;
+        let after = after
+            .map(|cursor| {
+                Uuid::parse_str(&cursor)
+                    .map_err(|_| AppError::validation("after is not a valid cursor"))
+            })
+            .transpose()?;
+        let first = u64::try_from(first).unwrap_or(0);
+        let (rows, more) = audit_log::page(
+            &app.db,
+            &app.authz,
+            ctx.actor()?,
+            parse_id("orgId", &org_id)?,
+            first,
+            after,
+        )
+        .await?;
+        let mut connection = Connection::new(after.is_some(), more);
+        connection.edges.extend(
+            rows.into_iter()
+                .map(|e| Edge::new(e.id.to_string(), AuditEvent::from(e))),
+        );
+        Ok(connection)
+    }
+}

@@ -1,0 +1,45 @@
+//! `auditEventAdded`: the organization's audit events as they are committed, in any process.
+
+use async_graphql::{Context, ID, Subscription};
+use futures_util::{Stream, StreamExt};
+
+use super::AuditEvent;
+use crate::audit::topic;
+use crate::authz::permissions;
+use crate::graphql::{ContextExt, parse_id};
+use crate::service::audit_log;
+
+#[derive(Default)]
+pub struct AuditSubscription;
+
+#[Subscription]
+impl AuditSubscription {
+    /// New audit events of the organization (owners and admins). Every event is authorized
+    /// again on delivery, so a caller who loses access stops receiving at once.
+    async fn audit_event_added(
+        &self,
+        ctx: &Context<'_>,
+        org_id: ID,
+    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<AuditEvent>> + use<>> {
+        let app = ctx.app()?.clone();
+        let actor = ctx.actor()?.clone();
+        let org = parse_id("orgId", &org_id)?;
+        app.authz
+            .require(&actor, org, permissions::AUDIT_READ)
+            .await?;
+        let notices = app.bus.subscribe(&topic(org));
+        Ok(notices
+            .filter_map(|payload| async move {
+                let value: serde_json::Value = serde_json::from_str(&payload).ok()?;
+                uuid::Uuid::parse_str(value.get("id")?.as_str()?).ok()
+            })
+            .then(move |id| {
+                let app = app.clone();
+                let actor = actor.clone();
+                async move {
+                    let event = audit_log::get(&app.db, &app.authz, &actor, id).await?;
+                    Ok::<_, async_graphql::Error>(AuditEvent::from(event))
+                }
+            }))
+    }
+}

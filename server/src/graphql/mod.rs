@@ -1,0 +1,139 @@
+//! The GraphQL schema, split by domain (`<domain>/{query,mutation}.rs` plus its types),
+//! joined with `MergedObject`. Resolvers are thin: caller and state from the context, one
+//! service call, conversion of the result.
+
+pub mod access;
+pub mod account;
+pub mod audit;
+pub mod organization;
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use async_graphql::{Context, MergedObject, MergedSubscription, Schema, SchemaBuilder};
+use sea_orm::{DatabaseTransaction, TransactionTrait};
+
+use crate::audit::AuditEntry;
+use crate::auth::{Actor, Caller};
+use crate::error::{AppError, AppResult};
+use crate::state::App;
+use entities::audit_event;
+
+#[derive(MergedObject, Default)]
+pub struct Query(
+    account::query::AccountQuery,
+    organization::query::OrganizationQuery,
+    access::query::AccessQuery,
+    audit::query::AuditQuery,
+);
+
+#[derive(MergedObject, Default)]
+pub struct Mutation(
+    account::mutation::AccountMutation,
+    organization::mutation::OrganizationMutation,
+    access::mutation::AccessMutation,
+);
+
+#[derive(MergedSubscription, Default)]
+pub struct Subscription(audit::subscription::AuditSubscription);
+
+pub type AppSchema = Schema<Query, Mutation, Subscription>;
+
+/// The schema without runtime data: what `promptops schema` prints.
+pub fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
+    Schema::build(
+        Query::default(),
+        Mutation::default(),
+        Subscription::default(),
+    )
+}
+
+/// The served schema: limits from the configuration, the app as shared data.
+pub fn schema(app: Arc<App>) -> AppSchema {
+    let config = &app.config;
+    let mut builder = builder()
+        .limit_depth(config.max_depth)
+        .limit_complexity(config.max_complexity)
+        .limit_recursive_depth(config.max_depth.max(32))
+        .limit_directives(16);
+    if !config.introspection {
+        builder = builder.disable_introspection();
+    }
+    builder.data(app).finish()
+}
+
+/// Per request (HTTP) or per connection (WebSocket).
+#[derive(Debug, Clone)]
+pub struct RequestCtx {
+    pub caller: Caller,
+    pub request_id: String,
+    pub client_ip: IpAddr,
+}
+
+pub trait ContextExt {
+    fn app(&self) -> AppResult<&Arc<App>>;
+    fn request(&self) -> AppResult<&RequestCtx>;
+    /// The authenticated caller, or UNAUTHENTICATED.
+    fn actor(&self) -> AppResult<&Actor> {
+        self.request()?.caller.actor()
+    }
+}
+
+impl ContextExt for Context<'_> {
+    fn app(&self) -> AppResult<&Arc<App>> {
+        self.data::<Arc<App>>()
+            .map_err(|e| AppError::internal(anyhow::anyhow!("schema data: {}", e.message)))
+    }
+
+    fn request(&self) -> AppResult<&RequestCtx> {
+        self.data::<RequestCtx>()
+            .map_err(|e| AppError::internal(anyhow::anyhow!("request data: {}", e.message)))
+    }
+}
+
+/// A mutation's unit of work: its writes and its audit events commit together, then the
+/// events are published.
+pub struct UnitOfWork<'a> {
+    pub txn: DatabaseTransaction,
+    app: &'a App,
+    request_id: &'a str,
+    events: Vec<audit_event::Model>,
+}
+
+impl<'a> UnitOfWork<'a> {
+    pub async fn begin(ctx: &'a Context<'_>) -> AppResult<Self> {
+        let app = ctx.app()?;
+        let request = ctx.request()?;
+        Ok(Self {
+            txn: app.db.begin().await?,
+            app,
+            request_id: &request.request_id,
+            events: Vec::new(),
+        })
+    }
+
+    pub async fn audit(&mut self, actor: Option<&Actor>, entry: AuditEntry) -> AppResult<()> {
+        let event = crate::audit::record(&self.txn, actor, self.request_id, entry).await?;
+        self.events.push(event);
+        Ok(())
+    }
+
+    pub async fn commit(self) -> AppResult<()> {
+        self.txn.commit().await?;
+        crate::audit::publish(self.app, &self.events).await;
+        Ok(())
+    }
+
+    /// Commits, then applies the policy lines it changed in every process.
+    pub async fn commit_with_policy(self) -> AppResult<()> {
+        let app = self.app;
+        self.commit().await?;
+        app.authz.policy_changed().await
+    }
+}
+
+/// Parses an id argument (so a malformed one is BAD_USER_INPUT, not a parser message).
+pub fn parse_id(field: &str, raw: &async_graphql::ID) -> AppResult<uuid::Uuid> {
+    uuid::Uuid::parse_str(raw.as_str())
+        .map_err(|_| AppError::validation(format!("{field} is not a valid id")))
+}

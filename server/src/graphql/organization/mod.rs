@@ -1,0 +1,75 @@
+//! Organizations and their members.
+
+pub mod mutation;
+pub mod query;
+
+use async_graphql::{ComplexObject, Context, ID, SimpleObject};
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::ContextExt;
+use super::account::User;
+use crate::service::members;
+use entities::{membership, organization, user};
+
+#[derive(SimpleObject, Clone)]
+#[graphql(complex)]
+pub struct Organization {
+    pub id: ID,
+    pub name: String,
+    pub slug: String,
+    pub created_at: DateTime<Utc>,
+    #[graphql(skip)]
+    pub uuid: Uuid,
+}
+
+impl From<organization::Model> for Organization {
+    fn from(m: organization::Model) -> Self {
+        Self {
+            id: ID(m.id.to_string()),
+            name: m.name,
+            slug: m.slug,
+            created_at: m.created_at,
+            uuid: m.id,
+        }
+    }
+}
+
+#[ComplexObject]
+impl Organization {
+    /// Members and their roles (needs `member:read`).
+    async fn members(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Member>> {
+        let app = ctx.app()?;
+        let rows = members::list(&app.db, &app.authz, ctx.actor()?, self.uuid).await?;
+        Ok(rows.into_iter().map(Member::from).collect())
+    }
+
+    /// The caller's role here.
+    async fn viewer_role(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+        let app = ctx.app()?;
+        Ok(app
+            .authz
+            .roles_in(ctx.actor()?, self.uuid)
+            .await
+            .into_iter()
+            .next())
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct Member {
+    pub user: User,
+    /// A built-in role (`owner`, `admin`, `editor`, `viewer`) or a custom role's name.
+    pub role: String,
+    pub joined_at: DateTime<Utc>,
+}
+
+impl From<(membership::Model, user::Model)> for Member {
+    fn from((m, u): (membership::Model, user::Model)) -> Self {
+        Self {
+            user: u.into(),
+            role: m.role,
+            joined_at: m.created_at,
+        }
+    }
+}

@@ -1,0 +1,34 @@
+//! `organization`, `members`.
+
+use async_graphql::{Context, ID, Object};
+
+use super::{Member, Organization};
+use crate::graphql::{ContextExt, parse_id};
+use crate::service::{members, organizations};
+
+#[derive(Default)]
+pub struct OrganizationQuery;
+
+#[Object]
+impl OrganizationQuery {
+    /// An organization the caller belongs to.
+    async fn organization(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Organization> {
+        let app = ctx.app()?;
+        let org =
+            organizations::get(&app.db, &app.authz, ctx.actor()?, parse_id("id", &id)?).await?;
+        Ok(org.into())
+    }
+
+    /// The organization's members and their roles.
+    async fn members(&self, ctx: &Context<'_>, org_id: ID) -> async_graphql::Result<Vec<Member>> {
+        let app = ctx.app()?;
+        let rows = members::list(
+            &app.db,
+            &app.authz,
+            ctx.actor()?,
+            parse_id("orgId", &org_id)?,
+        )
+        .await?;
+        Ok(rows.into_iter().map(Member::from).collect())
+    }
+}

@@ -1,0 +1,209 @@
+//! The HTTP surface: `POST /graphql`, GraphiQL on `GET /graphql`, subscriptions on
+//! `/graphql/ws` (graphql-transport-ws and the legacy graphql-ws), `/healthz`, `/readyz`.
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+
+use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, GraphiQLSource};
+use async_graphql_axum::{GraphQLProtocol, GraphQLRequest, GraphQLResponse, GraphQLWebSocket};
+use axum::Router;
+use axum::extract::{ConnectInfo, State, WebSocketUpgrade};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use sea_orm::ConnectionTrait;
+use tower_http::cors::{AllowOrigin, Any, CorsLayer};
+use tracing::Instrument;
+
+use crate::auth::{Caller, authenticate};
+use crate::graphql::{AppSchema, RequestCtx};
+use crate::state::App;
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+#[derive(Clone)]
+struct HttpState {
+    app: Arc<App>,
+    schema: AppSchema,
+}
+
+pub fn router(app: Arc<App>) -> Router {
+    let schema = crate::graphql::schema(app.clone());
+    let cors = cors_layer(&app.config.cors_origins);
+    let state = HttpState { app, schema };
+    let mut router = Router::new()
+        .route("/graphql", get(graphiql).post(graphql))
+        .route("/graphql/ws", get(graphql_ws))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(state);
+    if let Some(cors) = cors {
+        router = router.layer(cors);
+    }
+    router
+}
+
+fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
+    let origins: Vec<&String> = origins.iter().filter(|o| !o.trim().is_empty()).collect();
+    if origins.is_empty() {
+        return None;
+    }
+    let layer = CorsLayer::new()
+        .allow_methods([axum::http::Method::GET, axum::http::Method::POST])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, REQUEST_ID]);
+    if origins.iter().any(|o| o.trim() == "*") {
+        return Some(layer.allow_origin(Any));
+    }
+    let list: Vec<HeaderValue> = origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o.trim()).ok())
+        .collect();
+    Some(layer.allow_origin(AllowOrigin::list(list)))
+}
+
+fn request_id(headers: &HeaderMap) -> String {
+    headers
+        .get(&REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| {
+            !v.is_empty()
+                && v.len() <= 64
+                && v.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
+        .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned)
+}
+
+fn client_ip(app: &App, headers: &HeaderMap, peer: SocketAddr) -> IpAddr {
+    if app.config.trust_forwarded_for
+        && let Some(ip) = headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .and_then(|v| v.trim().parse().ok())
+    {
+        return ip;
+    }
+    peer.ip()
+}
+
+async fn graphql(
+    State(state): State<HttpState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    request: GraphQLRequest,
+) -> Response {
+    let request_id = request_id(&headers);
+    let span = tracing::info_span!("graphql", request_id = %request_id);
+    async move {
+        let authorization = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok());
+        let caller = authenticate(&state.app, authorization).await;
+        let ctx = RequestCtx {
+            caller,
+            request_id: request_id.clone(),
+            client_ip: client_ip(&state.app, &headers, peer),
+        };
+        let response = state.schema.execute(request.into_inner().data(ctx)).await;
+        let mut response = GraphQLResponse::from(response).into_response();
+        if let Ok(value) = HeaderValue::from_str(&request_id) {
+            response.headers_mut().insert(REQUEST_ID, value);
+        }
+        response
+    }
+    .instrument(span)
+    .await
+}
+
+async fn graphiql(State(state): State<HttpState>) -> Response {
+    if !state.app.config.playground {
+        return (StatusCode::NOT_FOUND, "the playground is disabled").into_response();
+    }
+    Html(
+        GraphiQLSource::build()
+            .endpoint("/graphql")
+            .subscription_endpoint("/graphql/ws")
+            .title("PromptOps")
+            .finish(),
+    )
+    .into_response()
+}
+
+async fn graphql_ws(
+    State(state): State<HttpState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    protocol: GraphQLProtocol,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    let app = state.app.clone();
+    let schema = state.schema.clone();
+    let ip = client_ip(&app, &headers, peer);
+    upgrade
+        .protocols(ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |socket| async move {
+            GraphQLWebSocket::new(socket, schema, protocol)
+                .on_connection_init(move |payload| async move {
+                    let authorization = payload
+                        .get("authorization")
+                        .or_else(|| payload.get("Authorization"))
+                        .and_then(|v| v.as_str())
+                        .map(str::to_owned);
+                    let caller = match authorization {
+                        Some(value) => authenticate(&app, Some(&value)).await,
+                        None => Caller::Anonymous,
+                    };
+                    let mut data = async_graphql::Data::default();
+                    data.insert(RequestCtx {
+                        caller,
+                        request_id: uuid::Uuid::new_v4().to_string(),
+                        client_ip: ip,
+                    });
+                    Ok(data)
+                })
+                .serve()
+                .await
+        })
+}
+
+async fn readyz(State(state): State<HttpState>) -> Response {
+    let database = state.app.db.execute_unprepared("SELECT 1").await.is_ok();
+    let redis = match &state.app.redis {
+        Some(conn) => {
+            let mut conn = conn.clone();
+            redis::cmd("PING")
+                .query_async::<String>(&mut conn)
+                .await
+                .is_ok()
+        }
+        None => true,
+    };
+    let status = if database && redis {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (
+        status,
+        axum::Json(serde_json::json!({ "database": database, "redis": redis })),
+    )
+        .into_response()
+}
+
+/// Serves until `shutdown` resolves.
+pub async fn serve(
+    app: Arc<App>,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let router = router(app).layer(tower_http::trace::TraceLayer::new_for_http());
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}

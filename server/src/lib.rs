@@ -1,0 +1,20 @@
+//! PromptOps: prompts under version control, behind one GraphQL API with per-organization
+//! RBAC. This crate is the `promptops` binary's library: configuration, the axum app, the
+//! GraphQL schema, authentication, authorization, rate limits and audit.
+
+pub mod audit;
+pub mod auth;
+pub mod authz;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod ratelimit;
+pub mod secrets;
+pub mod service;
+pub mod state;
+
+pub use config::Config;
+pub use state::App;

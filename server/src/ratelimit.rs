@@ -1,0 +1,86 @@
+//! Fixed-window rate limits keyed by string: in memory when embedded, in Redis (shared by every
+//! process) when configured. Both count the same way, so limits mean the same in either mode.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::error::{AppError, AppResult};
+
+pub enum RateLimiter {
+    Memory(Mutex<HashMap<String, (u64, u32)>>),
+    Redis {
+        conn: redis::aio::ConnectionManager,
+        prefix: String,
+    },
+}
+
+const MAX_MEMORY_KEYS: usize = 100_000;
+
+fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default()
+}
+
+impl RateLimiter {
+    pub fn memory() -> Self {
+        RateLimiter::Memory(Mutex::new(HashMap::new()))
+    }
+
+    /// Counts one hit on `key`; `RateLimited` (with the seconds until the window ends) once
+    /// more than `limit` hits fall in the current `window_secs` window.
+    pub async fn hit(&self, key: &str, limit: u32, window_secs: u64) -> AppResult<()> {
+        let now = now_secs();
+        let window = now / window_secs;
+        let retry_after = (window + 1) * window_secs - now;
+        let count = match self {
+            RateLimiter::Memory(map) => {
+                let mut map = map.lock().unwrap_or_else(PoisonError::into_inner);
+                if map.len() >= MAX_MEMORY_KEYS {
+                    map.retain(|_, (w, _)| *w == window);
+                }
+                let entry = map.entry(key.to_owned()).or_insert((window, 0));
+                if entry.0 != window {
+                    *entry = (window, 0);
+                }
+                entry.1 = entry.1.saturating_add(1);
+                entry.1
+            }
+            RateLimiter::Redis { conn, prefix } => {
+                let redis_key = format!("{prefix}rl:{key}:{window}");
+                let mut conn = conn.clone();
+                let (count,): (u32,) = redis::pipe()
+                    .atomic()
+                    .incr(&redis_key, 1)
+                    .expire(&redis_key, window_secs as i64 + 1)
+                    .ignore()
+                    .query_async(&mut conn)
+                    .await
+                    .map_err(AppError::internal)?;
+                count
+            }
+        };
+        if count > limit {
+            return Err(AppError::RateLimited { retry_after });
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn memory_limiter_refuses_past_the_limit() {
+        let limiter = RateLimiter::memory();
+        for _ in 0..3 {
+            limiter.hit("k", 3, 3600).await.unwrap();
+        }
+        let error = limiter.hit("k", 3, 3600).await.unwrap_err();
+        assert!(matches!(error, AppError::RateLimited { retry_after } if retry_after <= 3600));
+        limiter.hit("other", 3, 3600).await.unwrap();
+    }
+}

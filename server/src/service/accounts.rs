@@ -1,0 +1,229 @@
+//! Accounts: sign-up, login, refresh-token rotation with reuse detection, logout.
+
+use chrono::{Duration, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, sea_query::Expr,
+};
+use uuid::Uuid;
+
+use super::{is_unique_violation, organizations};
+use crate::auth::{Actor, password, secret};
+use crate::authz::{self, permissions::OWNER};
+use crate::domain::{self, Email};
+use crate::error::{AppError, AppResult};
+use crate::state::App;
+use entities::{membership, organization, refresh_token, user};
+
+pub struct SignUp {
+    pub email: String,
+    pub password: String,
+    pub name: String,
+    pub organization_name: String,
+}
+
+/// Checks the sign-up input and hashes the password; call before opening the transaction
+/// (hashing takes a while and must not hold one open).
+pub async fn prepare_sign_up(input: SignUp) -> AppResult<(Email, String, String, String)> {
+    let email = Email::parse(&input.email)?;
+    password::validate(&input.password)?;
+    let name = domain::name("name", &input.name, 100)?;
+    let org_name = domain::name("organizationName", &input.organization_name, 100)?;
+    let hash = password::hash(input.password).await?;
+    Ok((email, name, org_name, hash))
+}
+
+pub async fn sign_up(
+    conn: &impl ConnectionTrait,
+    (email, name, org_name, password_hash): (Email, String, String, String),
+) -> AppResult<(user::Model, organization::Model)> {
+    let taken = user::Entity::find()
+        .filter(user::Column::Email.eq(email.as_str()))
+        .one(conn)
+        .await?;
+    if taken.is_some() {
+        return Err(conflict_email());
+    }
+    let user = user::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        email: Set(email.as_str().to_owned()),
+        name: Set(name),
+        password_hash: Set(password_hash),
+        created_at: Set(Utc::now()),
+    }
+    .insert(conn)
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            conflict_email()
+        } else {
+            e.into()
+        }
+    })?;
+    let slug = organizations::free_slug(conn, &org_name).await?;
+    let org = organizations::insert_with_owner(conn, user.id, org_name, slug).await?;
+    Ok((user, org))
+}
+
+fn conflict_email() -> AppError {
+    AppError::Conflict("an account with this email already exists".into())
+}
+
+/// Checks credentials (rate limited per email and per client IP).
+pub async fn login(
+    app: &App,
+    email: &str,
+    password: String,
+    client_ip: &str,
+) -> AppResult<user::Model> {
+    let limit_key = email.trim().to_lowercase();
+    app.limiter
+        .hit(
+            &format!("login:ip:{client_ip}"),
+            app.config.login_limit_per_ip,
+            60,
+        )
+        .await?;
+    app.limiter
+        .hit(
+            &format!("login:email:{limit_key}"),
+            app.config.login_limit_per_email,
+            60,
+        )
+        .await?;
+    let found = user::Entity::find()
+        .filter(user::Column::Email.eq(limit_key))
+        .one(&app.db)
+        .await?;
+    let stored = found.as_ref().map(|u| u.password_hash.clone());
+    if password::verify(password, stored).await?
+        && let Some(user) = found
+    {
+        return Ok(user);
+    }
+    Err(AppError::Unauthenticated("wrong email or password".into()))
+}
+
+/// The organization a fresh session starts in: the user's oldest membership.
+pub async fn home_organization(
+    conn: &impl ConnectionTrait,
+    user_id: Uuid,
+) -> AppResult<Option<organization::Model>> {
+    let Some(m) = membership::Entity::find()
+        .filter(membership::Column::UserId.eq(user_id))
+        .order_by_asc(membership::Column::CreatedAt)
+        .one(conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(organization::Entity::find_by_id(m.org_id).one(conn).await?)
+}
+
+pub struct Tokens {
+    pub access_token: String,
+    pub refresh_token: String,
+    pub access_token_expires_at: chrono::DateTime<Utc>,
+}
+
+/// Issues an access token and a refresh token (in `family`, or a new family).
+pub async fn issue_tokens(
+    conn: &impl ConnectionTrait,
+    app: &App,
+    user_id: Uuid,
+    family: Option<Uuid>,
+) -> AppResult<Tokens> {
+    let refresh = secret::new_refresh_token();
+    let now = Utc::now();
+    let ttl = i64::try_from(app.config.refresh_token_ttl).unwrap_or(i64::MAX / 2);
+    refresh_token::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        user_id: Set(user_id),
+        family_id: Set(family.unwrap_or_else(Uuid::now_v7)),
+        token_hash: Set(secret::digest(&refresh)),
+        created_at: Set(now),
+        expires_at: Set(now + Duration::seconds(ttl)),
+        used_at: Set(None),
+        revoked_at: Set(None),
+    }
+    .insert(conn)
+    .await?;
+    Ok(Tokens {
+        access_token: app.jwt.issue(user_id)?,
+        refresh_token: refresh,
+        access_token_expires_at: now + Duration::seconds(app.jwt.ttl_secs()),
+    })
+}
+
+/// Exchanges a refresh token for new tokens. The presented token stops working; presenting an
+/// already-exchanged token again revokes its whole family (someone holds a stolen copy).
+/// Not in a caller's transaction: a detected reuse must stay revoked although the call fails.
+pub async fn rotate(app: &App, presented: &str) -> AppResult<(user::Model, Tokens)> {
+    let invalid = || AppError::Unauthenticated("invalid or expired refresh token".into());
+    let token = refresh_token::Entity::find()
+        .filter(refresh_token::Column::TokenHash.eq(secret::digest(presented)))
+        .one(&app.db)
+        .await?
+        .ok_or_else(invalid)?;
+    if token.revoked_at.is_some() || token.expires_at <= Utc::now() {
+        return Err(invalid());
+    }
+    // Claim the token: only one exchange can set `used_at`.
+    let claimed = refresh_token::Entity::update_many()
+        .col_expr(refresh_token::Column::UsedAt, Expr::value(Utc::now()))
+        .filter(refresh_token::Column::Id.eq(token.id))
+        .filter(refresh_token::Column::UsedAt.is_null())
+        .exec(&app.db)
+        .await?
+        .rows_affected;
+    if claimed == 0 {
+        revoke_family(&app.db, token.family_id).await?;
+        tracing::warn!(user.id = %token.user_id, "refresh token reuse: family revoked");
+        return Err(AppError::Unauthenticated(
+            "refresh token already used; every session of this login was signed out".into(),
+        ));
+    }
+    let user = user::Entity::find_by_id(token.user_id)
+        .one(&app.db)
+        .await?
+        .ok_or_else(invalid)?;
+    let tokens = issue_tokens(&app.db, app, user.id, Some(token.family_id)).await?;
+    Ok((user, tokens))
+}
+
+/// Signs a login out: its whole refresh family stops working. Unknown tokens are ignored.
+pub async fn logout(conn: &impl ConnectionTrait, presented: &str) -> AppResult<Option<Uuid>> {
+    let Some(token) = refresh_token::Entity::find()
+        .filter(refresh_token::Column::TokenHash.eq(secret::digest(presented)))
+        .one(conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    revoke_family(conn, token.family_id).await?;
+    Ok(Some(token.user_id))
+}
+
+async fn revoke_family(conn: &impl ConnectionTrait, family: Uuid) -> AppResult<()> {
+    refresh_token::Entity::update_many()
+        .col_expr(refresh_token::Column::RevokedAt, Expr::value(Utc::now()))
+        .filter(refresh_token::Column::FamilyId.eq(family))
+        .filter(refresh_token::Column::RevokedAt.is_null())
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Gives `user` the owner role of `org` (membership row and policy line).
+pub async fn make_owner(conn: &impl ConnectionTrait, user_id: Uuid, org_id: Uuid) -> AppResult<()> {
+    membership::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        org_id: Set(org_id),
+        user_id: Set(user_id),
+        role: Set(OWNER.to_owned()),
+        created_at: Set(Utc::now()),
+    }
+    .insert(conn)
+    .await?;
+    authz::assign_role(conn, &Actor::User { id: user_id }.subject(), OWNER, org_id).await
+}

@@ -1,0 +1,1 @@
+//! templating (issue 3)
