@@ -137,11 +137,11 @@ impl EventBus {
 impl Inner {
     fn deliver(&self, topic: &str, payload: Arc<str>) {
         let mut topics = self.topics.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(sender) = topics.get(topic) {
-            if sender.send(payload).is_err() {
-                // Nobody listens any more: forget the topic.
-                topics.remove(topic);
-            }
+        if let Some(sender) = topics.get(topic)
+            && sender.send(payload).is_err()
+        {
+            // Nobody listens any more: forget the topic.
+            topics.remove(topic);
         }
     }
 }

@@ -155,3 +155,30 @@ mod tests {
         assert!(!viewer.contains(&API_KEY_MANAGE));
     }
 }
+
+/// The built-in roles' matrix as a Markdown table (the README holds exactly this; a test
+/// keeps the two equal).
+pub fn markdown_matrix() -> String {
+    let mut out = String::from("| permission |");
+    for role in BUILTIN_ROLES {
+        out.push_str(&format!(" {} |", role.name));
+    }
+    out.push_str("\n|---|");
+    for _ in BUILTIN_ROLES {
+        out.push_str(":-:|");
+    }
+    out.push('\n');
+    let granted: Vec<Vec<Permission>> = BUILTIN_ROLES.iter().map(|r| (r.permissions)()).collect();
+    for permission in ALL {
+        out.push_str(&format!("| `{permission}` |"));
+        for perms in &granted {
+            out.push_str(if perms.contains(permission) {
+                " ✓ |"
+            } else {
+                " |"
+            });
+        }
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,60 @@
+//! Query depth and complexity limits refuse abusive queries before any work is done.
+
+use serde_json::json;
+
+use crate::backend_tests;
+use crate::helpers::{Backend, TestApp};
+
+async fn deep_and_wide_queries_are_refused(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let ada = app.sign_up("ada").await;
+    let statements_before = app.app.statements.get();
+
+    // 100 levels: me → memberships → organization → members → user → memberships → …
+    let mut deep = String::from("id");
+    for level in 0..100 {
+        deep = match level % 4 {
+            0 => format!("memberships {{ {deep} }}"),
+            1 => format!("user {{ {deep} }}"),
+            2 => format!("members {{ {deep} }}"),
+            _ => format!("organization {{ {deep} }}"),
+        };
+    }
+    let body = app
+        .gql(
+            Some(&ada.token),
+            &format!("{{ me {{ {deep} }} }}"),
+            json!({}),
+        )
+        .await;
+    let message = body["errors"][0]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(body["data"].is_null(), "{body}");
+    assert!(
+        message.contains("depth") || message.contains("recursion"),
+        "{message}"
+    );
+
+    let aliases: String = (0..1000).map(|i| format!("a{i}: me {{ id }} ")).collect();
+    let body = app
+        .gql(Some(&ada.token), &format!("{{ {aliases} }}"), json!({}))
+        .await;
+    assert!(body["data"].is_null(), "{body}");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("complex"),
+        "{body}"
+    );
+
+    assert_eq!(
+        app.app.statements.get(),
+        statements_before,
+        "refused queries ran no SQL"
+    );
+}
+
+backend_tests!(deep_and_wide_queries_are_refused);

@@ -1,0 +1,19 @@
+//! The API's integration tests: HTTP and WebSocket into the real schema, real database, real
+//! Redis when configured. One binary; one module per area.
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test that cannot set up should fail loudly"
+)]
+
+mod helpers;
+
+mod accounts;
+mod authz_matrix;
+mod distributed;
+mod jwt;
+mod limits;
+mod organizations;
+mod readme;
+mod schema;
+mod subscriptions;

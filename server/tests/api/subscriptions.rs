@@ -1,0 +1,110 @@
+//! Subscriptions over WebSocket: auth from the `connection_init` payload, the same guard as
+//! queries, events from committed mutations.
+
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+use crate::backend_tests;
+use crate::helpers::{Backend, TestApp};
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+pub async fn connect(app: &TestApp, authorization: Option<&str>) -> Socket {
+    let mut request = app.ws_url().into_client_request().unwrap();
+    request.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        "graphql-transport-ws".parse().unwrap(),
+    );
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+    let payload = match authorization {
+        Some(token) => json!({ "authorization": format!("Bearer {token}") }),
+        None => json!({}),
+    };
+    send(
+        &mut socket,
+        json!({ "type": "connection_init", "payload": payload }),
+    )
+    .await;
+    let ack = next(&mut socket).await;
+    assert_eq!(ack["type"], "connection_ack", "{ack}");
+    socket
+}
+
+pub async fn send(socket: &mut Socket, message: Value) {
+    socket
+        .send(Message::Text(message.to_string().into()))
+        .await
+        .unwrap();
+}
+
+/// The next protocol message (pings answered, skipped).
+pub async fn next(socket: &mut Socket) -> Value {
+    loop {
+        let message = tokio::time::timeout(Duration::from_secs(10), socket.next())
+            .await
+            .expect("a message within 10 s")
+            .expect("socket open")
+            .unwrap();
+        if let Message::Text(text) = message {
+            let value: Value = serde_json::from_str(&text).unwrap();
+            if value["type"] == "ping" {
+                send(socket, json!({ "type": "pong" })).await;
+                continue;
+            }
+            return value;
+        }
+    }
+}
+
+const AUDIT_FEED: &str =
+    "subscription($org: ID!) { auditEventAdded(orgId: $org) { action actorType } }";
+
+async fn audit_feed_needs_a_member_with_audit_read(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.sign_up("owner").await;
+    let stranger = app.sign_up("stranger").await;
+    let viewer = app.sign_up("viewer").await;
+    app.add_member(&owner, &owner.org_id, &viewer, "viewer")
+        .await;
+
+    for (token, code) in [
+        (None, "UNAUTHENTICATED"),
+        (Some(stranger.token.as_str()), "NOT_FOUND"),
+        (Some(viewer.token.as_str()), "FORBIDDEN"),
+    ] {
+        let mut socket = connect(&app, token).await;
+        send(&mut socket, json!({ "id": "1", "type": "subscribe", "payload": { "query": AUDIT_FEED, "variables": { "org": owner.org_id } } })).await;
+        let reply = next(&mut socket).await;
+        assert!(reply.to_string().contains(code), "expected {code}: {reply}");
+    }
+}
+
+async fn audit_feed_delivers_committed_mutations(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.sign_up("owner").await;
+    let mut socket = connect(&app, Some(&owner.token)).await;
+    send(&mut socket, json!({ "id": "1", "type": "subscribe", "payload": { "query": AUDIT_FEED, "variables": { "org": owner.org_id } } })).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    app.api_key(&owner, &owner.org_id, "viewer").await;
+    let event = next(&mut socket).await;
+    assert_eq!(event["type"], "next", "{event}");
+    assert_eq!(
+        event["payload"]["data"]["auditEventAdded"]["action"],
+        "api_key.create"
+    );
+    assert_eq!(
+        event["payload"]["data"]["auditEventAdded"]["actorType"],
+        "user"
+    );
+}
+
+backend_tests!(
+    audit_feed_needs_a_member_with_audit_read,
+    audit_feed_delivers_committed_mutations
+);
