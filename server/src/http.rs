@@ -81,7 +81,8 @@ fn client_ip(app: &App, headers: &HeaderMap, peer: SocketAddr) -> IpAddr {
         && let Some(ip) = headers
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
+            // The rightmost entry is the one our proxy appended; the rest is client-supplied.
+            .and_then(|v| v.rsplit(',').next())
             .and_then(|v| v.trim().parse().ok())
     {
         return ip;

@@ -59,11 +59,12 @@ impl JwtKeys {
         encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(AppError::internal)
     }
 
-    /// The user id of a valid token, or the reason it is refused (safe to show).
-    pub fn verify(&self, token: &str) -> Result<Uuid, String> {
+    /// The user id and expiry (Unix seconds) of a valid token, or the reason it is refused
+    /// (safe to show).
+    pub fn verify(&self, token: &str) -> Result<(Uuid, i64), String> {
         use jsonwebtoken::errors::ErrorKind;
         decode::<Claims>(token, &self.decoding, &self.validation)
-            .map(|data| data.claims.sub)
+            .map(|data| (data.claims.sub, data.claims.exp))
             .map_err(|error| {
                 match error.kind() {
                     ErrorKind::ExpiredSignature => "access token expired; refresh it",

@@ -52,7 +52,12 @@ impl Actor {
 #[derive(Debug, Clone)]
 pub enum Caller {
     Anonymous,
-    Authenticated(Actor),
+    /// `expires_at` (Unix seconds) bounds a session: a WebSocket outlives the token that
+    /// opened it, so every operation checks it again.
+    Authenticated {
+        actor: Actor,
+        expires_at: Option<i64>,
+    },
     /// A credential was presented and refused; the reason is safe to show.
     Refused(String),
 }
@@ -60,7 +65,13 @@ pub enum Caller {
 impl Caller {
     pub fn actor(&self) -> AppResult<&Actor> {
         match self {
-            Caller::Authenticated(actor) => Ok(actor),
+            Caller::Authenticated {
+                expires_at: Some(at),
+                ..
+            } if *at <= Utc::now().timestamp() => Err(AppError::Unauthenticated(
+                "access token expired; reconnect with a fresh one".into(),
+            )),
+            Caller::Authenticated { actor, .. } => Ok(actor),
             Caller::Anonymous => Err(AppError::Unauthenticated(
                 "sign in: send `Authorization: Bearer <access token or API key>`".into(),
             )),
@@ -83,7 +94,10 @@ pub async fn authenticate(app: &App, header: Option<&str>) -> Caller {
     };
     if token.starts_with(secret::API_KEY_PREFIX) {
         match authenticate_api_key(app, token).await {
-            Ok(actor) => Caller::Authenticated(actor),
+            Ok(actor) => Caller::Authenticated {
+                actor,
+                expires_at: None,
+            },
             Err(AppError::Unauthenticated(reason)) => Caller::Refused(reason),
             Err(error) => {
                 tracing::error!(error = ?error, "API key lookup failed");
@@ -92,7 +106,10 @@ pub async fn authenticate(app: &App, header: Option<&str>) -> Caller {
         }
     } else {
         match app.jwt.verify(token) {
-            Ok(user_id) => Caller::Authenticated(Actor::User { id: user_id }),
+            Ok((user_id, expires_at)) => Caller::Authenticated {
+                actor: Actor::User { id: user_id },
+                expires_at: Some(expires_at),
+            },
             Err(reason) => Caller::Refused(reason),
         }
     }
@@ -122,7 +139,10 @@ async fn authenticate_api_key(app: &App, token: &str) -> AppResult<Actor> {
     if stale {
         let mut active: api_key::ActiveModel = key.into();
         active.last_used_at = Set(Some(now));
-        active.update(&app.db).await?;
+        // Best effort: a busy database must not turn a valid key away.
+        if let Err(error) = active.update(&app.db).await {
+            tracing::warn!(error = %error, "could not record an API key's last use");
+        }
     }
     Ok(actor)
 }

@@ -121,7 +121,11 @@ impl Authz {
     /// Call after committing a change to policy lines: applies it here, then tells the other
     /// processes.
     pub async fn policy_changed(&self) -> AppResult<()> {
-        self.reload().await.map_err(AppError::Internal)?;
+        // The change is committed: a failed reload must not turn it into an error for the
+        // caller (a created API key's secret would be lost). The watcher retries.
+        if let Err(error) = self.reload().await {
+            tracing::error!(error = ?error, "policy reload after a change failed");
+        }
         if let Err(error) = self
             .bus
             .publish(POLICY_TOPIC, &self.instance.to_string())
@@ -165,6 +169,33 @@ impl Authz {
         Err(AppError::Forbidden(format!(
             "your role does not allow {permission} in this organization"
         )))
+    }
+
+    /// Whether `actor` holds every one of `permissions` in `org` (nobody hands out more than
+    /// they hold).
+    pub async fn holds_all(
+        &self,
+        actor: &Actor,
+        org: Uuid,
+        permissions: &[Permission],
+    ) -> AppResult<bool> {
+        if let Actor::ApiKey { org_id, .. } = actor
+            && *org_id != org
+        {
+            return Ok(false);
+        }
+        let subject = actor.subject();
+        let domain = org.to_string();
+        let enforcer = self.enforcer.read().await;
+        for p in permissions {
+            let held = enforcer
+                .enforce((subject.as_str(), domain.as_str(), p.resource, p.action))
+                .map_err(AppError::internal)?;
+            if !held {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 
     /// The roles `actor` holds in `org`, without the `role:` prefix.

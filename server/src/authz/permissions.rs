@@ -130,32 +130,6 @@ pub fn builtin_permissions(role: &str) -> Option<Vec<Permission>> {
         .map(|r| (r.permissions)())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_permission_parses_back() {
-        for p in ALL {
-            assert_eq!(parse(&p.to_string()), Some(*p));
-        }
-        assert_eq!(parse("prompt:fly"), None);
-    }
-
-    #[test]
-    fn roles_are_nested() {
-        let owner = builtin_permissions(OWNER).unwrap();
-        let admin = builtin_permissions(ADMIN).unwrap();
-        let editor = builtin_permissions(EDITOR).unwrap();
-        let viewer = builtin_permissions(VIEWER).unwrap();
-        assert!(viewer.iter().all(|p| editor.contains(p)));
-        assert!(editor.iter().all(|p| admin.contains(p)));
-        assert!(admin.iter().all(|p| owner.contains(p)));
-        assert!(!editor.contains(&PROMPT_DEPLOY));
-        assert!(!viewer.contains(&API_KEY_MANAGE));
-    }
-}
-
 /// The built-in roles' matrix as a Markdown table (the README holds exactly this; a test
 /// keeps the two equal).
 pub fn markdown_matrix() -> String {
@@ -181,4 +155,30 @@ pub fn markdown_matrix() -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_permission_parses_back() {
+        for p in ALL {
+            assert_eq!(parse(&p.to_string()), Some(*p));
+        }
+        assert_eq!(parse("prompt:fly"), None);
+    }
+
+    #[test]
+    fn roles_are_nested() {
+        let owner = builtin_permissions(OWNER).unwrap();
+        let admin = builtin_permissions(ADMIN).unwrap();
+        let editor = builtin_permissions(EDITOR).unwrap();
+        let viewer = builtin_permissions(VIEWER).unwrap();
+        assert!(viewer.iter().all(|p| editor.contains(p)));
+        assert!(editor.iter().all(|p| admin.contains(p)));
+        assert!(admin.iter().all(|p| owner.contains(p)));
+        assert!(!editor.contains(&PROMPT_DEPLOY));
+        assert!(!viewer.contains(&API_KEY_MANAGE));
+    }
 }

@@ -7,6 +7,8 @@ pub mod account;
 pub mod audit;
 pub mod organization;
 
+mod codes;
+
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -56,6 +58,7 @@ pub fn schema(app: Arc<App>) -> AppSchema {
         .limit_complexity(config.max_complexity)
         .limit_recursive_depth(config.max_depth.max(32))
         .limit_directives(16);
+    builder = builder.extension(codes::ErrorCodes);
     if !config.introspection {
         builder = builder.disable_introspection();
     }

@@ -2,14 +2,14 @@
 
 use chrono::{Duration, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, sea_query::Expr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, sea_query::Expr,
 };
 use uuid::Uuid;
 
 use super::{is_unique_violation, organizations};
 use crate::auth::{Actor, password, secret};
-use crate::authz::{self, permissions::OWNER};
+use crate::authz::{self, Authz, permissions::OWNER};
 use crate::domain::{self, Email};
 use crate::error::{AppError, AppResult};
 use crate::state::App;
@@ -155,40 +155,66 @@ pub async fn issue_tokens(
     })
 }
 
-/// Exchanges a refresh token for new tokens. The presented token stops working; presenting an
-/// already-exchanged token again revokes its whole family (someone holds a stolen copy).
-/// Not in a caller's transaction: a detected reuse must stay revoked although the call fails.
-pub async fn rotate(app: &App, presented: &str) -> AppResult<(user::Model, Tokens)> {
+pub enum Rotation {
+    Rotated {
+        user: user::Model,
+        tokens: Tokens,
+    },
+    /// An already-exchanged token was presented again: someone holds a copy. The caller
+    /// revokes the family (`revoke_family`), audits it, commits, and refuses.
+    Reused {
+        user_id: Uuid,
+        family_id: Uuid,
+    },
+}
+
+/// Exchanges a refresh token for new tokens, inside the caller's transaction: the claim of the
+/// old token and the new token commit together, so a failure leaves the old one usable.
+pub async fn rotate(
+    conn: &impl ConnectionTrait,
+    app: &App,
+    presented: &str,
+) -> AppResult<Rotation> {
     let invalid = || AppError::Unauthenticated("invalid or expired refresh token".into());
     let token = refresh_token::Entity::find()
         .filter(refresh_token::Column::TokenHash.eq(secret::digest(presented)))
-        .one(&app.db)
+        .one(conn)
         .await?
         .ok_or_else(invalid)?;
     if token.revoked_at.is_some() || token.expires_at <= Utc::now() {
         return Err(invalid());
     }
-    // Claim the token: only one exchange can set `used_at`.
+    // Claim the token: only one exchange can set `used_at`. A concurrent exchange waits on
+    // this row until we commit, then finds it used.
     let claimed = refresh_token::Entity::update_many()
         .col_expr(refresh_token::Column::UsedAt, Expr::value(Utc::now()))
         .filter(refresh_token::Column::Id.eq(token.id))
         .filter(refresh_token::Column::UsedAt.is_null())
-        .exec(&app.db)
+        .filter(refresh_token::Column::RevokedAt.is_null())
+        .exec(conn)
         .await?
         .rows_affected;
     if claimed == 0 {
-        revoke_family(&app.db, token.family_id).await?;
-        tracing::warn!(user.id = %token.user_id, "refresh token reuse: family revoked");
-        return Err(AppError::Unauthenticated(
-            "refresh token already used; every session of this login was signed out".into(),
-        ));
+        return Ok(Rotation::Reused {
+            user_id: token.user_id,
+            family_id: token.family_id,
+        });
+    }
+    let family_revoked = refresh_token::Entity::find()
+        .filter(refresh_token::Column::FamilyId.eq(token.family_id))
+        .filter(refresh_token::Column::RevokedAt.is_not_null())
+        .count(conn)
+        .await?
+        > 0;
+    if family_revoked {
+        return Err(invalid());
     }
     let user = user::Entity::find_by_id(token.user_id)
-        .one(&app.db)
+        .one(conn)
         .await?
         .ok_or_else(invalid)?;
-    let tokens = issue_tokens(&app.db, app, user.id, Some(token.family_id)).await?;
-    Ok((user, tokens))
+    let tokens = issue_tokens(conn, app, user.id, Some(token.family_id)).await?;
+    Ok(Rotation::Rotated { user, tokens })
 }
 
 /// Signs a login out: its whole refresh family stops working. Unknown tokens are ignored.
@@ -204,7 +230,7 @@ pub async fn logout(conn: &impl ConnectionTrait, presented: &str) -> AppResult<O
     Ok(Some(token.user_id))
 }
 
-async fn revoke_family(conn: &impl ConnectionTrait, family: Uuid) -> AppResult<()> {
+pub async fn revoke_family(conn: &impl ConnectionTrait, family: Uuid) -> AppResult<()> {
     refresh_token::Entity::update_many()
         .col_expr(refresh_token::Column::RevokedAt, Expr::value(Utc::now()))
         .filter(refresh_token::Column::FamilyId.eq(family))
@@ -226,4 +252,44 @@ pub async fn make_owner(conn: &impl ConnectionTrait, user_id: Uuid, org_id: Uuid
     .insert(conn)
     .await?;
     authz::assign_role(conn, &Actor::User { id: user_id }.subject(), OWNER, org_id).await
+}
+
+/// A signed-in user's account.
+pub async fn user(conn: &impl ConnectionTrait, id: Uuid) -> AppResult<user::Model> {
+    user::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .ok_or_else(|| AppError::Unauthenticated("this account no longer exists".into()))
+}
+
+/// `user_id`'s memberships in the organizations `actor` also belongs to (so listing a fellow
+/// member never reveals their other organizations).
+pub async fn visible_memberships(
+    conn: &impl ConnectionTrait,
+    authz: &Authz,
+    actor: &Actor,
+    user_id: Uuid,
+) -> AppResult<Vec<(membership::Model, organization::Model)>> {
+    let rows = membership::Entity::find()
+        .filter(membership::Column::UserId.eq(user_id))
+        .order_by_asc(membership::Column::CreatedAt)
+        .all(conn)
+        .await?;
+    let mut visible = Vec::with_capacity(rows.len());
+    for row in rows {
+        if !authz.roles_in(actor, row.org_id).await.is_empty() {
+            visible.push(row);
+        }
+    }
+    let orgs = organization::Entity::find()
+        .filter(organization::Column::Id.is_in(visible.iter().map(|m| m.org_id)))
+        .all(conn)
+        .await?;
+    Ok(visible
+        .into_iter()
+        .filter_map(|m| {
+            let org = orgs.iter().find(|o| o.id == m.org_id)?.clone();
+            Some((m, org))
+        })
+        .collect())
 }

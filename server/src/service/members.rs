@@ -8,7 +8,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::roles;
+use super::{is_unique_violation, roles};
 use crate::auth::Actor;
 use crate::authz::{self, Authz, permissions};
 use crate::domain::Email;
@@ -78,7 +78,14 @@ pub async fn add(
         created_at: Set(Utc::now()),
     }
     .insert(conn)
-    .await?;
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            AppError::Conflict("already a member of this organization".into())
+        } else {
+            e.into()
+        }
+    })?;
     authz::assign_role(conn, &Actor::User { id: user.id }.subject(), role, org).await?;
     Ok((member, user))
 }
@@ -99,9 +106,7 @@ pub async fn update_role(
     let member = find(conn, org, user_id)
         .await?
         .ok_or(AppError::NotFound("member"))?;
-    if member.role == permissions::OWNER {
-        roles::require_owner(authz, actor, org).await?;
-    }
+    roles::check_outranks(conn, authz, actor, org, &member.role).await?;
     let mut active: membership::ActiveModel = member.into();
     active.role = Set(role.to_owned());
     let member = active.update(conn).await?;
@@ -128,9 +133,7 @@ pub async fn remove(
     let member = find(conn, org, user_id)
         .await?
         .ok_or(AppError::NotFound("member"))?;
-    if member.role == permissions::OWNER {
-        roles::require_owner(authz, actor, org).await?;
-    }
+    roles::check_outranks(conn, authz, actor, org, &member.role).await?;
     membership::Entity::delete_by_id(member.id)
         .exec(conn)
         .await?;

@@ -6,6 +6,9 @@ pub mod api_keys;
 pub mod audit_log;
 pub mod members;
 pub mod organizations;
+pub mod prompt_diff;
+pub mod prompt_versions;
+pub mod prompts;
 pub mod roles;
 
 use sea_orm::DbErr;

@@ -84,6 +84,7 @@ pub async fn create(
     if granted.is_empty() {
         return Err(AppError::validation("a role needs at least one permission"));
     }
+    require_held(authz, actor, org, &granted).await?;
     let texts: Vec<String> = granted.iter().map(ToString::to_string).collect();
     let model = role::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -105,8 +106,9 @@ pub async fn create(
     Ok(view(model))
 }
 
-/// Checks that `role` can be given to someone in `org`: it exists (built-in or custom), and
-/// only an owner hands out the owner role.
+/// Checks that `actor` may give `role_name` to someone in `org`: the role exists (built-in or
+/// custom), only an owner hands out the owner role, and nobody hands out a role holding a
+/// permission they lack themselves.
 pub async fn check_assignable(
     conn: &impl ConnectionTrait,
     authz: &Authz,
@@ -115,24 +117,67 @@ pub async fn check_assignable(
     role_name: &str,
 ) -> AppResult<()> {
     if role_name == permissions::OWNER {
-        require_owner(authz, actor, org).await?;
-        return Ok(());
+        return require_owner(authz, actor, org).await;
     }
-    if permissions::is_builtin(role_name) {
-        return Ok(());
+    let granted = permissions_of(conn, org, role_name).await?.ok_or_else(|| {
+        AppError::validation(format!("no role named `{role_name}` in this organization"))
+    })?;
+    require_held(authz, actor, org, &granted).await
+}
+
+/// Checks that `actor` holds at least what a member's current `role_name` holds, so a
+/// narrower role cannot demote or remove a broader one.
+pub async fn check_outranks(
+    conn: &impl ConnectionTrait,
+    authz: &Authz,
+    actor: &Actor,
+    org: Uuid,
+    role_name: &str,
+) -> AppResult<()> {
+    if role_name == permissions::OWNER {
+        return require_owner(authz, actor, org).await;
     }
-    let exists = role::Entity::find()
+    let held = permissions_of(conn, org, role_name)
+        .await?
+        .unwrap_or_default();
+    require_held(authz, actor, org, &held).await
+}
+
+/// The permissions of a built-in or custom role; `None` when no such role exists in `org`.
+pub async fn permissions_of(
+    conn: &impl ConnectionTrait,
+    org: Uuid,
+    role_name: &str,
+) -> AppResult<Option<Vec<Permission>>> {
+    if let Some(builtin) = permissions::builtin_permissions(role_name) {
+        return Ok(Some(builtin));
+    }
+    let custom = role::Entity::find()
         .filter(role::Column::OrgId.eq(org))
         .filter(role::Column::Name.eq(role_name))
         .one(conn)
-        .await?
-        .is_some();
-    if exists {
+        .await?;
+    Ok(custom.map(|r| {
+        view(r)
+            .permissions
+            .iter()
+            .filter_map(|p| permissions::parse(p))
+            .collect()
+    }))
+}
+
+async fn require_held(
+    authz: &Authz,
+    actor: &Actor,
+    org: Uuid,
+    wanted: &[Permission],
+) -> AppResult<()> {
+    if authz.holds_all(actor, org, wanted).await? {
         Ok(())
     } else {
-        Err(AppError::validation(format!(
-            "no role named `{role_name}` in this organization"
-        )))
+        Err(AppError::Forbidden(
+            "you cannot hand out permissions you do not hold yourself".into(),
+        ))
     }
 }
 

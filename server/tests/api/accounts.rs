@@ -203,6 +203,16 @@ async fn login_attempts_are_rate_limited_per_ip(backend: Backend) {
 async fn mutations_are_audited(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let ada = app.sign_up("ada").await;
+    let rotated = app.ok(None, REFRESH, json!({ "t": ada.refresh })).await;
+    let reuse = app.gql(None, REFRESH, json!({ "t": ada.refresh })).await;
+    assert_eq!(error_code(&reuse), Some("UNAUTHENTICATED"));
+    let second = rotated["refreshToken"]["refreshToken"].as_str().unwrap();
+    app.ok(
+        None,
+        "mutation($t: String!) { logout(refreshToken: $t) }",
+        json!({ "t": second }),
+    )
+    .await;
     app.api_key(&ada, &ada.org_id, "viewer").await;
     let data = app
         .ok(
@@ -217,8 +227,20 @@ async fn mutations_are_audited(backend: Backend) {
         .iter()
         .map(|e| e["node"]["action"].as_str().unwrap())
         .collect();
-    assert_eq!(actions, ["api_key.create", "user.sign_up"]);
-    for edge in edges {
+    assert_eq!(
+        actions,
+        [
+            "api_key.create",
+            "user.logout",
+            "user.refresh_token_reuse",
+            "user.refresh_token",
+            "user.sign_up"
+        ]
+    );
+    for edge in edges
+        .iter()
+        .filter(|e| e["node"]["action"] != "user.refresh_token_reuse")
+    {
         assert_eq!(edge["node"]["actorType"], "user");
         assert_eq!(edge["node"]["actorId"], ada.user_id.as_str());
         assert!(!edge["node"]["requestId"].as_str().unwrap().is_empty());

@@ -286,7 +286,65 @@ async fn organization_slugs_are_unique(backend: Backend) {
     );
 }
 
+/// Nobody hands out more than they hold: a custom role with `api_key:manage` cannot mint an
+/// admin key, one with `member:manage` cannot promote its holder.
+async fn custom_roles_cannot_escalate(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.sign_up("owner").await;
+    let mallory = app.sign_up("mallory").await;
+    let org = owner.org_id.clone();
+    app.ok(
+        Some(&owner.token),
+        "mutation($org: ID!) { createRole(orgId: $org, name: \"gatekeeper\", permissions: [\"api_key:manage\", \"member:manage\", \"member:read\"]) { name } }",
+        json!({ "org": org }),
+    )
+    .await;
+    app.add_member(&owner, &org, &mallory, "gatekeeper").await;
+
+    let key = "mutation($org: ID!, $role: String!) { createApiKey(orgId: $org, name: \"k\", role: $role) { secret } }";
+    let admin_key = app
+        .gql(
+            Some(&mallory.token),
+            key,
+            json!({ "org": org, "role": "admin" }),
+        )
+        .await;
+    assert_eq!(error_code(&admin_key), Some("FORBIDDEN"));
+    let own_level = app
+        .gql(
+            Some(&mallory.token),
+            key,
+            json!({ "org": org, "role": "gatekeeper" }),
+        )
+        .await;
+    assert!(own_level["errors"].is_null(), "{own_level}");
+
+    let promote = app
+        .gql(
+            Some(&mallory.token),
+            UPDATE_ROLE,
+            json!({ "org": org, "user": mallory.user_id, "role": "admin" }),
+        )
+        .await;
+    assert_eq!(error_code(&promote), Some("FORBIDDEN"));
+    let admin = app.sign_up("admin").await;
+    app.add_member(&owner, &org, &admin, "admin").await;
+    let demote = app
+        .gql(
+            Some(&mallory.token),
+            UPDATE_ROLE,
+            json!({ "org": org, "user": admin.user_id, "role": "gatekeeper" }),
+        )
+        .await;
+    assert_eq!(
+        error_code(&demote),
+        Some("FORBIDDEN"),
+        "a narrower role cannot demote a broader one"
+    );
+}
+
 backend_tests!(
+    custom_roles_cannot_escalate,
     new_user_walkthrough,
     the_last_owner_stays,
     custom_roles_grant_exactly_their_permissions,

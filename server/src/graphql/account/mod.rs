@@ -5,11 +5,11 @@ pub mod query;
 
 use async_graphql::{ComplexObject, Context, ID, SimpleObject};
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::ContextExt;
 use super::organization::Organization;
-use entities::{membership, organization, user};
+use crate::service::accounts;
+use entities::user;
 
 #[derive(SimpleObject, Clone)]
 #[graphql(complex)]
@@ -37,32 +37,15 @@ impl User {
     /// them, for `me`).
     async fn memberships(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Membership>> {
         let app = ctx.app()?;
-        let actor = ctx.actor()?;
         let user_id = super::parse_id("id", &self.id)?;
-        let rows = membership::Entity::find()
-            .filter(membership::Column::UserId.eq(user_id))
-            .order_by_asc(membership::Column::CreatedAt)
-            .all(&app.db)
-            .await?;
-        let mut visible = Vec::with_capacity(rows.len());
-        for row in rows {
-            if !app.authz.roles_in(actor, row.org_id).await.is_empty() {
-                visible.push(row);
-            }
-        }
-        let orgs = organization::Entity::find()
-            .filter(organization::Column::Id.is_in(visible.iter().map(|m| m.org_id)))
-            .all(&app.db)
-            .await?;
-        Ok(visible
+        let rows =
+            accounts::visible_memberships(&app.db, &app.authz, ctx.actor()?, user_id).await?;
+        Ok(rows
             .into_iter()
-            .filter_map(|m| {
-                let org = orgs.iter().find(|o| o.id == m.org_id)?.clone();
-                Some(Membership {
-                    organization: org.into(),
-                    role: m.role,
-                    joined_at: m.created_at,
-                })
+            .map(|(m, org)| Membership {
+                organization: org.into(),
+                role: m.role,
+                joined_at: m.created_at,
             })
             .collect())
     }

@@ -6,8 +6,9 @@ use serde_json::json;
 use super::AuthPayload;
 use crate::audit::AuditEntry;
 use crate::auth::Actor;
+use crate::error::AppError;
 use crate::graphql::{ContextExt, UnitOfWork};
-use crate::service::accounts::{self, SignUp};
+use crate::service::accounts::{self, Rotation, SignUp};
 
 #[derive(InputObject)]
 pub struct SignUpInput {
@@ -100,23 +101,48 @@ impl AccountMutation {
         refresh_token: String,
     ) -> async_graphql::Result<AuthPayload> {
         let app = ctx.app()?;
-        let (user, tokens) = accounts::rotate(app, &refresh_token).await?;
         let mut work = UnitOfWork::begin(ctx).await?;
-        let org = accounts::home_organization(&work.txn, user.id).await?;
-        let actor = Actor::User { id: user.id };
-        work.audit(
-            Some(&actor),
-            AuditEntry::new(None, "user.refresh_token", "user", user.id),
-        )
-        .await?;
-        work.commit().await?;
-        Ok(AuthPayload {
-            access_token: tokens.access_token,
-            access_token_expires_at: tokens.access_token_expires_at,
-            refresh_token: tokens.refresh_token,
-            user: user.into(),
-            organization: org.map(Into::into),
-        })
+        match accounts::rotate(&work.txn, app, &refresh_token).await? {
+            Rotation::Rotated { user, tokens } => {
+                let org = accounts::home_organization(&work.txn, user.id).await?;
+                let actor = Actor::User { id: user.id };
+                let entry = AuditEntry::new(
+                    org.as_ref().map(|o| o.id),
+                    "user.refresh_token",
+                    "user",
+                    user.id,
+                );
+                work.audit(Some(&actor), entry).await?;
+                work.commit().await?;
+                Ok(AuthPayload {
+                    access_token: tokens.access_token,
+                    access_token_expires_at: tokens.access_token_expires_at,
+                    refresh_token: tokens.refresh_token,
+                    user: user.into(),
+                    organization: org.map(Into::into),
+                })
+            }
+            Rotation::Reused { user_id, family_id } => {
+                accounts::revoke_family(&work.txn, family_id).await?;
+                let org = accounts::home_organization(&work.txn, user_id).await?;
+                let entry = AuditEntry::new(
+                    org.map(|o| o.id),
+                    "user.refresh_token_reuse",
+                    "user",
+                    user_id,
+                )
+                .summary(
+                    json!({ "family": family_id, "effect": "every session of this login revoked" }),
+                );
+                work.audit(None, entry).await?;
+                work.commit().await?;
+                tracing::warn!(user.id = %user_id, "refresh token reuse: family revoked");
+                Err(AppError::Unauthenticated(
+                    "refresh token already used; every session of this login was signed out".into(),
+                )
+                .into())
+            }
+        }
     }
 
     /// Signs out the login the refresh token belongs to. Always true, so it reveals nothing.
@@ -128,11 +154,9 @@ impl AccountMutation {
         let mut work = UnitOfWork::begin(ctx).await?;
         if let Some(id) = accounts::logout(&work.txn, &refresh_token).await? {
             let actor = Actor::User { id };
-            work.audit(
-                Some(&actor),
-                AuditEntry::new(None, "user.logout", "user", id),
-            )
-            .await?;
+            let org = accounts::home_organization(&work.txn, id).await?;
+            let entry = AuditEntry::new(org.map(|o| o.id), "user.logout", "user", id);
+            work.audit(Some(&actor), entry).await?;
         }
         work.commit().await?;
         Ok(true)

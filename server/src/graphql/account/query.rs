@@ -1,12 +1,10 @@
 //! `me`.
 
 use async_graphql::{Context, Object};
-use entities::user;
-use sea_orm::EntityTrait;
 
 use super::User;
-use crate::error::AppError;
 use crate::graphql::ContextExt;
+use crate::service::accounts;
 
 #[derive(Default)]
 pub struct AccountQuery;
@@ -17,10 +15,6 @@ impl AccountQuery {
     async fn me(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
         let app = ctx.app()?;
         let user_id = ctx.actor()?.user_id()?;
-        let user = user::Entity::find_by_id(user_id)
-            .one(&app.db)
-            .await?
-            .ok_or_else(|| AppError::Unauthenticated("this account no longer exists".into()))?;
-        Ok(user.into())
+        Ok(accounts::user(&app.db, user_id).await?.into())
     }
 }

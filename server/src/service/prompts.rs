@@ -1,0 +1,344 @@
+//! Prompts: creation with version 1, metadata updates, soft deletion, and the paged,
+//! searchable list ordered by last update.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use uuid::Uuid;
+
+use super::is_unique_violation;
+use super::prompt_versions::{self, VersionInput};
+use crate::auth::Actor;
+use crate::authz::{Authz, Permission, permissions};
+use crate::domain;
+use crate::error::{AppError, AppResult};
+use entities::{prompt, prompt_tag, prompt_version};
+
+pub const MAX_PAGE: u64 = 100;
+const MAX_TAGS: usize = 20;
+
+/// Now, at the precision PostgreSQL keeps (so a value reads back equal to what was written,
+/// which keeps cursors exact on both databases).
+pub fn now() -> DateTime<Utc> {
+    use chrono::SubsecRound;
+    Utc::now().trunc_subsecs(6)
+}
+
+pub struct NewPrompt {
+    pub name: String,
+    pub slug: Option<String>,
+    pub description: String,
+    pub tags: Vec<String>,
+    pub version: VersionInput,
+}
+
+fn clean_tags(tags: &[String]) -> AppResult<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for tag in tags {
+        let tag = domain::name("tag", tag, 32)?;
+        if !out.contains(&tag) {
+            out.push(tag);
+        }
+    }
+    if out.len() > MAX_TAGS {
+        return Err(AppError::validation(format!("at most {MAX_TAGS} tags")));
+    }
+    Ok(out)
+}
+
+fn description(raw: &str) -> AppResult<String> {
+    if raw.chars().count() > 2000 {
+        return Err(AppError::validation(
+            "description must be at most 2000 characters",
+        ));
+    }
+    Ok(raw.trim().to_owned())
+}
+
+async fn write_tags(
+    conn: &impl ConnectionTrait,
+    prompt: &prompt::Model,
+    tags: &[String],
+) -> AppResult<()> {
+    prompt_tag::Entity::delete_many()
+        .filter(prompt_tag::Column::PromptId.eq(prompt.id))
+        .exec(conn)
+        .await?;
+    for tag in tags {
+        prompt_tag::ActiveModel {
+            prompt_id: Set(prompt.id),
+            tag: Set(tag.clone()),
+            org_id: Set(prompt.org_id),
+        }
+        .insert(conn)
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn create(
+    conn: &impl ConnectionTrait,
+    authz: &Authz,
+    actor: &Actor,
+    org: Uuid,
+    input: NewPrompt,
+) -> AppResult<(prompt::Model, prompt_version::Model)> {
+    authz.require(actor, org, permissions::PROMPT_WRITE).await?;
+    let name = domain::name("name", &input.name, 200)?;
+    let slug = match input.slug.as_deref() {
+        Some(slug) => domain::identifier("slug", slug, 1, 64)?,
+        None => {
+            let derived = domain::slugify(&name, 64);
+            if derived.is_empty() {
+                return Err(AppError::validation(
+                    "cannot derive a slug from this name; give one",
+                ));
+            }
+            derived
+        }
+    };
+    let tags = clean_tags(&input.tags)?;
+    let description = description(&input.description)?;
+    let version = prompt_versions::validate(input.version)?;
+    let conflict = || {
+        AppError::Conflict(format!(
+            "a prompt with the slug `{slug}` already exists in this organization"
+        ))
+    };
+    let taken = prompt::Entity::find()
+        .filter(prompt::Column::OrgId.eq(org))
+        .filter(prompt::Column::Slug.eq(slug.as_str()))
+        .filter(prompt::Column::DeletedAt.is_null())
+        .one(conn)
+        .await?;
+    if taken.is_some() {
+        return Err(conflict());
+    }
+    let at = now();
+    let prompt = prompt::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        org_id: Set(org),
+        name: Set(name),
+        slug: Set(slug.clone()),
+        description: Set(description),
+        tags: Set(serde_json::json!(tags)),
+        created_by: Set(user_of(actor)),
+        created_at: Set(at),
+        updated_at: Set(at),
+        deleted_at: Set(None),
+    }
+    .insert(conn)
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            conflict()
+        } else {
+            e.into()
+        }
+    })?;
+    write_tags(conn, &prompt, &tags).await?;
+    let first = prompt_versions::insert(conn, &prompt, 1, version, actor).await?;
+    Ok((prompt, first))
+}
+
+pub fn user_of(actor: &Actor) -> Option<Uuid> {
+    match actor {
+        Actor::User { id } => Some(*id),
+        Actor::ApiKey { .. } => None,
+    }
+}
+
+/// A live prompt that `actor` holds `permission` on; another organization's is NOT_FOUND.
+pub async fn authorized(
+    conn: &impl ConnectionTrait,
+    authz: &Authz,
+    actor: &Actor,
+    id: Uuid,
+    permission: Permission,
+) -> AppResult<prompt::Model> {
+    let prompt = prompt::Entity::find_by_id(id)
+        .filter(prompt::Column::DeletedAt.is_null())
+        .one(conn)
+        .await?
+        .ok_or(AppError::NotFound("prompt"))?;
+    authz.require(actor, prompt.org_id, permission).await?;
+    Ok(prompt)
+}
+
+pub struct PromptChanges {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub tags: Option<Vec<String>>,
+}
+
+pub async fn update(
+    conn: &impl ConnectionTrait,
+    authz: &Authz,
+    actor: &Actor,
+    id: Uuid,
+    changes: PromptChanges,
+) -> AppResult<prompt::Model> {
+    let prompt = authorized(conn, authz, actor, id, permissions::PROMPT_WRITE).await?;
+    let mut active: prompt::ActiveModel = prompt.clone().into();
+    if let Some(name) = changes.name {
+        active.name = Set(domain::name("name", &name, 200)?);
+    }
+    if let Some(text) = changes.description {
+        active.description = Set(description(&text)?);
+    }
+    let tags = changes.tags.map(|t| clean_tags(&t)).transpose()?;
+    if let Some(tags) = &tags {
+        active.tags = Set(serde_json::json!(tags));
+        write_tags(conn, &prompt, tags).await?;
+    }
+    active.updated_at = Set(now());
+    Ok(active.update(conn).await?)
+}
+
+/// Hides the prompt from lists and reads; its versions stay (executions refer to them) and
+/// its slug becomes free.
+pub async fn delete(
+    conn: &impl ConnectionTrait,
+    authz: &Authz,
+    actor: &Actor,
+    id: Uuid,
+) -> AppResult<prompt::Model> {
+    let prompt = authorized(conn, authz, actor, id, permissions::PROMPT_DELETE).await?;
+    let mut active: prompt::ActiveModel = prompt.into();
+    let at = now();
+    active.deleted_at = Set(Some(at));
+    active.updated_at = Set(at);
+    Ok(active.update(conn).await?)
+}
+
+/// Marks the prompt as changed now (new version, label moved).
+pub async fn touch(conn: &impl ConnectionTrait, prompt: &prompt::Model) -> AppResult<()> {
+    prompt::Entity::update_many()
+        .col_expr(prompt::Column::UpdatedAt, Expr::value(now()))
+        .filter(prompt::Column::Id.eq(prompt.id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+pub struct ListFilter {
+    pub search: Option<String>,
+    pub tag: Option<String>,
+}
+
+pub struct Page {
+    pub prompts: Vec<prompt::Model>,
+    pub has_next: bool,
+    pub total: u64,
+}
+
+/// Opaque cursor: the sort key (updated_at, id) of the last prompt seen.
+pub fn cursor(prompt: &prompt::Model) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{}|{}", prompt.updated_at.to_rfc3339(), prompt.id))
+}
+
+fn parse_cursor(cursor: &str) -> AppResult<(DateTime<Utc>, Uuid)> {
+    let invalid = || AppError::validation("after is not a valid cursor");
+    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
+    let text = String::from_utf8(bytes).map_err(|_| invalid())?;
+    let (at, id) = text.split_once('|').ok_or_else(invalid)?;
+    let at = DateTime::parse_from_rfc3339(at)
+        .map_err(|_| invalid())?
+        .with_timezone(&Utc);
+    Ok((at, Uuid::parse_str(id).map_err(|_| invalid())?))
+}
+
+pub async fn list(
+    conn: &impl ConnectionTrait,
+    authz: &Authz,
+    actor: &Actor,
+    org: Uuid,
+    first: u64,
+    after: Option<&str>,
+    filter: ListFilter,
+) -> AppResult<Page> {
+    authz.require(actor, org, permissions::PROMPT_READ).await?;
+    if first == 0 || first > MAX_PAGE {
+        return Err(AppError::validation(format!(
+            "first must be between 1 and {MAX_PAGE}"
+        )));
+    }
+    let mut query = prompt::Entity::find()
+        .filter(prompt::Column::OrgId.eq(org))
+        .filter(prompt::Column::DeletedAt.is_null());
+    if let Some(search) = filter
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let pattern = format!("%{}%", escape_like(&search.to_lowercase()));
+        let like = |col: prompt::Column| {
+            Expr::expr(Func::lower(Expr::col(col)))
+                .like(LikeExpr::new(pattern.clone()).escape('\\'))
+        };
+        query = query.filter(
+            Condition::any()
+                .add(like(prompt::Column::Name))
+                .add(like(prompt::Column::Slug))
+                .add(like(prompt::Column::Description)),
+        );
+    }
+    if let Some(tag) = filter
+        .tag
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        query = query.filter(
+            prompt::Column::Id.in_subquery(
+                Query::select()
+                    .column(prompt_tag::Column::PromptId)
+                    .from(prompt_tag::Entity)
+                    .and_where(prompt_tag::Column::OrgId.eq(org))
+                    .and_where(prompt_tag::Column::Tag.eq(tag))
+                    .to_owned(),
+            ),
+        );
+    }
+    let total = query.clone().count(conn).await?;
+    if let Some(after) = after {
+        let (at, id) = parse_cursor(after)?;
+        query = query.filter(
+            Condition::any().add(prompt::Column::UpdatedAt.lt(at)).add(
+                Condition::all()
+                    .add(prompt::Column::UpdatedAt.eq(at))
+                    .add(prompt::Column::Id.lt(id)),
+            ),
+        );
+    }
+    let mut prompts = query
+        .order_by_desc(prompt::Column::UpdatedAt)
+        .order_by_desc(prompt::Column::Id)
+        .limit(first + 1)
+        .all(conn)
+        .await?;
+    let has_next = prompts.len() as u64 > first;
+    prompts.truncate(first as usize);
+    Ok(Page {
+        prompts,
+        has_next,
+        total,
+    })
+}
+
+fn escape_like(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
