@@ -16,7 +16,7 @@ use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 use tracing::Instrument;
 
 use crate::auth::{Caller, authenticate};
-use crate::graphql::{AppSchema, RequestCtx};
+use crate::graphql::{AppSchema, Loaders, RequestCtx};
 use crate::state::App;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -108,7 +108,11 @@ async fn graphql(
             request_id: request_id.clone(),
             client_ip: client_ip(&state.app, &headers, peer),
         };
-        let response = state.schema.execute(request.into_inner().data(ctx)).await;
+        let request = request
+            .into_inner()
+            .data(ctx)
+            .data(Loaders::new(&state.app.db));
+        let response = state.schema.execute(request).await;
         let mut response = GraphQLResponse::from(response).into_response();
         if let Ok(value) = HeaderValue::from_str(&request_id) {
             response.headers_mut().insert(REQUEST_ID, value);
@@ -158,6 +162,8 @@ async fn graphql_ws(
                         None => Caller::Anonymous,
                     };
                     let mut data = async_graphql::Data::default();
+                    // One set per connection: operations on a socket share their cache.
+                    data.insert(Loaders::new(&app.db));
                     data.insert(RequestCtx {
                         caller,
                         request_id: uuid::Uuid::new_v4().to_string(),

@@ -6,6 +6,7 @@ pub mod access;
 pub mod account;
 pub mod audit;
 pub mod organization;
+pub mod prompt;
 
 mod codes;
 
@@ -20,6 +21,7 @@ use crate::auth::{Actor, Caller};
 use crate::error::{AppError, AppResult};
 use crate::state::App;
 use entities::audit_event;
+pub use prompt::loaders::Loaders;
 
 #[derive(MergedObject, Default)]
 pub struct Query(
@@ -27,6 +29,7 @@ pub struct Query(
     organization::query::OrganizationQuery,
     access::query::AccessQuery,
     audit::query::AuditQuery,
+    prompt::query::PromptQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -34,6 +37,7 @@ pub struct Mutation(
     account::mutation::AccountMutation,
     organization::mutation::OrganizationMutation,
     access::mutation::AccessMutation,
+    prompt::mutation::PromptMutation,
 );
 
 #[derive(MergedSubscription, Default)]
@@ -76,6 +80,8 @@ pub struct RequestCtx {
 pub trait ContextExt {
     fn app(&self) -> AppResult<&Arc<App>>;
     fn request(&self) -> AppResult<&RequestCtx>;
+    /// This request's DataLoaders.
+    fn loaders(&self) -> AppResult<&Loaders>;
     /// The authenticated caller, or UNAUTHENTICATED.
     fn actor(&self) -> AppResult<&Actor> {
         self.request()?.caller.actor()
@@ -91,6 +97,11 @@ impl ContextExt for Context<'_> {
     fn request(&self) -> AppResult<&RequestCtx> {
         self.data::<RequestCtx>()
             .map_err(|e| AppError::internal(anyhow::anyhow!("request data: {}", e.message)))
+    }
+
+    fn loaders(&self) -> AppResult<&Loaders> {
+        self.data::<Loaders>()
+            .map_err(|e| AppError::internal(anyhow::anyhow!("loaders: {}", e.message)))
     }
 }
 

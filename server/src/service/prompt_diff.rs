@@ -46,8 +46,17 @@ pub struct ModelChange {
     pub after: Value,
 }
 
+/// Texts compared line by line; a missing final newline is not a change of its own.
 fn hunks(a: &str, b: &str) -> Vec<Hunk> {
-    let diff = TextDiff::from_lines(a, b);
+    let terminated = |t: &str| {
+        if t.is_empty() || t.ends_with('\n') {
+            t.to_owned()
+        } else {
+            format!("{t}\n")
+        }
+    };
+    let (a, b) = (terminated(a), terminated(b));
+    let diff = TextDiff::from_lines(&a, &b);
     let mut out: Vec<Hunk> = Vec::new();
     for change in diff.iter_all_changes() {
         let kind = match change.tag() {

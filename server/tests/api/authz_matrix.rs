@@ -10,7 +10,7 @@ use promptops::authz::permissions::{self as p, builtin_permissions};
 use serde_json::{Value, json};
 
 use crate::backend_tests;
-use crate::helpers::{Backend, Session, TestApp, error_code};
+use crate::helpers::{Backend, CREATE_PROMPT, Session, TestApp, error_code, prompt_input};
 use crate::subscriptions::{connect, next, send};
 
 #[derive(Clone, Copy, Debug)]
@@ -72,6 +72,38 @@ const OPERATIONS: &[(&str, Kind, Rule)] = &[
         "auditEventAdded",
         Kind::Subscription,
         Rule::Needs(p::AUDIT_READ),
+    ),
+    ("prompts", Kind::Query, Rule::Needs(p::PROMPT_READ)),
+    ("prompt", Kind::Query, Rule::Needs(p::PROMPT_READ)),
+    ("promptVersion", Kind::Query, Rule::Needs(p::PROMPT_READ)),
+    (
+        "diffPromptVersions",
+        Kind::Query,
+        Rule::Needs(p::PROMPT_READ),
+    ),
+    ("renderPrompt", Kind::Query, Rule::Needs(p::PROMPT_READ)),
+    ("createPrompt", Kind::Mutation, Rule::Needs(p::PROMPT_WRITE)),
+    ("updatePrompt", Kind::Mutation, Rule::Needs(p::PROMPT_WRITE)),
+    (
+        "deletePrompt",
+        Kind::Mutation,
+        Rule::Needs(p::PROMPT_DELETE),
+    ),
+    (
+        "createPromptVersion",
+        Kind::Mutation,
+        Rule::Needs(p::PROMPT_WRITE),
+    ),
+    // Moving `production` is a deployment; any other label is an edit.
+    (
+        "setPromptLabel",
+        Kind::Mutation,
+        Rule::Needs(p::PROMPT_DEPLOY),
+    ),
+    (
+        "removePromptLabel",
+        Kind::Mutation,
+        Rule::Needs(p::PROMPT_WRITE),
     ),
 ];
 
@@ -138,6 +170,39 @@ async fn request(app: &TestApp, op: &str, org: &Org) -> Request {
         "auditEventAdded" => Request(
             "subscription($org: ID!) { auditEventAdded(orgId: $org) { action } }".into(),
             json!({ "org": id }),
+        ),
+        "prompts" => Request(
+            "query($org: ID!) { prompts(orgId: $org) { totalCount } }".into(),
+            json!({ "org": id }),
+        ),
+        "prompt" | "promptVersion" | "diffPromptVersions" | "renderPrompt" | "updatePrompt" | "deletePrompt"
+        | "createPromptVersion" | "setPromptLabel" | "removePromptLabel" => {
+            let (prompt, version) = app.create_prompt(&org.owner, id, &format!("p {unique}")).await;
+            if op == "removePromptLabel" {
+                app.ok(
+                    Some(&org.owner.token),
+                    "mutation($p: ID!) { setPromptLabel(promptId: $p, label: \"staging\", version: 1) { name } }",
+                    json!({ "p": prompt }),
+                )
+                .await;
+            }
+            let vars = json!({ "p": prompt, "v": version, "input": prompt_input("again", "Bye {{ name }}")["version"] });
+            let query = match op {
+                "prompt" => "query($p: ID!) { prompt(id: $p) { id labels { name } } }",
+                "promptVersion" => "query($v: ID!) { promptVersion(id: $v) { id } }",
+                "diffPromptVersions" => "query($v: ID!) { diffPromptVersions(a: $v, b: $v) { modelChanges { field } } }",
+                "renderPrompt" => "query($p: ID!) { renderPrompt(promptId: $p, variables: {name: \"x\"}) { messages { content } } }",
+                "updatePrompt" => "mutation($p: ID!) { updatePrompt(id: $p, input: {description: \"new\"}) { id } }",
+                "deletePrompt" => "mutation($p: ID!) { deletePrompt(id: $p) }",
+                "createPromptVersion" => "mutation($p: ID!, $input: PromptVersionInput!) { createPromptVersion(promptId: $p, input: $input) { version } }",
+                "setPromptLabel" => "mutation($p: ID!) { setPromptLabel(promptId: $p, label: \"production\", version: 1) { name } }",
+                _ => "mutation($p: ID!) { removePromptLabel(promptId: $p, label: \"staging\") }",
+            };
+            Request(query.into(), vars)
+        }
+        "createPrompt" => Request(
+            CREATE_PROMPT.into(),
+            json!({ "org": id, "input": prompt_input(&format!("new {unique}"), "Hi") }),
         ),
         other => panic!("the matrix has no request for `{other}`: add one"),
     }

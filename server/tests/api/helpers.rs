@@ -313,6 +313,41 @@ impl TestApp {
     }
 }
 
+pub const CREATE_PROMPT: &str = "mutation($org: ID!, $input: CreatePromptInput!) {
+    createPrompt(orgId: $org, input: $input) { id latestVersion { id version } } }";
+
+/// A one-message prompt input named `name` whose template is `template`.
+pub fn prompt_input(name: &str, template: &str) -> Value {
+    json!({
+        "name": name,
+        "description": format!("{name}, for tests"),
+        "tags": ["test"],
+        "version": {
+            "messages": [{ "role": "SYSTEM", "content": "You are helpful." }, { "role": "USER", "content": template }],
+            "model": { "provider": "mock", "model": "echo", "temperature": 0.2 },
+            "commitMessage": "first"
+        }
+    })
+}
+
+impl TestApp {
+    /// Creates a prompt in `org` as `owner`; returns (prompt id, version 1 id).
+    pub async fn create_prompt(&self, owner: &Session, org: &str, name: &str) -> (String, String) {
+        let data = self
+            .ok(
+                Some(&owner.token),
+                CREATE_PROMPT,
+                json!({ "org": org, "input": prompt_input(name, "Hello {{ name }}") }),
+            )
+            .await;
+        let prompt = &data["createPrompt"];
+        (
+            prompt["id"].as_str().unwrap().to_owned(),
+            prompt["latestVersion"]["id"].as_str().unwrap().to_owned(),
+        )
+    }
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         if let Some(tx) = self.shutdown.take() {

@@ -14,6 +14,7 @@ mod distributed;
 mod jwt;
 mod limits;
 mod organizations;
+mod prompts;
 mod readme;
 mod schema;
 mod subscriptions;
