@@ -17,7 +17,10 @@ pub struct Model {
     /// JSON array of the variable names the templates use, sorted.
     pub variables: Json,
     pub commit_message: String,
+    /// The user who created it, or
     pub created_by: Option<Uuid>,
+    /// the API key that did.
+    pub created_by_api_key: Option<Uuid>,
     pub created_at: DateTimeUtc,
 }
 

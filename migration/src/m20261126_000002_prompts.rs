@@ -19,7 +19,9 @@ impl MigrationTrait for Migration {
                 .col(string(Prompts::Slug))
                 .col(text(Prompts::Description))
                 .col(json(Prompts::Tags))
+                .col(text(Prompts::SearchText))
                 .col(uuid_null(Prompts::CreatedBy))
+                .col(uuid_null(Prompts::CreatedByApiKey))
                 .col(timestamp_with_time_zone(Prompts::CreatedAt))
                 .col(timestamp_with_time_zone(Prompts::UpdatedAt))
                 .col(timestamp_with_time_zone_null(Prompts::DeletedAt))
@@ -93,6 +95,7 @@ impl MigrationTrait for Migration {
                 .col(json(PromptVersions::Variables))
                 .col(text(PromptVersions::CommitMessage))
                 .col(uuid_null(PromptVersions::CreatedBy))
+                .col(uuid_null(PromptVersions::CreatedByApiKey))
                 .col(timestamp_with_time_zone(PromptVersions::CreatedAt))
                 .foreign_key(
                     ForeignKey::create()
@@ -158,7 +161,9 @@ enum Prompts {
     Slug,
     Description,
     Tags,
+    SearchText,
     CreatedBy,
+    CreatedByApiKey,
     CreatedAt,
     UpdatedAt,
     DeletedAt,
@@ -184,6 +189,7 @@ enum PromptVersions {
     Variables,
     CommitMessage,
     CreatedBy,
+    CreatedByApiKey,
     CreatedAt,
 }
 

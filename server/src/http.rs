@@ -16,7 +16,7 @@ use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 use tracing::Instrument;
 
 use crate::auth::{Caller, authenticate};
-use crate::graphql::{AppSchema, Loaders, RequestCtx};
+use crate::graphql::{AppSchema, RequestCtx};
 use crate::state::App;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -108,11 +108,7 @@ async fn graphql(
             request_id: request_id.clone(),
             client_ip: client_ip(&state.app, &headers, peer),
         };
-        let request = request
-            .into_inner()
-            .data(ctx)
-            .data(Loaders::new(&state.app.db));
-        let response = state.schema.execute(request).await;
+        let response = state.schema.execute(request.into_inner().data(ctx)).await;
         let mut response = GraphQLResponse::from(response).into_response();
         if let Ok(value) = HeaderValue::from_str(&request_id) {
             response.headers_mut().insert(REQUEST_ID, value);
@@ -162,8 +158,6 @@ async fn graphql_ws(
                         None => Caller::Anonymous,
                     };
                     let mut data = async_graphql::Data::default();
-                    // One set per connection: operations on a socket share their cache.
-                    data.insert(Loaders::new(&app.db));
                     data.insert(RequestCtx {
                         caller,
                         request_id: uuid::Uuid::new_v4().to_string(),
@@ -181,21 +175,26 @@ async fn readyz(State(state): State<HttpState>) -> Response {
     let redis = match &state.app.redis {
         Some(conn) => {
             let mut conn = conn.clone();
-            redis::cmd("PING")
-                .query_async::<String>(&mut conn)
-                .await
-                .is_ok()
+            Some(
+                redis::cmd("PING")
+                    .query_async::<String>(&mut conn)
+                    .await
+                    .is_ok(),
+            )
         }
-        None => true,
+        None => None,
     };
-    let status = if database && redis {
+    let status = if database && redis.unwrap_or(true) {
         StatusCode::OK
     } else {
         StatusCode::SERVICE_UNAVAILABLE
     };
     (
         status,
-        axum::Json(serde_json::json!({ "database": database, "redis": redis })),
+        axum::Json(serde_json::json!({
+            "database": if database { "ok" } else { "unreachable" },
+            "redis": match redis { Some(true) => "ok", Some(false) => "unreachable", None => "not configured" },
+        })),
     )
         .into_response()
 }

@@ -62,7 +62,9 @@ pub fn schema(app: Arc<App>) -> AppSchema {
         .limit_complexity(config.max_complexity)
         .limit_recursive_depth(config.max_depth.max(32))
         .limit_directives(16);
-    builder = builder.extension(codes::ErrorCodes);
+    builder = builder
+        .extension(codes::ErrorCodes)
+        .extension(prompt::loaders::PerOperation(app.db.clone()));
     if !config.introspection {
         builder = builder.disable_introspection();
     }
@@ -111,6 +113,7 @@ pub struct UnitOfWork<'a> {
     pub txn: DatabaseTransaction,
     app: &'a App,
     request_id: &'a str,
+    loaders: Option<&'a Loaders>,
     events: Vec<audit_event::Model>,
 }
 
@@ -119,9 +122,10 @@ impl<'a> UnitOfWork<'a> {
         let app = ctx.app()?;
         let request = ctx.request()?;
         Ok(Self {
-            txn: app.db.begin().await?,
+            txn: begin_write(&app.db).await?,
             app,
             request_id: &request.request_id,
+            loaders: ctx.loaders().ok(),
             events: Vec::new(),
         })
     }
@@ -132,18 +136,45 @@ impl<'a> UnitOfWork<'a> {
         Ok(())
     }
 
+    /// Later fields of the same operation must see this write.
+    fn forget_loaded(loaders: Option<&Loaders>) {
+        if let Some(loaders) = loaders {
+            loaders.clear();
+        }
+    }
+
     pub async fn commit(self) -> AppResult<()> {
         self.txn.commit().await?;
+        Self::forget_loaded(self.loaders);
         crate::audit::publish(self.app, &self.events).await;
         Ok(())
     }
 
-    /// Commits, then applies the policy lines it changed in every process.
+    /// Commits, applies the policy lines it changed in every process, then publishes its
+    /// events — in that order, so a subscriber whose access this change removed is refused
+    /// the event announcing it.
     pub async fn commit_with_policy(self) -> AppResult<()> {
-        let app = self.app;
-        self.commit().await?;
-        app.authz.policy_changed().await
+        self.txn.commit().await?;
+        Self::forget_loaded(self.loaders);
+        self.app.authz.policy_changed().await?;
+        crate::audit::publish(self.app, &self.events).await;
+        Ok(())
     }
+}
+
+/// Opens a transaction that will write. On SQLite it takes the write lock at once
+/// (`BEGIN IMMEDIATE`): a deferred transaction that read first and then writes fails with
+/// SQLITE_BUSY_SNAPSHOT when another writer committed in between, which `busy_timeout` does not
+/// retry. PostgreSQL ignores the option.
+pub async fn begin_write(
+    db: &sea_orm::DatabaseConnection,
+) -> Result<DatabaseTransaction, sea_orm::DbErr> {
+    db.begin_with_options(sea_orm::TransactionOptions {
+        isolation_level: None,
+        access_mode: None,
+        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+    })
+    .await
 }
 
 /// Parses an id argument (so a malformed one is BAD_USER_INPUT, not a parser message).

@@ -142,6 +142,7 @@ pub async fn insert(
         variables: Set(to_json(&version.variables)?),
         commit_message: Set(version.commit_message),
         created_by: Set(user_of(actor)),
+        created_by_api_key: Set(prompts::api_key_of(actor)),
         created_at: Set(now()),
     }
     .insert(conn)
@@ -293,29 +294,40 @@ fn check_label(label: &str) -> AppResult<()> {
             "`latest` always follows the newest version; it cannot be set or removed",
         ));
     }
-    domain::identifier("label", label, 1, 32).map(|_| ())
+    let valid = (1..=32).contains(&label.len())
+        && label
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if valid {
+        Ok(())
+    } else {
+        Err(AppError::validation(format!(
+            "label `{label}` must be 1 to 32 characters of a-z, 0-9 and `-`"
+        )))
+    }
 }
 
-/// Points `label` at `version`. Moving `production` needs `prompt:deploy`.
+/// Points `label` at a version (by number, or where another label points: promotion).
+/// Moving `production` needs `prompt:deploy`.
 pub async fn set_label(
     conn: &impl ConnectionTrait,
     authz: &Authz,
     actor: &Actor,
     prompt_id: Uuid,
     label: &str,
-    version: i32,
-) -> AppResult<prompt_label::Model> {
+    target: &Selector,
+) -> AppResult<(prompt::Model, prompt_label::Model)> {
     let prompt = authorized(conn, authz, actor, prompt_id, permissions::PROMPT_READ).await?;
     authz
         .require(actor, prompt.org_id, label_permission(label))
         .await?;
     check_label(label)?;
-    resolve(conn, prompt.id, &Selector::Number(version)).await?;
     prompts::touch(conn, &prompt).await?;
+    let version = resolve(conn, prompt.id, target).await?.version;
     prompt_label::Entity::delete_by_id((prompt.id, label.to_owned()))
         .exec(conn)
         .await?;
-    Ok(prompt_label::ActiveModel {
+    let set = prompt_label::ActiveModel {
         prompt_id: Set(prompt.id),
         name: Set(label.to_owned()),
         version: Set(version),
@@ -323,7 +335,8 @@ pub async fn set_label(
         updated_at: Set(now()),
     }
     .insert(conn)
-    .await?)
+    .await?;
+    Ok((prompt, set))
 }
 
 pub async fn remove_label(
@@ -332,12 +345,14 @@ pub async fn remove_label(
     actor: &Actor,
     prompt_id: Uuid,
     label: &str,
-) -> AppResult<prompt_label::Model> {
+) -> AppResult<(prompt::Model, prompt_label::Model)> {
     let prompt = authorized(conn, authz, actor, prompt_id, permissions::PROMPT_READ).await?;
     authz
         .require(actor, prompt.org_id, label_permission(label))
         .await?;
     check_label(label)?;
+    // Lock the prompt first: of two concurrent removals, the second finds nothing.
+    prompts::touch(conn, &prompt).await?;
     let existing = prompt_label::Entity::find_by_id((prompt.id, label.to_owned()))
         .one(conn)
         .await?
@@ -345,8 +360,7 @@ pub async fn remove_label(
     prompt_label::Entity::delete_by_id((prompt.id, label.to_owned()))
         .exec(conn)
         .await?;
-    prompts::touch(conn, &prompt).await?;
-    Ok(existing)
+    Ok((prompt, existing))
 }
 
 pub fn messages_of(version: &prompt_version::Model) -> AppResult<Vec<ChatMessage>> {

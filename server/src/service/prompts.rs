@@ -4,7 +4,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -123,11 +123,13 @@ pub async fn create(
     let prompt = prompt::ActiveModel {
         id: Set(Uuid::now_v7()),
         org_id: Set(org),
-        name: Set(name),
+        name: Set(name.clone()),
         slug: Set(slug.clone()),
-        description: Set(description),
+        description: Set(description.clone()),
         tags: Set(serde_json::json!(tags)),
+        search_text: Set(search_text(&name, &slug, &description)),
         created_by: Set(user_of(actor)),
+        created_by_api_key: Set(api_key_of(actor)),
         created_at: Set(at),
         updated_at: Set(at),
         deleted_at: Set(None),
@@ -151,6 +153,17 @@ pub fn user_of(actor: &Actor) -> Option<Uuid> {
         Actor::User { id } => Some(*id),
         Actor::ApiKey { .. } => None,
     }
+}
+
+pub fn api_key_of(actor: &Actor) -> Option<Uuid> {
+    match actor {
+        Actor::User { .. } => None,
+        Actor::ApiKey { id, .. } => Some(*id),
+    }
+}
+
+fn search_text(name: &str, slug: &str, description: &str) -> String {
+    format!("{name}\n{slug}\n{description}").to_lowercase()
 }
 
 /// A live prompt that `actor` holds `permission` on; another organization's is NOT_FOUND.
@@ -196,6 +209,9 @@ pub async fn update(
         active.tags = Set(serde_json::json!(tags));
         write_tags(conn, &prompt, tags).await?;
     }
+    let name = active.name.as_ref().clone();
+    let description = active.description.as_ref().clone();
+    active.search_text = Set(search_text(&name, &prompt.slug, &description));
     active.updated_at = Set(now());
     Ok(active.update(conn).await?)
 }
@@ -278,15 +294,8 @@ pub async fn list(
         .filter(|s| !s.is_empty())
     {
         let pattern = format!("%{}%", escape_like(&search.to_lowercase()));
-        let like = |col: prompt::Column| {
-            Expr::expr(Func::lower(Expr::col(col)))
-                .like(LikeExpr::new(pattern.clone()).escape('\\'))
-        };
         query = query.filter(
-            Condition::any()
-                .add(like(prompt::Column::Name))
-                .add(like(prompt::Column::Slug))
-                .add(like(prompt::Column::Description)),
+            Expr::col(prompt::Column::SearchText).like(LikeExpr::new(pattern).escape('\\')),
         );
     }
     if let Some(tag) = filter

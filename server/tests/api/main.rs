@@ -11,6 +11,7 @@ mod helpers;
 mod accounts;
 mod authz_matrix;
 mod distributed;
+mod health;
 mod jwt;
 mod limits;
 mod organizations;

@@ -610,7 +610,145 @@ async fn a_page_costs_a_constant_number_of_statements(backend: Backend) {
     assert!(costs[2] <= 8, "a page costs {} statements", costs[2]);
 }
 
+/// Concurrent versions of one prompt get distinct, consecutive numbers and none fails.
+async fn concurrent_versions_are_numbered_without_gaps(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.sign_up("owner").await;
+    let (prompt, _) = app.create_prompt(&owner, &owner.org_id, "Busy").await;
+    let attempts = (0..10).map(|i| {
+        let (app, owner, prompt) = (&app, &owner, &prompt);
+        async move {
+            app.gql(
+                Some(&owner.token),
+                NEW_VERSION,
+                json!({ "p": prompt, "input": version_input(&format!("v {i}"), 0.1, "") }),
+            )
+            .await
+        }
+    });
+    let results = futures_util::future::join_all(attempts).await;
+    let mut numbers: Vec<i64> = results
+        .iter()
+        .map(|r| {
+            assert!(r["errors"].is_null(), "{r}");
+            r["data"]["createPromptVersion"]["version"]
+                .as_i64()
+                .unwrap()
+        })
+        .collect();
+    numbers.sort_unstable();
+    assert_eq!(numbers, (2..=11).collect::<Vec<i64>>());
+}
+
+/// Promotion copies a label; labels follow the spec's `[a-z0-9-]{1,32}`; a version created
+/// with an API key records the key; reads later in one document see earlier writes.
+async fn promotion_labels_and_authorship(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.sign_up("owner").await;
+    let (prompt, _) = app.create_prompt(&owner, &owner.org_id, "Promoted").await;
+    let (key, key_id) = app.api_key(&owner, &owner.org_id, "editor").await;
+    let v2 = app
+        .ok(
+            Some(&key),
+            NEW_VERSION,
+            json!({ "p": prompt, "input": version_input("by key", 0.1, "ci") }),
+        )
+        .await;
+    assert_eq!(v2["createPromptVersion"]["version"], 2);
+    let authored = app
+        .ok(
+            Some(&owner.token),
+            "query($p: ID!) { prompt(id: $p) { latestVersion { author { id } authorApiKeyId } } }",
+            json!({ "p": prompt }),
+        )
+        .await;
+    assert_eq!(
+        authored["prompt"]["latestVersion"],
+        json!({ "author": null, "authorApiKeyId": key_id })
+    );
+
+    app.ok(
+        Some(&owner.token),
+        SET_LABEL,
+        json!({ "p": prompt, "label": "staging", "v": 2 }),
+    )
+    .await;
+    let promoted = app
+        .ok(Some(&owner.token), "mutation($p: ID!) { setPromptLabel(promptId: $p, label: \"production\", fromLabel: \"staging\") { name version } }", json!({ "p": prompt }))
+        .await;
+    assert_eq!(
+        promoted["setPromptLabel"],
+        json!({ "name": "production", "version": 2 })
+    );
+    let neither = app
+        .gql(
+            Some(&owner.token),
+            "mutation($p: ID!) { setPromptLabel(promptId: $p, label: \"x\") { name } }",
+            json!({ "p": prompt }),
+        )
+        .await;
+    assert_eq!(error_code(&neither), Some("BAD_USER_INPUT"));
+    for label in ["a-", "-b", "0"] {
+        app.ok(
+            Some(&owner.token),
+            SET_LABEL,
+            json!({ "p": prompt, "label": label, "v": 1 }),
+        )
+        .await;
+    }
+    let too_long = app
+        .gql(
+            Some(&owner.token),
+            SET_LABEL,
+            json!({ "p": prompt, "label": "x".repeat(33), "v": 1 }),
+        )
+        .await;
+    assert_eq!(error_code(&too_long), Some("BAD_USER_INPUT"));
+
+    let doc = "mutation($p: ID!) {
+        before: updatePrompt(id: $p, input: {}) { labels { name } }
+        setPromptLabel(promptId: $p, label: \"canary\", version: 1) { name }
+        after: updatePrompt(id: $p, input: {}) { labels { name } } }";
+    let data = app
+        .ok(Some(&owner.token), doc, json!({ "p": prompt }))
+        .await;
+    let names = |v: &Value| {
+        v["labels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["name"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert!(!names(&data["before"]).contains(&"canary".to_owned()));
+    assert!(
+        names(&data["after"]).contains(&"canary".to_owned()),
+        "{data}"
+    );
+}
+
+async fn search_folds_unicode_case(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.sign_up("owner").await;
+    assert!(
+        create(&app, &owner, prompt_input("Éclair Über Straße", "x")).await["errors"].is_null()
+    );
+    for needle in ["éclair", "ÜBER", "straße"] {
+        let data = app
+            .ok(
+                Some(&owner.token),
+                "query($org: ID!, $s: String) { prompts(orgId: $org, search: $s) { totalCount } }",
+                json!({ "org": owner.org_id, "s": needle }),
+            )
+            .await;
+        assert_eq!(data["prompts"]["totalCount"], 1, "{needle}");
+    }
+}
+
 backend_tests!(
+    concurrent_versions_are_numbered_without_gaps,
+    promotion_labels_and_authorship,
+    search_folds_unicode_case,
     create_version_label_and_resolve_by_label,
     versions_never_change,
     slugs_are_unique_per_organization,

@@ -104,7 +104,60 @@ async fn audit_feed_delivers_committed_mutations(backend: Backend) {
     );
 }
 
+/// A subscriber that loses access gets one error and the subscription completes.
+async fn audit_feed_ends_when_access_is_lost(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.sign_up("owner").await;
+    let (key, key_id) = app.api_key(&owner, &owner.org_id, "admin").await;
+    let mut socket = connect(&app, Some(&key)).await;
+    send(&mut socket, json!({ "id": "1", "type": "subscribe", "payload": { "query": AUDIT_FEED, "variables": { "org": owner.org_id } } })).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    app.ok(
+        Some(&owner.token),
+        "mutation($id: ID!) { revokeApiKey(id: $id) { id } }",
+        json!({ "id": key_id }),
+    )
+    .await;
+    let refused = next(&mut socket).await;
+    assert_eq!(refused["type"], "next", "{refused}");
+    assert_eq!(
+        refused["payload"]["errors"][0]["extensions"]["code"], "NOT_FOUND",
+        "{refused}"
+    );
+    let complete = next(&mut socket).await;
+    assert_eq!(complete["type"], "complete", "{complete}");
+}
+
+/// A WebSocket outlives the access token that opened it: once the token expires, the next
+/// event is refused with UNAUTHENTICATED and the subscription completes.
+async fn audit_feed_ends_when_the_session_expires(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.sign_up("owner").await;
+    let now = chrono::Utc::now().timestamp();
+    let claims = json!({ "sub": owner.user_id, "aud": "promptops-api", "iss": "promptops", "iat": now, "exp": now + 2, "jti": uuid::Uuid::new_v4() });
+    let short = jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        &claims,
+        &jsonwebtoken::EncodingKey::from_secret(crate::helpers::JWT_SECRET.as_bytes()),
+    )
+    .unwrap();
+    let mut socket = connect(&app, Some(&short)).await;
+    send(&mut socket, json!({ "id": "1", "type": "subscribe", "payload": { "query": AUDIT_FEED, "variables": { "org": owner.org_id } } })).await;
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+
+    app.api_key(&owner, &owner.org_id, "viewer").await;
+    let refused = next(&mut socket).await;
+    assert_eq!(
+        refused["payload"]["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
+        "{refused}"
+    );
+    assert_eq!(next(&mut socket).await["type"], "complete");
+}
+
 backend_tests!(
+    audit_feed_ends_when_the_session_expires,
+    audit_feed_ends_when_access_is_lost,
     audit_feed_needs_a_member_with_audit_read,
     audit_feed_delivers_committed_mutations
 );

@@ -15,31 +15,45 @@ pub struct AuditSubscription;
 #[Subscription]
 impl AuditSubscription {
     /// New audit events of the organization (owners and admins). Every event is authorized
-    /// again on delivery, so a caller who loses access stops receiving at once.
+    /// again on delivery: a caller who lost access or whose session expired receives one
+    /// error, and the subscription completes.
     async fn audit_event_added(
         &self,
         ctx: &Context<'_>,
         org_id: ID,
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<AuditEvent>> + use<>> {
         let app = ctx.app()?.clone();
-        let actor = ctx.actor()?.clone();
+        let caller = ctx.request()?.caller.clone();
         let org = parse_id("orgId", &org_id)?;
         app.authz
-            .require(&actor, org, permissions::AUDIT_READ)
+            .require(caller.actor()?, org, permissions::AUDIT_READ)
             .await?;
         let notices = app.bus.subscribe(&topic(org));
-        Ok(notices
+        let events = notices
             .filter_map(|payload| async move {
                 let value: serde_json::Value = serde_json::from_str(&payload).ok()?;
                 uuid::Uuid::parse_str(value.get("id")?.as_str()?).ok()
             })
             .then(move |id| {
                 let app = app.clone();
-                let actor = actor.clone();
+                let caller = caller.clone();
                 async move {
-                    let event = audit_log::get(&app.db, &app.authz, &actor, id).await?;
+                    // Checked per event: the session may have expired since it subscribed.
+                    let actor = caller.actor()?;
+                    let event = audit_log::get(&app.db, &app.authz, actor, id).await?;
                     Ok::<_, async_graphql::Error>(AuditEvent::from(event))
                 }
-            }))
+            })
+            .boxed();
+        // The first refusal (access lost, session expired) is delivered and ends the stream.
+        Ok(futures_util::stream::unfold(
+            Some(events),
+            |events| async move {
+                let mut events = events?;
+                let item = events.next().await?;
+                let more = item.is_ok().then_some(events);
+                Some((item, more))
+            },
+        ))
     }
 }

@@ -1,14 +1,20 @@
 //! DataLoaders batching what a page of prompts asks for — authors, latest versions, labels —
-//! into a constant number of statements whatever the page size. A fresh set per request (so
-//! their caches never serve another request's rows); the `prompts` resolver primes them for
-//! the whole page at once, so batching does not depend on how fast sibling fields resolve.
+//! into a constant number of statements whatever the page size. A fresh set per operation
+//! (HTTP request or WebSocket operation, by a schema extension), emptied after each committed
+//! mutation, so a cache never serves rows older than the operation's own writes; the
+//! `prompts` resolver primes them for the whole page, so batching does not depend on how fast
+//! sibling fields resolve.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
-use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect};
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest,
+};
+use async_graphql::{Request, ServerResult};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, QueryStatementBuilder, SimpleExpr};
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use entities::{prompt_label, prompt_version, user};
@@ -41,6 +47,36 @@ impl Loaders {
     }
 }
 
+impl Loaders {
+    /// Forgets everything loaded so far (after a write).
+    pub fn clear(&self) {
+        self.users.clear::<Uuid>();
+        self.latest.clear::<Uuid>();
+        self.labels.clear::<Uuid>();
+    }
+}
+
+/// Gives every operation its own `Loaders`.
+pub struct PerOperation(pub DatabaseConnection);
+
+impl ExtensionFactory for PerOperation {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(PerOperation(self.0.clone()))
+    }
+}
+
+#[async_trait::async_trait]
+impl Extension for PerOperation {
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        next.run(ctx, request.data(Loaders::new(&self.0))).await
+    }
+}
+
 pub struct UserLoader(pub DatabaseConnection);
 pub struct LatestVersionLoader(pub DatabaseConnection);
 pub struct LabelsLoader(pub DatabaseConnection);
@@ -62,30 +98,32 @@ impl Loader<Uuid> for LatestVersionLoader {
     type Value = prompt_version::Model;
     type Error = Arc<DbErr>;
 
-    /// Keyed by prompt id. Two statements: the newest number per prompt, then those rows.
+    /// Keyed by prompt id: the row whose number is its prompt's highest, in one statement.
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        let newest: Vec<(Uuid, i32)> = prompt_version::Entity::find()
-            .select_only()
-            .column(prompt_version::Column::PromptId)
-            .column_as(Expr::col(prompt_version::Column::Version).max(), "newest")
-            .filter(prompt_version::Column::PromptId.is_in(keys.iter().copied()))
-            .group_by(prompt_version::Column::PromptId)
-            .into_tuple()
-            .all(&self.0)
-            .await?;
-        let wanted: HashMap<Uuid, i32> = newest.into_iter().collect();
+        let newest = Query::select()
+            .expr(Expr::col((Newest, prompt_version::Column::Version)).max())
+            .from_as(prompt_version::Entity, Newest)
+            .and_where(
+                Expr::col((Newest, prompt_version::Column::PromptId))
+                    .equals((prompt_version::Entity, prompt_version::Column::PromptId)),
+            )
+            .to_owned();
         let rows = prompt_version::Entity::find()
-            .filter(prompt_version::Column::PromptId.is_in(wanted.keys().copied()))
-            .filter(prompt_version::Column::Version.is_in(wanted.values().copied()))
+            .filter(prompt_version::Column::PromptId.is_in(keys.iter().copied()))
+            .filter(
+                Expr::col((prompt_version::Entity, prompt_version::Column::Version)).eq(
+                    SimpleExpr::SubQuery(None, Box::new(newest.into_sub_query_statement())),
+                ),
+            )
             .all(&self.0)
             .await?;
-        Ok(rows
-            .into_iter()
-            .filter(|v| wanted.get(&v.prompt_id) == Some(&v.version))
-            .map(|v| (v.prompt_id, v))
-            .collect())
+        Ok(rows.into_iter().map(|v| (v.prompt_id, v)).collect())
     }
 }
+
+/// Alias of `prompt_versions` inside the correlated subquery.
+#[derive(sea_orm::DeriveIden)]
+struct Newest;
 
 impl Loader<Uuid> for LabelsLoader {
     type Value = Vec<prompt_label::Model>;

@@ -8,8 +8,10 @@ use super::{
     CreatePromptInput, Prompt, PromptLabel, PromptVersion, PromptVersionInput, UpdatePromptInput,
 };
 use crate::audit::AuditEntry;
+use crate::error::AppError;
 use crate::graphql::{ContextExt, UnitOfWork, parse_id};
-use crate::service::{prompt_versions, prompts};
+use crate::service::prompt_versions::{self, Selector};
+use crate::service::prompts;
 
 #[derive(Default)]
 pub struct PromptMutation;
@@ -109,31 +111,32 @@ impl PromptMutation {
         Ok(version.into())
     }
 
-    /// Points `label` (`[a-z0-9-]{1,32}`, not `latest`) at a version. Moving `production`
-    /// needs `prompt:deploy`.
+    /// Points `label` (`[a-z0-9-]{1,32}`, not `latest`) at a version: by number, or at the
+    /// version `fromLabel` points at (`setPromptLabel(label: "production", fromLabel:
+    /// "staging")` promotes). Moving `production` needs `prompt:deploy`.
     async fn set_prompt_label(
         &self,
         ctx: &Context<'_>,
         prompt_id: ID,
         label: String,
-        version: i32,
+        version: Option<i32>,
+        from_label: Option<String>,
     ) -> async_graphql::Result<PromptLabel> {
         let app = ctx.app()?;
         let actor = ctx.actor()?;
         let prompt_id = parse_id("promptId", &prompt_id)?;
+        if version.is_none() && from_label.is_none() {
+            return Err(AppError::validation(
+                "give the version, or fromLabel to copy another label",
+            )
+            .into());
+        }
+        let target = Selector::from_args(version, from_label)?;
         let mut work = UnitOfWork::begin(ctx).await?;
-        let set =
-            prompt_versions::set_label(&work.txn, &app.authz, actor, prompt_id, &label, version)
+        let (prompt, set) =
+            prompt_versions::set_label(&work.txn, &app.authz, actor, prompt_id, &label, &target)
                 .await?;
-        let org = prompts::authorized(
-            &work.txn,
-            &app.authz,
-            actor,
-            prompt_id,
-            crate::authz::permissions::PROMPT_READ,
-        )
-        .await?
-        .org_id;
+        let org = prompt.org_id;
         let entry = AuditEntry::new(Some(org), "prompt.label.set", "prompt", prompt_id)
             .summary(json!({ "label": set.name, "version": set.version }));
         work.audit(Some(actor), entry).await?;
@@ -152,17 +155,9 @@ impl PromptMutation {
         let actor = ctx.actor()?;
         let prompt_id = parse_id("promptId", &prompt_id)?;
         let mut work = UnitOfWork::begin(ctx).await?;
-        let removed =
+        let (prompt, removed) =
             prompt_versions::remove_label(&work.txn, &app.authz, actor, prompt_id, &label).await?;
-        let org = prompts::authorized(
-            &work.txn,
-            &app.authz,
-            actor,
-            prompt_id,
-            crate::authz::permissions::PROMPT_READ,
-        )
-        .await?
-        .org_id;
+        let org = prompt.org_id;
         let entry = AuditEntry::new(Some(org), "prompt.label.remove", "prompt", prompt_id)
             .summary(json!({ "label": removed.name, "version": removed.version }));
         work.audit(Some(actor), entry).await?;

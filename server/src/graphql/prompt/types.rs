@@ -158,6 +158,8 @@ pub struct Prompt {
     pub tags: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Set when an API key, not a user, created it.
+    pub author_api_key_id: Option<ID>,
     #[graphql(skip)]
     pub uuid: Uuid,
     #[graphql(skip)]
@@ -175,6 +177,7 @@ impl From<prompt::Model> for Prompt {
             tags: serde_json::from_value(m.tags).unwrap_or_default(),
             created_at: m.created_at,
             updated_at: m.updated_at,
+            author_api_key_id: m.created_by_api_key.map(|id| ID(id.to_string())),
             uuid: m.id,
             created_by: m.created_by,
         }
@@ -297,6 +300,8 @@ pub struct PromptVersion {
     pub variables: Vec<String>,
     pub commit_message: String,
     pub created_at: DateTime<Utc>,
+    /// Set when an API key, not a user, created it.
+    pub author_api_key_id: Option<ID>,
     #[graphql(skip)]
     pub created_by: Option<Uuid>,
 }
@@ -322,6 +327,7 @@ impl From<prompt_version::Model> for PromptVersion {
             variables: serde_json::from_value(m.variables).unwrap_or_default(),
             commit_message: m.commit_message,
             created_at: m.created_at,
+            author_api_key_id: m.created_by_api_key.map(|id| ID(id.to_string())),
             created_by: m.created_by,
         }
     }
