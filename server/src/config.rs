@@ -82,6 +82,12 @@ pub struct Config {
     #[arg(long, env = "PROMPTOPS_TRUST_FORWARDED_FOR", default_value_t = false, action = clap::ArgAction::Set)]
     pub trust_forwarded_for: bool,
 
+    /// The `promptops` binary that renders templates in a memory- and CPU-limited child
+    /// process (default: this executable). `off` renders in-process, where memory is not
+    /// bounded — for development only.
+    #[arg(long, env = "PROMPTOPS_TEMPLATE_SANDBOX")]
+    pub template_sandbox: Option<String>,
+
     /// Seconds between full policy reloads, a safety net under the Redis watcher.
     #[arg(long, env = "PROMPTOPS_POLICY_RELOAD_SECS", default_value_t = 30)]
     pub policy_reload_secs: u64,

@@ -1,5 +1,7 @@
 //! `promptops`: one binary, several roles. Thin: parse, configure, start.
 
+use std::process::ExitCode;
+
 use clap::{Parser, Subcommand};
 use promptops::{App, Config};
 use tracing_subscriber::EnvFilter;
@@ -23,15 +25,27 @@ enum Command {
     Migrate(Box<Config>),
     /// Print the GraphQL schema (SDL).
     Schema,
+    /// Render one template job from stdin under memory and CPU limits (used by the server).
+    #[command(name = "sandbox-render", hide = true)]
+    SandboxRender,
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     let command = match cli.command {
         Some(command) => command,
         None => Command::Serve(Box::new(Cli::parse_from(["promptops", "serve"]).config())),
     };
+    if let Command::SandboxRender = command {
+        // Synchronous and runtime-free: the child limits its own memory first thing.
+        return Ok(workers::sandbox::child_main());
+    }
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(run(command))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn run(command: Command) -> anyhow::Result<()> {
     match command {
         Command::Schema => {
             print!("{}", promptops::graphql::builder().finish().sdl());
@@ -51,6 +65,7 @@ async fn main() -> anyhow::Result<()> {
             init_tracing();
             serve(*config).await
         }
+        Command::SandboxRender => Ok(()),
     }
 }
 

@@ -6,6 +6,7 @@ use std::time::Duration;
 use anyhow::Context;
 use sea_orm::DatabaseConnection;
 use workers::events::EventBus;
+use workers::sandbox::Renderer;
 
 use crate::auth::jwt::JwtKeys;
 use crate::authz::Authz;
@@ -22,6 +23,7 @@ pub struct App {
     pub jwt: JwtKeys,
     pub limiter: RateLimiter,
     pub statements: Arc<StatementCounter>,
+    pub renderer: Renderer,
 }
 
 impl App {
@@ -55,6 +57,17 @@ impl App {
         .await
         .context("loading authorization policies")?;
         let jwt = JwtKeys::new(secret.as_bytes(), config.access_token_ttl);
+        let renderer = match config.template_sandbox.as_deref() {
+            Some("off") => {
+                tracing::warn!("templates render in-process: their memory use is not bounded");
+                Renderer::InProcess
+            }
+            Some(program) => Renderer::Sandboxed(program.into()),
+            None => Renderer::Sandboxed(
+                std::env::current_exe()
+                    .context("locating this executable for the template sandbox")?,
+            ),
+        };
         Ok(Arc::new(Self {
             config,
             db,
@@ -64,6 +77,7 @@ impl App {
             jwt,
             limiter,
             statements,
+            renderer,
         }))
     }
 }

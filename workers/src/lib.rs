@@ -3,4 +3,5 @@
 //! this crate in the execution issue.
 
 pub mod events;
+pub mod sandbox;
 pub mod templating;

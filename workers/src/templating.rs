@@ -3,6 +3,7 @@
 //! A template sees only the variables it is given: the environment has no loader (so no
 //! `include`, `import` or `extends` can reach a file), no function that reads the process
 //! environment, a fuel budget bounding the work, and an output cap bounding what it writes.
+//! Memory is bounded by rendering in a limited child process (`sandbox`).
 
 use std::collections::BTreeSet;
 use std::io;
@@ -21,7 +22,7 @@ pub struct ChatMessage {
     pub content: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum TemplateError {
     #[error("message {index} ({role}), line {line}: {detail}")]
     Syntax {
@@ -39,6 +40,12 @@ pub enum TemplateError {
         line: usize,
         detail: String,
     },
+    /// The sandboxed render ran out of memory or time.
+    #[error("{0}")]
+    Limits(String),
+    /// The sandbox itself could not run (not the template's fault).
+    #[error("template sandbox: {0}")]
+    Sandbox(String),
 }
 
 fn environment() -> Environment<'static> {

@@ -7,6 +7,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
+use workers::sandbox::Renderer;
 use workers::templating::{self, ChatMessage, TemplateError};
 
 use super::prompts::{self, authorized, now, user_of};
@@ -55,6 +56,8 @@ fn template_error(error: TemplateError) -> AppError {
         TemplateError::Syntax { .. } => format!("template does not parse: {error}"),
         TemplateError::MissingVariables(_) => error.to_string(),
         TemplateError::Render { .. } => format!("template failed to render: {error}"),
+        TemplateError::Limits(_) => format!("template stopped: {error}"),
+        TemplateError::Sandbox(_) => return AppError::internal(anyhow::anyhow!("{error}")),
     })
 }
 
@@ -379,6 +382,7 @@ pub async fn render(
     prompt_id: Uuid,
     selector: &Selector,
     variables: &Value,
+    renderer: &Renderer,
 ) -> AppResult<(prompt_version::Model, Vec<ChatMessage>)> {
     let prompt = authorized(conn, authz, actor, prompt_id, permissions::PROMPT_READ).await?;
     let version = resolve(conn, prompt.id, selector).await?;
@@ -388,9 +392,9 @@ pub async fn render(
         _ => return Err(AppError::validation("variables must be a JSON object")),
     };
     let messages = messages_of(&version)?;
-    let rendered = tokio::task::spawn_blocking(move || templating::render(&messages, &vars))
+    let rendered = renderer
+        .render(&messages, &vars)
         .await
-        .map_err(AppError::internal)?
         .map_err(template_error)?;
     Ok((version, rendered))
 }

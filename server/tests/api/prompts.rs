@@ -445,6 +445,50 @@ async fn template_errors_and_missing_variables_are_explained(backend: Backend) {
         .await;
     assert_eq!(error_code(&not_object), Some("BAD_USER_INPUT"));
 
+    // One instruction can allocate a lot; the sandboxed render dies, the server does not.
+    let bomb = "{% set a = 'x' * 100000000 %}{% set b = a ~ a %}{% set c = b ~ b %}{% set d = c ~ c %}{{ d | length }}";
+    app.ok(
+        Some(&owner.token),
+        NEW_VERSION,
+        json!({ "p": prompt, "input": version_input(bomb, 0.1, "bomb") }),
+    )
+    .await;
+    let stopped = app
+        .gql(
+            Some(&owner.token),
+            RENDER,
+            json!({ "p": prompt, "vars": {} }),
+        )
+        .await;
+    assert_eq!(error_code(&stopped), Some("BAD_USER_INPUT"));
+    assert!(
+        error_message(&stopped).contains("memory"),
+        "{}",
+        error_message(&stopped)
+    );
+    let spin = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}";
+    app.ok(
+        Some(&owner.token),
+        NEW_VERSION,
+        json!({ "p": prompt, "input": version_input(spin, 0.1, "spin") }),
+    )
+    .await;
+    let spun = app
+        .gql(
+            Some(&owner.token),
+            RENDER,
+            json!({ "p": prompt, "vars": {} }),
+        )
+        .await;
+    assert_eq!(error_code(&spun), Some("BAD_USER_INPUT"));
+    assert!(
+        error_message(&spun).contains("too much work"),
+        "{}",
+        error_message(&spun)
+    );
+    app.ok(Some(&owner.token), "{ __typename }", json!({}))
+        .await;
+
     let mut bad_model = prompt_input("Hot", "x");
     bad_model["version"]["model"]["temperature"] = json!(3.5);
     assert_eq!(

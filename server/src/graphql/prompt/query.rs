@@ -171,6 +171,7 @@ impl PromptQuery {
             parse_id("promptId", &prompt_id)?,
             &selector,
             &variables,
+            &app.renderer,
         )
         .await?;
         Ok(RenderedPrompt {

@@ -1,0 +1,148 @@
+//! Rendering in a child process with hard memory and CPU limits.
+//!
+//! Fuel bounds the instructions a template executes and a cap bounds what it writes, but one
+//! instruction can allocate a lot (`"x" * 100000000`, or a string doubled a few times with
+//! `~`): in-process, a single template could exhaust the server's memory. So renders run in
+//! `promptops sandbox-render`, a child with an address-space limit, a CPU-time limit, an
+//! empty environment and nothing but the template and its variables on stdin. If it dies,
+//! the render fails with a clear error and the server is untouched.
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::process::{ExitCode, Stdio};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use tokio::io::AsyncWriteExt;
+
+use crate::templating::{self, ChatMessage, TemplateError};
+
+/// Address space the child may map (code and stacks included).
+pub const MEMORY_LIMIT_BYTES: u64 = 512 * 1024 * 1024;
+/// CPU seconds the child may use.
+pub const CPU_LIMIT_SECS: u64 = 5;
+/// Wall-clock time before the child is killed.
+pub const WALL_LIMIT: Duration = Duration::from_secs(10);
+/// The subcommand of the `promptops` binary that renders.
+pub const SUBCOMMAND: &str = "sandbox-render";
+
+#[derive(Serialize, Deserialize)]
+struct Job {
+    messages: Vec<ChatMessage>,
+    variables: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Serialize, Deserialize)]
+enum Outcome {
+    Rendered(Vec<ChatMessage>),
+    Failed(TemplateError),
+}
+
+fn limit_exceeded() -> TemplateError {
+    TemplateError::Limits(format!(
+        "rendering needs more than {} MiB of memory or {CPU_LIMIT_SECS} s of CPU",
+        MEMORY_LIMIT_BYTES / (1024 * 1024)
+    ))
+}
+
+/// Renders in a child `program sandbox-render` (the `promptops` binary).
+pub async fn render(
+    program: &Path,
+    messages: &[ChatMessage],
+    variables: &serde_json::Map<String, serde_json::Value>,
+) -> Result<Vec<ChatMessage>, TemplateError> {
+    let internal =
+        |what: &str, e: &dyn std::fmt::Display| TemplateError::Sandbox(format!("{what}: {e}"));
+    let job = serde_json::to_vec(&Job {
+        messages: messages.to_vec(),
+        variables: variables.clone(),
+    })
+    .map_err(|e| internal("encoding the job", &e))?;
+    let mut child = tokio::process::Command::new(program)
+        .arg(SUBCOMMAND)
+        .env_clear()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| internal("starting the sandbox", &e))?;
+    let mut stdin = child
+        .stdin
+        .take()
+        .ok_or_else(|| internal("sandbox stdin", &"missing"))?;
+    // The child may die before reading everything; that shows in its exit status.
+    let _ = stdin.write_all(&job).await;
+    drop(stdin);
+    let output = tokio::time::timeout(WALL_LIMIT, child.wait_with_output())
+        .await
+        .map_err(|_| limit_exceeded())?
+        .map_err(|e| internal("waiting for the sandbox", &e))?;
+    if !output.status.success() {
+        return Err(limit_exceeded());
+    }
+    match serde_json::from_slice(&output.stdout) {
+        Ok(Outcome::Rendered(messages)) => Ok(messages),
+        Ok(Outcome::Failed(error)) => Err(error),
+        Err(e) => Err(internal("reading the sandbox's answer", &e)),
+    }
+}
+
+/// The child's side: limit itself, read the job from stdin, answer on stdout.
+pub fn child_main() -> ExitCode {
+    let limited = rlimit::setrlimit(rlimit::Resource::AS, MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES)
+        .and_then(|()| rlimit::setrlimit(rlimit::Resource::CPU, CPU_LIMIT_SECS, CPU_LIMIT_SECS));
+    if limited.is_err() {
+        return ExitCode::from(2);
+    }
+    let mut input = Vec::new();
+    if std::io::stdin().read_to_end(&mut input).is_err() {
+        return ExitCode::from(3);
+    }
+    let Ok(job) = serde_json::from_slice::<Job>(&input) else {
+        return ExitCode::from(4);
+    };
+    let outcome = match templating::render(&job.messages, &job.variables) {
+        Ok(messages) => Outcome::Rendered(messages),
+        Err(error) => Outcome::Failed(error),
+    };
+    let Ok(answer) = serde_json::to_vec(&outcome) else {
+        return ExitCode::from(5);
+    };
+    let mut stdout = std::io::stdout().lock();
+    if stdout
+        .write_all(&answer)
+        .and_then(|()| stdout.flush())
+        .is_err()
+    {
+        return ExitCode::from(6);
+    }
+    ExitCode::SUCCESS
+}
+
+/// Where renders run.
+#[derive(Debug, Clone)]
+pub enum Renderer {
+    /// In a limited child process of this binary (the default).
+    Sandboxed(std::path::PathBuf),
+    /// In this process: fuel and output are bounded, memory is not. For development only.
+    InProcess,
+}
+
+impl Renderer {
+    pub async fn render(
+        &self,
+        messages: &[ChatMessage],
+        variables: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<Vec<ChatMessage>, TemplateError> {
+        match self {
+            Renderer::Sandboxed(program) => render(program, messages, variables).await,
+            Renderer::InProcess => {
+                let (messages, variables) = (messages.to_vec(), variables.clone());
+                tokio::task::spawn_blocking(move || templating::render(&messages, &variables))
+                    .await
+                    .map_err(|e| TemplateError::Sandbox(format!("render task: {e}")))?
+            }
+        }
+    }
+}
