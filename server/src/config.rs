@@ -74,6 +74,10 @@ pub struct Config {
     #[arg(long, env = "PROMPTOPS_LOGIN_LIMIT_PER_EMAIL", default_value_t = 10)]
     pub login_limit_per_email: u32,
 
+    /// Sign-ups allowed per client IP per minute (each costs a password hash).
+    #[arg(long, env = "PROMPTOPS_SIGNUP_LIMIT_PER_IP", default_value_t = 20)]
+    pub signup_limit_per_ip: u32,
+
     /// Login attempts allowed per client IP per minute.
     #[arg(long, env = "PROMPTOPS_LOGIN_LIMIT_PER_IP", default_value_t = 60)]
     pub login_limit_per_ip: u32,
@@ -105,14 +109,19 @@ impl Config {
         }
     }
 
-    /// Defaults for everything (environment variables still apply), listening on a free port.
-    pub fn defaults(data_dir: PathBuf) -> Self {
+    /// The defaults with the environment applied, as `promptops serve` without flags.
+    pub fn from_env() -> Self {
         #[derive(clap::Parser)]
         struct Wrapper {
             #[command(flatten)]
             config: Config,
         }
-        let mut config = <Wrapper as clap::Parser>::parse_from(["promptops"]).config;
+        <Wrapper as clap::Parser>::parse_from(["promptops"]).config
+    }
+
+    /// `from_env` with its data in `data_dir`, listening on a free port (tests, tools).
+    pub fn defaults(data_dir: PathBuf) -> Self {
+        let mut config = Self::from_env();
         config.data_dir = data_dir;
         config.addr = SocketAddr::from(([127, 0, 0, 1], 0));
         config

@@ -1,5 +1,5 @@
 //! Database connection: SQLite (embedded) or PostgreSQL, migrations applied on start, and a
-//! statement counter (exported as a metric; the DataLoader test reads it).
+//! count of the SQL statements sent (the DataLoader and limits tests read it).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -37,7 +37,10 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/graphql/ws", get(graphql_ws))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
-        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // At the body itself, whichever extractor reads it: 413 past the limit.
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            MAX_BODY_BYTES,
+        ))
         .with_state(state);
     if let Some(cors) = cors {
         router = router.layer(cors);

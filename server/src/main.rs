@@ -34,7 +34,7 @@ fn main() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     let command = match cli.command {
         Some(command) => command,
-        None => Command::Serve(Box::new(Cli::parse_from(["promptops", "serve"]).config())),
+        None => Command::Serve(Box::new(Config::from_env())),
     };
     if let Command::SandboxRender = command {
         // Synchronous and runtime-free: the child limits its own memory first thing.
@@ -67,19 +67,6 @@ async fn run(command: Command) -> anyhow::Result<()> {
         }
         Command::SandboxRender => Ok(()),
     }
-}
-
-impl Cli {
-    fn config(self) -> Config {
-        match self.command {
-            Some(Command::Serve(config)) | Some(Command::Migrate(config)) => *config,
-            _ => unreachable_config(),
-        }
-    }
-}
-
-fn unreachable_config() -> Config {
-    Config::defaults("./data".into())
 }
 
 fn init_tracing() {

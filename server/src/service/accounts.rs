@@ -24,7 +24,18 @@ pub struct SignUp {
 
 /// Checks the sign-up input and hashes the password; call before opening the transaction
 /// (hashing takes a while and must not hold one open).
-pub async fn prepare_sign_up(input: SignUp) -> AppResult<(Email, String, String, String)> {
+pub async fn prepare_sign_up(
+    app: &App,
+    client_ip: &str,
+    input: SignUp,
+) -> AppResult<(Email, String, String, String)> {
+    app.limiter
+        .hit(
+            &format!("signup:ip:{client_ip}"),
+            app.config.signup_limit_per_ip,
+            60,
+        )
+        .await?;
     let email = Email::parse(&input.email)?;
     password::validate(&input.password)?;
     let name = domain::name("name", &input.name, 100)?;

@@ -200,6 +200,16 @@ async fn login_attempts_are_rate_limited_per_ip(backend: Backend) {
     assert_eq!(error_code(&limited), Some("RATE_LIMITED"));
 }
 
+async fn sign_ups_are_rate_limited_per_ip(backend: Backend) {
+    let env = std::sync::Arc::new(crate::helpers::TestEnv::new(&backend).await);
+    let app = TestApp::spawn_on(env, |c| c.signup_limit_per_ip = 2).await;
+    app.sign_up("one").await;
+    app.sign_up("two").await;
+    let input = json!({ "input": { "email": "three@example.com", "password": "long enough", "name": "T", "organizationName": "T" } });
+    let limited = app.gql(None, SIGN_UP, input).await;
+    assert_eq!(error_code(&limited), Some("RATE_LIMITED"));
+}
+
 async fn mutations_are_audited(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let ada = app.sign_up("ada").await;
@@ -254,5 +264,6 @@ backend_tests!(
     logout_ends_the_login,
     login_attempts_are_rate_limited_per_email,
     login_attempts_are_rate_limited_per_ip,
+    sign_ups_are_rate_limited_per_ip,
     mutations_are_audited,
 );

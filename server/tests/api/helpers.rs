@@ -122,6 +122,8 @@ impl TestEnv {
         config.jwt_secret = Some(JWT_SECRET.into());
         config.jwt_secret_file = None;
         config.cors_origins = Vec::new();
+        // Tests sign many users up from one address; the limit has its own test.
+        config.signup_limit_per_ip = 10_000;
         // The server runs inside the test binary: point the sandbox at the real one.
         config.template_sandbox = Some(env!("CARGO_BIN_EXE_promptops").into());
         config

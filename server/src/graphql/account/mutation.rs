@@ -38,12 +38,17 @@ impl AccountMutation {
         input: SignUpInput,
     ) -> async_graphql::Result<AuthPayload> {
         let app = ctx.app()?;
-        let prepared = accounts::prepare_sign_up(SignUp {
-            email: input.email,
-            password: input.password,
-            name: input.name,
-            organization_name: input.organization_name,
-        })
+        let ip = ctx.request()?.client_ip.to_string();
+        let prepared = accounts::prepare_sign_up(
+            app,
+            &ip,
+            SignUp {
+                email: input.email,
+                password: input.password,
+                name: input.name,
+                organization_name: input.organization_name,
+            },
+        )
         .await?;
         let mut work = UnitOfWork::begin(ctx).await?;
         let (user, org) = accounts::sign_up(&work.txn, prepared).await?;
