@@ -310,6 +310,24 @@ fn check_label(label: &str) -> AppResult<()> {
     }
 }
 
+/// The prompt whose `label` `actor` may move (`production` needs `prompt:deploy`), locked:
+/// of two concurrent label changes, the second sees the first.
+async fn lock_for_label(
+    conn: &impl ConnectionTrait,
+    authz: &Authz,
+    actor: &Actor,
+    prompt_id: Uuid,
+    label: &str,
+) -> AppResult<prompt::Model> {
+    let prompt = authorized(conn, authz, actor, prompt_id, permissions::PROMPT_READ).await?;
+    authz
+        .require(actor, prompt.org_id, label_permission(label))
+        .await?;
+    check_label(label)?;
+    prompts::touch(conn, &prompt).await?;
+    Ok(prompt)
+}
+
 /// Points `label` at a version (by number, or where another label points: promotion).
 /// Moving `production` needs `prompt:deploy`.
 pub async fn set_label(
@@ -320,12 +338,7 @@ pub async fn set_label(
     label: &str,
     target: &Selector,
 ) -> AppResult<(prompt::Model, prompt_label::Model)> {
-    let prompt = authorized(conn, authz, actor, prompt_id, permissions::PROMPT_READ).await?;
-    authz
-        .require(actor, prompt.org_id, label_permission(label))
-        .await?;
-    check_label(label)?;
-    prompts::touch(conn, &prompt).await?;
+    let prompt = lock_for_label(conn, authz, actor, prompt_id, label).await?;
     let version = resolve(conn, prompt.id, target).await?.version;
     prompt_label::Entity::delete_by_id((prompt.id, label.to_owned()))
         .exec(conn)
@@ -349,13 +362,7 @@ pub async fn remove_label(
     prompt_id: Uuid,
     label: &str,
 ) -> AppResult<(prompt::Model, prompt_label::Model)> {
-    let prompt = authorized(conn, authz, actor, prompt_id, permissions::PROMPT_READ).await?;
-    authz
-        .require(actor, prompt.org_id, label_permission(label))
-        .await?;
-    check_label(label)?;
-    // Lock the prompt first: of two concurrent removals, the second finds nothing.
-    prompts::touch(conn, &prompt).await?;
+    let prompt = lock_for_label(conn, authz, actor, prompt_id, label).await?;
     let existing = prompt_label::Entity::find_by_id((prompt.id, label.to_owned()))
         .one(conn)
         .await?

@@ -58,6 +58,22 @@ pub struct Membership {
     pub joined_at: DateTime<Utc>,
 }
 
+impl AuthPayload {
+    pub fn new(
+        tokens: accounts::Tokens,
+        user: user::Model,
+        organization: Option<entities::organization::Model>,
+    ) -> Self {
+        Self {
+            access_token: tokens.access_token,
+            access_token_expires_at: tokens.access_token_expires_at,
+            refresh_token: tokens.refresh_token,
+            user: user.into(),
+            organization: organization.map(Into::into),
+        }
+    }
+}
+
 /// What signing up, logging in and refreshing return.
 #[derive(SimpleObject)]
 pub struct AuthPayload {

@@ -61,13 +61,7 @@ impl AccountMutation {
         )
         .await?;
         work.commit_with_policy().await?;
-        Ok(AuthPayload {
-            access_token: tokens.access_token,
-            access_token_expires_at: tokens.access_token_expires_at,
-            refresh_token: tokens.refresh_token,
-            user: user.into(),
-            organization: Some(org.into()),
-        })
+        Ok(AuthPayload::new(tokens, user, Some(org)))
     }
 
     /// Signs in with email and password. Rate limited per email and per client address.
@@ -89,13 +83,7 @@ impl AccountMutation {
         )
         .await?;
         work.commit().await?;
-        Ok(AuthPayload {
-            access_token: tokens.access_token,
-            access_token_expires_at: tokens.access_token_expires_at,
-            refresh_token: tokens.refresh_token,
-            user: user.into(),
-            organization: org.map(Into::into),
-        })
+        Ok(AuthPayload::new(tokens, user, org))
     }
 
     /// Exchanges a refresh token for a new pair. Each refresh token works once; presenting a
@@ -119,13 +107,7 @@ impl AccountMutation {
                 );
                 work.audit(Some(&actor), entry).await?;
                 work.commit().await?;
-                Ok(AuthPayload {
-                    access_token: tokens.access_token,
-                    access_token_expires_at: tokens.access_token_expires_at,
-                    refresh_token: tokens.refresh_token,
-                    user: user.into(),
-                    organization: org.map(Into::into),
-                })
+                Ok(AuthPayload::new(tokens, user, org))
             }
             Rotation::Reused { user_id, family_id } => {
                 accounts::revoke_family(&work.txn, family_id).await?;
