@@ -51,9 +51,7 @@ pub async fn connect(
         .await
         .context("configuring SQLite")?;
     }
-    Migrator::up(&db, None)
-        .await
-        .context("applying migrations")?;
+    migrate(&db).await?;
     db.set_metric_callback(move |_| {
         counter.0.fetch_add(1, Ordering::Relaxed);
     });
@@ -69,5 +67,25 @@ pub fn redact(url: &str) -> String {
             format!("{}{}:***{}", &url[..scheme + 3], user, &url[at..])
         }
         _ => url.to_owned(),
+    }
+}
+
+/// Applies pending migrations. Processes starting together on one PostgreSQL database race
+/// to apply them; the loser's attempt fails on objects the winner just created, and a retry
+/// finds nothing left to do.
+async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
+    let mut attempt = 1;
+    loop {
+        match Migrator::up(db, None).await {
+            Ok(()) => return Ok(()),
+            Err(error)
+                if attempt < 3 && db.get_database_backend() == sea_orm::DbBackend::Postgres =>
+            {
+                tracing::warn!(%error, attempt, "migrations failed; another process may be applying them, retrying");
+                tokio::time::sleep(Duration::from_secs(2)).await;
+                attempt += 1;
+            }
+            Err(error) => return Err(error).context("applying migrations"),
+        }
     }
 }

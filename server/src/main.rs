@@ -73,7 +73,18 @@ fn init_tracing() {
     let filter = EnvFilter::try_from_env("PROMPTOPS_LOG")
         .or_else(|_| EnvFilter::try_from_default_env())
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
-    tracing_subscriber::fmt().with_env_filter(filter).init();
+    let json = std::env::var("PROMPTOPS_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json"));
+    if json {
+        tracing_subscriber::fmt()
+            .json()
+            .with_env_filter(filter)
+            .init();
+    } else {
+        tracing_subscriber::fmt()
+            .with_writer(std::io::stderr)
+            .with_env_filter(filter)
+            .init();
+    }
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {

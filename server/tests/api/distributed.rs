@@ -33,12 +33,18 @@ async fn start(env: &TestEnv) -> Process {
         .unwrap();
     let stdout = child.stdout.take().unwrap();
     let mut lines = BufReader::new(stdout).lines();
-    let first = tokio::time::timeout(Duration::from_secs(60), lines.next_line())
-        .await
-        .expect("the server starts")
-        .unwrap()
-        .expect("a first line");
-    let base = first
+    let banner = tokio::time::timeout(Duration::from_secs(60), async {
+        while let Ok(Some(line)) = lines.next_line().await {
+            if line.contains("listening on") {
+                return Some(line);
+            }
+        }
+        None
+    })
+    .await
+    .expect("the server starts")
+    .expect("a banner line");
+    let base = banner
         .split_whitespace()
         .find(|w| w.starts_with("http://"))
         .expect("the listening address")
@@ -81,8 +87,8 @@ async fn a_role_change_on_one_process_is_enforced_by_another_within_a_second() {
         return;
     };
     let env = TestEnv::new(&backend).await;
-    let a = start(&env).await;
-    let b = start(&env).await;
+    // Started together: they race to apply the migrations to the fresh database.
+    let (a, b) = tokio::join!(start(&env), start(&env));
 
     let sign_up = "mutation($input: SignUpInput!) { signUp(input: $input) { accessToken user { id } organization { id } } }";
     let signup = |name: &str| json!({ "input": { "email": format!("{name}@example.com"), "password": "correct horse battery", "name": name, "organizationName": name } });
