@@ -37,7 +37,8 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/graphql/ws", get(graphql_ws))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
-        // At the body itself, whichever extractor reads it: 413 past the limit.
+        // At the body itself, whichever extractor reads it (a declared length past the limit
+        // is a 413; a chunked body is cut off and refused). WebSocket messages: see below.
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
             MAX_BODY_BYTES,
         ))
@@ -147,6 +148,8 @@ async fn graphql_ws(
     let schema = state.schema.clone();
     let ip = client_ip(&app, &headers, peer);
     upgrade
+        .max_message_size(MAX_BODY_BYTES)
+        .max_frame_size(MAX_BODY_BYTES)
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |socket| async move {
             GraphQLWebSocket::new(socket, schema, protocol)

@@ -77,6 +77,7 @@ fn init_tracing() {
     if json {
         tracing_subscriber::fmt()
             .json()
+            .with_writer(std::io::stderr)
             .with_env_filter(filter)
             .init();
     } else {

@@ -2,6 +2,7 @@
 //! process) when configured. Both count the same way, so limits mean the same in either mode.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::{Mutex, PoisonError};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -16,6 +17,21 @@ pub enum RateLimiter {
 }
 
 const MAX_MEMORY_KEYS: usize = 100_000;
+
+/// The key a client's limits count under: its IPv4 address, or its IPv6 /64 (one subscriber
+/// usually holds a whole /64, so per-address limits would not limit anyone).
+pub fn client_key(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+    }
+}
 
 fn now_secs() -> u64 {
     SystemTime::now()
@@ -72,6 +88,20 @@ impl RateLimiter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ipv6_clients_count_by_their_64() {
+        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:bbbb::9".parse().unwrap();
+        let other: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert_eq!(client_key(a), client_key(b));
+        assert_ne!(client_key(a), client_key(other));
+        assert_eq!(client_key("203.0.113.7".parse().unwrap()), "203.0.113.7");
+        assert_eq!(
+            client_key("::ffff:203.0.113.7".parse().unwrap()),
+            "203.0.113.7"
+        );
+    }
 
     #[tokio::test]
     async fn memory_limiter_refuses_past_the_limit() {

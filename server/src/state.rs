@@ -62,8 +62,8 @@ impl App {
                 tracing::warn!("templates render in-process: their memory use is not bounded");
                 Renderer::InProcess
             }
-            Some(program) => Renderer::Sandboxed(program.into()),
-            None => Renderer::Sandboxed(
+            Some(program) => Renderer::sandboxed(program.into()),
+            None => Renderer::sandboxed(
                 std::env::current_exe()
                     .context("locating this executable for the template sandbox")?,
             ),

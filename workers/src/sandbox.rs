@@ -13,7 +13,10 @@ use std::process::{ExitCode, Stdio};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
 use tokio::io::AsyncWriteExt;
+use tokio::sync::Semaphore;
 
 use crate::templating::{self, ChatMessage, TemplateError};
 
@@ -45,9 +48,17 @@ fn limit_exceeded() -> TemplateError {
     ))
 }
 
-/// Renders in a child `program sandbox-render` (the `promptops` binary).
-pub async fn render(
+/// How many sandboxes may run at once (each may take `MEMORY_LIMIT_BYTES`).
+fn concurrency() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+/// Renders in a child `program sandbox-render` (the `promptops` binary). A child killed by a
+/// signal — out of memory (abort), out of CPU (SIGXCPU) — or past the wall limit means the
+/// template exceeded its limits; any other failure is the sandbox's, not the template's.
+async fn render(
     program: &Path,
+    permits: &Semaphore,
     messages: &[ChatMessage],
     variables: &serde_json::Map<String, serde_json::Value>,
 ) -> Result<Vec<ChatMessage>, TemplateError> {
@@ -58,12 +69,16 @@ pub async fn render(
         variables: variables.clone(),
     })
     .map_err(|e| internal("encoding the job", &e))?;
+    let _permit = permits
+        .acquire()
+        .await
+        .map_err(|e| internal("sandbox permits", &e))?;
     let mut child = tokio::process::Command::new(program)
         .arg(SUBCOMMAND)
         .env_clear()
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .kill_on_drop(true)
         .spawn()
         .map_err(|e| internal("starting the sandbox", &e))?;
@@ -71,15 +86,28 @@ pub async fn render(
         .stdin
         .take()
         .ok_or_else(|| internal("sandbox stdin", &"missing"))?;
-    // The child may die before reading everything; that shows in its exit status.
-    let _ = stdin.write_all(&job).await;
-    drop(stdin);
-    let output = tokio::time::timeout(WALL_LIMIT, child.wait_with_output())
+    let exchange = async move {
+        // The child reads all of stdin before it writes: no deadlock. It may die before
+        // reading everything; that shows in its exit status.
+        let _ = stdin.write_all(&job).await;
+        drop(stdin);
+        child.wait_with_output().await
+    };
+    let output = tokio::time::timeout(WALL_LIMIT, exchange)
         .await
         .map_err(|_| limit_exceeded())?
         .map_err(|e| internal("waiting for the sandbox", &e))?;
     if !output.status.success() {
-        return Err(limit_exceeded());
+        use std::os::unix::process::ExitStatusExt;
+        if output.status.signal().is_some() {
+            return Err(limit_exceeded());
+        }
+        let stderr =
+            String::from_utf8_lossy(&output.stderr[..output.stderr.len().min(2048)]).into_owned();
+        return Err(TemplateError::Sandbox(format!(
+            "the sandbox exited with {}: {stderr}",
+            output.status
+        )));
     }
     match serde_json::from_slice(&output.stdout) {
         Ok(Outcome::Rendered(messages)) => Ok(messages),
@@ -88,33 +116,46 @@ pub async fn render(
     }
 }
 
+/// Lowers a limit to `wanted`, never above the hard limit this process already has.
+fn lower(resource: rlimit::Resource, wanted: u64) -> std::io::Result<()> {
+    let (_, hard) = rlimit::getrlimit(resource)?;
+    let value = wanted.min(hard);
+    rlimit::setrlimit(resource, value, value)
+}
+
 /// The child's side: limit itself, read the job from stdin, answer on stdout.
 pub fn child_main() -> ExitCode {
-    let limited = rlimit::setrlimit(rlimit::Resource::AS, MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES)
-        .and_then(|()| rlimit::setrlimit(rlimit::Resource::CPU, CPU_LIMIT_SECS, CPU_LIMIT_SECS));
-    if limited.is_err() {
+    // No core files when a limit kills us; then memory and CPU.
+    let limited = lower(rlimit::Resource::CORE, 0)
+        .and_then(|()| lower(rlimit::Resource::AS, MEMORY_LIMIT_BYTES))
+        .and_then(|()| lower(rlimit::Resource::CPU, CPU_LIMIT_SECS));
+    if let Err(error) = limited {
+        eprintln!("setting resource limits: {error}");
         return ExitCode::from(2);
     }
     let mut input = Vec::new();
-    if std::io::stdin().read_to_end(&mut input).is_err() {
+    if let Err(error) = std::io::stdin().read_to_end(&mut input) {
+        eprintln!("reading the job: {error}");
         return ExitCode::from(3);
     }
-    let Ok(job) = serde_json::from_slice::<Job>(&input) else {
-        return ExitCode::from(4);
+    let job = match serde_json::from_slice::<Job>(&input) {
+        Ok(job) => job,
+        Err(error) => {
+            eprintln!("decoding the job: {error}");
+            return ExitCode::from(4);
+        }
     };
     let outcome = match templating::render(&job.messages, &job.variables) {
         Ok(messages) => Outcome::Rendered(messages),
         Err(error) => Outcome::Failed(error),
     };
     let Ok(answer) = serde_json::to_vec(&outcome) else {
+        eprintln!("encoding the answer");
         return ExitCode::from(5);
     };
     let mut stdout = std::io::stdout().lock();
-    if stdout
-        .write_all(&answer)
-        .and_then(|()| stdout.flush())
-        .is_err()
-    {
+    if let Err(error) = stdout.write_all(&answer).and_then(|()| stdout.flush()) {
+        eprintln!("writing the answer: {error}");
         return ExitCode::from(6);
     }
     ExitCode::SUCCESS
@@ -123,20 +164,32 @@ pub fn child_main() -> ExitCode {
 /// Where renders run.
 #[derive(Debug, Clone)]
 pub enum Renderer {
-    /// In a limited child process of this binary (the default).
-    Sandboxed(std::path::PathBuf),
+    /// In a limited child process of this binary (the default); at most one per core at once.
+    Sandboxed {
+        program: std::path::PathBuf,
+        permits: Arc<Semaphore>,
+    },
     /// In this process: fuel and output are bounded, memory is not. For development only.
     InProcess,
 }
 
 impl Renderer {
+    pub fn sandboxed(program: std::path::PathBuf) -> Self {
+        Renderer::Sandboxed {
+            program,
+            permits: Arc::new(Semaphore::new(concurrency())),
+        }
+    }
+
     pub async fn render(
         &self,
         messages: &[ChatMessage],
         variables: &serde_json::Map<String, serde_json::Value>,
     ) -> Result<Vec<ChatMessage>, TemplateError> {
         match self {
-            Renderer::Sandboxed(program) => render(program, messages, variables).await,
+            Renderer::Sandboxed { program, permits } => {
+                render(program, permits, messages, variables).await
+            }
             Renderer::InProcess => {
                 let (messages, variables) = (messages.to_vec(), variables.clone());
                 tokio::task::spawn_blocking(move || templating::render(&messages, &variables))

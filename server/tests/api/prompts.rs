@@ -789,7 +789,25 @@ async fn search_folds_unicode_case(backend: Backend) {
     }
 }
 
+/// A sandbox that cannot run is the server's fault (INTERNAL), not the template's.
+async fn a_broken_sandbox_is_an_internal_error(backend: Backend) {
+    let env = std::sync::Arc::new(crate::helpers::TestEnv::new(&backend).await);
+    let app = TestApp::spawn_on(env, |c| c.template_sandbox = Some("/bin/false".into())).await;
+    let owner = app.sign_up("owner").await;
+    let (prompt, _) = app.create_prompt(&owner, &owner.org_id, "Fine").await;
+    let body = app
+        .gql(
+            Some(&owner.token),
+            RENDER,
+            json!({ "p": prompt, "vars": { "name": "x" } }),
+        )
+        .await;
+    assert_eq!(error_code(&body), Some("INTERNAL"));
+    assert_eq!(error_message(&body), "internal error");
+}
+
 backend_tests!(
+    a_broken_sandbox_is_an_internal_error,
     concurrent_versions_are_numbered_without_gaps,
     promotion_labels_and_authorship,
     search_folds_unicode_case,

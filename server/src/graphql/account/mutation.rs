@@ -38,7 +38,7 @@ impl AccountMutation {
         input: SignUpInput,
     ) -> async_graphql::Result<AuthPayload> {
         let app = ctx.app()?;
-        let ip = ctx.request()?.client_ip.to_string();
+        let ip = crate::ratelimit::client_key(ctx.request()?.client_ip);
         let prepared = accounts::prepare_sign_up(
             app,
             &ip,
@@ -71,7 +71,7 @@ impl AccountMutation {
         input: LoginInput,
     ) -> async_graphql::Result<AuthPayload> {
         let app = ctx.app()?;
-        let ip = ctx.request()?.client_ip.to_string();
+        let ip = crate::ratelimit::client_key(ctx.request()?.client_ip);
         let user = accounts::login(app, &input.email, input.password, &ip).await?;
         let mut work = UnitOfWork::begin(ctx).await?;
         let org = accounts::home_organization(&work.txn, user.id).await?;
