@@ -538,6 +538,23 @@ async fn diff_of_a_known_pair(backend: Backend) {
             ]
         })
     );
+
+    // The same pair chosen by label and number on the prompt.
+    app.ok(Some(&owner.token), SET_LABEL, json!({ "p": prompt, "label": "production", "v": 1 })).await;
+    let by_label = app
+        .ok(
+            Some(&owner.token),
+            "query($p: ID!) { prompt(id: $p) { diff(a: {label: \"production\"}, b: {number: 2}) {
+                a { version } b { version } messages { status } modelChanges { field } } } }",
+            json!({ "p": prompt }),
+        )
+        .await;
+    assert_eq!(
+        by_label["prompt"]["diff"],
+        json!({ "a": { "version": 1 }, "b": { "version": 2 },
+                "messages": [{ "status": "UNCHANGED" }, { "status": "CHANGED" }, { "status": "ADDED" }],
+                "modelChanges": [{ "field": "model" }, { "field": "maxTokens" }] })
+    );
 }
 
 async fn only_deployers_move_production(backend: Backend) {

@@ -5,13 +5,12 @@ use async_graphql::{Context, ID, Json, Object};
 
 use super::types::loader_error;
 use super::{
-    ModelChange, Prompt, PromptConnection, PromptConnectionFields, PromptDiff, PromptVersion,
-    RenderedPrompt,
+    Prompt, PromptConnection, PromptConnectionFields, PromptDiff, PromptVersion, RenderedPrompt,
 };
 use crate::authz::permissions;
 use crate::graphql::{ContextExt, parse_id};
 use crate::service::prompt_versions::{self, Selector};
-use crate::service::{prompt_diff, prompts};
+use crate::service::prompts;
 
 #[derive(Default)]
 pub struct PromptQuery;
@@ -128,27 +127,7 @@ impl PromptQuery {
         let actor = ctx.actor()?;
         let va = prompt_versions::get(&app.db, &app.authz, actor, parse_id("a", &a)?).await?;
         let vb = prompt_versions::get(&app.db, &app.authz, actor, parse_id("b", &b)?).await?;
-        let messages = prompt_diff::messages(
-            &prompt_versions::messages_of(&va)?,
-            &prompt_versions::messages_of(&vb)?,
-        );
-        let model_changes = prompt_diff::model(
-            &prompt_versions::model_of(&va)?,
-            &prompt_versions::model_of(&vb)?,
-        );
-        Ok(PromptDiff {
-            a: va.into(),
-            b: vb.into(),
-            messages: messages.into_iter().map(Into::into).collect(),
-            model_changes: model_changes
-                .into_iter()
-                .map(|c| ModelChange {
-                    field: c.field.to_owned(),
-                    before: Json(c.before),
-                    after: Json(c.after),
-                })
-                .collect(),
-        })
+        Ok(PromptDiff::between(va, vb)?)
     }
 
     /// Renders a version (by number or label; the newest when neither is given) with

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use workers::templating::ChatMessage as Message;
 
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
 use crate::graphql::ContextExt;
 use crate::graphql::account::User;
 use crate::service::prompt_diff;
@@ -273,6 +273,24 @@ impl Prompt {
         Ok(connection)
     }
 
+    /// What changed from version `a` to version `b` of this prompt, each chosen by number or
+    /// label (`diff(a: {label: "production"}, b: {label: "staging"})`).
+    async fn diff(
+        &self,
+        ctx: &Context<'_>,
+        a: VersionSelector,
+        b: VersionSelector,
+    ) -> async_graphql::Result<PromptDiff> {
+        let app = ctx.app()?;
+        let va =
+            prompt_versions::resolve(&app.db, self.uuid, &Selector::from_args(a.number, a.label)?)
+                .await?;
+        let vb =
+            prompt_versions::resolve(&app.db, self.uuid, &Selector::from_args(b.number, b.label)?)
+                .await?;
+        Ok(PromptDiff::between(va, vb)?)
+    }
+
     /// One version, by number or by label (`latest` when neither is given).
     async fn version(
         &self,
@@ -441,6 +459,39 @@ pub struct PromptDiff {
     pub b: PromptVersion,
     pub messages: Vec<MessageDiff>,
     pub model_changes: Vec<ModelChange>,
+}
+
+impl PromptDiff {
+    pub fn between(a: prompt_version::Model, b: prompt_version::Model) -> AppResult<Self> {
+        let messages = prompt_diff::messages(
+            &prompt_versions::messages_of(&a)?,
+            &prompt_versions::messages_of(&b)?,
+        );
+        let model_changes = prompt_diff::model(
+            &prompt_versions::model_of(&a)?,
+            &prompt_versions::model_of(&b)?,
+        );
+        Ok(Self {
+            a: a.into(),
+            b: b.into(),
+            messages: messages.into_iter().map(Into::into).collect(),
+            model_changes: model_changes
+                .into_iter()
+                .map(|c| ModelChange {
+                    field: c.field.to_owned(),
+                    before: Json(c.before),
+                    after: Json(c.after),
+                })
+                .collect(),
+        })
+    }
+}
+
+/// A version of a known prompt: by number or by label (`latest` when neither is given).
+#[derive(InputObject)]
+pub struct VersionSelector {
+    pub number: Option<i32>,
+    pub label: Option<String>,
 }
 
 #[derive(SimpleObject)]
