@@ -7,6 +7,7 @@ pub mod audit_log;
 pub mod members;
 pub mod organizations;
 pub mod prompt_diff;
+pub mod prompt_labels;
 pub mod prompt_versions;
 pub mod prompts;
 pub mod roles;

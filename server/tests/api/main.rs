@@ -15,6 +15,8 @@ mod health;
 mod jwt;
 mod limits;
 mod organizations;
+mod prompt_labels;
+mod prompt_lists;
 mod prompts;
 mod readme;
 mod schema;

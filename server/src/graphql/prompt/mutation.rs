@@ -11,7 +11,7 @@ use crate::audit::AuditEntry;
 use crate::error::AppError;
 use crate::graphql::{ContextExt, UnitOfWork, parse_id};
 use crate::service::prompt_versions::{self, Selector};
-use crate::service::prompts;
+use crate::service::{prompt_labels, prompts};
 
 #[derive(Default)]
 pub struct PromptMutation;
@@ -134,7 +134,7 @@ impl PromptMutation {
         let target = Selector::from_args(version, from_label)?;
         let mut work = UnitOfWork::begin(ctx).await?;
         let (prompt, set) =
-            prompt_versions::set_label(&work.txn, &app.authz, actor, prompt_id, &label, &target)
+            prompt_labels::set_label(&work.txn, &app.authz, actor, prompt_id, &label, &target)
                 .await?;
         let org = prompt.org_id;
         let entry = AuditEntry::new(Some(org), "prompt.label.set", "prompt", prompt_id)
@@ -156,7 +156,7 @@ impl PromptMutation {
         let prompt_id = parse_id("promptId", &prompt_id)?;
         let mut work = UnitOfWork::begin(ctx).await?;
         let (prompt, removed) =
-            prompt_versions::remove_label(&work.txn, &app.authz, actor, prompt_id, &label).await?;
+            prompt_labels::remove_label(&work.txn, &app.authz, actor, prompt_id, &label).await?;
         let org = prompt.org_id;
         let entry = AuditEntry::new(Some(org), "prompt.label.remove", "prompt", prompt_id)
             .summary(json!({ "label": removed.name, "version": removed.version }));

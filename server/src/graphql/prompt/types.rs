@@ -1,18 +1,17 @@
 //! Prompt types as the API shows them, built from entities (whose shape never leaks).
 
 use async_graphql::connection::{Connection, Edge, EmptyFields};
-use async_graphql::{ComplexObject, Context, Enum, ID, InputObject, Json, SimpleObject};
+use async_graphql::{ComplexObject, Context, Enum, ID, Json, SimpleObject};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use workers::templating::ChatMessage as Message;
 
-use crate::error::{AppError, AppResult};
+use super::diff::PromptDiff;
+use super::inputs::VersionSelector;
+use crate::error::AppError;
 use crate::graphql::ContextExt;
 use crate::graphql::account::User;
-use crate::service::prompt_diff;
-use crate::service::prompt_versions::{
-    self, LATEST, ModelConfig as Config, Selector, VersionInput,
-};
+use crate::service::prompt_versions::{self, LATEST, ModelConfig as Config, Selector};
 use entities::{prompt, prompt_label, prompt_version};
 
 pub(super) fn loader_error(error: std::sync::Arc<sea_orm::DbErr>) -> AppError {
@@ -38,7 +37,7 @@ pub enum MessageRole {
 }
 
 impl MessageRole {
-    fn as_str(self) -> &'static str {
+    pub(super) fn as_str(self) -> &'static str {
         match self {
             MessageRole::System => "system",
             MessageRole::User => "user",
@@ -46,7 +45,7 @@ impl MessageRole {
         }
     }
 
-    fn parse(text: &str) -> Self {
+    pub(super) fn parse(text: &str) -> Self {
         match text {
             "system" => MessageRole::System,
             "assistant" => MessageRole::Assistant,
@@ -70,13 +69,6 @@ impl From<Message> for ChatMessage {
     }
 }
 
-#[derive(InputObject)]
-pub struct ChatMessageInput {
-    pub role: MessageRole,
-    /// A minijinja template: `{{ name }}`, filters, `{% if %}`, `{% for %}`.
-    pub content: String,
-}
-
 #[derive(SimpleObject, Clone)]
 pub struct ModelConfig {
     pub provider: String,
@@ -98,51 +90,6 @@ impl From<Config> for ModelConfig {
             top_p: c.top_p,
             stop: c.stop,
             extra: Json(c.extra),
-        }
-    }
-}
-
-#[derive(InputObject)]
-pub struct ModelConfigInput {
-    /// `openai`, `anthropic`, `mock`, …
-    pub provider: String,
-    pub model: String,
-    pub temperature: Option<f64>,
-    pub max_tokens: Option<i32>,
-    pub top_p: Option<f64>,
-    pub stop: Option<Vec<String>>,
-    /// Provider-specific settings, a JSON object.
-    pub extra: Option<Json<serde_json::Value>>,
-}
-
-#[derive(InputObject)]
-pub struct PromptVersionInput {
-    pub messages: Vec<ChatMessageInput>,
-    pub model: ModelConfigInput,
-    pub commit_message: Option<String>,
-}
-
-impl From<PromptVersionInput> for VersionInput {
-    fn from(input: PromptVersionInput) -> Self {
-        VersionInput {
-            messages: input
-                .messages
-                .into_iter()
-                .map(|m| Message {
-                    role: m.role.as_str().to_owned(),
-                    content: m.content,
-                })
-                .collect(),
-            model: Config {
-                provider: input.model.provider,
-                model: input.model.model,
-                temperature: input.model.temperature,
-                max_tokens: input.model.max_tokens,
-                top_p: input.model.top_p,
-                stop: input.model.stop.unwrap_or_default(),
-                extra: input.model.extra.map_or(serde_json::Value::Null, |j| j.0),
-            },
-            commit_message: input.commit_message,
         }
     }
 }
@@ -358,26 +305,6 @@ impl PromptVersion {
     }
 }
 
-#[derive(InputObject)]
-pub struct CreatePromptInput {
-    pub name: String,
-    /// `[a-z0-9-]`, unique in the organization; derived from the name when absent.
-    pub slug: Option<String>,
-    #[graphql(default)]
-    pub description: String,
-    #[graphql(default)]
-    pub tags: Vec<String>,
-    /// Version 1.
-    pub version: PromptVersionInput,
-}
-
-#[derive(InputObject)]
-pub struct UpdatePromptInput {
-    pub name: Option<String>,
-    pub description: Option<String>,
-    pub tags: Option<Vec<String>>,
-}
-
 #[derive(SimpleObject)]
 pub struct PromptConnectionFields {
     /// Prompts matching the filters, over all pages.
@@ -385,114 +312,6 @@ pub struct PromptConnectionFields {
 }
 
 pub type PromptConnection = Connection<String, Prompt, PromptConnectionFields, EmptyFields>;
-
-#[derive(Enum, Copy, Clone, Eq, PartialEq)]
-pub enum DiffStatus {
-    Added,
-    Removed,
-    Changed,
-    Unchanged,
-}
-
-#[derive(Enum, Copy, Clone, Eq, PartialEq)]
-pub enum HunkKind {
-    Added,
-    Removed,
-    Unchanged,
-}
-
-#[derive(SimpleObject)]
-pub struct DiffHunk {
-    pub kind: HunkKind,
-    pub lines: Vec<String>,
-}
-
-#[derive(SimpleObject)]
-pub struct MessageDiff {
-    /// 1-based position; messages are compared position by position.
-    pub index: i32,
-    pub role_a: Option<MessageRole>,
-    pub role_b: Option<MessageRole>,
-    pub status: DiffStatus,
-    pub hunks: Vec<DiffHunk>,
-}
-
-impl From<prompt_diff::MessageDiff> for MessageDiff {
-    fn from(d: prompt_diff::MessageDiff) -> Self {
-        Self {
-            index: i32::try_from(d.index).unwrap_or(i32::MAX),
-            role_a: d.role_a.as_deref().map(MessageRole::parse),
-            role_b: d.role_b.as_deref().map(MessageRole::parse),
-            status: match d.status {
-                prompt_diff::MessageStatus::Added => DiffStatus::Added,
-                prompt_diff::MessageStatus::Removed => DiffStatus::Removed,
-                prompt_diff::MessageStatus::Changed => DiffStatus::Changed,
-                prompt_diff::MessageStatus::Unchanged => DiffStatus::Unchanged,
-            },
-            hunks: d
-                .hunks
-                .into_iter()
-                .map(|h| DiffHunk {
-                    kind: match h.kind {
-                        prompt_diff::HunkKind::Added => HunkKind::Added,
-                        prompt_diff::HunkKind::Removed => HunkKind::Removed,
-                        prompt_diff::HunkKind::Unchanged => HunkKind::Unchanged,
-                    },
-                    lines: h.lines,
-                })
-                .collect(),
-        }
-    }
-}
-
-#[derive(SimpleObject)]
-pub struct ModelChange {
-    /// `provider`, `model`, `temperature`, `maxTokens`, `topP`, `stop` or `extra`.
-    pub field: String,
-    pub before: Json<serde_json::Value>,
-    pub after: Json<serde_json::Value>,
-}
-
-#[derive(SimpleObject)]
-pub struct PromptDiff {
-    pub a: PromptVersion,
-    pub b: PromptVersion,
-    pub messages: Vec<MessageDiff>,
-    pub model_changes: Vec<ModelChange>,
-}
-
-impl PromptDiff {
-    pub fn between(a: prompt_version::Model, b: prompt_version::Model) -> AppResult<Self> {
-        let messages = prompt_diff::messages(
-            &prompt_versions::messages_of(&a)?,
-            &prompt_versions::messages_of(&b)?,
-        );
-        let model_changes = prompt_diff::model(
-            &prompt_versions::model_of(&a)?,
-            &prompt_versions::model_of(&b)?,
-        );
-        Ok(Self {
-            a: a.into(),
-            b: b.into(),
-            messages: messages.into_iter().map(Into::into).collect(),
-            model_changes: model_changes
-                .into_iter()
-                .map(|c| ModelChange {
-                    field: c.field.to_owned(),
-                    before: Json(c.before),
-                    after: Json(c.after),
-                })
-                .collect(),
-        })
-    }
-}
-
-/// A version of a known prompt: by number or by label (`latest` when neither is given).
-#[derive(InputObject)]
-pub struct VersionSelector {
-    pub number: Option<i32>,
-    pub label: Option<String>,
-}
 
 #[derive(SimpleObject)]
 pub struct RenderedPrompt {

@@ -1,0 +1,86 @@
+//! Input types of the prompt operations.
+
+use async_graphql::{InputObject, Json};
+use workers::templating::ChatMessage as Message;
+
+use super::types::MessageRole;
+use crate::service::prompt_versions::{ModelConfig as Config, VersionInput};
+
+#[derive(InputObject)]
+pub struct ChatMessageInput {
+    pub role: MessageRole,
+    /// A minijinja template: `{{ name }}`, filters, `{% if %}`, `{% for %}`.
+    pub content: String,
+}
+
+#[derive(InputObject)]
+pub struct ModelConfigInput {
+    /// `openai`, `anthropic`, `mock`, …
+    pub provider: String,
+    pub model: String,
+    pub temperature: Option<f64>,
+    pub max_tokens: Option<i32>,
+    pub top_p: Option<f64>,
+    pub stop: Option<Vec<String>>,
+    /// Provider-specific settings, a JSON object.
+    pub extra: Option<Json<serde_json::Value>>,
+}
+
+#[derive(InputObject)]
+pub struct PromptVersionInput {
+    pub messages: Vec<ChatMessageInput>,
+    pub model: ModelConfigInput,
+    pub commit_message: Option<String>,
+}
+
+impl From<PromptVersionInput> for VersionInput {
+    fn from(input: PromptVersionInput) -> Self {
+        VersionInput {
+            messages: input
+                .messages
+                .into_iter()
+                .map(|m| Message {
+                    role: m.role.as_str().to_owned(),
+                    content: m.content,
+                })
+                .collect(),
+            model: Config {
+                provider: input.model.provider,
+                model: input.model.model,
+                temperature: input.model.temperature,
+                max_tokens: input.model.max_tokens,
+                top_p: input.model.top_p,
+                stop: input.model.stop.unwrap_or_default(),
+                extra: input.model.extra.map_or(serde_json::Value::Null, |j| j.0),
+            },
+            commit_message: input.commit_message,
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct CreatePromptInput {
+    pub name: String,
+    /// `[a-z0-9-]`, unique in the organization; derived from the name when absent.
+    pub slug: Option<String>,
+    #[graphql(default)]
+    pub description: String,
+    #[graphql(default)]
+    pub tags: Vec<String>,
+    /// Version 1.
+    pub version: PromptVersionInput,
+}
+
+#[derive(InputObject)]
+pub struct UpdatePromptInput {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub tags: Option<Vec<String>>,
+}
+
+/// A version of a known prompt: by number or by label (`latest` when neither is given).
+#[derive(InputObject)]
+pub struct VersionSelector {
+    pub number: Option<i32>,
+    pub label: Option<String>,
+}
