@@ -17,6 +17,7 @@ mod limits;
 mod organizations;
 mod prompt_labels;
 mod prompt_lists;
+mod prompt_templates;
 mod prompts;
 mod readme;
 mod schema;
