@@ -81,12 +81,7 @@ fn conflict_email() -> AppError {
 }
 
 /// Checks credentials (rate limited per email and per client IP).
-pub async fn login(
-    app: &App,
-    email: &str,
-    password: String,
-    client_ip: &str,
-) -> AppResult<user::Model> {
+pub async fn login(app: &App, email: &str, password: String, client_ip: &str) -> AppResult<Login> {
     let limit_key = email.trim().to_lowercase();
     app.limiter
         .hit(
@@ -107,12 +102,26 @@ pub async fn login(
         .one(&app.db)
         .await?;
     let stored = found.as_ref().map(|u| u.password_hash.clone());
-    if password::verify(password, stored).await?
-        && let Some(user) = found
-    {
-        return Ok(user);
-    }
-    Err(AppError::Unauthenticated("wrong email or password".into()))
+    let verified = password::verify(password, stored).await?;
+    Ok(match found {
+        Some(user) if verified => Login::Succeeded(user),
+        Some(user) => Login::WrongPassword {
+            user_id: Some(user.id),
+        },
+        None => Login::WrongPassword { user_id: None },
+    })
+}
+
+/// The outcome of checking credentials. A wrong password for an existing account is worth an
+/// audit event in that account's organization (someone may be guessing); the caller is told
+/// the same either way.
+pub enum Login {
+    Succeeded(user::Model),
+    WrongPassword { user_id: Option<Uuid> },
+}
+
+pub fn wrong_credentials() -> AppError {
+    AppError::Unauthenticated("wrong email or password".into())
 }
 
 /// The organization a fresh session starts in: the user's oldest membership.

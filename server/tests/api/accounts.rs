@@ -65,6 +65,18 @@ async fn login_checks_the_password_and_returns_the_home_organization(backend: Ba
         error_message(&unknown),
         "no hint which part was wrong"
     );
+    let failed = app
+        .ok(
+            Some(&ada.token),
+            "query($org: ID!) { auditEvents(orgId: $org, first: 1) { edges { node { action actorType resourceId } } } }",
+            json!({ "org": ada.org_id }),
+        )
+        .await;
+    assert_eq!(
+        failed["auditEvents"]["edges"][0]["node"],
+        json!({ "action": "user.login_failed", "actorType": "anonymous", "resourceId": ada.user_id }),
+        "a wrong password for a real account is audited in its organization"
+    );
 
     let data = app
         .ok(

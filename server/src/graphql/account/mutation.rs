@@ -8,7 +8,7 @@ use crate::audit::AuditEntry;
 use crate::auth::Actor;
 use crate::error::AppError;
 use crate::graphql::{ContextExt, UnitOfWork};
-use crate::service::accounts::{self, Rotation, SignUp};
+use crate::service::accounts::{self, Login, Rotation, SignUp};
 
 #[derive(InputObject)]
 pub struct SignUpInput {
@@ -72,7 +72,21 @@ impl AccountMutation {
     ) -> async_graphql::Result<AuthPayload> {
         let app = ctx.app()?;
         let ip = crate::ratelimit::client_key(ctx.request()?.client_ip);
-        let user = accounts::login(app, &input.email, input.password, &ip).await?;
+        let user = match accounts::login(app, &input.email, input.password, &ip).await? {
+            Login::Succeeded(user) => user,
+            Login::WrongPassword { user_id } => {
+                if let Some(user_id) = user_id {
+                    let mut work = UnitOfWork::begin(ctx).await?;
+                    let org = accounts::home_organization(&work.txn, user_id).await?;
+                    let entry =
+                        AuditEntry::new(org.map(|o| o.id), "user.login_failed", "user", user_id)
+                            .summary(json!({ "client": ip }));
+                    work.audit(None, entry).await?;
+                    work.commit().await?;
+                }
+                return Err(accounts::wrong_credentials().into());
+            }
+        };
         let mut work = UnitOfWork::begin(ctx).await?;
         let org = accounts::home_organization(&work.txn, user.id).await?;
         let tokens = accounts::issue_tokens(&work.txn, app, user.id, None).await?;
