@@ -61,6 +61,15 @@ impl AppError {
     pub fn internal(error: impl Into<anyhow::Error>) -> Self {
         AppError::Internal(error.into())
     }
+
+    /// A NOT_FOUND about the object asked for (an API key, a version), not about the
+    /// organization the guard checked.
+    pub fn not_found_as(self, what: &'static str) -> Self {
+        match self {
+            AppError::NotFound(_) => AppError::NotFound(what),
+            other => other,
+        }
+    }
 }
 
 impl From<sea_orm::DbErr> for AppError {

@@ -88,10 +88,7 @@ pub async fn revoke(
     authz
         .require(actor, key.org_id, permissions::API_KEY_MANAGE)
         .await
-        .map_err(|e| match e {
-            AppError::NotFound(_) => AppError::NotFound("API key"),
-            other => other,
-        })?;
+        .map_err(|e| e.not_found_as("API key"))?;
     if key.revoked_at.is_some() {
         return Ok(key);
     }

@@ -198,10 +198,7 @@ pub async fn get(
     authz
         .require(actor, version.org_id, permissions::PROMPT_READ)
         .await
-        .map_err(|e| match e {
-            AppError::NotFound(_) => AppError::NotFound("prompt version"),
-            other => other,
-        })?;
+        .map_err(|e| e.not_found_as("prompt version"))?;
     Ok(version)
 }
 
