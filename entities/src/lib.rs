@@ -4,12 +4,15 @@
 pub mod api_key;
 pub mod audit_event;
 pub mod casbin_rule;
+pub mod execution;
+pub mod job;
 pub mod membership;
 pub mod organization;
 pub mod prompt;
 pub mod prompt_label;
 pub mod prompt_tag;
 pub mod prompt_version;
+pub mod provider_credential;
 pub mod refresh_token;
 pub mod role;
 pub mod user;

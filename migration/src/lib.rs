@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261126_000001_core;
 mod m20261126_000002_prompts;
+mod m20261126_000003_executions;
 
 pub struct Migrator;
 
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261126_000001_core::Migration),
             Box::new(m20261126_000002_prompts::Migration),
+            Box::new(m20261126_000003_executions::Migration),
         ]
     }
 }

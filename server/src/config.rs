@@ -95,6 +95,73 @@ pub struct Config {
     /// Seconds between full policy reloads, a safety net under the Redis watcher.
     #[arg(long, env = "PROMPTOPS_POLICY_RELOAD_SECS", default_value_t = 30)]
     pub policy_reload_secs: u64,
+
+    /// `serve` only: run no jobs in this process (leave them to `promptops worker`).
+    #[arg(long, env = "PROMPTOPS_NO_WORKERS", default_value_t = false)]
+    pub no_workers: bool,
+
+    /// Jobs one process runs at once.
+    #[arg(long, env = "PROMPTOPS_WORKER_CONCURRENCY", default_value_t = 16)]
+    pub worker_concurrency: usize,
+
+    /// This process's name in job rows and as the Redis consumer (default: host, pid, random).
+    #[arg(long, env = "PROMPTOPS_WORKER_ID")]
+    pub worker_id: Option<String>,
+
+    /// Seconds a claimed job is reserved; a running job extends it every third of that. A
+    /// worker that dies loses its jobs to another after at most this long.
+    #[arg(long, env = "PROMPTOPS_JOB_LEASE_SECS", default_value_t = 30)]
+    pub job_lease_secs: u64,
+
+    /// Deliveries of a job before it is given up (DEAD) and its execution FAILED.
+    #[arg(long, env = "PROMPTOPS_JOB_MAX_ATTEMPTS", default_value_t = 3)]
+    pub job_max_attempts: i32,
+
+    /// Seconds a stopping worker lets running jobs finish before giving them back.
+    #[arg(long, env = "PROMPTOPS_SHUTDOWN_GRACE_SECS", default_value_t = 30)]
+    pub shutdown_grace_secs: u64,
+
+    /// Seconds between reconciler passes (re-publishing jobs the queue lost or never got).
+    #[arg(long, env = "PROMPTOPS_RECONCILE_SECS", default_value_t = 5)]
+    pub reconcile_secs: u64,
+
+    /// Seconds an unclaimed job waits in the queue before the reconciler publishes it again.
+    #[arg(long, env = "PROMPTOPS_REPUBLISH_AFTER_SECS", default_value_t = 30)]
+    pub republish_after_secs: u64,
+
+    /// Seconds a cached response is kept.
+    #[arg(long, env = "PROMPTOPS_CACHE_TTL_SECS", default_value_t = 3600)]
+    pub cache_ttl_secs: u64,
+
+    /// Events kept per execution for replay (`executionEvents(after:)`).
+    #[arg(long, env = "PROMPTOPS_EVENT_LOG_CAPACITY", default_value_t = 10_000)]
+    pub event_log_capacity: usize,
+
+    /// Seconds an execution's events stay replayable after its last event.
+    #[arg(long, env = "PROMPTOPS_EVENT_LOG_TTL_SECS", default_value_t = 86_400)]
+    pub event_log_ttl_secs: u64,
+
+    /// Base64 of 32 bytes: the AES-256-GCM key for provider credentials at rest. Processes
+    /// sharing a database must share it. When unset, one is generated into the data dir.
+    #[arg(long, env = "PROMPTOPS_MASTER_KEY", hide_env_values = true)]
+    pub master_key: Option<String>,
+
+    /// File holding the master key (alternative to `PROMPTOPS_MASTER_KEY`).
+    #[arg(long, env = "PROMPTOPS_MASTER_KEY_FILE")]
+    pub master_key_file: Option<PathBuf>,
+
+    /// Model prices in USD per million tokens, laid over the built-in table:
+    /// `{"my-model": {"input": 0.5, "output": 1.5}}`.
+    #[arg(long, env = "PROMPTOPS_PRICES")]
+    pub prices: Option<String>,
+
+    /// Retries of a provider call refused with 429 or 5xx before its first token.
+    #[arg(long, env = "PROMPTOPS_LLM_MAX_RETRIES", default_value_t = 3)]
+    pub llm_max_retries: u32,
+
+    /// Seconds a provider may take to start answering, and may pause mid-stream.
+    #[arg(long, env = "PROMPTOPS_LLM_TIMEOUT_SECS", default_value_t = 60)]
+    pub llm_timeout_secs: u64,
 }
 
 impl Config {

@@ -22,7 +22,11 @@ pub enum AppError {
     NotFound(&'static str),
     Validation(String),
     Conflict(String),
-    RateLimited { retry_after: u64 },
+    RateLimited {
+        retry_after: u64,
+    },
+    /// A dependency (Redis) is down for now; retrying later can succeed.
+    Unavailable(String),
     Internal(anyhow::Error),
 }
 
@@ -35,6 +39,7 @@ impl AppError {
             AppError::Validation(_) => "BAD_USER_INPUT",
             AppError::Conflict(_) => "CONFLICT",
             AppError::RateLimited { .. } => "RATE_LIMITED",
+            AppError::Unavailable(_) => "UNAVAILABLE",
             AppError::Internal(_) => "INTERNAL",
         }
     }
@@ -45,7 +50,8 @@ impl AppError {
             AppError::Unauthenticated(m)
             | AppError::Forbidden(m)
             | AppError::Validation(m)
-            | AppError::Conflict(m) => m.clone(),
+            | AppError::Conflict(m)
+            | AppError::Unavailable(m) => m.clone(),
             AppError::NotFound(what) => format!("{what} not found"),
             AppError::RateLimited { retry_after } => {
                 format!("too many attempts; retry in {retry_after} s")

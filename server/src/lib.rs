@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod auth;
 pub mod authz;
+pub mod background;
 pub mod config;
 pub mod db;
 pub mod domain;

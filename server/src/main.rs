@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use promptops::background::Background;
 use promptops::{App, Config};
 use tracing_subscriber::EnvFilter;
 
@@ -19,8 +20,13 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Serve the API (the default).
+    /// Serve the API (the default), with embedded workers unless `--no-workers`.
     Serve(Box<Config>),
+    /// Run jobs only: pull from the queue (Redis in distributed mode) until SIGTERM.
+    Worker(Box<Config>),
+    /// An OpenAI- and Anthropic-compatible HTTP server for tests, demos and benchmarks.
+    #[command(name = "mock-llm")]
+    MockLlm(MockLlmArgs),
     /// Apply database migrations and exit.
     Migrate(Box<Config>),
     /// Print the GraphQL schema (SDL).
@@ -28,6 +34,31 @@ enum Command {
     /// Render one template job from stdin under memory and CPU limits (used by the server).
     #[command(name = "sandbox-render", hide = true)]
     SandboxRender,
+}
+
+#[derive(clap::Args)]
+struct MockLlmArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8081")]
+    addr: std::net::SocketAddr,
+    /// Milliseconds before each response starts.
+    #[arg(long, default_value_t = 0)]
+    latency_ms: u64,
+    /// Pace of streamed tokens (unlimited when unset).
+    #[arg(long)]
+    tokens_per_second: Option<f64>,
+    /// Answer the first N requests with 429 and `Retry-After`.
+    #[arg(long, default_value_t = 0)]
+    rate_limit_first: u32,
+    /// The `Retry-After` seconds sent with those 429s.
+    #[arg(long, default_value_t = 1)]
+    retry_after_secs: u64,
+    /// Answer the next N requests with 500.
+    #[arg(long, default_value_t = 0)]
+    server_error_first: u32,
+    /// Cut streamed responses after N tokens, without their ending.
+    #[arg(long)]
+    cut_after_tokens: Option<u32>,
 }
 
 fn main() -> anyhow::Result<ExitCode> {
@@ -65,6 +96,14 @@ async fn run(command: Command) -> anyhow::Result<()> {
             init_tracing();
             serve(*config).await
         }
+        Command::Worker(config) => {
+            init_tracing();
+            worker(*config).await
+        }
+        Command::MockLlm(args) => {
+            init_tracing();
+            mock_llm(args).await
+        }
         Command::SandboxRender => Ok(()),
     }
 }
@@ -97,18 +136,88 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     } else {
         "embedded"
     };
+    let background = Background::start(&app, !config.no_workers);
     println!(
-        "PromptOps listening on http://{addr} ({mode}; database {})",
-        promptops::db::redact(&config.database_url())
+        "PromptOps listening on http://{addr} ({mode}; database {}; {})",
+        promptops::db::redact(&config.database_url()),
+        if config.no_workers {
+            "no workers".to_owned()
+        } else {
+            format!("{} workers", config.worker_concurrency.max(1))
+        }
     );
     println!("  GraphQL:       http://{addr}/graphql (GraphiQL in a browser)");
     println!("  Subscriptions: ws://{addr}/graphql/ws");
     println!(
         "  Sign up:       mutation {{ signUp(input: {{email: \"you@example.com\", password: \"at-least-8\", name: \"You\", organizationName: \"Acme\"}}) {{ accessToken }} }}"
     );
-    promptops::http::serve(app, listener, async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await?;
+    let (stop_http, http_stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(promptops::http::serve(app, listener, async {
+        let _ = http_stopped.await;
+    }));
+    shutdown_signal().await;
+    tracing::info!("shutting down: finishing running jobs");
+    let _ = stop_http.send(());
+    background.stop().await;
+    // Open WebSockets would hold the server forever: give them a moment, then go.
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), server).await;
     Ok(())
+}
+
+async fn worker(config: Config) -> anyhow::Result<()> {
+    let app = App::build(config.clone()).await?;
+    let background = Background::start(&app, true);
+    println!(
+        "PromptOps worker {} running {} jobs at once (database {})",
+        app.runtime.settings.worker_id,
+        app.runtime.settings.concurrency,
+        promptops::db::redact(&config.database_url())
+    );
+    shutdown_signal().await;
+    tracing::info!("worker stopping: finishing running jobs");
+    background.stop().await;
+    Ok(())
+}
+
+async fn mock_llm(args: MockLlmArgs) -> anyhow::Result<()> {
+    let config = workers::mock_llm::MockLlmConfig {
+        latency: std::time::Duration::from_millis(args.latency_ms),
+        tokens_per_second: args.tokens_per_second,
+        faults: workers::mock_llm::Faults {
+            rate_limit_first: args.rate_limit_first,
+            retry_after_secs: args.retry_after_secs,
+            server_error_first: args.server_error_first,
+            cut_after_tokens: args.cut_after_tokens,
+        },
+    };
+    let listener = tokio::net::TcpListener::bind(args.addr).await?;
+    let addr = listener.local_addr()?;
+    println!("mock-llm listening on http://{addr}");
+    println!("  OpenAI:    POST http://{addr}/v1/chat/completions");
+    println!("  Anthropic: POST http://{addr}/v1/messages");
+    workers::mock_llm::serve(listener, config, shutdown_signal()).await?;
+    Ok(())
+}
+
+/// SIGTERM (Kubernetes, systemd) or Ctrl-C.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }

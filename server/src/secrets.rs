@@ -1,5 +1,6 @@
-//! The JWT signing secret: configured (value or file), or generated once into the data dir
-//! and reused by every later start. Never a built-in default.
+//! The JWT signing secret and the master key for secrets at rest: configured (value or file),
+//! or generated once into the data dir and reused by every later start. Never a built-in
+//! default.
 
 use std::fs;
 use std::io::Write;
@@ -11,6 +12,7 @@ use crate::config::Config;
 
 const MIN_SECRET_BYTES: usize = 32;
 const GENERATED_FILE: &str = "jwt-secret";
+const MASTER_KEY_FILE: &str = "master-key";
 
 pub fn jwt_secret(config: &Config) -> anyhow::Result<String> {
     let secret = if let Some(secret) = &config.jwt_secret {
@@ -21,7 +23,12 @@ pub fn jwt_secret(config: &Config) -> anyhow::Result<String> {
             .trim()
             .to_owned()
     } else {
-        generated(config)?
+        generated(
+            config,
+            GENERATED_FILE,
+            "PROMPTOPS_JWT_SECRET",
+            new_signing_secret,
+        )?
     };
     if secret.len() < MIN_SECRET_BYTES {
         bail!("the JWT secret must be at least {MIN_SECRET_BYTES} bytes long");
@@ -29,8 +36,33 @@ pub fn jwt_secret(config: &Config) -> anyhow::Result<String> {
     Ok(secret)
 }
 
-fn generated(config: &Config) -> anyhow::Result<String> {
-    let path = config.data_dir.join(GENERATED_FILE);
+/// The master key for secrets at rest: configured (value or file), or generated once into the
+/// data dir.
+pub fn master_key(config: &Config) -> anyhow::Result<String> {
+    if let Some(key) = &config.master_key {
+        return Ok(key.trim().to_owned());
+    }
+    if let Some(path) = &config.master_key_file {
+        return Ok(fs::read_to_string(path)
+            .with_context(|| format!("reading the master key file {}", path.display()))?
+            .trim()
+            .to_owned());
+    }
+    generated(
+        config,
+        MASTER_KEY_FILE,
+        "PROMPTOPS_MASTER_KEY",
+        workers::crypto::Sealer::generate_key,
+    )
+}
+
+fn generated(
+    config: &Config,
+    file: &str,
+    variable: &str,
+    new_secret: fn() -> String,
+) -> anyhow::Result<String> {
+    let path = config.data_dir.join(file);
     if let Ok(existing) = fs::read_to_string(&path) {
         return Ok(existing.trim().to_owned());
     }
@@ -40,14 +72,14 @@ fn generated(config: &Config) -> anyhow::Result<String> {
         .is_some_and(|url| url.starts_with("postgres"))
     {
         tracing::warn!(
-            "no PROMPTOPS_JWT_SECRET set: generating one in {}; every process sharing this \
-             database must use the same secret",
+            "no {variable} set: generating one in {}; every process sharing this \
+             database must use the same value",
             path.display()
         );
     }
     fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("creating {}", config.data_dir.display()))?;
-    let secret = new_signing_secret();
+    let secret = new_secret();
     let mut options = fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]

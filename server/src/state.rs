@@ -5,7 +5,13 @@ use std::time::Duration;
 
 use anyhow::Context;
 use sea_orm::DatabaseConnection;
-use workers::events::EventBus;
+use workers::cache::ResponseCache;
+use workers::crypto::Sealer;
+use workers::events::{EventBus, LogSettings};
+use workers::llm::{self, ProviderDefaults, RetryPolicy, Timeouts};
+use workers::pricing::PriceTable;
+use workers::queue::{JobQueue, MemoryQueue, RedisQueue};
+use workers::runtime::{LlmSettings, Runtime, WorkerSettings};
 use workers::sandbox::Renderer;
 
 use crate::auth::jwt::JwtKeys;
@@ -24,6 +30,8 @@ pub struct App {
     pub limiter: RateLimiter,
     pub statements: Arc<StatementCounter>,
     pub renderer: Renderer,
+    /// Job queue, workers, providers, cache and credentials.
+    pub runtime: Arc<Runtime>,
 }
 
 impl App {
@@ -31,24 +39,79 @@ impl App {
         let statements = Arc::new(StatementCounter::default());
         let db = db::connect(&config, statements.clone()).await?;
         let secret = crate::secrets::jwt_secret(&config)?;
-        let (redis, bus, limiter) = match &config.redis_url {
-            Some(url) => {
-                let client = redis::Client::open(url.as_str()).context("parsing REDIS_URL")?;
-                let conn = client
-                    .get_connection_manager()
-                    .await
-                    .context("connecting to Redis")?;
-                let bus = EventBus::redis(client, &config.redis_prefix)
-                    .await
-                    .context("subscribing to Redis")?;
-                let limiter = RateLimiter::Redis {
-                    conn: conn.clone(),
-                    prefix: config.redis_prefix.clone(),
-                };
-                (Some(conn), bus, limiter)
-            }
-            None => (None, EventBus::memory(), RateLimiter::memory()),
+        let log_settings = LogSettings {
+            capacity: config.event_log_capacity.max(1),
+            ttl: Duration::from_secs(config.event_log_ttl_secs.max(1)),
+            ..LogSettings::default()
         };
+        let lease = Duration::from_secs(config.job_lease_secs.max(1));
+        let cache_ttl = Duration::from_secs(config.cache_ttl_secs.max(1));
+        let (redis, bus, limiter, queue, cache): (_, _, _, Arc<dyn JobQueue>, _) =
+            match &config.redis_url {
+                Some(url) => {
+                    let client = redis::Client::open(url.as_str()).context("parsing REDIS_URL")?;
+                    let conn = client
+                        .get_connection_manager()
+                        .await
+                        .context("connecting to Redis")?;
+                    let bus = EventBus::redis(client.clone(), &config.redis_prefix, log_settings)
+                        .await
+                        .context("subscribing to Redis")?;
+                    let limiter = RateLimiter::Redis {
+                        conn: conn.clone(),
+                        prefix: config.redis_prefix.clone(),
+                    };
+                    let queue = RedisQueue::connect(&client, &config.redis_prefix, lease)
+                        .await
+                        .context("opening the Redis job queue")?;
+                    let cache = ResponseCache::redis(conn.clone(), &config.redis_prefix, cache_ttl);
+                    (Some(conn), bus, limiter, queue, cache)
+                }
+                None => (
+                    None,
+                    EventBus::memory_with(log_settings),
+                    RateLimiter::memory(),
+                    MemoryQueue::new(),
+                    ResponseCache::memory(cache_ttl, 10_000),
+                ),
+            };
+        let sealer = Sealer::from_base64(&crate::secrets::master_key(&config)?)
+            .context("loading the master key")?;
+        let prices = PriceTable::with_overrides(config.prices.as_deref())
+            .context("parsing PROMPTOPS_PRICES")?;
+        let timeouts = Timeouts {
+            first_byte: Duration::from_secs(config.llm_timeout_secs.max(1)),
+            idle: Duration::from_secs(config.llm_timeout_secs.max(1)),
+            ..Timeouts::default()
+        };
+        let llm = LlmSettings {
+            defaults: ProviderDefaults::from_env(),
+            http: llm::http_client(&timeouts),
+            retry: RetryPolicy {
+                max_retries: config.llm_max_retries,
+                ..RetryPolicy::default()
+            },
+            timeouts,
+        };
+        let settings = WorkerSettings {
+            worker_id: config.worker_id.clone().unwrap_or_else(default_worker_id),
+            concurrency: config.worker_concurrency.max(1),
+            lease,
+            max_attempts: config.job_max_attempts.max(1),
+            shutdown_grace: Duration::from_secs(config.shutdown_grace_secs),
+            reconcile_every: Duration::from_secs(config.reconcile_secs.max(1)),
+            republish_after: Duration::from_secs(config.republish_after_secs.max(1)),
+        };
+        let runtime = Runtime::new(
+            db.clone(),
+            bus.clone(),
+            queue,
+            cache,
+            llm,
+            sealer,
+            prices,
+            settings,
+        );
         let authz = Authz::start(
             db.clone(),
             bus.clone(),
@@ -78,6 +141,19 @@ impl App {
             limiter,
             statements,
             renderer,
+            runtime,
         }))
     }
+}
+
+/// `host-pid-random`: unique per process, readable in job rows.
+fn default_worker_id() -> String {
+    let host = std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "worker".to_owned());
+    let suffix: u32 = rand::random();
+    format!("{host}-{}-{suffix:08x}", std::process::id())
 }

@@ -1,7 +1,17 @@
-//! Everything that runs outside a request/response cycle: the event bus shared by server
-//! processes, and prompt templating. The job queue, LLM providers and the execution engine join
-//! this crate in the execution issue.
+//! Everything that runs a job: the event bus, the job queue and job rows, LLM providers (and
+//! the `mock-llm` server that imitates them), templating, the execution job, the worker pool
+//! and the reconciler.
 
+pub mod cache;
+pub mod credentials;
+pub mod crypto;
 pub mod events;
+pub mod execution;
+pub mod jobs;
+pub mod llm;
+pub mod mock_llm;
+pub mod pricing;
+pub mod queue;
+pub mod runtime;
 pub mod sandbox;
 pub mod templating;

@@ -5,6 +5,7 @@
 pub mod access;
 pub mod account;
 pub mod audit;
+pub mod execution;
 pub mod organization;
 pub mod prompt;
 
@@ -30,6 +31,7 @@ pub struct Query(
     access::query::AccessQuery,
     audit::query::AuditQuery,
     prompt::query::PromptQuery,
+    execution::query::ExecutionQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -38,10 +40,14 @@ pub struct Mutation(
     organization::mutation::OrganizationMutation,
     access::mutation::AccessMutation,
     prompt::mutation::PromptMutation,
+    execution::mutation::ExecutionMutation,
 );
 
 #[derive(MergedSubscription, Default)]
-pub struct Subscription(audit::subscription::AuditSubscription);
+pub struct Subscription(
+    audit::subscription::AuditSubscription,
+    execution::subscription::ExecutionSubscription,
+);
 
 pub type AppSchema = Schema<Query, Mutation, Subscription>;
 

@@ -4,6 +4,8 @@
 pub mod accounts;
 pub mod api_keys;
 pub mod audit_log;
+pub mod credentials;
+pub mod executions;
 pub mod members;
 pub mod organizations;
 pub mod prompt_diff;

@@ -255,10 +255,15 @@ pub struct Page {
 
 /// Opaque cursor: the sort key (updated_at, id) of the last prompt seen.
 pub fn cursor(prompt: &prompt::Model) -> String {
-    URL_SAFE_NO_PAD.encode(format!("{}|{}", prompt.updated_at.to_rfc3339(), prompt.id))
+    encode_cursor(prompt.updated_at, prompt.id)
 }
 
-fn parse_cursor(cursor: &str) -> AppResult<(DateTime<Utc>, Uuid)> {
+/// An opaque cursor over a (time, id) sort key.
+pub fn encode_cursor(at: DateTime<Utc>, id: Uuid) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{}|{}", at.to_rfc3339(), id))
+}
+
+pub fn parse_cursor(cursor: &str) -> AppResult<(DateTime<Utc>, Uuid)> {
     let invalid = || AppError::validation("after is not a valid cursor");
     let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
     let text = String::from_utf8(bytes).map_err(|_| invalid())?;

@@ -18,7 +18,10 @@ pub(super) fn loader_error(error: std::sync::Arc<sea_orm::DbErr>) -> AppError {
     AppError::internal(anyhow::anyhow!("loader: {error}"))
 }
 
-async fn author(ctx: &Context<'_>, id: Option<Uuid>) -> async_graphql::Result<Option<User>> {
+pub(crate) async fn author(
+    ctx: &Context<'_>,
+    id: Option<Uuid>,
+) -> async_graphql::Result<Option<User>> {
     let Some(id) = id else { return Ok(None) };
     let user = ctx
         .loaders()?

@@ -1,6 +1,13 @@
 //! The event bus: named topics carrying string payloads, delivered to every subscriber in every
 //! process. Embedded mode fans out in-process; with Redis, one `PSUBSCRIBE` connection per
 //! process feeds the same in-process fan-out, so a subscriber never holds a Redis connection.
+//!
+//! Plain topics (`publish`/`subscribe`) are fire-and-forget notices. Sequenced topics
+//! (`append`/`follow`, in `sequenced`) number every event and keep a capped log for replay.
+
+mod sequenced;
+
+pub use sequenced::{LogSettings, Sequenced};
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -30,20 +37,29 @@ pub struct EventBus {
 
 struct Inner {
     topics: Mutex<HashMap<String, broadcast::Sender<Arc<str>>>>,
+    logs: sequenced::Logs,
     redis: Option<RedisSide>,
 }
 
 struct RedisSide {
     conn: redis::aio::ConnectionManager,
+    /// `<prefix>ev:` for plain topics.
     prefix: String,
+    /// `<prefix>` itself: sequenced topics live under `<root>sq:`.
+    root: String,
 }
 
 impl EventBus {
     /// In-process only: for the embedded mode and single-process tests.
     pub fn memory() -> Self {
+        Self::memory_with(LogSettings::default())
+    }
+
+    pub fn memory_with(settings: LogSettings) -> Self {
         Self {
             inner: Arc::new(Inner {
                 topics: Mutex::new(HashMap::new()),
+                logs: sequenced::Logs::new(settings),
                 redis: None,
             }),
         }
@@ -51,20 +67,28 @@ impl EventBus {
 
     /// Shared through Redis pub/sub under `prefix`. Returns once the subscription is live, so
     /// nothing published afterwards by any process is missed.
-    pub async fn redis(client: redis::Client, prefix: &str) -> Result<Self, EventError> {
+    pub async fn redis(
+        client: redis::Client,
+        root: &str,
+        settings: LogSettings,
+    ) -> Result<Self, EventError> {
         let conn = client.get_connection_manager().await?;
-        let prefix = format!("{prefix}ev:");
+        let prefix = format!("{root}ev:");
+        let seq_prefix = format!("{root}sq:");
         let bus = Self {
             inner: Arc::new(Inner {
                 topics: Mutex::new(HashMap::new()),
+                logs: sequenced::Logs::new(settings),
                 redis: Some(RedisSide {
                     conn,
                     prefix: prefix.clone(),
+                    root: root.to_owned(),
                 }),
             }),
         };
+        let patterns = [format!("{prefix}*"), format!("{seq_prefix}*")];
         let mut pubsub = client.get_async_pubsub().await?;
-        pubsub.psubscribe(format!("{prefix}*")).await?;
+        pubsub.psubscribe(&patterns).await?;
         let weak = Arc::downgrade(&bus.inner);
         tokio::spawn(async move {
             let mut pubsub = Some(pubsub);
@@ -73,9 +97,14 @@ impl EventBus {
                     let mut messages = ps.into_on_message();
                     while let Some(msg) = messages.next().await {
                         let Some(inner) = weak.upgrade() else { return };
-                        let topic = msg.get_channel_name().strip_prefix(&prefix);
-                        if let (Some(topic), Ok(payload)) = (topic, msg.get_payload::<String>()) {
+                        let channel = msg.get_channel_name();
+                        let Ok(payload) = msg.get_payload::<String>() else {
+                            continue;
+                        };
+                        if let Some(topic) = channel.strip_prefix(&prefix) {
                             inner.deliver(topic, payload.into());
+                        } else if let Some(topic) = channel.strip_prefix(&seq_prefix) {
+                            inner.logs.deliver_wire(topic, &payload);
                         }
                     }
                     tracing::warn!("event bus: redis subscription lost; reconnecting");
@@ -85,7 +114,7 @@ impl EventBus {
                 }
                 tokio::time::sleep(Duration::from_millis(250)).await;
                 match client.get_async_pubsub().await {
-                    Ok(mut ps) => match ps.psubscribe(format!("{prefix}*")).await {
+                    Ok(mut ps) => match ps.psubscribe(&patterns).await {
                         Ok(()) => {
                             tracing::info!("event bus: redis subscription restored");
                             pubsub = Some(ps);

@@ -1,0 +1,83 @@
+//! `execution`, `executions`, `providerCredentials`.
+
+use async_graphql::connection::Edge;
+use async_graphql::{Context, ID, Object};
+
+use super::{
+    Execution, ExecutionConnection, ExecutionConnectionFields, ExecutionStatus, ProviderCredential,
+};
+use crate::graphql::{ContextExt, parse_id};
+use crate::service::{credentials, executions};
+
+#[derive(Default)]
+pub struct ExecutionQuery;
+
+#[Object]
+impl ExecutionQuery {
+    async fn execution(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Execution> {
+        let app = ctx.app()?;
+        let found =
+            executions::get(&app.db, &app.authz, ctx.actor()?, parse_id("id", &id)?).await?;
+        Ok(found.into())
+    }
+
+    /// The organization's executions, newest first.
+    async fn executions(
+        &self,
+        ctx: &Context<'_>,
+        org_id: ID,
+        prompt_id: Option<ID>,
+        status: Option<ExecutionStatus>,
+        #[graphql(default = 20)] first: i32,
+        after: Option<String>,
+    ) -> async_graphql::Result<ExecutionConnection> {
+        let app = ctx.app()?;
+        let filter = executions::ListFilter {
+            prompt_id: prompt_id
+                .as_ref()
+                .map(|id| parse_id("promptId", id))
+                .transpose()?,
+            status: status.map(|s| s.as_str().to_owned()),
+        };
+        let page = executions::list(
+            &app.db,
+            &app.authz,
+            ctx.actor()?,
+            parse_id("orgId", &org_id)?,
+            u64::try_from(first).unwrap_or(0),
+            after.as_deref(),
+            filter,
+        )
+        .await?;
+        let mut connection = ExecutionConnection::with_additional_fields(
+            after.is_some(),
+            page.has_next,
+            ExecutionConnectionFields {
+                total_count: page.total,
+            },
+        );
+        connection.edges.extend(
+            page.executions
+                .into_iter()
+                .map(|e| Edge::new(executions::cursor(&e), Execution::from(e))),
+        );
+        Ok(connection)
+    }
+
+    /// The organization's provider credentials (owners and admins). Keys are never returned.
+    async fn provider_credentials(
+        &self,
+        ctx: &Context<'_>,
+        org_id: ID,
+    ) -> async_graphql::Result<Vec<ProviderCredential>> {
+        let app = ctx.app()?;
+        let found = credentials::list(
+            &app.db,
+            &app.authz,
+            ctx.actor()?,
+            parse_id("orgId", &org_id)?,
+        )
+        .await?;
+        Ok(found.into_iter().map(ProviderCredential::from).collect())
+    }
+}

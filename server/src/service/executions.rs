@@ -1,0 +1,207 @@
+//! Executions: render a prompt version and write the execution with its job in one
+//! transaction (the worker does the rest), read them, list them, cancel them.
+
+use chrono::Utc;
+use sea_orm::sea_query::Condition;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
+};
+use serde_json::Value;
+use uuid::Uuid;
+use workers::execution::{self as job_kind, CANCELLED};
+use workers::jobs;
+use workers::sandbox::Renderer;
+
+use super::prompt_versions::{self, Selector};
+use super::prompts::{self, MAX_PAGE};
+use crate::auth::Actor;
+use crate::authz::{Authz, permissions};
+use crate::error::{AppError, AppResult};
+use entities::{execution, job};
+
+pub struct ExecuteInput {
+    pub prompt_id: Uuid,
+    pub selector: Selector,
+    pub variables: Value,
+    pub cache: bool,
+}
+
+/// Renders (template errors are BAD_USER_INPUT, here and now) and writes the PENDING
+/// execution and its job. The caller commits, then hands the job to the queue.
+pub async fn execute(
+    conn: &impl ConnectionTrait,
+    authz: &Authz,
+    actor: &Actor,
+    renderer: &Renderer,
+    input: ExecuteInput,
+    max_attempts: i32,
+) -> AppResult<(execution::Model, job::Model)> {
+    let prompt = prompts::authorized(
+        conn,
+        authz,
+        actor,
+        input.prompt_id,
+        permissions::PROMPT_READ,
+    )
+    .await?;
+    authz
+        .require(actor, prompt.org_id, permissions::EXECUTION_EXECUTE)
+        .await?;
+    let (version, rendered) = prompt_versions::render(
+        conn,
+        authz,
+        actor,
+        prompt.id,
+        &input.selector,
+        &input.variables,
+        renderer,
+    )
+    .await?;
+    let variables = match input.variables {
+        Value::Null => Value::Object(Default::default()),
+        other => other,
+    };
+    let id = Uuid::now_v7();
+    let execution = execution::ActiveModel {
+        id: Set(id),
+        org_id: Set(prompt.org_id),
+        prompt_id: Set(prompt.id),
+        prompt_version_id: Set(version.id),
+        status: Set(job_kind::PENDING.to_owned()),
+        variables: Set(variables),
+        rendered_messages: Set(serde_json::to_value(&rendered).map_err(AppError::internal)?),
+        model_config: Set(version.model_config.clone()),
+        use_cache: Set(input.cache),
+        output: Set(None),
+        tokens_in: Set(None),
+        tokens_out: Set(None),
+        cost_usd: Set(None),
+        latency_ms: Set(None),
+        time_to_first_token_ms: Set(None),
+        cached: Set(false),
+        attempts: Set(0),
+        error: Set(None),
+        created_by: Set(match actor {
+            Actor::User { id } => Some(*id),
+            Actor::ApiKey { .. } => None,
+        }),
+        created_by_api_key: Set(prompts::api_key_of(actor)),
+        created_at: Set(Utc::now()),
+        started_at: Set(None),
+        finished_at: Set(None),
+    }
+    .insert(conn)
+    .await?;
+    let job = jobs::insert(conn, prompt.org_id, job_kind::KIND, id, max_attempts).await?;
+    Ok((execution, job))
+}
+
+/// An execution `actor` may read; another organization's is NOT_FOUND.
+pub async fn get(
+    conn: &impl ConnectionTrait,
+    authz: &Authz,
+    actor: &Actor,
+    id: Uuid,
+) -> AppResult<execution::Model> {
+    let found = execution::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .ok_or(AppError::NotFound("execution"))?;
+    authz
+        .require(actor, found.org_id, permissions::EXECUTION_READ)
+        .await
+        .map_err(|e| e.not_found_as("execution"))?;
+    Ok(found)
+}
+
+/// Cancels a PENDING or RUNNING execution. Returns the row and whether this call cancelled it
+/// (false: it had already finished, and is returned unchanged).
+pub async fn cancel(
+    conn: &impl ConnectionTrait,
+    authz: &Authz,
+    actor: &Actor,
+    id: Uuid,
+) -> AppResult<(execution::Model, bool)> {
+    let found = get(conn, authz, actor, id).await?;
+    authz
+        .require(actor, found.org_id, permissions::EXECUTION_EXECUTE)
+        .await?;
+    if job_kind::is_terminal(&found.status) {
+        return Ok((found, false));
+    }
+    jobs::cancel(conn, job_kind::KIND, id).await?;
+    let mut row: execution::ActiveModel = found.into();
+    row.status = Set(CANCELLED.to_owned());
+    row.error = Set(Some("cancelled".to_owned()));
+    row.finished_at = Set(Some(Utc::now()));
+    Ok((row.update(conn).await?, true))
+}
+
+pub struct ListFilter {
+    pub prompt_id: Option<Uuid>,
+    pub status: Option<String>,
+}
+
+pub struct Page {
+    pub executions: Vec<execution::Model>,
+    pub has_next: bool,
+    pub total: u64,
+}
+
+pub fn cursor(execution: &execution::Model) -> String {
+    prompts::encode_cursor(execution.created_at, execution.id)
+}
+
+/// Newest first.
+pub async fn list(
+    conn: &impl ConnectionTrait,
+    authz: &Authz,
+    actor: &Actor,
+    org: Uuid,
+    first: u64,
+    after: Option<&str>,
+    filter: ListFilter,
+) -> AppResult<Page> {
+    authz
+        .require(actor, org, permissions::EXECUTION_READ)
+        .await?;
+    if first == 0 || first > MAX_PAGE {
+        return Err(AppError::validation(format!(
+            "first must be between 1 and {MAX_PAGE}"
+        )));
+    }
+    let mut query = execution::Entity::find().filter(execution::Column::OrgId.eq(org));
+    if let Some(prompt) = filter.prompt_id {
+        query = query.filter(execution::Column::PromptId.eq(prompt));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(execution::Column::Status.eq(status));
+    }
+    let total = query.clone().count(conn).await?;
+    if let Some(after) = after {
+        let (at, id) = prompts::parse_cursor(after)?;
+        query = query.filter(
+            Condition::any()
+                .add(execution::Column::CreatedAt.lt(at))
+                .add(
+                    Condition::all()
+                        .add(execution::Column::CreatedAt.eq(at))
+                        .add(execution::Column::Id.lt(id)),
+                ),
+        );
+    }
+    let mut executions = query
+        .order_by_desc(execution::Column::CreatedAt)
+        .order_by_desc(execution::Column::Id)
+        .limit(first + 1)
+        .all(conn)
+        .await?;
+    let has_next = executions.len() as u64 > first;
+    executions.truncate(first as usize);
+    Ok(Page {
+        executions,
+        has_next,
+        total,
+    })
+}

@@ -1,0 +1,288 @@
+//! Job rows: the source of truth for background work. Written PENDING in the transaction that
+//! asks for the work, claimed by a conditional update (a lease and the next attempt number),
+//! completed by a conditional update on that attempt, so a result is written exactly once
+//! however many times the queue delivers the id.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Condition, Expr};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
+};
+use uuid::Uuid;
+
+use entities::job;
+
+pub const PENDING: &str = "PENDING";
+pub const RUNNING: &str = "RUNNING";
+pub const SUCCEEDED: &str = "SUCCEEDED";
+pub const FAILED: &str = "FAILED";
+pub const CANCELLED: &str = "CANCELLED";
+/// Gave up: claimed `max_attempts` times without finishing (its workers kept dying).
+pub const DEAD: &str = "DEAD";
+
+pub fn is_terminal(status: &str) -> bool {
+    matches!(status, SUCCEEDED | FAILED | CANCELLED | DEAD)
+}
+
+/// A write transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`): a
+/// transaction that reads and then writes would otherwise fail, not wait, when another writer
+/// got in between.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(sea_orm::TransactionOptions {
+        isolation_level: None,
+        access_mode: None,
+        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+    })
+    .await
+}
+
+/// Writes a PENDING job; call it inside the transaction that creates its subject.
+pub async fn insert(
+    conn: &impl ConnectionTrait,
+    org_id: Uuid,
+    kind: &str,
+    subject_id: Uuid,
+    max_attempts: i32,
+) -> Result<job::Model, DbErr> {
+    let now = Utc::now();
+    job::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        org_id: Set(org_id),
+        kind: Set(kind.to_owned()),
+        subject_id: Set(subject_id),
+        status: Set(PENDING.to_owned()),
+        attempt: Set(0),
+        max_attempts: Set(max_attempts.max(1)),
+        lease_until: Set(None),
+        worker: Set(None),
+        last_error: Set(None),
+        published_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(conn)
+    .await
+}
+
+/// What a delivery found when it tried to claim its job.
+#[derive(Debug)]
+pub enum Claim {
+    /// Ours, as attempt `job.attempt`, until `job.lease_until`.
+    Claimed(job::Model),
+    /// Another worker holds a live lease.
+    Busy,
+    /// Already finished, or it no longer exists.
+    Gone,
+    /// Its lease expired after the last allowed attempt: now DEAD.
+    Exhausted(job::Model),
+}
+
+pub async fn claim(
+    conn: &impl ConnectionTrait,
+    job_id: Uuid,
+    worker: &str,
+    lease: chrono::Duration,
+) -> Result<Claim, DbErr> {
+    let Some(found) = job::Entity::find_by_id(job_id).one(conn).await? else {
+        return Ok(Claim::Gone);
+    };
+    let now = Utc::now();
+    if is_terminal(&found.status) {
+        return Ok(Claim::Gone);
+    }
+    if found.status == RUNNING && found.lease_until.is_some_and(|until| until > now) {
+        return Ok(Claim::Busy);
+    }
+    let claimable = Condition::any().add(job::Column::Status.eq(PENDING)).add(
+        Condition::all()
+            .add(job::Column::Status.eq(RUNNING))
+            .add(job::Column::LeaseUntil.lt(now)),
+    );
+    if found.attempt >= found.max_attempts {
+        let error = format!(
+            "gave up after {} attempts: the workers running it stopped before finishing{}",
+            found.attempt,
+            found
+                .last_error
+                .as_deref()
+                .map(|e| format!(" (last error: {e})"))
+                .unwrap_or_default()
+        );
+        let updated = job::Entity::update_many()
+            .col_expr(job::Column::Status, Expr::value(DEAD))
+            .col_expr(job::Column::LastError, Expr::value(error.clone()))
+            .col_expr(
+                job::Column::LeaseUntil,
+                Expr::value(Option::<DateTime<Utc>>::None),
+            )
+            .col_expr(job::Column::UpdatedAt, Expr::value(now))
+            .filter(job::Column::Id.eq(job_id))
+            .filter(job::Column::Attempt.eq(found.attempt))
+            .filter(claimable)
+            .exec(conn)
+            .await?;
+        if updated.rows_affected == 0 {
+            return Ok(Claim::Busy);
+        }
+        return Ok(Claim::Exhausted(job::Model {
+            status: DEAD.to_owned(),
+            last_error: Some(error),
+            lease_until: None,
+            updated_at: now,
+            ..found
+        }));
+    }
+    let attempt = found.attempt + 1;
+    let lease_until = now + lease;
+    let updated = job::Entity::update_many()
+        .col_expr(job::Column::Status, Expr::value(RUNNING))
+        .col_expr(job::Column::Attempt, Expr::value(attempt))
+        .col_expr(job::Column::LeaseUntil, Expr::value(lease_until))
+        .col_expr(job::Column::Worker, Expr::value(worker))
+        .col_expr(job::Column::UpdatedAt, Expr::value(now))
+        .filter(job::Column::Id.eq(job_id))
+        .filter(job::Column::Attempt.eq(found.attempt))
+        .filter(claimable)
+        .exec(conn)
+        .await?;
+    if updated.rows_affected == 0 {
+        // Someone else claimed it between our read and our update.
+        return Ok(Claim::Busy);
+    }
+    Ok(Claim::Claimed(job::Model {
+        status: RUNNING.to_owned(),
+        attempt,
+        lease_until: Some(lease_until),
+        worker: Some(worker.to_owned()),
+        updated_at: now,
+        ..found
+    }))
+}
+
+/// Extends the lease of a job we still hold; false when we lost it (taken over or cancelled).
+pub async fn heartbeat(
+    conn: &impl ConnectionTrait,
+    job_id: Uuid,
+    attempt: i32,
+    lease: chrono::Duration,
+) -> Result<bool, DbErr> {
+    let now = Utc::now();
+    let updated = job::Entity::update_many()
+        .col_expr(job::Column::LeaseUntil, Expr::value(now + lease))
+        .col_expr(job::Column::UpdatedAt, Expr::value(now))
+        .filter(job::Column::Id.eq(job_id))
+        .filter(job::Column::Attempt.eq(attempt))
+        .filter(job::Column::Status.eq(RUNNING))
+        .exec(conn)
+        .await?;
+    Ok(updated.rows_affected == 1)
+}
+
+/// Writes the outcome of attempt `attempt`; false when that attempt no longer holds the job,
+/// in which case the caller must write nothing else either (same transaction).
+pub async fn finish(
+    conn: &impl ConnectionTrait,
+    job_id: Uuid,
+    attempt: i32,
+    status: &str,
+    error: Option<&str>,
+) -> Result<bool, DbErr> {
+    let updated = job::Entity::update_many()
+        .col_expr(job::Column::Status, Expr::value(status))
+        .col_expr(
+            job::Column::LastError,
+            Expr::value(error.map(str::to_owned)),
+        )
+        .col_expr(
+            job::Column::LeaseUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(job::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(job::Column::Id.eq(job_id))
+        .filter(job::Column::Attempt.eq(attempt))
+        .filter(job::Column::Status.eq(RUNNING))
+        .exec(conn)
+        .await?;
+    Ok(updated.rows_affected == 1)
+}
+
+/// Gives a job back unfinished (worker shutting down): PENDING again, and the attempt does not
+/// count against `max_attempts`.
+pub async fn release(
+    conn: &impl ConnectionTrait,
+    job_id: Uuid,
+    attempt: i32,
+) -> Result<bool, DbErr> {
+    let updated = job::Entity::update_many()
+        .col_expr(job::Column::Status, Expr::value(PENDING))
+        .col_expr(job::Column::Attempt, Expr::value(attempt - 1))
+        .col_expr(
+            job::Column::LeaseUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(
+            job::Column::PublishedAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(job::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(job::Column::Id.eq(job_id))
+        .filter(job::Column::Attempt.eq(attempt))
+        .filter(job::Column::Status.eq(RUNNING))
+        .exec(conn)
+        .await?;
+    Ok(updated.rows_affected == 1)
+}
+
+/// Cancels a job that has not finished; false if it had.
+pub async fn cancel(conn: &impl ConnectionTrait, kind: &str, subject: Uuid) -> Result<bool, DbErr> {
+    let updated = job::Entity::update_many()
+        .col_expr(job::Column::Status, Expr::value(CANCELLED))
+        .col_expr(
+            job::Column::LeaseUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(job::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(job::Column::Kind.eq(kind))
+        .filter(job::Column::SubjectId.eq(subject))
+        .filter(job::Column::Status.is_in([PENDING, RUNNING]))
+        .exec(conn)
+        .await?;
+    Ok(updated.rows_affected > 0)
+}
+
+/// Records that a job was handed to the queue.
+pub async fn mark_published(conn: &impl ConnectionTrait, job_id: Uuid) -> Result<(), DbErr> {
+    job::Entity::update_many()
+        .col_expr(job::Column::PublishedAt, Expr::value(Utc::now()))
+        .filter(job::Column::Id.eq(job_id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Jobs the queue may have lost: PENDING (never claimed, or released) or RUNNING with an
+/// expired lease, and not handed to the queue in the last `republish_after`. Oldest first.
+pub async fn stranded(
+    conn: &impl ConnectionTrait,
+    republish_after: chrono::Duration,
+    limit: u64,
+) -> Result<Vec<job::Model>, DbErr> {
+    let now = Utc::now();
+    let stale = Condition::any().add(job::Column::Status.eq(PENDING)).add(
+        Condition::all()
+            .add(job::Column::Status.eq(RUNNING))
+            .add(job::Column::LeaseUntil.lt(now)),
+    );
+    let unpublished = Condition::any()
+        .add(job::Column::PublishedAt.is_null())
+        .add(job::Column::PublishedAt.lt(now - republish_after));
+    job::Entity::find()
+        .filter(stale)
+        .filter(unpublished)
+        .order_by_asc(job::Column::CreatedAt)
+        .limit(limit)
+        .all(conn)
+        .await
+}

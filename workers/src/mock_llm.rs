@@ -1,0 +1,240 @@
+//! `mock-llm`: a fake OpenAI- and Anthropic-compatible HTTP server for tests, demos and
+//! benchmarks, with configurable latency, pacing and faults (429s, 500s, cut streams).
+
+mod anthropic;
+mod openai;
+mod request;
+mod stream;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+
+use stream::{cut_frames, sse};
+
+#[derive(Clone, Debug, Default)]
+pub struct MockLlmConfig {
+    /// Waited before the response headers.
+    pub latency: Duration,
+    /// `None` streams as fast as possible.
+    pub tokens_per_second: Option<f64>,
+    pub faults: Faults,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Faults {
+    /// The first N requests answer 429 with `Retry-After`.
+    pub rate_limit_first: u32,
+    /// `Retry-After` seconds; 0 means 1.
+    pub retry_after_secs: u64,
+    /// The next N requests (after the rate limited ones) answer 500.
+    pub server_error_first: u32,
+    /// Streams end after this many tokens (or after the last one, if fewer), without the
+    /// provider's end marker or final usage.
+    pub cut_after_tokens: Option<u32>,
+}
+
+/// What the server saw, for tests and benchmarks to assert on.
+#[derive(Debug, Default)]
+pub struct MockLlmStats {
+    requests: AtomicU32,
+    streams_started: AtomicU32,
+    streams_finished: AtomicU32,
+    streams_aborted: AtomicU32,
+}
+
+impl MockLlmStats {
+    /// Authenticated completion requests, faulted ones included.
+    pub fn requests(&self) -> u32 {
+        self.requests.load(Ordering::SeqCst)
+    }
+    pub fn streams_started(&self) -> u32 {
+        self.streams_started.load(Ordering::SeqCst)
+    }
+    /// Streams the server sent to their (possibly cut) end.
+    pub fn streams_finished(&self) -> u32 {
+        self.streams_finished.load(Ordering::SeqCst)
+    }
+    /// Streams dropped before their end because the client went away.
+    pub fn streams_aborted(&self) -> u32 {
+        self.streams_aborted.load(Ordering::SeqCst)
+    }
+}
+
+struct Shared {
+    config: MockLlmConfig,
+    stats: Arc<MockLlmStats>,
+}
+
+#[derive(Clone, Copy)]
+enum Dialect {
+    OpenAi,
+    Anthropic,
+}
+
+pub fn router(config: MockLlmConfig) -> Router {
+    router_with_stats(config).0
+}
+
+pub fn router_with_stats(config: MockLlmConfig) -> (Router, Arc<MockLlmStats>) {
+    let stats = Arc::new(MockLlmStats::default());
+    let shared = Arc::new(Shared {
+        config,
+        stats: stats.clone(),
+    });
+    let router = Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route(
+            "/v1/chat/completions",
+            post(
+                |state: State<Arc<Shared>>, headers: HeaderMap, body: Bytes| {
+                    complete(Dialect::OpenAi, state, headers, body)
+                },
+            ),
+        )
+        .route(
+            "/v1/messages",
+            post(
+                |state: State<Arc<Shared>>, headers: HeaderMap, body: Bytes| {
+                    complete(Dialect::Anthropic, state, headers, body)
+                },
+            ),
+        )
+        .with_state(shared);
+    (router, stats)
+}
+
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    config: MockLlmConfig,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    serve_router(listener, router(config), shutdown).await
+}
+
+pub async fn serve_router(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+async fn complete(
+    dialect: Dialect,
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    tokio::time::sleep(shared.config.latency).await;
+    if !authenticated(dialect, &headers) {
+        let message = "missing API key: send a non-empty key";
+        return error(
+            dialect,
+            StatusCode::UNAUTHORIZED,
+            "authentication_error",
+            message,
+        );
+    }
+    let faults = &shared.config.faults;
+    let n = shared.stats.requests.fetch_add(1, Ordering::SeqCst);
+    if n < faults.rate_limit_first {
+        let seconds = faults.retry_after_secs.max(1);
+        let message = "rate limit exceeded (mock-llm fault)";
+        let mut response = error(
+            dialect,
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limit_error",
+            message,
+        );
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, seconds.into());
+        return response;
+    }
+    if n < faults
+        .rate_limit_first
+        .saturating_add(faults.server_error_first)
+    {
+        let message = "internal server error (mock-llm fault)";
+        return error(
+            dialect,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server_error",
+            message,
+        );
+    }
+    let parsed = serde_json::from_slice::<serde_json::Value>(&body)
+        .map_err(|e| format!("the body is not valid JSON: {e}"))
+        .and_then(|value| match dialect {
+            Dialect::OpenAi => openai::parse(&value),
+            Dialect::Anthropic => anthropic::parse(&value),
+        });
+    let completion = match parsed {
+        Ok(completion) => completion,
+        Err(message) => {
+            return error(
+                dialect,
+                StatusCode::BAD_REQUEST,
+                "invalid_request_error",
+                &message,
+            );
+        }
+    };
+    let id = format!("mock-{n}");
+    if !completion.stream {
+        if let Some(pace) = pace(&shared.config) {
+            let (tokens, _) = completion.tokens();
+            tokio::time::sleep(pace.saturating_mul(tokens.len() as u32)).await;
+        }
+        let body = match dialect {
+            Dialect::OpenAi => openai::json(&completion, &id),
+            Dialect::Anthropic => anthropic::json(&completion, &id),
+        };
+        return axum::Json(body).into_response();
+    }
+    let mut frames = match dialect {
+        Dialect::OpenAi => openai::frames(&completion, &id),
+        Dialect::Anthropic => anthropic::frames(&completion, &id),
+    };
+    if let Some(cut) = faults.cut_after_tokens {
+        cut_frames(&mut frames, cut as usize);
+    }
+    shared.stats.streams_started.fetch_add(1, Ordering::SeqCst);
+    sse(frames, pace(&shared.config), shared.stats.clone())
+}
+
+fn authenticated(dialect: Dialect, headers: &HeaderMap) -> bool {
+    let value = |name| headers.get(name).and_then(|v| v.to_str().ok());
+    match dialect {
+        Dialect::OpenAi => value(header::AUTHORIZATION.as_str())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .is_some_and(|key| !key.trim().is_empty()),
+        Dialect::Anthropic => value("x-api-key").is_some_and(|key| !key.trim().is_empty()),
+    }
+}
+
+fn error(dialect: Dialect, status: StatusCode, kind: &str, message: &str) -> Response {
+    let body = match dialect {
+        Dialect::OpenAi => openai::error_body(kind, message),
+        Dialect::Anthropic => anthropic::error_body(kind, message),
+    };
+    (status, axum::Json(body)).into_response()
+}
+
+fn pace(config: &MockLlmConfig) -> Option<Duration> {
+    config
+        .tokens_per_second
+        .filter(|rate| rate.is_finite() && *rate > 0.0)
+        .map(|rate| Duration::from_secs_f64(1.0 / rate))
+}
