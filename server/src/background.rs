@@ -24,6 +24,11 @@ impl Background {
         Self { shutdown, handles }
     }
 
+    /// Signals the stop without waiting for it (for `Drop`).
+    pub fn cancel(&self) {
+        self.shutdown.cancel();
+    }
+
     /// Stops claiming jobs, lets running ones finish within the grace period, gives back the
     /// rest, and returns when all of that is done.
     pub async fn stop(self) {

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use promptops::background::Background;
 use promptops::{App, Config};
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
@@ -198,6 +199,7 @@ pub struct TestApp {
     pub app: Arc<App>,
     pub client: reqwest::Client,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    background: Background,
     // Declared last: dropped after the server stopped.
     _env: Arc<TestEnv>,
 }
@@ -212,7 +214,9 @@ impl TestApp {
     pub async fn spawn_on(env: Arc<TestEnv>, tweak: impl FnOnce(&mut Config)) -> TestApp {
         let mut config = env.config();
         tweak(&mut config);
+        let workers = !config.no_workers;
         let app = App::build(config).await.unwrap();
+        let background = Background::start(&app, workers);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -229,6 +233,7 @@ impl TestApp {
             app,
             client: reqwest::Client::new(),
             shutdown: Some(tx),
+            background,
             _env: env,
         }
     }
@@ -357,6 +362,7 @@ impl Drop for TestApp {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
+        self.background.cancel();
     }
 }
 

@@ -11,6 +11,8 @@ mod helpers;
 mod accounts;
 mod authz_matrix;
 mod distributed;
+mod execution_helpers;
+mod executions;
 mod health;
 mod jwt;
 mod limits;
