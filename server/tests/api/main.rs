@@ -12,6 +12,7 @@ mod accounts;
 mod authz_matrix;
 mod distributed;
 mod execution_helpers;
+mod execution_providers;
 mod executions;
 mod health;
 mod jwt;
