@@ -105,6 +105,43 @@ const OPERATIONS: &[(&str, Kind, Rule)] = &[
         Kind::Mutation,
         Rule::Needs(p::PROMPT_WRITE),
     ),
+    ("execution", Kind::Query, Rule::Needs(p::EXECUTION_READ)),
+    ("executions", Kind::Query, Rule::Needs(p::EXECUTION_READ)),
+    (
+        "executePrompt",
+        Kind::Mutation,
+        Rule::Needs(p::EXECUTION_EXECUTE),
+    ),
+    (
+        "cancelExecution",
+        Kind::Mutation,
+        Rule::Needs(p::EXECUTION_EXECUTE),
+    ),
+    (
+        "executionEvents",
+        Kind::Subscription,
+        Rule::Needs(p::EXECUTION_READ),
+    ),
+    (
+        "orgExecutionUpdates",
+        Kind::Subscription,
+        Rule::Needs(p::EXECUTION_READ),
+    ),
+    (
+        "providerCredentials",
+        Kind::Query,
+        Rule::Needs(p::CREDENTIAL_MANAGE),
+    ),
+    (
+        "setProviderCredential",
+        Kind::Mutation,
+        Rule::Needs(p::CREDENTIAL_MANAGE),
+    ),
+    (
+        "deleteProviderCredential",
+        Kind::Mutation,
+        Rule::Needs(p::CREDENTIAL_MANAGE),
+    ),
 ];
 
 /// An organization with its owner, the target of an operation.
@@ -200,6 +237,43 @@ async fn request(app: &TestApp, op: &str, org: &Org) -> Request {
             };
             Request(query.into(), vars)
         }
+        "execution" | "cancelExecution" | "executionEvents" | "executePrompt" | "orgExecutionUpdates" => {
+            let (prompt, _) = app.create_prompt(&org.owner, id, &format!("p {unique}")).await;
+            let executed = app
+                .ok(
+                    Some(&org.owner.token),
+                    "mutation($p: ID!) { executePrompt(promptId: $p, variables: {name: \"x\"}) { id } }",
+                    json!({ "p": prompt }),
+                )
+                .await;
+            let execution = executed["executePrompt"]["id"].clone();
+            // `p` also tells `outcome` to run the prompt once more, for subscriptions to see.
+            let vars = json!({ "e": execution, "p": prompt, "org": id });
+            let query = match op {
+                "execution" => "query($e: ID!) { execution(id: $e) { id status } }",
+                "cancelExecution" => "mutation($e: ID!) { cancelExecution(id: $e) { status } }",
+                "executionEvents" => "subscription($e: ID!) { executionEvents(executionId: $e) { seq type } }",
+                "executePrompt" => "mutation($p: ID!) { executePrompt(promptId: $p, variables: {name: \"y\"}) { id } }",
+                _ => "subscription($org: ID!) { orgExecutionUpdates(orgId: $org) { id status } }",
+            };
+            Request(query.into(), vars)
+        }
+        "executions" => Request(
+            "query($org: ID!) { executions(orgId: $org) { totalCount } }".into(),
+            json!({ "org": id }),
+        ),
+        "providerCredentials" => Request(
+            "query($org: ID!) { providerCredentials(orgId: $org) { provider keyHint } }".into(),
+            json!({ "org": id }),
+        ),
+        "setProviderCredential" | "deleteProviderCredential" => {
+            let query = if op == "setProviderCredential" {
+                "mutation($org: ID!) { setProviderCredential(orgId: $org, provider: \"openai\", apiKey: \"sk-matrix-0000\") { keyHint } }"
+            } else {
+                "mutation($org: ID!) { deleteProviderCredential(orgId: $org, provider: \"openai\") }"
+            };
+            Request(query.into(), json!({ "org": id }))
+        }
         "createPrompt" => Request(
             CREATE_PROMPT.into(),
             json!({ "org": id, "input": prompt_input(&format!("new {unique}"), "Hi") }),
@@ -225,13 +299,22 @@ async fn outcome(
     let mut socket = connect(app, Some(token)).await;
     send(&mut socket, json!({ "id": "m", "type": "subscribe", "payload": { "query": query, "variables": variables } })).await;
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    // Something to observe: an audited mutation in the organization.
+    // Something to observe: an audited mutation in the organization, and a run of the
+    // prompt the request names, if any.
     app.ok(
         Some(&org.owner.token),
         "mutation($org: ID!) { createApiKey(orgId: $org, name: \"ping\", role: \"viewer\") { secret } }",
         json!({ "org": org.id }),
     )
     .await;
+    if let Some(prompt) = variables.get("p") {
+        app.ok(
+            Some(&org.owner.token),
+            "mutation($p: ID!) { executePrompt(promptId: $p, variables: {name: \"z\"}) { id } }",
+            json!({ "p": prompt }),
+        )
+        .await;
+    }
     let reply = next(&mut socket).await;
     match reply["payload"]["errors"][0]["extensions"]["code"].as_str() {
         Some(code) => Some(code.to_owned()),
