@@ -50,8 +50,7 @@ impl App {
             match &config.redis_url {
                 Some(url) => {
                     let client = redis::Client::open(url.as_str()).context("parsing REDIS_URL")?;
-                    let conn = client
-                        .get_connection_manager()
+                    let conn = workers::redis_conn::manager(&client)
                         .await
                         .context("connecting to Redis")?;
                     let bus = EventBus::redis(client.clone(), &config.redis_prefix, log_settings)

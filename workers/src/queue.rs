@@ -106,9 +106,9 @@ impl RedisQueue {
         prefix: &str,
         reclaim_idle: Duration,
     ) -> Result<Arc<Self>, QueueError> {
-        let conn = client.get_connection_manager().await?;
-        let config = redis::aio::ConnectionManagerConfig::new()
-            .set_response_timeout(Some(BLOCK + Duration::from_secs(5)));
+        let conn = crate::redis_conn::manager(client).await?;
+        let config =
+            crate::redis_conn::config().set_response_timeout(Some(BLOCK + Duration::from_secs(5)));
         let blocking = client.get_connection_manager_with_config(config).await?;
         let queue = Self {
             conn,

@@ -208,6 +208,7 @@ impl Runtime {
         let permits = Arc::new(Semaphore::new(self.settings.concurrency.max(1)));
         let mut tasks = JoinSet::new();
         let consumer = self.settings.worker_id.clone();
+        let mut queue_down = false;
         loop {
             while tasks.try_join_next().is_some() {}
             let permit = tokio::select! {
@@ -219,6 +220,10 @@ impl Runtime {
                 _ = shutdown.cancelled() => break,
                 next = self.queue.next(&consumer, Duration::from_secs(1)) => next,
             };
+            if next.is_ok() && queue_down {
+                tracing::info!("job queue available again");
+                queue_down = false;
+            }
             match next {
                 Ok(Some(delivery)) => {
                     let rt = self.clone();
@@ -229,8 +234,12 @@ impl Runtime {
                 }
                 Ok(None) => {}
                 Err(error) => {
-                    tracing::warn!(%error, "job queue unavailable; retrying");
+                    if !queue_down {
+                        tracing::warn!(%error, "job queue unavailable; retrying every second");
+                    }
+                    queue_down = true;
                     tokio::time::sleep(Duration::from_secs(1)).await;
+                    continue;
                 }
             }
         }

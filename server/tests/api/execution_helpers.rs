@@ -77,7 +77,13 @@ pub async fn execute(
 }
 
 pub async fn connect(app: &TestApp, token: &str, protocol: Protocol) -> Socket {
-    let mut request = app.ws_url().into_client_request().unwrap();
+    connect_to(&app.base, token, protocol).await
+}
+
+/// Connects to the server at `base` (`http://host:port`).
+pub async fn connect_to(base: &str, token: &str, protocol: Protocol) -> Socket {
+    let url = format!("{}/graphql/ws", base.replacen("http://", "ws://", 1));
+    let mut request = url.into_client_request().unwrap();
     request
         .headers_mut()
         .insert("Sec-WebSocket-Protocol", protocol.name().parse().unwrap());
@@ -171,7 +177,11 @@ pub async fn all_events(socket: &mut Socket) -> Vec<Value> {
 
 /// Follows an execution from the start to its end over a fresh socket.
 pub async fn follow(app: &TestApp, token: &str, execution: &str) -> Vec<Value> {
-    let mut socket = connect(app, token, Protocol::TransportWs).await;
+    follow_at(&app.base, token, execution).await
+}
+
+pub async fn follow_at(base: &str, token: &str, execution: &str) -> Vec<Value> {
+    let mut socket = connect_to(base, token, Protocol::TransportWs).await;
     subscribe(&mut socket, Protocol::TransportWs, execution, None).await;
     all_events(&mut socket).await
 }

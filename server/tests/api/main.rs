@@ -11,6 +11,7 @@ mod helpers;
 mod accounts;
 mod authz_matrix;
 mod distributed;
+mod distributed_jobs;
 mod execution_helpers;
 mod execution_providers;
 mod executions;

@@ -72,7 +72,7 @@ impl EventBus {
         root: &str,
         settings: LogSettings,
     ) -> Result<Self, EventError> {
-        let conn = client.get_connection_manager().await?;
+        let conn = crate::redis_conn::manager(&client).await?;
         let prefix = format!("{root}ev:");
         let seq_prefix = format!("{root}sq:");
         let bus = Self {
@@ -92,6 +92,7 @@ impl EventBus {
         let weak = Arc::downgrade(&bus.inner);
         tokio::spawn(async move {
             let mut pubsub = Some(pubsub);
+            let mut backoff = Duration::from_millis(250);
             loop {
                 if let Some(ps) = pubsub.take() {
                     let mut messages = ps.into_on_message();
@@ -112,19 +113,22 @@ impl EventBus {
                 if weak.strong_count() == 0 {
                     return;
                 }
-                tokio::time::sleep(Duration::from_millis(250)).await;
-                match client.get_async_pubsub().await {
-                    Ok(mut ps) => match ps.psubscribe(&patterns).await {
-                        Ok(()) => {
-                            tracing::info!("event bus: redis subscription restored");
-                            pubsub = Some(ps);
-                            if let Some(inner) = weak.upgrade() {
-                                inner.deliver(RECONNECTED_TOPIC, Arc::from(""));
-                            }
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(Duration::from_secs(2));
+                let restored = match client.get_async_pubsub().await {
+                    Ok(mut ps) => ps.psubscribe(&patterns).await.map(|()| ps),
+                    Err(error) => Err(error),
+                };
+                match restored {
+                    Ok(ps) => {
+                        tracing::info!("event bus: redis subscription restored");
+                        pubsub = Some(ps);
+                        backoff = Duration::from_millis(250);
+                        if let Some(inner) = weak.upgrade() {
+                            inner.deliver(RECONNECTED_TOPIC, Arc::from(""));
                         }
-                        Err(error) => tracing::warn!(%error, "event bus: psubscribe failed"),
-                    },
-                    Err(error) => tracing::warn!(%error, "event bus: redis unreachable"),
+                    }
+                    Err(error) => tracing::debug!(%error, "event bus: redis still unreachable"),
                 }
             }
         });
