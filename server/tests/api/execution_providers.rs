@@ -216,7 +216,8 @@ async fn org_execution_updates_follow_status_changes(backend: Backend) {
         &app,
         &owner,
         "status feed",
-        json!({ "provider": "mock", "model": "echo" }),
+        // Slow enough that the run is seen RUNNING before it is seen SUCCEEDED.
+        json!({ "provider": "mock", "model": "echo", "extra": { "tokenDelayMs": 400 } }),
     )
     .await;
     let mut socket = connect(&app, &owner.token, Protocol::TransportWs).await;
@@ -237,7 +238,7 @@ async fn org_execution_updates_follow_status_changes(backend: Backend) {
         assert_eq!(update["id"], execution.as_str(), "{update}");
         statuses.push(update["status"].as_str().unwrap().to_owned());
     }
-    assert!(statuses.len() >= 2, "a change per status: {statuses:?}");
+    assert!(statuses.contains(&"RUNNING".to_owned()), "{statuses:?}");
 }
 
 backend_tests!(

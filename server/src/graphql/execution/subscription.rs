@@ -74,8 +74,10 @@ impl ExecutionSubscription {
         }))
     }
 
-    /// Status changes of the organization's executions, as they happen, in any process.
-    /// Every change is authorized again on delivery; the first refusal ends the stream.
+    /// Status changes of the organization's executions, as they happen, in any process. Each
+    /// update carries the execution as it is when delivered (a quick run may already show its
+    /// final status on its first update). Every update is authorized again on delivery; the
+    /// first refusal ends the stream.
     async fn org_execution_updates(
         &self,
         ctx: &Context<'_>,
