@@ -269,6 +269,92 @@ async fn a_worker_killed_mid_stream_is_replaced_and_the_result_written_once() {
     assert!(seqs.windows(2).all(|w| w[0] < w[1]), "{seqs:?}");
 }
 
+/// SIGTERM: the worker stops claiming, finishes what ends within the grace period and gives
+/// back the rest, which another worker then runs (the given-back attempt does not count).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stopping_worker_finishes_what_it_can_and_gives_back_the_rest() {
+    let Some((backend, redis)) = distributed() else {
+        return;
+    };
+    let env = TestEnv::new(&backend).await;
+    let api = start(&env, &redis, "serve", &[("PROMPTOPS_NO_WORKERS", "true")]).await;
+    let grace = [
+        ("PROMPTOPS_WORKER_ID", "worker-1"),
+        ("PROMPTOPS_SHUTDOWN_GRACE_SECS", "3"),
+    ];
+    let mut first = start(&env, &redis, "worker", &grace).await;
+    let db = Database::connect(env.database_url.as_str()).await.unwrap();
+    let short = json!({ "provider": "mock", "model": "echo", "extra": { "tokenDelayMs": 500 } });
+    let (token, quick) = owner_with_prompt(&api.base, short).await;
+    let org = gql(
+        &api.base,
+        &token,
+        "{ me { memberships { organization { id } } } }",
+        json!({}),
+    )
+    .await;
+    let org = org["me"]["memberships"][0]["organization"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let long = json!({ "provider": "mock", "model": "lorem", "extra": { "tokens": 100, "tokenDelayMs": 100 } });
+    let slow = gql(&api.base, &token, "mutation($org: ID!, $input: CreatePromptInput!) { createPrompt(orgId: $org, input: $input) { id } }",
+        json!({ "org": org, "input": { "name": "slow", "version": { "messages": [{ "role": "USER", "content": "go" }], "model": long } } })).await;
+    let slow = slow["createPrompt"]["id"].as_str().unwrap().to_owned();
+
+    let quick = execute(&api.base, &token, &quick).await;
+    let slow = execute(&api.base, &token, &slow).await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while job_of(&db, &quick).await.status != "RUNNING"
+        || job_of(&db, &slow).await.status != "RUNNING"
+    {
+        assert!(Instant::now() < deadline, "both jobs start");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let pid = first.child.id().unwrap();
+    let signalled = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(signalled.success());
+    let exited = tokio::time::timeout(Duration::from_secs(15), first.child.wait()).await;
+    assert!(
+        exited
+            .expect("the worker exits after its grace period")
+            .unwrap()
+            .success()
+    );
+
+    let quick_row = wait_finished(&db, &quick, Duration::from_secs(1)).await;
+    assert_eq!(
+        quick_row.status, "SUCCEEDED",
+        "finished within the grace period"
+    );
+    assert_eq!(
+        job_of(&db, &quick).await.worker.as_deref(),
+        Some("worker-1")
+    );
+    let given_back = job_of(&db, &slow).await;
+    assert_eq!(
+        (given_back.status.as_str(), given_back.attempt),
+        ("PENDING", 0)
+    );
+
+    let _second = start(
+        &env,
+        &redis,
+        "worker",
+        &[("PROMPTOPS_WORKER_ID", "worker-2")],
+    )
+    .await;
+    let slow_row = wait_finished(&db, &slow, Duration::from_secs(40)).await;
+    assert_eq!(
+        (slow_row.status.as_str(), slow_row.attempts),
+        ("SUCCEEDED", 1)
+    );
+    assert_eq!(job_of(&db, &slow).await.worker.as_deref(), Some("worker-2"));
+}
+
 /// A Redis of our own, so stopping it disturbs no other test.
 struct OwnRedis {
     port: u16,

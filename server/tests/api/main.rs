@@ -16,6 +16,7 @@ mod execution_helpers;
 mod execution_providers;
 mod executions;
 mod health;
+mod jobs;
 mod jwt;
 mod limits;
 mod organizations;

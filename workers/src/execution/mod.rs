@@ -121,16 +121,39 @@ pub async fn run(
     match ended {
         Ended::Stopped(Stop::Cancelled) => "cancelled",
         Ended::Stopped(Stop::LeaseLost) => "lease lost",
-        Ended::Stopped(Stop::Shutdown) => {
-            match jobs::release(&rt.db, job.id, job.attempt).await {
-                Ok(true) => rt.enqueue(job.id).await,
-                Ok(false) => {}
-                Err(error) => tracing::warn!(%error, job = %job.id, "could not release a job"),
-            }
-            "released"
-        }
+        Ended::Stopped(Stop::Shutdown) => release(rt, job, &exec).await,
         Ended::Done(produced) => finish_succeeded(rt, job, &exec, produced, latency_ms, seq).await,
         Ended::Failed(error) => finish_failed(rt, job, &exec, &error, latency_ms, seq).await,
+    }
+}
+
+/// Gives the job back unfinished (this worker is stopping): PENDING again, with the attempt
+/// not counted, and re-published for another worker.
+async fn release(rt: &Runtime, job: &job::Model, exec: &execution::Model) -> &'static str {
+    let write = async {
+        let txn = jobs::begin_write(&rt.db).await?;
+        if !jobs::release(&txn, job.id, job.attempt).await? {
+            return Ok::<_, sea_orm::DbErr>(false);
+        }
+        let mut row: execution::ActiveModel = exec.clone().into();
+        row.status = Set(PENDING.to_owned());
+        row.attempts = Set(job.attempt - 1);
+        row.update(&txn).await?;
+        txn.commit().await?;
+        Ok(true)
+    };
+    match write.await {
+        Ok(true) => {
+            rt.enqueue(job.id).await;
+            events::announce(&rt.bus, exec.org_id, exec.id, PENDING).await;
+            "released"
+        }
+        Ok(false) => "superseded",
+        Err(error) => {
+            // The lease runs out and another worker takes it over instead.
+            tracing::warn!(%error, job = %job.id, "could not release a job");
+            "unreleased"
+        }
     }
 }
 
