@@ -128,6 +128,12 @@ fn init_tracing() {
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
+    if config.no_workers && config.redis_url.is_none() {
+        anyhow::bail!(
+            "--no-workers needs REDIS_URL: without Redis, jobs are queued in this process and \
+             only its own workers can run them"
+        );
+    }
     let app = App::build(config.clone()).await?;
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     let addr = listener.local_addr()?;
@@ -165,6 +171,12 @@ async fn serve(config: Config) -> anyhow::Result<()> {
 }
 
 async fn worker(config: Config) -> anyhow::Result<()> {
+    if config.redis_url.is_none() {
+        anyhow::bail!(
+            "`promptops worker` needs REDIS_URL (and the API's DATABASE_URL): in embedded mode \
+             `promptops serve` runs the jobs itself"
+        );
+    }
     let app = App::build(config.clone()).await?;
     let background = Background::start(&app, true);
     println!(

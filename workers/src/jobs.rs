@@ -252,6 +252,39 @@ pub async fn cancel(conn: &impl ConnectionTrait, kind: &str, subject: Uuid) -> R
     Ok(updated.rows_affected > 0)
 }
 
+/// Takes the right to re-publish a stranded job: true for exactly one of several reconcilers
+/// racing over it, and only while it is still unpublished since `cutoff`.
+pub async fn take_for_republish(
+    conn: &impl ConnectionTrait,
+    job_id: Uuid,
+    cutoff: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let updated = job::Entity::update_many()
+        .col_expr(job::Column::PublishedAt, Expr::value(Utc::now()))
+        .filter(job::Column::Id.eq(job_id))
+        .filter(
+            Condition::any()
+                .add(job::Column::PublishedAt.is_null())
+                .add(job::Column::PublishedAt.lt(cutoff)),
+        )
+        .exec(conn)
+        .await?;
+    Ok(updated.rows_affected == 1)
+}
+
+/// Undoes `take_for_republish` when the queue refused the job, so the next pass tries again.
+pub async fn unmark_published(conn: &impl ConnectionTrait, job_id: Uuid) -> Result<(), DbErr> {
+    job::Entity::update_many()
+        .col_expr(
+            job::Column::PublishedAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .filter(job::Column::Id.eq(job_id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
 /// Records that a job was handed to the queue.
 pub async fn mark_published(conn: &impl ConnectionTrait, job_id: Uuid) -> Result<(), DbErr> {
     job::Entity::update_many()

@@ -95,6 +95,9 @@ pub struct RedisQueue {
     /// Entries idle this long are taken over from their (presumably dead) consumer.
     reclaim_idle: Duration,
     last_reclaim: Mutex<Option<Instant>>,
+    /// Where the next `XAUTOCLAIM` scan resumes, so idle entries behind many busy ones are
+    /// reached too.
+    reclaim_cursor: Mutex<String>,
 }
 
 const GROUP: &str = "workers";
@@ -116,6 +119,7 @@ impl RedisQueue {
             stream: format!("{prefix}jobs"),
             reclaim_idle,
             last_reclaim: Mutex::new(None),
+            reclaim_cursor: Mutex::new("0-0".to_owned()),
         };
         queue.ensure_group().await?;
         Ok(Arc::new(queue))
@@ -149,16 +153,18 @@ impl RedisQueue {
             *last = Some(Instant::now());
         }
         let mut conn = self.conn.clone();
+        let mut cursor = self.reclaim_cursor.lock().await;
         let reply: StreamAutoClaimReply = redis::cmd("XAUTOCLAIM")
             .arg(&self.stream)
             .arg(GROUP)
             .arg(consumer)
             .arg(self.reclaim_idle.as_millis() as u64)
-            .arg("0-0")
+            .arg(cursor.as_str())
             .arg("COUNT")
             .arg(1)
             .query_async(&mut conn)
             .await?;
+        *cursor = reply.next_stream_id.clone();
         Ok(reply.claimed.into_iter().find_map(|entry| delivery(&entry)))
     }
 }

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use sea_orm::DatabaseConnection;
@@ -147,22 +147,21 @@ impl Runtime {
 
     /// One reconciler pass; returns how many jobs it re-published.
     pub async fn reconcile_once(&self) -> Result<usize, sea_orm::DbErr> {
-        let stranded = jobs::stranded(
-            &self.db,
-            chrono_duration(self.settings.republish_after),
-            500,
-        )
-        .await?;
+        let republish_after = chrono_duration(self.settings.republish_after);
+        let stranded = jobs::stranded(&self.db, republish_after, 500).await?;
         let mut published = 0;
         for job in stranded {
-            match self.queue.publish(job.id).await {
-                Ok(()) => {
-                    jobs::mark_published(&self.db, job.id).await?;
-                    published += 1;
-                }
-                // The queue is down: try again next pass.
-                Err(_) => break,
+            // Every process reconciles: only the one that takes the job publishes it.
+            let cutoff = chrono::Utc::now() - republish_after;
+            if !jobs::take_for_republish(&self.db, job.id, cutoff).await? {
+                continue;
             }
+            if self.queue.publish(job.id).await.is_err() {
+                // The queue is down: try again next pass.
+                jobs::unmark_published(&self.db, job.id).await?;
+                break;
+            }
+            published += 1;
         }
         if published > 0 {
             tracing::info!(published, "reconciler re-published stranded jobs");
@@ -252,18 +251,24 @@ impl Runtime {
         })
         .await;
         if drained.is_err() {
-            let ids: Vec<Uuid> = {
-                let running = self.running.lock().unwrap_or_else(PoisonError::into_inner);
-                running.keys().copied().collect()
-            };
             tracing::warn!(
-                count = ids.len(),
+                count = tasks.len(),
                 "grace period over: giving running jobs back"
             );
-            for id in ids {
-                self.stop_local(id, Stop::Shutdown);
+            // Repeated: a task still claiming registers its run only after the first round.
+            loop {
+                let ids: Vec<Uuid> = {
+                    let running = self.running.lock().unwrap_or_else(PoisonError::into_inner);
+                    running.keys().copied().collect()
+                };
+                for id in ids {
+                    self.stop_local(id, Stop::Shutdown);
+                }
+                tokio::select! {
+                    next = tasks.join_next() => if next.is_none() { break },
+                    _ = tokio::time::sleep(Duration::from_millis(100)) => {}
+                }
             }
-            while tasks.join_next().await.is_some() {}
         }
     }
 
@@ -320,16 +325,16 @@ impl Runtime {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .insert(job.subject_id, stop_tx.clone());
-        let heartbeat = self
-            .clone()
-            .heartbeat(job.id, job.attempt, delivery.clone(), stop_tx);
-        let outcome = execution::run(self, &job, stop_rx).await;
-        heartbeat.abort();
-        self.running
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .remove(&job.subject_id);
-        outcome
+        // Dropped however the run ends, a panic included: no heartbeat outlives its run.
+        let _guard = RunGuard {
+            rt: self,
+            execution: job.subject_id,
+            stop: stop_tx.clone(),
+            heartbeat: self
+                .clone()
+                .heartbeat(job.id, job.attempt, delivery.clone(), stop_tx),
+        };
+        execution::run(self, &job, stop_rx).await
     }
 
     /// Extends the lease every third of it; stops the run when the lease was lost.
@@ -343,10 +348,13 @@ impl Runtime {
         tokio::spawn(async move {
             let lease = chrono_duration(self.settings.lease);
             let every = self.settings.lease / 3;
+            // The lease as last confirmed by the database (the claim set it a moment ago).
+            let mut held_until = Instant::now() + self.settings.lease;
             loop {
                 tokio::time::sleep(every).await;
                 match jobs::heartbeat(&self.db, job_id, attempt, lease).await {
                     Ok(true) => {
+                        held_until = Instant::now() + self.settings.lease;
                         let _ = self.queue.touch(&self.settings.worker_id, &delivery).await;
                     }
                     Ok(false) => {
@@ -354,9 +362,42 @@ impl Runtime {
                         let _ = stop.send(Some(Stop::LeaseLost));
                         return;
                     }
+                    // Unconfirmed past the lease, another worker may own the job: stop rather
+                    // than stream a second copy of it.
+                    Err(error) if Instant::now() + every >= held_until => {
+                        tracing::warn!(%error, job = %job_id, "lease could not be extended; stopping the run");
+                        let _ = stop.send(Some(Stop::LeaseLost));
+                        return;
+                    }
                     Err(error) => tracing::warn!(%error, job = %job_id, "lease extension failed"),
                 }
             }
         })
+    }
+}
+
+/// Ends a run's bookkeeping: stops its heartbeat and forgets its stop signal, unless a newer
+/// run of the same execution (a later attempt in this process) replaced it.
+struct RunGuard<'a> {
+    rt: &'a Runtime,
+    execution: Uuid,
+    stop: watch::Sender<Option<Stop>>,
+    heartbeat: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for RunGuard<'_> {
+    fn drop(&mut self) {
+        self.heartbeat.abort();
+        let mut running = self
+            .rt
+            .running
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if running
+            .get(&self.execution)
+            .is_some_and(|current| current.same_channel(&self.stop))
+        {
+            running.remove(&self.execution);
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! transaction (the worker does the rest), read them, list them, cancel them.
 
 use chrono::Utc;
-use sea_orm::sea_query::Condition;
+use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect,
@@ -130,12 +130,24 @@ pub async fn cancel(
     if job_kind::is_terminal(&found.status) {
         return Ok((found, false));
     }
+    // Both updates are conditional: a worker that finished meanwhile (its commit came first)
+    // keeps its result, and this call reports the execution as it is.
     jobs::cancel(conn, job_kind::KIND, id).await?;
-    let mut row: execution::ActiveModel = found.into();
-    row.status = Set(CANCELLED.to_owned());
-    row.error = Set(Some("cancelled".to_owned()));
-    row.finished_at = Set(Some(Utc::now()));
-    Ok((row.update(conn).await?, true))
+    let cancelled = execution::Entity::update_many()
+        .col_expr(execution::Column::Status, Expr::value(CANCELLED))
+        .col_expr(execution::Column::Error, Expr::value("cancelled"))
+        .col_expr(execution::Column::FinishedAt, Expr::value(Utc::now()))
+        .filter(execution::Column::Id.eq(id))
+        .filter(execution::Column::Status.is_in([job_kind::PENDING, job_kind::RUNNING]))
+        .exec(conn)
+        .await?
+        .rows_affected
+        == 1;
+    let now = execution::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .ok_or(AppError::NotFound("execution"))?;
+    Ok((now, cancelled))
 }
 
 pub struct ListFilter {

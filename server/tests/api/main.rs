@@ -10,6 +10,7 @@ mod helpers;
 
 mod accounts;
 mod authz_matrix;
+mod authz_requests;
 mod distributed;
 mod distributed_jobs;
 mod execution_helpers;
@@ -20,6 +21,7 @@ mod jobs;
 mod jwt;
 mod limits;
 mod organizations;
+mod process_helpers;
 mod prompt_labels;
 mod prompt_lists;
 mod prompt_templates;

@@ -21,7 +21,11 @@ use super::{EventBus, EventError};
 /// One numbered event of a topic.
 pub type Sequenced = (u64, Arc<str>);
 
-const LIVE_CAPACITY: usize = 4096;
+/// Per topic and process. A follower that lags further is not dropped: `follow` notices the
+/// skipped numbers and reads them from the log.
+const LIVE_CAPACITY: usize = 256;
+/// Past this many topics, `subscribe` first drops those nobody follows and that keep no log.
+const PRUNE_ABOVE: usize = 256;
 
 #[derive(Debug, Clone)]
 pub struct LogSettings {
@@ -38,7 +42,7 @@ impl Default for LogSettings {
         Self {
             capacity: 10_000,
             ttl: Duration::from_secs(24 * 3600),
-            max_topics: 10_000,
+            max_topics: 1_000,
         }
     }
 }
@@ -101,6 +105,15 @@ impl Logs {
 
     fn subscribe(&self, topic: &str) -> broadcast::Receiver<Sequenced> {
         let mut topics = self.lock();
+        if topics.by_name.len() > PRUNE_ABOVE {
+            // With Redis the logs live there: entries here are only live senders, and those
+            // of finished executions would otherwise stay forever.
+            topics
+                .by_name
+                .retain(|_, t| t.live.receiver_count() > 0 || !t.log.is_empty());
+            let Topics { by_name, order } = &mut *topics;
+            order.retain(|name| by_name.contains_key(name));
+        }
         if !topics.by_name.contains_key(topic) {
             topics.order.push_back(topic.to_owned());
         }
@@ -273,10 +286,13 @@ impl EventBus {
                     continue;
                 }
                 if event.0 > s.last + 1 {
-                    // Numbers were skipped: fill from the log before going on.
-                    if let Ok(missed) = s.bus.replay(&s.topic, s.last).await {
-                        s.pending
-                            .extend(missed.into_iter().filter(|m| m.0 < event.0));
+                    // Numbers were skipped: fill from the log before going on, or say so (the
+                    // caller resubscribes with `after`) rather than skip them silently.
+                    match s.bus.replay(&s.topic, s.last).await {
+                        Ok(missed) => s
+                            .pending
+                            .extend(missed.into_iter().filter(|m| m.0 < event.0)),
+                        Err(error) => return Some((Err(error), s)),
                     }
                 }
                 s.pending.push_back(event);

@@ -114,7 +114,7 @@ pub async fn run(
 
     let began = Instant::now();
     let ended = tokio::select! {
-        ended = produce(rt, &exec, &mut seq) => ended,
+        ended = produce(rt, &exec, job.attempt, &mut seq) => ended,
         reason = stopped(&mut stop) => Ended::Stopped(reason),
     };
     let latency_ms = i64::try_from(began.elapsed().as_millis()).unwrap_or(i64::MAX);
@@ -181,7 +181,7 @@ async fn publish(rt: &Runtime, execution: Uuid, event: &ExecutionEvent, seq: u64
     }
 }
 
-async fn produce(rt: &Runtime, exec: &execution::Model, seq: &mut u64) -> Ended {
+async fn produce(rt: &Runtime, exec: &execution::Model, attempt: i32, seq: &mut u64) -> Ended {
     let config: ModelConfig = match serde_json::from_value(exec.model_config.clone()) {
         Ok(config) => config,
         Err(error) => return Ended::Failed(format!("the stored model config is invalid: {error}")),
@@ -195,7 +195,7 @@ async fn produce(rt: &Runtime, exec: &execution::Model, seq: &mut u64) -> Ended 
     if let Some(key) = &cache_key
         && let Some(hit) = rt.cache.get(key).await
     {
-        return replay_cached(rt, exec.id, hit, seq).await;
+        return replay_cached(rt, exec.id, attempt, hit, seq).await;
     }
     let endpoint =
         match credentials::endpoint(&rt.db, &rt.sealer, exec.org_id, &config.provider).await {
@@ -236,7 +236,7 @@ async fn produce(rt: &Runtime, exec: &execution::Model, seq: &mut u64) -> Ended 
                 if produced.ttft_ms.is_none() {
                     produced.ttft_ms = i64::try_from(began.elapsed().as_millis()).ok();
                 }
-                emit_token(rt, exec.id, &token, produced.tokens.len(), seq).await;
+                emit_token(rt, exec.id, attempt, &token, produced.tokens.len(), seq).await;
                 produced.output.push_str(&token);
                 produced.tokens.push(token);
             }
@@ -262,17 +262,32 @@ async fn produce(rt: &Runtime, exec: &execution::Model, seq: &mut u64) -> Ended 
     Ended::Done(produced)
 }
 
-async fn emit_token(rt: &Runtime, execution: Uuid, token: &str, index: usize, seq: &mut u64) {
+async fn emit_token(
+    rt: &Runtime,
+    execution: Uuid,
+    attempt: i32,
+    token: &str,
+    index: usize,
+    seq: &mut u64,
+) {
     let mut event = ExecutionEvent::new(EventKind::Token);
     event.token = Some(token.to_owned());
     event.index = u32::try_from(index).ok();
+    // Lets a follower drop the tokens of an attempt that was superseded while still running.
+    event.attempt = Some(attempt);
     *seq = publish(rt, execution, &event, *seq).await;
 }
 
 /// A cache hit streams like a run (STARTED was sent; now the tokens), at no provider cost.
-async fn replay_cached(rt: &Runtime, execution: Uuid, hit: CachedResponse, seq: &mut u64) -> Ended {
+async fn replay_cached(
+    rt: &Runtime,
+    execution: Uuid,
+    attempt: i32,
+    hit: CachedResponse,
+    seq: &mut u64,
+) -> Ended {
     for (index, token) in hit.tokens.iter().enumerate() {
-        emit_token(rt, execution, token, index, seq).await;
+        emit_token(rt, execution, attempt, token, index, seq).await;
     }
     Ended::Done(Produced {
         output: hit.tokens.concat(),

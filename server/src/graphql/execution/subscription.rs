@@ -1,6 +1,7 @@
 //! `executionEvents` (one execution's events, replayable) and `orgExecutionUpdates` (status
 //! changes of an organization's executions, for dashboards).
 
+use std::collections::VecDeque;
 use std::time::Duration;
 
 use async_graphql::{Context, ID, Subscription};
@@ -45,9 +46,10 @@ impl ExecutionSubscription {
         let actor = ctx.request()?.caller.actor()?.clone();
         let id = parse_id("executionId", &execution_id)?;
         let after = u64::try_from(after.unwrap_or(0)).unwrap_or(0);
-        // Follow before reading the status, so nothing that happens in between is missed.
-        let follow = app.bus.follow(&events::topic(id), after);
+        // Authorized first: following allocates per-topic state. Nothing happening between the
+        // read and the follow is missed, since `follow` replays the log first.
         let found = executions::get(&app.db, &app.authz, &actor, id).await?;
+        let follow = app.bus.follow(&events::topic(id), after);
         let idle = if workers::execution::is_terminal(&found.status) {
             FINISHED_IDLE_CHECK
         } else {
@@ -58,6 +60,8 @@ impl ExecutionSubscription {
             id,
             follow,
             last: after,
+            attempt: 0,
+            pending: VecDeque::new(),
             idle,
             done: false,
         };
@@ -123,6 +127,11 @@ struct Follow {
     id: Uuid,
     follow: BoxStream<'static, Result<workers::events::Sequenced, EventError>>,
     last: u64,
+    /// The attempt of the latest STARTED: tokens of an older one (a run superseded while it
+    /// was still streaming) are dropped.
+    attempt: i32,
+    /// Events read from the log on an idle check, to yield before anything else.
+    pending: VecDeque<workers::events::Sequenced>,
     idle: Duration,
     done: bool,
 }
@@ -130,12 +139,26 @@ struct Follow {
 impl Follow {
     async fn next(&mut self) -> Option<async_graphql::Result<ExecutionEvent>> {
         loop {
-            match tokio::time::timeout(self.idle, self.follow.next()).await {
+            let next = match self.pending.pop_front() {
+                Some(event) => Ok(Some(Ok(event))),
+                None => tokio::time::timeout(self.idle, self.follow.next()).await,
+            };
+            match next {
                 Ok(Some(Ok((seq, payload)))) => {
+                    if seq <= self.last {
+                        continue;
+                    }
                     self.last = seq;
                     let Ok(event) = serde_json::from_str::<Event>(&payload) else {
                         continue;
                     };
+                    if event.kind == EventKind::Started {
+                        self.attempt = event.attempt.unwrap_or(self.attempt);
+                    } else if event.kind == EventKind::Token
+                        && event.attempt.is_some_and(|a| a < self.attempt)
+                    {
+                        continue;
+                    }
                     return Some(Ok(ExecutionEvent::new(self.id, seq, event)));
                 }
                 Ok(Some(Err(error))) => {
@@ -148,6 +171,18 @@ impl Follow {
                 }
                 Ok(None) => return None,
                 Err(_idle) => {
+                    // Live delivery may have dropped (a Redis reconnect): read the log first,
+                    // and only when it has nothing more, fall back to the row.
+                    if let Ok(missed) = self
+                        .app
+                        .bus
+                        .replay(&events::topic(self.id), self.last)
+                        .await
+                        && !missed.is_empty()
+                    {
+                        self.pending.extend(missed);
+                        continue;
+                    }
                     if let Some(event) = finished_without_event(&self.app, self.id, self.last).await
                     {
                         return Some(Ok(event));

@@ -179,7 +179,7 @@ pub struct ExecutionEvent {
     pub token: Option<String>,
     /// TOKEN: its position in the attempt's output, from 0.
     pub index: Option<i32>,
-    /// STARTED: which attempt.
+    /// STARTED and TOKEN: which attempt (a retried execution starts over with a new one).
     pub attempt: Option<i32>,
     /// FAILED: why.
     pub error: Option<String>,
