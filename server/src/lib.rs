@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod authz;
 pub mod background;
+pub mod bench;
 pub mod config;
 pub mod db;
 pub mod domain;

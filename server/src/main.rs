@@ -27,6 +27,8 @@ enum Command {
     /// An OpenAI- and Anthropic-compatible HTTP server for tests, demos and benchmarks.
     #[command(name = "mock-llm")]
     MockLlm(MockLlmArgs),
+    /// Load a running server with executions and report latency, throughput and exactly-once.
+    Bench(promptops::bench::BenchArgs),
     /// Apply database migrations and exit.
     Migrate(Box<Config>),
     /// Print the GraphQL schema (SDL).
@@ -104,6 +106,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             init_tracing();
             mock_llm(args).await
         }
+        Command::Bench(args) => promptops::bench::run(args).await,
         Command::SandboxRender => Ok(()),
     }
 }

@@ -11,6 +11,7 @@ mod helpers;
 mod accounts;
 mod authz_matrix;
 mod authz_requests;
+mod bench;
 mod distributed;
 mod distributed_jobs;
 mod execution_helpers;
