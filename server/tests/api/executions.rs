@@ -264,7 +264,47 @@ async fn cache_hits_stream_like_runs(backend: Backend) {
     );
 }
 
+/// A page of executions with their prompt, version and author costs the same number of SQL
+/// statements whatever its size.
+async fn a_page_of_executions_costs_a_constant_number_of_statements(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.sign_up("owner").await;
+    let mut prompts = Vec::new();
+    for i in 0..3 {
+        let model = json!({ "provider": "mock", "model": "echo" });
+        prompts.push(prompt_with(&app, &owner, &format!("page {i}"), model).await);
+    }
+    let mut last = String::new();
+    for i in 0..30 {
+        last = execute(&app, &owner.token, &prompts[i % 3], json!({}), false).await;
+    }
+    finished(&app, &owner.token, &last).await;
+    let query = "query($org: ID!, $first: Int!) { executions(orgId: $org, first: $first) { totalCount edges { node {
+        status prompt { name } version { version author { email } } createdBy { email } } } } }";
+    let mut costs = Vec::new();
+    for first in [1, 10, 30] {
+        let before = app.app.statements.get();
+        let data = app
+            .ok(
+                Some(&owner.token),
+                query,
+                json!({ "org": owner.org_id, "first": first }),
+            )
+            .await;
+        costs.push(app.app.statements.get() - before);
+        let edges = data["executions"]["edges"].as_array().unwrap();
+        assert_eq!(edges.len(), first);
+        assert!(edges.iter().all(|e| e["node"]["prompt"]["name"].is_string()
+            && e["node"]["createdBy"]["email"] == owner.email.as_str()));
+    }
+    assert!(
+        costs[0] == costs[2] && costs[1] == costs[2],
+        "statements for 1, 10 and 30 executions: {costs:?}"
+    );
+}
+
 backend_tests!(
+    a_page_of_executions_costs_a_constant_number_of_statements,
     echo_streams_tokens_in_order,
     finished_executions_replay_and_complete,
     render_errors_are_refused_synchronously,

@@ -49,6 +49,7 @@ impl ExecutionQuery {
             filter,
         )
         .await?;
+        prefetch(ctx, &page.executions).await?;
         let mut connection = ExecutionConnection::with_additional_fields(
             after.is_some(),
             page.has_next,
@@ -80,4 +81,30 @@ impl ExecutionQuery {
         .await?;
         Ok(found.into_iter().map(ProviderCredential::from).collect())
     }
+}
+
+/// Loads what a page's executions point at — prompts, versions, authors — in one batch each,
+/// whatever the page size and however fast sibling fields resolve.
+async fn prefetch(
+    ctx: &Context<'_>,
+    executions: &[entities::execution::Model],
+) -> async_graphql::Result<()> {
+    let loaders = ctx.loaders()?;
+    let error = |e: std::sync::Arc<sea_orm::DbErr>| crate::graphql::prompt::types::loader_error(e);
+    loaders
+        .prompts
+        .load_many(executions.iter().map(|e| e.prompt_id))
+        .await
+        .map_err(error)?;
+    loaders
+        .versions
+        .load_many(executions.iter().map(|e| e.prompt_version_id))
+        .await
+        .map_err(error)?;
+    loaders
+        .users
+        .load_many(executions.iter().filter_map(|e| e.created_by))
+        .await
+        .map_err(error)?;
+    Ok(())
 }

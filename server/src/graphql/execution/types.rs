@@ -11,8 +11,10 @@ use workers::templating::ChatMessage as Message;
 
 use crate::graphql::ContextExt;
 use crate::graphql::account::User;
-use crate::graphql::prompt::{ChatMessage, Prompt, PromptVersion, types::author};
-use entities::{execution, prompt, prompt_version};
+use crate::graphql::prompt::{
+    ChatMessage, Prompt, PromptVersion, types::author, types::loader_error,
+};
+use entities::execution;
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
 pub enum ExecutionStatus {
@@ -115,19 +117,23 @@ impl From<execution::Model> for Execution {
 impl Execution {
     /// The prompt it ran (null once the prompt was deleted).
     async fn prompt(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Prompt>> {
-        let found = prompt::Entity::find_by_id(self.prompt_id)
-            .one(&ctx.app()?.db)
+        let found = ctx
+            .loaders()?
+            .prompts
+            .load_one(self.prompt_id)
             .await
-            .map_err(crate::error::AppError::from)?;
+            .map_err(loader_error)?;
         Ok(found.filter(|p| p.deleted_at.is_none()).map(Prompt::from))
     }
 
     /// The exact version it ran.
     async fn version(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<PromptVersion>> {
-        let found = prompt_version::Entity::find_by_id(self.version_id)
-            .one(&ctx.app()?.db)
+        let found = ctx
+            .loaders()?
+            .versions
+            .load_one(self.version_id)
             .await
-            .map_err(crate::error::AppError::from)?;
+            .map_err(loader_error)?;
         Ok(found.map(PromptVersion::from))
     }
 

@@ -17,12 +17,15 @@ use sea_orm::sea_query::{Expr, ExprTrait, Query, QueryStatementBuilder, SimpleEx
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
-use entities::{prompt_label, prompt_version, user};
+use entities::{prompt, prompt_label, prompt_version, user};
 
 pub struct Loaders {
     pub users: DataLoader<UserLoader, HashMapCache>,
     pub latest: DataLoader<LatestVersionLoader, HashMapCache>,
     pub labels: DataLoader<LabelsLoader, HashMapCache>,
+    /// Prompts and versions by id (what a page of executions points at).
+    pub prompts: DataLoader<PromptLoader, HashMapCache>,
+    pub versions: DataLoader<VersionLoader, HashMapCache>,
 }
 
 impl Loaders {
@@ -43,6 +46,16 @@ impl Loaders {
                 tokio::spawn,
                 HashMapCache::default(),
             ),
+            prompts: DataLoader::with_cache(
+                PromptLoader(db.clone()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
+            versions: DataLoader::with_cache(
+                VersionLoader(db.clone()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
         }
     }
 }
@@ -53,6 +66,8 @@ impl Loaders {
         self.users.clear::<Uuid>();
         self.latest.clear::<Uuid>();
         self.labels.clear::<Uuid>();
+        self.prompts.clear::<Uuid>();
+        self.versions.clear::<Uuid>();
     }
 }
 
@@ -143,5 +158,36 @@ impl Loader<Uuid> for LabelsLoader {
             labels.sort_by(|a, b| a.name.cmp(&b.name));
         }
         Ok(out)
+    }
+}
+
+pub struct PromptLoader(pub DatabaseConnection);
+
+impl Loader<Uuid> for PromptLoader {
+    type Value = prompt::Model;
+    type Error = Arc<DbErr>;
+
+    /// Deleted prompts too: the caller decides what a deleted one shows.
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = prompt::Entity::find()
+            .filter(prompt::Column::Id.is_in(keys.iter().copied()))
+            .all(&self.0)
+            .await?;
+        Ok(rows.into_iter().map(|row| (row.id, row)).collect())
+    }
+}
+
+pub struct VersionLoader(pub DatabaseConnection);
+
+impl Loader<Uuid> for VersionLoader {
+    type Value = prompt_version::Model;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = prompt_version::Entity::find()
+            .filter(prompt_version::Column::Id.is_in(keys.iter().copied()))
+            .all(&self.0)
+            .await?;
+        Ok(rows.into_iter().map(|row| (row.id, row)).collect())
     }
 }

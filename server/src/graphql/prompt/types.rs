@@ -14,7 +14,7 @@ use crate::graphql::account::User;
 use crate::service::prompt_versions::{self, LATEST, ModelConfig as Config, Selector};
 use entities::{prompt, prompt_label, prompt_version};
 
-pub(super) fn loader_error(error: std::sync::Arc<sea_orm::DbErr>) -> AppError {
+pub(crate) fn loader_error(error: std::sync::Arc<sea_orm::DbErr>) -> AppError {
     AppError::internal(anyhow::anyhow!("loader: {error}"))
 }
 
