@@ -35,9 +35,17 @@ pub fn applies(config: &ModelConfig, requested: bool) -> bool {
     requested || config.temperature == Some(0.0)
 }
 
-pub fn key(org: Uuid, config: &ModelConfig, messages: &[ChatMessage]) -> String {
+/// `endpoint` is the organization's own base URL for the provider, if it set one: another
+/// server is another model, whatever its name.
+pub fn key(
+    org: Uuid,
+    endpoint: Option<&str>,
+    config: &ModelConfig,
+    messages: &[ChatMessage],
+) -> String {
     let identity = serde_json::json!({
         "org": org,
+        "endpoint": endpoint,
         "provider": config.provider,
         "model": config.model,
         "messages": messages,
@@ -127,10 +135,14 @@ mod tests {
             content: "hi".into(),
         }];
         let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
-        let base = key(a, &config(Some(0.0)), &messages);
-        assert_eq!(base, key(a, &config(Some(0.0)), &messages));
-        assert_ne!(base, key(b, &config(Some(0.0)), &messages));
-        assert_ne!(base, key(a, &config(Some(0.5)), &messages));
+        let base = key(a, None, &config(Some(0.0)), &messages);
+        assert_eq!(base, key(a, None, &config(Some(0.0)), &messages));
+        assert_ne!(base, key(b, None, &config(Some(0.0)), &messages));
+        assert_ne!(base, key(a, None, &config(Some(0.5)), &messages));
+        assert_ne!(
+            base,
+            key(a, Some("http://other/v1"), &config(Some(0.0)), &messages)
+        );
         assert!(applies(&config(Some(0.0)), false));
         assert!(!applies(&config(None), false));
 

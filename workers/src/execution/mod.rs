@@ -190,18 +190,20 @@ async fn produce(rt: &Runtime, exec: &execution::Model, attempt: i32, seq: &mut 
         Ok(messages) => messages,
         Err(error) => return Ended::Failed(format!("the stored messages are invalid: {error}")),
     };
-    let cache_key = cache::applies(&config, exec.use_cache)
-        .then(|| cache::key(exec.org_id, &config, &messages));
-    if let Some(key) = &cache_key
-        && let Some(hit) = rt.cache.get(key).await
-    {
-        return replay_cached(rt, exec.id, attempt, hit, seq).await;
-    }
     let endpoint =
         match credentials::endpoint(&rt.db, &rt.sealer, exec.org_id, &config.provider).await {
             Ok(endpoint) => endpoint,
             Err(error) => return Ended::Failed(error),
         };
+    let cache_key = cache::applies(&config, exec.use_cache).then(|| {
+        let base_url = endpoint.as_ref().map(|e| e.base_url.as_str());
+        cache::key(exec.org_id, base_url, &config, &messages)
+    });
+    if let Some(key) = &cache_key
+        && let Some(hit) = rt.cache.get(key).await
+    {
+        return replay_cached(rt, exec.id, attempt, hit, seq).await;
+    }
     let provider = match llm::provider_for(
         &config,
         endpoint,
