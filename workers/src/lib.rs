@@ -12,6 +12,7 @@ pub mod llm;
 pub mod mock_llm;
 pub mod pricing;
 pub mod queue;
+mod reconciler;
 pub mod redis_conn;
 pub mod runtime;
 pub mod sandbox;

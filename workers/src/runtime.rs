@@ -65,7 +65,7 @@ pub struct Runtime {
     running: Mutex<HashMap<Uuid, watch::Sender<Option<Stop>>>>,
 }
 
-fn chrono_duration(duration: Duration) -> chrono::Duration {
+pub(crate) fn chrono_duration(duration: Duration) -> chrono::Duration {
     chrono::Duration::from_std(duration).unwrap_or(chrono::Duration::MAX)
 }
 
@@ -123,50 +123,6 @@ impl Runtime {
         if let Err(error) = self.bus.publish(CANCEL_TOPIC, &execution.to_string()).await {
             tracing::warn!(%error, %execution, "could not broadcast a cancellation; its lease check will stop it");
         }
-    }
-
-    /// Re-publishes jobs the queue may have lost, every `reconcile_every`, until `shutdown`.
-    pub fn start_reconciler(
-        self: &Arc<Self>,
-        shutdown: CancellationToken,
-    ) -> tokio::task::JoinHandle<()> {
-        let rt = self.clone();
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(rt.settings.reconcile_every);
-            loop {
-                tokio::select! {
-                    _ = shutdown.cancelled() => return,
-                    _ = tick.tick() => {}
-                }
-                if let Err(error) = rt.reconcile_once().await {
-                    tracing::warn!(%error, "reconciler pass failed");
-                }
-            }
-        })
-    }
-
-    /// One reconciler pass; returns how many jobs it re-published.
-    pub async fn reconcile_once(&self) -> Result<usize, sea_orm::DbErr> {
-        let republish_after = chrono_duration(self.settings.republish_after);
-        let stranded = jobs::stranded(&self.db, republish_after, 500).await?;
-        let mut published = 0;
-        for job in stranded {
-            // Every process reconciles: only the one that takes the job publishes it.
-            let cutoff = chrono::Utc::now() - republish_after;
-            if !jobs::take_for_republish(&self.db, job.id, cutoff).await? {
-                continue;
-            }
-            if self.queue.publish(job.id).await.is_err() {
-                // The queue is down: try again next pass.
-                jobs::unmark_published(&self.db, job.id).await?;
-                break;
-            }
-            published += 1;
-        }
-        if published > 0 {
-            tracing::info!(published, "reconciler re-published stranded jobs");
-        }
-        Ok(published)
     }
 
     /// Starts the pool: pulls deliveries and runs up to `concurrency` jobs at once until

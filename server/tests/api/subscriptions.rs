@@ -3,16 +3,13 @@
 
 use std::time::Duration;
 
-use futures_util::{SinkExt, StreamExt};
-use serde_json::{Value, json};
-use tokio_tungstenite::tungstenite::Message;
+use serde_json::json;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 use crate::backend_tests;
 use crate::helpers::{Backend, TestApp};
 
-type Socket =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+pub use crate::execution_helpers::{Socket, next, send};
 
 pub async fn connect(app: &TestApp, authorization: Option<&str>) -> Socket {
     let mut request = app.ws_url().into_client_request().unwrap();
@@ -33,32 +30,6 @@ pub async fn connect(app: &TestApp, authorization: Option<&str>) -> Socket {
     let ack = next(&mut socket).await;
     assert_eq!(ack["type"], "connection_ack", "{ack}");
     socket
-}
-
-pub async fn send(socket: &mut Socket, message: Value) {
-    socket
-        .send(Message::Text(message.to_string().into()))
-        .await
-        .unwrap();
-}
-
-/// The next protocol message (pings answered, skipped).
-pub async fn next(socket: &mut Socket) -> Value {
-    loop {
-        let message = tokio::time::timeout(Duration::from_secs(10), socket.next())
-            .await
-            .expect("a message within 10 s")
-            .expect("socket open")
-            .unwrap();
-        if let Message::Text(text) = message {
-            let value: Value = serde_json::from_str(&text).unwrap();
-            if value["type"] == "ping" {
-                send(socket, json!({ "type": "pong" })).await;
-                continue;
-            }
-            return value;
-        }
-    }
 }
 
 const AUDIT_FEED: &str =

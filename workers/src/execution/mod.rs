@@ -2,6 +2,9 @@
 //! events, and write the result once — only if this attempt still holds the job.
 
 pub mod events;
+mod finish;
+
+pub use finish::announce_exhausted;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -14,7 +17,6 @@ use uuid::Uuid;
 
 use crate::cache::{self, CachedResponse};
 use crate::credentials;
-use crate::jobs;
 use crate::llm::{self, ChatMessage, Chunk, CompletionRequest, ModelConfig};
 use crate::runtime::{Runtime, Stop};
 use entities::{execution, job};
@@ -121,39 +123,9 @@ pub async fn run(
     match ended {
         Ended::Stopped(Stop::Cancelled) => "cancelled",
         Ended::Stopped(Stop::LeaseLost) => "lease lost",
-        Ended::Stopped(Stop::Shutdown) => release(rt, job, &exec).await,
-        Ended::Done(produced) => finish_succeeded(rt, job, &exec, produced, latency_ms, seq).await,
-        Ended::Failed(error) => finish_failed(rt, job, &exec, &error, latency_ms, seq).await,
-    }
-}
-
-/// Gives the job back unfinished (this worker is stopping): PENDING again, with the attempt
-/// not counted, and re-published for another worker.
-async fn release(rt: &Runtime, job: &job::Model, exec: &execution::Model) -> &'static str {
-    let write = async {
-        let txn = jobs::begin_write(&rt.db).await?;
-        if !jobs::release(&txn, job.id, job.attempt).await? {
-            return Ok::<_, sea_orm::DbErr>(false);
-        }
-        let mut row: execution::ActiveModel = exec.clone().into();
-        row.status = Set(PENDING.to_owned());
-        row.attempts = Set(job.attempt - 1);
-        row.update(&txn).await?;
-        txn.commit().await?;
-        Ok(true)
-    };
-    match write.await {
-        Ok(true) => {
-            rt.enqueue(job.id).await;
-            events::announce(&rt.bus, exec.org_id, exec.id, PENDING).await;
-            "released"
-        }
-        Ok(false) => "superseded",
-        Err(error) => {
-            // The lease runs out and another worker takes it over instead.
-            tracing::warn!(%error, job = %job.id, "could not release a job");
-            "unreleased"
-        }
+        Ended::Stopped(Stop::Shutdown) => finish::release(rt, job, &exec).await,
+        Ended::Done(produced) => finish::succeeded(rt, job, &exec, produced, latency_ms, seq).await,
+        Ended::Failed(error) => finish::failed(rt, job, &exec, &error, latency_ms, seq).await,
     }
 }
 
@@ -299,113 +271,4 @@ async fn replay_cached(
         ttft_ms: Some(0),
         cached: true,
     })
-}
-
-async fn finish_succeeded(
-    rt: &Runtime,
-    job: &job::Model,
-    exec: &execution::Model,
-    produced: Produced,
-    latency_ms: i64,
-    seq: u64,
-) -> &'static str {
-    let model = exec
-        .model_config
-        .get("model")
-        .and_then(|m| m.as_str())
-        .unwrap_or_default();
-    let cost = if produced.cached {
-        Some(0.0)
-    } else {
-        match (produced.tokens_in, produced.tokens_out) {
-            (Some(input), Some(output)) => rt.prices.cost(model, input, output),
-            _ => None,
-        }
-    };
-    let write = async {
-        let txn = jobs::begin_write(&rt.db).await?;
-        if !jobs::finish(&txn, job.id, job.attempt, jobs::SUCCEEDED, None).await? {
-            return Ok::<_, sea_orm::DbErr>(false);
-        }
-        let mut row: execution::ActiveModel = exec.clone().into();
-        row.status = Set(SUCCEEDED.to_owned());
-        row.output = Set(Some(produced.output));
-        row.tokens_in = Set(produced.tokens_in.and_then(|n| i32::try_from(n).ok()));
-        row.tokens_out = Set(produced.tokens_out.and_then(|n| i32::try_from(n).ok()));
-        row.cost_usd = Set(cost);
-        row.latency_ms = Set(Some(latency_ms));
-        row.time_to_first_token_ms = Set(produced.ttft_ms);
-        row.cached = Set(produced.cached);
-        row.attempts = Set(job.attempt);
-        row.error = Set(None);
-        row.finished_at = Set(Some(Utc::now()));
-        row.update(&txn).await?;
-        txn.commit().await?;
-        Ok(true)
-    };
-    match write.await {
-        Ok(true) => {
-            publish(rt, exec.id, &ExecutionEvent::new(EventKind::Completed), seq).await;
-            events::announce(&rt.bus, exec.org_id, exec.id, SUCCEEDED).await;
-            "succeeded"
-        }
-        Ok(false) => "superseded",
-        Err(error) => {
-            tracing::error!(%error, execution = %exec.id, "could not write an execution result");
-            "unwritten"
-        }
-    }
-}
-
-async fn finish_failed(
-    rt: &Runtime,
-    job: &job::Model,
-    exec: &execution::Model,
-    error: &str,
-    latency_ms: i64,
-    seq: u64,
-) -> &'static str {
-    let write = async {
-        let txn = jobs::begin_write(&rt.db).await?;
-        if !jobs::finish(&txn, job.id, job.attempt, jobs::FAILED, Some(error)).await? {
-            return Ok::<_, sea_orm::DbErr>(false);
-        }
-        let mut row: execution::ActiveModel = exec.clone().into();
-        row.status = Set(FAILED.to_owned());
-        row.error = Set(Some(error.to_owned()));
-        row.latency_ms = Set(Some(latency_ms));
-        row.attempts = Set(job.attempt);
-        row.finished_at = Set(Some(Utc::now()));
-        row.update(&txn).await?;
-        txn.commit().await?;
-        Ok(true)
-    };
-    match write.await {
-        Ok(true) => {
-            let mut event = ExecutionEvent::new(EventKind::Failed);
-            event.error = Some(error.to_owned());
-            publish(rt, exec.id, &event, seq).await;
-            events::announce(&rt.bus, exec.org_id, exec.id, FAILED).await;
-            "failed"
-        }
-        Ok(false) => "superseded",
-        Err(db_error) => {
-            tracing::error!(error = %db_error, execution = %exec.id, "could not write an execution failure");
-            "unwritten"
-        }
-    }
-}
-
-/// Publishes the FAILED event of a job given up by `jobs::claim`.
-pub async fn announce_exhausted(rt: &Runtime, job: &job::Model) {
-    let Ok(Some(exec)) = execution::Entity::find_by_id(job.subject_id)
-        .one(&rt.db)
-        .await
-    else {
-        return;
-    };
-    let mut event = ExecutionEvent::new(EventKind::Failed);
-    event.error = exec.error.clone();
-    publish(rt, exec.id, &event, 0).await;
-    events::announce(&rt.bus, exec.org_id, exec.id, FAILED).await;
 }
