@@ -26,9 +26,10 @@ pub fn is_terminal(status: &str) -> bool {
     matches!(status, SUCCEEDED | FAILED | CANCELLED | DEAD)
 }
 
-/// A write transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`): a
-/// transaction that reads and then writes would otherwise fail, not wait, when another writer
-/// got in between.
+/// Opens a transaction that will write (every mutation and job step uses it). On SQLite it
+/// takes the write lock at once (`BEGIN IMMEDIATE`): a deferred transaction that read first and
+/// then writes fails with SQLITE_BUSY_SNAPSHOT when another writer committed in between, which
+/// `busy_timeout` does not retry. PostgreSQL ignores the option.
 pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
     db.begin_with_options(sea_orm::TransactionOptions {
         isolation_level: None,

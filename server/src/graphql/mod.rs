@@ -15,7 +15,7 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 use async_graphql::{Context, MergedObject, MergedSubscription, Schema, SchemaBuilder};
-use sea_orm::{DatabaseTransaction, TransactionTrait};
+use sea_orm::DatabaseTransaction;
 
 use crate::audit::AuditEntry;
 use crate::auth::{Actor, Caller};
@@ -128,7 +128,7 @@ impl<'a> UnitOfWork<'a> {
         let app = ctx.app()?;
         let request = ctx.request()?;
         Ok(Self {
-            txn: begin_write(&app.db).await?,
+            txn: workers::jobs::begin_write(&app.db).await?,
             app,
             request_id: &request.request_id,
             loaders: ctx.loaders().ok(),
@@ -166,21 +166,6 @@ impl<'a> UnitOfWork<'a> {
         crate::audit::publish(self.app, &self.events).await;
         Ok(())
     }
-}
-
-/// Opens a transaction that will write. On SQLite it takes the write lock at once
-/// (`BEGIN IMMEDIATE`): a deferred transaction that read first and then writes fails with
-/// SQLITE_BUSY_SNAPSHOT when another writer committed in between, which `busy_timeout` does not
-/// retry. PostgreSQL ignores the option.
-pub async fn begin_write(
-    db: &sea_orm::DatabaseConnection,
-) -> Result<DatabaseTransaction, sea_orm::DbErr> {
-    db.begin_with_options(sea_orm::TransactionOptions {
-        isolation_level: None,
-        access_mode: None,
-        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
-    })
-    .await
 }
 
 /// Parses an id argument (so a malformed one is BAD_USER_INPUT, not a parser message).
