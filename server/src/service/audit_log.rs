@@ -3,12 +3,11 @@
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
+use super::pages;
 use crate::auth::Actor;
 use crate::authz::{Authz, permissions};
 use crate::error::{AppError, AppResult};
 use entities::audit_event;
-
-pub const MAX_PAGE: u64 = 100;
 
 /// Up to `first` events older than `after` (an event id), plus whether more follow.
 pub async fn page(
@@ -20,11 +19,7 @@ pub async fn page(
     after: Option<Uuid>,
 ) -> AppResult<(Vec<audit_event::Model>, bool)> {
     authz.require(actor, org, permissions::AUDIT_READ).await?;
-    if first == 0 || first > MAX_PAGE {
-        return Err(AppError::validation(format!(
-            "first must be between 1 and {MAX_PAGE}"
-        )));
-    }
+    pages::check_first(first)?;
     let mut query = audit_event::Entity::find()
         .filter(audit_event::Column::OrgId.eq(org))
         .order_by_desc(audit_event::Column::Id)
@@ -32,10 +27,7 @@ pub async fn page(
     if let Some(after) = after {
         query = query.filter(audit_event::Column::Id.lt(after));
     }
-    let mut rows = query.all(conn).await?;
-    let more = rows.len() as u64 > first;
-    rows.truncate(first as usize);
-    Ok((rows, more))
+    Ok(pages::split(query.all(conn).await?, first))
 }
 
 /// One event, if `actor` may read its organization's log.

@@ -2,10 +2,10 @@
 //! transaction (the worker does the rest), read them, list them, cancel them.
 
 use chrono::Utc;
-use sea_orm::sea_query::{Condition, Expr};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    QueryFilter,
 };
 use serde_json::Value;
 use uuid::Uuid;
@@ -14,7 +14,7 @@ use workers::jobs;
 use workers::sandbox::Renderer;
 
 use super::prompt_versions::{self, Selector};
-use super::prompts::{self, MAX_PAGE};
+use super::{pages, prompts};
 use crate::auth::Actor;
 use crate::authz::{Authz, permissions};
 use crate::error::{AppError, AppResult};
@@ -48,16 +48,9 @@ pub async fn execute(
     authz
         .require(actor, prompt.org_id, permissions::EXECUTION_EXECUTE)
         .await?;
-    let (version, rendered) = prompt_versions::render(
-        conn,
-        authz,
-        actor,
-        prompt.id,
-        &input.selector,
-        &input.variables,
-        renderer,
-    )
-    .await?;
+    let (version, rendered) =
+        prompt_versions::render_version(conn, &prompt, &input.selector, &input.variables, renderer)
+            .await?;
     let variables = match input.variables {
         Value::Null => Value::Object(Default::default()),
         other => other,
@@ -162,7 +155,7 @@ pub struct Page {
 }
 
 pub fn cursor(execution: &execution::Model) -> String {
-    prompts::encode_cursor(execution.created_at, execution.id)
+    pages::encode_cursor(execution.created_at, execution.id)
 }
 
 /// Newest first.
@@ -178,11 +171,6 @@ pub async fn list(
     authz
         .require(actor, org, permissions::EXECUTION_READ)
         .await?;
-    if first == 0 || first > MAX_PAGE {
-        return Err(AppError::validation(format!(
-            "first must be between 1 and {MAX_PAGE}"
-        )));
-    }
     let mut query = execution::Entity::find().filter(execution::Column::OrgId.eq(org));
     if let Some(prompt) = filter.prompt_id {
         query = query.filter(execution::Column::PromptId.eq(prompt));
@@ -191,26 +179,8 @@ pub async fn list(
         query = query.filter(execution::Column::Status.eq(status));
     }
     let total = query.clone().count(conn).await?;
-    if let Some(after) = after {
-        let (at, id) = prompts::parse_cursor(after)?;
-        query = query.filter(
-            Condition::any()
-                .add(execution::Column::CreatedAt.lt(at))
-                .add(
-                    Condition::all()
-                        .add(execution::Column::CreatedAt.eq(at))
-                        .add(execution::Column::Id.lt(id)),
-                ),
-        );
-    }
-    let mut executions = query
-        .order_by_desc(execution::Column::CreatedAt)
-        .order_by_desc(execution::Column::Id)
-        .limit(first + 1)
-        .all(conn)
-        .await?;
-    let has_next = executions.len() as u64 > first;
-    executions.truncate(first as usize);
+    let key = (execution::Column::CreatedAt, execution::Column::Id);
+    let (executions, has_next) = pages::newest_first(conn, query, key, first, after).await?;
     Ok(Page {
         executions,
         has_next,

@@ -8,6 +8,7 @@ pub mod credentials;
 pub mod executions;
 pub mod members;
 pub mod organizations;
+pub mod pages;
 pub mod prompt_diff;
 pub mod prompt_labels;
 pub mod prompt_versions;

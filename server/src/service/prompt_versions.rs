@@ -10,6 +10,7 @@ use uuid::Uuid;
 use workers::sandbox::Renderer;
 use workers::templating::{self, ChatMessage, TemplateError};
 
+use super::pages;
 use super::prompts::{self, authorized, now, user_of};
 use crate::auth::Actor;
 use crate::authz::{Authz, permissions};
@@ -258,25 +259,18 @@ pub async fn page(
     first: u64,
     before: Option<i32>,
 ) -> AppResult<(Vec<prompt_version::Model>, bool)> {
-    if first == 0 || first > prompts::MAX_PAGE {
-        return Err(AppError::validation(format!(
-            "first must be between 1 and {}",
-            prompts::MAX_PAGE
-        )));
-    }
+    pages::check_first(first)?;
     let mut query =
         prompt_version::Entity::find().filter(prompt_version::Column::PromptId.eq(prompt_id));
     if let Some(before) = before {
         query = query.filter(prompt_version::Column::Version.lt(before));
     }
-    let mut rows = query
+    let rows = query
         .order_by_desc(prompt_version::Column::Version)
         .limit(first + 1)
         .all(conn)
         .await?;
-    let more = rows.len() as u64 > first;
-    rows.truncate(first as usize);
-    Ok((rows, more))
+    Ok(pages::split(rows, first))
 }
 
 pub fn messages_of(version: &prompt_version::Model) -> AppResult<Vec<ChatMessage>> {
@@ -298,6 +292,17 @@ pub async fn render(
     renderer: &Renderer,
 ) -> AppResult<(prompt_version::Model, Vec<ChatMessage>)> {
     let prompt = authorized(conn, authz, actor, prompt_id, permissions::PROMPT_READ).await?;
+    render_version(conn, &prompt, selector, variables, renderer).await
+}
+
+/// Renders the selected version of a prompt the caller was already authorized for.
+pub async fn render_version(
+    conn: &impl ConnectionTrait,
+    prompt: &prompt::Model,
+    selector: &Selector,
+    variables: &Value,
+    renderer: &Renderer,
+) -> AppResult<(prompt_version::Model, Vec<ChatMessage>)> {
     let version = resolve(conn, prompt.id, selector).await?;
     let vars = match variables {
         Value::Object(map) => map.clone(),

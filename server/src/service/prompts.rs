@@ -1,25 +1,22 @@
 //! Prompts: creation with version 1, metadata updates, soft deletion, and the paged,
 //! searchable list ordered by last update.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter,
 };
 use uuid::Uuid;
 
-use super::is_unique_violation;
 use super::prompt_versions::{self, VersionInput};
+use super::{is_unique_violation, pages};
 use crate::auth::Actor;
 use crate::authz::{Authz, Permission, permissions};
 use crate::domain;
 use crate::error::{AppError, AppResult};
 use entities::{prompt, prompt_tag, prompt_version};
 
-pub const MAX_PAGE: u64 = 100;
 const MAX_TAGS: usize = 20;
 
 /// Now, at the precision PostgreSQL keeps (so a value reads back equal to what was written,
@@ -255,23 +252,7 @@ pub struct Page {
 
 /// Opaque cursor: the sort key (updated_at, id) of the last prompt seen.
 pub fn cursor(prompt: &prompt::Model) -> String {
-    encode_cursor(prompt.updated_at, prompt.id)
-}
-
-/// An opaque cursor over a (time, id) sort key.
-pub fn encode_cursor(at: DateTime<Utc>, id: Uuid) -> String {
-    URL_SAFE_NO_PAD.encode(format!("{}|{}", at.to_rfc3339(), id))
-}
-
-pub fn parse_cursor(cursor: &str) -> AppResult<(DateTime<Utc>, Uuid)> {
-    let invalid = || AppError::validation("after is not a valid cursor");
-    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
-    let text = String::from_utf8(bytes).map_err(|_| invalid())?;
-    let (at, id) = text.split_once('|').ok_or_else(invalid)?;
-    let at = DateTime::parse_from_rfc3339(at)
-        .map_err(|_| invalid())?
-        .with_timezone(&Utc);
-    Ok((at, Uuid::parse_str(id).map_err(|_| invalid())?))
+    pages::encode_cursor(prompt.updated_at, prompt.id)
 }
 
 pub async fn list(
@@ -284,11 +265,7 @@ pub async fn list(
     filter: ListFilter,
 ) -> AppResult<Page> {
     authz.require(actor, org, permissions::PROMPT_READ).await?;
-    if first == 0 || first > MAX_PAGE {
-        return Err(AppError::validation(format!(
-            "first must be between 1 and {MAX_PAGE}"
-        )));
-    }
+    pages::check_first(first)?;
     let mut query = prompt::Entity::find()
         .filter(prompt::Column::OrgId.eq(org))
         .filter(prompt::Column::DeletedAt.is_null());
@@ -321,24 +298,8 @@ pub async fn list(
         );
     }
     let total = query.clone().count(conn).await?;
-    if let Some(after) = after {
-        let (at, id) = parse_cursor(after)?;
-        query = query.filter(
-            Condition::any().add(prompt::Column::UpdatedAt.lt(at)).add(
-                Condition::all()
-                    .add(prompt::Column::UpdatedAt.eq(at))
-                    .add(prompt::Column::Id.lt(id)),
-            ),
-        );
-    }
-    let mut prompts = query
-        .order_by_desc(prompt::Column::UpdatedAt)
-        .order_by_desc(prompt::Column::Id)
-        .limit(first + 1)
-        .all(conn)
-        .await?;
-    let has_next = prompts.len() as u64 > first;
-    prompts.truncate(first as usize);
+    let key = (prompt::Column::UpdatedAt, prompt::Column::Id);
+    let (prompts, has_next) = pages::newest_first(conn, query, key, first, after).await?;
     Ok(Page {
         prompts,
         has_next,
