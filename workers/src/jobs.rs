@@ -162,6 +162,14 @@ pub async fn claim(
     }))
 }
 
+/// Attempt `attempt` still holds the job: every write of a running attempt is conditional on it.
+fn held(job_id: Uuid, attempt: i32) -> Condition {
+    Condition::all()
+        .add(job::Column::Id.eq(job_id))
+        .add(job::Column::Attempt.eq(attempt))
+        .add(job::Column::Status.eq(RUNNING))
+}
+
 /// Extends the lease of a job we still hold; false when we lost it (taken over or cancelled).
 pub async fn heartbeat(
     conn: &impl ConnectionTrait,
@@ -173,9 +181,7 @@ pub async fn heartbeat(
     let updated = job::Entity::update_many()
         .col_expr(job::Column::LeaseUntil, Expr::value(now + lease))
         .col_expr(job::Column::UpdatedAt, Expr::value(now))
-        .filter(job::Column::Id.eq(job_id))
-        .filter(job::Column::Attempt.eq(attempt))
-        .filter(job::Column::Status.eq(RUNNING))
+        .filter(held(job_id, attempt))
         .exec(conn)
         .await?;
     Ok(updated.rows_affected == 1)
@@ -201,9 +207,7 @@ pub async fn finish(
             Expr::value(Option::<DateTime<Utc>>::None),
         )
         .col_expr(job::Column::UpdatedAt, Expr::value(Utc::now()))
-        .filter(job::Column::Id.eq(job_id))
-        .filter(job::Column::Attempt.eq(attempt))
-        .filter(job::Column::Status.eq(RUNNING))
+        .filter(held(job_id, attempt))
         .exec(conn)
         .await?;
     Ok(updated.rows_affected == 1)
@@ -228,9 +232,7 @@ pub async fn release(
             Expr::value(Option::<DateTime<Utc>>::None),
         )
         .col_expr(job::Column::UpdatedAt, Expr::value(Utc::now()))
-        .filter(job::Column::Id.eq(job_id))
-        .filter(job::Column::Attempt.eq(attempt))
-        .filter(job::Column::Status.eq(RUNNING))
+        .filter(held(job_id, attempt))
         .exec(conn)
         .await?;
     Ok(updated.rows_affected == 1)

@@ -244,9 +244,11 @@ impl Runtime {
         let claimed = async {
             let txn = jobs::begin_write(&self.db).await?;
             let claim = jobs::claim(&txn, delivery.job_id, &self.settings.worker_id, lease).await?;
+            let mut running = None;
             let claim = match claim {
                 Claim::Claimed(job) if job.kind == execution::KIND => {
-                    if execution::on_claimed(&txn, &job).await? {
+                    running = execution::on_claimed(&txn, &job).await?;
+                    if running.is_some() {
                         Claim::Claimed(job)
                     } else {
                         jobs::finish(&txn, job.id, job.attempt, jobs::CANCELLED, None).await?;
@@ -260,16 +262,16 @@ impl Runtime {
                 other => other,
             };
             txn.commit().await?;
-            Ok::<_, sea_orm::DbErr>(claim)
+            Ok::<_, sea_orm::DbErr>((claim, running))
         };
-        let job = match claimed.await {
-            Ok(Claim::Claimed(job)) => job,
-            Ok(Claim::Exhausted(job)) => {
+        let (job, exec) = match claimed.await {
+            Ok((Claim::Claimed(job), Some(exec))) => (job, exec),
+            Ok((Claim::Exhausted(job), _)) => {
                 execution::announce_exhausted(self, &job).await;
                 return "dead";
             }
-            Ok(Claim::Busy) => return "busy",
-            Ok(Claim::Gone) => return "gone",
+            Ok((Claim::Busy, _)) => return "busy",
+            Ok(_) => return "gone",
             Err(error) => {
                 // Left unacknowledged-in-effect: the reconciler will deliver it again.
                 tracing::warn!(%error, job = %delivery.job_id, "could not claim a job");
@@ -290,7 +292,7 @@ impl Runtime {
                 .clone()
                 .heartbeat(job.id, job.attempt, delivery.clone(), stop_tx),
         };
-        execution::run(self, &job, stop_rx).await
+        execution::run(self, &job, exec, stop_rx).await
     }
 
     /// Extends the lease every third of it; stops the run when the lease was lost.

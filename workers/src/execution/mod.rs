@@ -39,23 +39,22 @@ pub fn is_terminal(status: &str) -> bool {
 pub async fn on_claimed(
     conn: &impl ConnectionTrait,
     job: &job::Model,
-) -> Result<bool, sea_orm::DbErr> {
+) -> Result<Option<execution::Model>, sea_orm::DbErr> {
     let Some(found) = execution::Entity::find_by_id(job.subject_id)
         .one(conn)
         .await?
     else {
-        return Ok(false);
+        return Ok(None);
     };
     if is_terminal(&found.status) {
-        return Ok(false);
+        return Ok(None);
     }
     let started_at = found.started_at.unwrap_or_else(Utc::now);
     let mut row: execution::ActiveModel = found.into();
     row.status = Set(RUNNING.to_owned());
     row.attempts = Set(job.attempt);
     row.started_at = Set(Some(started_at));
-    row.update(conn).await?;
-    Ok(true)
+    Ok(Some(row.update(conn).await?))
 }
 
 /// The job was given up (its workers kept dying): the execution fails with the job's error.
@@ -100,14 +99,9 @@ enum Ended {
 pub async fn run(
     rt: &Arc<Runtime>,
     job: &job::Model,
+    exec: execution::Model,
     mut stop: watch::Receiver<Option<Stop>>,
 ) -> &'static str {
-    let Ok(Some(exec)) = execution::Entity::find_by_id(job.subject_id)
-        .one(&rt.db)
-        .await
-    else {
-        return "missing";
-    };
     let mut seq = 0;
     let mut started = ExecutionEvent::new(EventKind::Started);
     started.attempt = Some(job.attempt);
