@@ -267,18 +267,28 @@ async fn cache_hits_stream_like_runs(backend: Backend) {
 /// A page of executions with their prompt, version and author costs the same number of SQL
 /// statements whatever its size.
 async fn a_page_of_executions_costs_a_constant_number_of_statements(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
+    // No reconciler pass or policy reload during the measurement: the statement counter
+    // counts the whole app's statements.
+    let env = std::sync::Arc::new(crate::helpers::TestEnv::new(&backend).await);
+    let app = TestApp::spawn_on(env, |config| {
+        config.reconcile_secs = 3600;
+        config.policy_reload_secs = 3600;
+    })
+    .await;
     let owner = app.sign_up("owner").await;
     let mut prompts = Vec::new();
     for i in 0..3 {
         let model = json!({ "provider": "mock", "model": "echo" });
         prompts.push(prompt_with(&app, &owner, &format!("page {i}"), model).await);
     }
-    let mut last = String::new();
+    let mut runs = Vec::new();
     for i in 0..30 {
-        last = execute(&app, &owner.token, &prompts[i % 3], json!({}), false).await;
+        runs.push(execute(&app, &owner.token, &prompts[i % 3], json!({}), false).await);
     }
-    finished(&app, &owner.token, &last).await;
+    // Every run finished, so no worker writes while the pages are read.
+    for run in &runs {
+        finished(&app, &owner.token, run).await;
+    }
     let query = "query($org: ID!, $first: Int!) { executions(orgId: $org, first: $first) { totalCount edges { node {
         status prompt { name } version { version author { email } } createdBy { email } } } } }";
     let mut costs = Vec::new();

@@ -175,7 +175,14 @@ async fn search_folds_unicode_case(backend: Backend) {
 /// A page of prompts with their latest version, labels and author costs the same number of
 /// SQL statements whatever its size (DataLoader batching).
 async fn a_page_costs_a_constant_number_of_statements(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
+    // No reconciler pass or policy reload during the measurement: the statement counter
+    // counts the whole app's statements.
+    let env = std::sync::Arc::new(crate::helpers::TestEnv::new(&backend).await);
+    let app = TestApp::spawn_on(env, |config| {
+        config.reconcile_secs = 3600;
+        config.policy_reload_secs = 3600;
+    })
+    .await;
     let owner = app.sign_up("owner").await;
     let other = app.sign_up("colleague").await;
     app.add_member(&owner, &owner.org_id, &other, "editor")
