@@ -6,10 +6,12 @@ pub mod access;
 pub mod account;
 pub mod audit;
 pub mod execution;
+pub mod node;
 pub mod organization;
 pub mod prompt;
 
 mod codes;
+mod nulls;
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -32,6 +34,7 @@ pub struct Query(
     audit::query::AuditQuery,
     prompt::query::PromptQuery,
     execution::query::ExecutionQuery,
+    node::NodeQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -70,6 +73,7 @@ pub fn schema(app: Arc<App>) -> AppSchema {
         .limit_directives(16);
     builder = builder
         .extension(codes::ErrorCodes)
+        .extension(nulls::NonNullRoots)
         .extension(prompt::loaders::PerOperation(app.db.clone()));
     if !config.introspection {
         builder = builder.disable_introspection();
@@ -166,6 +170,13 @@ impl<'a> UnitOfWork<'a> {
         crate::audit::publish(self.app, &self.events).await;
         Ok(())
     }
+}
+
+/// The extra field of every connection whose items are not otherwise counted.
+#[derive(async_graphql::SimpleObject)]
+pub struct TotalCount {
+    /// Items in the whole list (every page), with the same filters.
+    pub total_count: u64,
 }
 
 /// Parses an id argument (so a malformed one is BAD_USER_INPUT, not a parser message).

@@ -1,6 +1,8 @@
 //! Reading the audit log, newest first, a page at a time.
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use uuid::Uuid;
 
 use super::pages;
@@ -9,7 +11,14 @@ use crate::authz::{Authz, permissions};
 use crate::error::{AppError, AppResult};
 use entities::audit_event;
 
-/// Up to `first` events older than `after` (an event id), plus whether more follow.
+/// A page of the log: up to `first` events, whether more follow, and the log's length.
+pub struct Page {
+    pub events: Vec<audit_event::Model>,
+    pub has_next: bool,
+    pub total: u64,
+}
+
+/// Up to `first` events older than `after` (an event id).
 pub async fn page(
     conn: &impl ConnectionTrait,
     authz: &Authz,
@@ -17,17 +26,21 @@ pub async fn page(
     org: Uuid,
     first: u64,
     after: Option<Uuid>,
-) -> AppResult<(Vec<audit_event::Model>, bool)> {
+) -> AppResult<Page> {
     authz.require(actor, org, permissions::AUDIT_READ).await?;
     pages::check_first(first)?;
-    let mut query = audit_event::Entity::find()
-        .filter(audit_event::Column::OrgId.eq(org))
-        .order_by_desc(audit_event::Column::Id)
-        .limit(first + 1);
+    let all = audit_event::Entity::find().filter(audit_event::Column::OrgId.eq(org));
+    let total = all.clone().count(conn).await?;
+    let mut query = all.order_by_desc(audit_event::Column::Id).limit(first + 1);
     if let Some(after) = after {
         query = query.filter(audit_event::Column::Id.lt(after));
     }
-    Ok(pages::split(query.all(conn).await?, first))
+    let (events, has_next) = pages::split(query.all(conn).await?, first);
+    Ok(Page {
+        events,
+        has_next,
+        total,
+    })
 }
 
 /// One event, if `actor` may read its organization's log.

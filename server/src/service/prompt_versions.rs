@@ -1,8 +1,8 @@
 //! Prompt versions (immutable), labels, resolution by number or label, diff and render.
 
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -252,16 +252,18 @@ pub async fn resolve(
         .ok_or(AppError::NotFound("prompt version"))
 }
 
-/// Versions newest first, `first` of them below version `before` (exclusive).
+/// Versions newest first, `first` of them below version `before` (exclusive); whether more
+/// follow; and how many versions the prompt has.
 pub async fn page(
     conn: &impl ConnectionTrait,
     prompt_id: Uuid,
     first: u64,
     before: Option<i32>,
-) -> AppResult<(Vec<prompt_version::Model>, bool)> {
+) -> AppResult<(Vec<prompt_version::Model>, bool, u64)> {
     pages::check_first(first)?;
     let mut query =
         prompt_version::Entity::find().filter(prompt_version::Column::PromptId.eq(prompt_id));
+    let total = query.clone().count(conn).await?;
     if let Some(before) = before {
         query = query.filter(prompt_version::Column::Version.lt(before));
     }
@@ -270,7 +272,8 @@ pub async fn page(
         .limit(first + 1)
         .all(conn)
         .await?;
-    Ok(pages::split(rows, first))
+    let (rows, more) = pages::split(rows, first);
+    Ok((rows, more, total))
 }
 
 pub fn messages_of(version: &prompt_version::Model) -> AppResult<Vec<ChatMessage>> {

@@ -76,6 +76,7 @@ const OPERATIONS: &[(&str, Kind, Rule)] = &[
     ),
     ("prompts", Kind::Query, Rule::Needs(p::PROMPT_READ)),
     ("prompt", Kind::Query, Rule::Needs(p::PROMPT_READ)),
+    ("node", Kind::Query, Rule::Needs(p::PROMPT_READ)),
     ("promptVersion", Kind::Query, Rule::Needs(p::PROMPT_READ)),
     (
         "diffPromptVersions",

@@ -66,7 +66,7 @@ pub async fn request(app: &TestApp, op: &str, org: &Org) -> Request {
             "query($org: ID!) { prompts(orgId: $org) { totalCount } }".into(),
             json!({ "org": id }),
         ),
-        "prompt" | "promptVersion" | "diffPromptVersions" | "renderPrompt" | "updatePrompt" | "deletePrompt"
+        "prompt" | "node" | "promptVersion" | "diffPromptVersions" | "renderPrompt" | "updatePrompt" | "deletePrompt"
         | "createPromptVersion" | "setPromptLabel" | "removePromptLabel" => {
             let (prompt, version) = app.create_prompt(&org.owner, id, &format!("p {unique}")).await;
             if op == "removePromptLabel" {
@@ -80,6 +80,7 @@ pub async fn request(app: &TestApp, op: &str, org: &Org) -> Request {
             let vars = json!({ "p": prompt, "v": version, "input": prompt_input("again", "Bye {{ name }}")["version"] });
             let query = match op {
                 "prompt" => "query($p: ID!) { prompt(id: $p) { id labels { name } } }",
+                "node" => "query($p: ID!) { node(id: $p) { id ... on Prompt { name } } }",
                 "promptVersion" => "query($v: ID!) { promptVersion(id: $v) { id } }",
                 "diffPromptVersions" => "query($v: ID!) { diffPromptVersions(a: $v, b: $v) { modelChanges { field } } }",
                 "renderPrompt" => "query($p: ID!) { renderPrompt(promptId: $p, variables: {name: \"x\"}) { messages { content } } }",

@@ -29,4 +29,5 @@ mod prompt_templates;
 mod prompts;
 mod readme;
 mod schema;
+mod schema_conventions;
 mod subscriptions;

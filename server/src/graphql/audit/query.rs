@@ -1,6 +1,8 @@
 //! `auditEvents`.
 
 use async_graphql::connection::{Connection, Edge, EmptyFields};
+
+use crate::graphql::TotalCount;
 use async_graphql::{Context, ID, Object};
 use uuid::Uuid;
 
@@ -21,7 +23,7 @@ impl AuditQuery {
         org_id: ID,
         #[graphql(default = 50)] first: i32,
         after: Option<String>,
-    ) -> async_graphql::Result<Connection<String, AuditEvent, EmptyFields, EmptyFields>> {
+    ) -> async_graphql::Result<Connection<String, AuditEvent, TotalCount, EmptyFields>> {
         let app = ctx.app()?;
         let after = after
             .map(|cursor| {
@@ -30,7 +32,7 @@ impl AuditQuery {
             })
             .transpose()?;
         let first = u64::try_from(first).unwrap_or(0);
-        let (rows, more) = audit_log::page(
+        let page = audit_log::page(
             &app.db,
             &app.authz,
             ctx.actor()?,
@@ -39,9 +41,16 @@ impl AuditQuery {
             after,
         )
         .await?;
-        let mut connection = Connection::new(after.is_some(), more);
+        let mut connection = Connection::with_additional_fields(
+            after.is_some(),
+            page.has_next,
+            TotalCount {
+                total_count: page.total,
+            },
+        );
         connection.edges.extend(
-            rows.into_iter()
+            page.events
+                .into_iter()
                 .map(|e| Edge::new(e.id.to_string(), AuditEvent::from(e))),
         );
         Ok(connection)

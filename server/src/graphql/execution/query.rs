@@ -14,11 +14,16 @@ pub struct ExecutionQuery;
 
 #[Object]
 impl ExecutionQuery {
-    async fn execution(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Execution> {
+    /// An execution by id: null with NOT_FOUND when there is none the caller may read.
+    async fn execution(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<Option<Execution>> {
         let app = ctx.app()?;
         let found =
             executions::get(&app.db, &app.authz, ctx.actor()?, parse_id("id", &id)?).await?;
-        Ok(found.into())
+        Ok(Some(found.into()))
     }
 
     /// The organization's executions, newest first.

@@ -11,12 +11,16 @@ pub struct OrganizationQuery;
 
 #[Object]
 impl OrganizationQuery {
-    /// An organization the caller belongs to.
-    async fn organization(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Organization> {
+    /// An organization the caller belongs to: null with NOT_FOUND for any other.
+    async fn organization(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<Option<Organization>> {
         let app = ctx.app()?;
         let org =
             organizations::get(&app.db, &app.authz, ctx.actor()?, parse_id("id", &id)?).await?;
-        Ok(org.into())
+        Ok(Some(org.into()))
     }
 
     /// The organization's members and their roles.

@@ -90,7 +90,8 @@ impl PromptQuery {
         Ok(connection)
     }
 
-    async fn prompt(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Prompt> {
+    /// A prompt by id: null with NOT_FOUND when there is none the caller may read.
+    async fn prompt(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Prompt>> {
         let app = ctx.app()?;
         let prompt = prompts::authorized(
             &app.db,
@@ -100,20 +101,19 @@ impl PromptQuery {
             permissions::PROMPT_READ,
         )
         .await?;
-        Ok(prompt.into())
+        Ok(Some(prompt.into()))
     }
 
+    /// A version by id: null with NOT_FOUND when there is none the caller may read.
     async fn prompt_version(
         &self,
         ctx: &Context<'_>,
         id: ID,
-    ) -> async_graphql::Result<PromptVersion> {
+    ) -> async_graphql::Result<Option<PromptVersion>> {
         let app = ctx.app()?;
-        Ok(
-            prompt_versions::get(&app.db, &app.authz, ctx.actor()?, parse_id("id", &id)?)
-                .await?
-                .into(),
-        )
+        let version =
+            prompt_versions::get(&app.db, &app.authz, ctx.actor()?, parse_id("id", &id)?).await?;
+        Ok(Some(version.into()))
     }
 
     /// What changed from version `a` to version `b` (ids; they may belong to different prompts).

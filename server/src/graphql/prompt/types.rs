@@ -1,6 +1,8 @@
 //! Prompt types as the API shows them, built from entities (whose shape never leaks).
 
 use async_graphql::connection::{Connection, Edge, EmptyFields};
+
+use crate::graphql::TotalCount;
 use async_graphql::{ComplexObject, Context, Enum, ID, Json, SimpleObject};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -200,7 +202,7 @@ impl Prompt {
         ctx: &Context<'_>,
         #[graphql(default = 20)] first: i32,
         after: Option<String>,
-    ) -> async_graphql::Result<Connection<String, PromptVersion, EmptyFields, EmptyFields>> {
+    ) -> async_graphql::Result<Connection<String, PromptVersion, TotalCount, EmptyFields>> {
         let app = ctx.app()?;
         let before = after
             .map(|c| {
@@ -208,14 +210,18 @@ impl Prompt {
                     .map_err(|_| AppError::validation("after is not a valid cursor"))
             })
             .transpose()?;
-        let (rows, more) = prompt_versions::page(
+        let (rows, more, total) = prompt_versions::page(
             &app.db,
             self.uuid,
             u64::try_from(first).unwrap_or(0),
             before,
         )
         .await?;
-        let mut connection = Connection::new(before.is_some(), more);
+        let mut connection = Connection::with_additional_fields(
+            before.is_some(),
+            more,
+            TotalCount { total_count: total },
+        );
         connection.edges.extend(
             rows.into_iter()
                 .map(|v| Edge::new(v.version.to_string(), PromptVersion::from(v))),
