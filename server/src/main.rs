@@ -81,7 +81,7 @@ fn main() -> anyhow::Result<ExitCode> {
 async fn run(command: Command) -> anyhow::Result<()> {
     match command {
         Command::Schema => {
-            print!("{}", promptops::graphql::builder().finish().sdl());
+            print!("{}", promptops::graphql::sdl());
             Ok(())
         }
         Command::Migrate(config) => {

@@ -63,6 +63,14 @@ pub fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
     )
 }
 
+/// The SDL `promptops schema` prints and `schema.graphql` holds. Scalars carry their
+/// `@specifiedBy` URL, as introspection's `specifiedByURL` does, so the two agree.
+pub fn sdl() -> String {
+    builder()
+        .finish()
+        .sdl_with_options(async_graphql::SDLExportOptions::new().include_specified_by())
+}
+
 /// The served schema: limits from the configuration, the app as shared data.
 pub fn schema(app: Arc<App>) -> AppSchema {
     let config = &app.config;
