@@ -178,16 +178,16 @@ async fn setup(
         .context("no org")?
         .to_owned();
     let model = match args.provider.as_str() {
-        "mock" => json!({ "provider": "mock", "model": "echo" }),
+        "mock" => json!({ "provider": "MOCK", "model": "echo" }),
         "openai" => {
             let url = args
                 .llm_url
                 .as_deref()
                 .context("--provider openai needs --llm-url")?;
             gql(http, base, Some(&token),
-                "mutation($org: ID!, $url: String) { setProviderCredential(orgId: $org, provider: \"openai\", apiKey: \"sk-bench-not-a-real-key\", baseUrl: $url) { id } }",
+                "mutation($org: ID!, $url: String) { setProviderCredential(orgId: $org, provider: OPENAI, apiKey: \"sk-bench-not-a-real-key\", baseUrl: $url) { id } }",
                 json!({ "org": org, "url": format!("{}/v1", url.trim_end_matches('/')) })).await?;
-            json!({ "provider": "openai", "model": "gpt-4o-mini" })
+            json!({ "provider": "OPENAI", "model": "gpt-4o-mini" })
         }
         other => bail!("unknown --provider {other}: mock or openai"),
     };

@@ -9,6 +9,7 @@ pub mod execution;
 pub mod node;
 pub mod organization;
 pub mod prompt;
+pub mod provider;
 
 mod codes;
 mod nulls;

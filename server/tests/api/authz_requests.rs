@@ -123,9 +123,9 @@ pub async fn request(app: &TestApp, op: &str, org: &Org) -> Request {
         ),
         "setProviderCredential" | "deleteProviderCredential" => {
             let query = if op == "setProviderCredential" {
-                "mutation($org: ID!) { setProviderCredential(orgId: $org, provider: \"openai\", apiKey: \"sk-matrix-0000\") { keyHint } }"
+                "mutation($org: ID!) { setProviderCredential(orgId: $org, provider: OPENAI, apiKey: \"sk-matrix-0000\") { keyHint } }"
             } else {
-                "mutation($org: ID!) { deleteProviderCredential(orgId: $org, provider: \"openai\") }"
+                "mutation($org: ID!) { deleteProviderCredential(orgId: $org, provider: OPENAI) }"
             };
             Request(query.into(), json!({ "org": id }))
         }

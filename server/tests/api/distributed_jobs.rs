@@ -33,7 +33,7 @@ async fn servers_without_workers_and_a_worker_process_share_jobs_and_events() {
     );
     let db = Database::connect(env.database_url.as_str()).await.unwrap();
     let (token, prompt) =
-        owner_with_prompt(&a.base, json!({ "provider": "mock", "model": "echo" })).await;
+        owner_with_prompt(&a.base, json!({ "provider": "MOCK", "model": "echo" })).await;
 
     let execution = execute(&b.base, &token, &prompt).await;
     let events = follow_at(&a.base, &token, &execution).await;
@@ -77,7 +77,7 @@ async fn a_worker_killed_mid_stream_is_replaced_and_the_result_written_once() {
         (String::from("worker-2"), Some(two)),
     ];
     let db = Database::connect(env.database_url.as_str()).await.unwrap();
-    let model = json!({ "provider": "mock", "model": "lorem", "extra": { "tokens": 30, "tokenDelayMs": 100 } });
+    let model = json!({ "provider": "MOCK", "model": "lorem", "extra": { "tokens": 30, "tokenDelayMs": 100 } });
     let (token, prompt) = owner_with_prompt(&api.base, model).await;
 
     let execution = execute(&api.base, &token, &prompt).await;
@@ -148,7 +148,7 @@ async fn a_stopping_worker_finishes_what_it_can_and_gives_back_the_rest() {
     ];
     let mut first = start(&env, &redis, "worker", &grace).await;
     let db = Database::connect(env.database_url.as_str()).await.unwrap();
-    let short = json!({ "provider": "mock", "model": "echo", "extra": { "tokenDelayMs": 500 } });
+    let short = json!({ "provider": "MOCK", "model": "echo", "extra": { "tokenDelayMs": 500 } });
     let (token, quick) = owner_with_prompt(&api.base, short).await;
     let org = gql(
         &api.base,
@@ -161,7 +161,7 @@ async fn a_stopping_worker_finishes_what_it_can_and_gives_back_the_rest() {
         .as_str()
         .unwrap()
         .to_owned();
-    let long = json!({ "provider": "mock", "model": "lorem", "extra": { "tokens": 100, "tokenDelayMs": 100 } });
+    let long = json!({ "provider": "MOCK", "model": "lorem", "extra": { "tokens": 100, "tokenDelayMs": 100 } });
     let slow = gql(&api.base, &token, "mutation($org: ID!, $input: CreatePromptInput!) { createPrompt(orgId: $org, input: $input) { id } }",
         json!({ "org": org, "input": { "name": "slow", "version": { "messages": [{ "role": "USER", "content": "go" }], "model": long } } })).await;
     let slow = slow["createPrompt"]["id"].as_str().unwrap().to_owned();
@@ -235,7 +235,7 @@ async fn no_job_is_lost_when_redis_restarts() {
     let url = format!("redis://127.0.0.1:{}", redis.port);
     let server = start(&env, &url, "serve", &[]).await;
     let db = Database::connect(env.database_url.as_str()).await.unwrap();
-    let model = json!({ "provider": "mock", "model": "echo", "extra": { "tokenDelayMs": 300 } });
+    let model = json!({ "provider": "MOCK", "model": "echo", "extra": { "tokenDelayMs": 300 } });
     let (token, prompt) = owner_with_prompt(&server.base, model).await;
 
     let mut submitted = Vec::new();

@@ -34,7 +34,7 @@ async fn mock_llm(faults: Faults) -> String {
 async fn set_credential(app: &TestApp, owner: &Session, provider: &str, base_url: &str) -> Value {
     app.ok(
         Some(&owner.token),
-        "mutation($org: ID!, $provider: String!, $key: String!, $url: String) {
+        "mutation($org: ID!, $provider: Provider!, $key: String!, $url: String) {
             setProviderCredential(orgId: $org, provider: $provider, apiKey: $key, baseUrl: $url) {
                 id provider keyHint baseUrl } }",
         json!({ "org": owner.org_id, "provider": provider, "key": SECRET_KEY, "url": base_url }),
@@ -53,12 +53,12 @@ async fn openai_through_mock_llm_retries_a_429(backend: Backend) {
         ..Faults::default()
     })
     .await;
-    set_credential(&app, &owner, "openai", &format!("{llm}/v1")).await;
+    set_credential(&app, &owner, "OPENAI", &format!("{llm}/v1")).await;
     let prompt = prompt_with(
         &app,
         &owner,
         "Hello {{ name }}",
-        json!({ "provider": "openai", "model": "gpt-4o-mini" }),
+        json!({ "provider": "OPENAI", "model": "gpt-4o-mini" }),
     )
     .await;
 
@@ -99,12 +99,12 @@ async fn anthropic_stream_cut_fails_clearly(backend: Backend) {
         ..Faults::default()
     })
     .await;
-    set_credential(&app, &owner, "anthropic", &llm).await;
+    set_credential(&app, &owner, "ANTHROPIC", &llm).await;
     let prompt = prompt_with(
         &app,
         &owner,
         "one two three four",
-        json!({ "provider": "anthropic", "model": "claude-3-5-haiku-latest", "maxTokens": 100 }),
+        json!({ "provider": "ANTHROPIC", "model": "claude-3-5-haiku-latest", "maxTokens": 100 }),
     )
     .await;
 
@@ -131,7 +131,7 @@ async fn a_missing_key_fails_with_a_hint(backend: Backend) {
         &app,
         &owner,
         "hi",
-        json!({ "provider": "anthropic", "model": "claude-3-5-haiku-latest" }),
+        json!({ "provider": "ANTHROPIC", "model": "claude-3-5-haiku-latest" }),
     )
     .await;
     let execution = execute(&app, &owner.token, &prompt, json!({}), false).await;
@@ -149,7 +149,7 @@ async fn a_missing_key_fails_with_a_hint(backend: Backend) {
 async fn credentials_are_never_returned(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let owner = app.sign_up("owner").await;
-    let stored = set_credential(&app, &owner, "openai", "https://llm.example.com/v1/").await;
+    let stored = set_credential(&app, &owner, "OPENAI", "https://llm.example.com/v1/").await;
     assert_eq!(stored["setProviderCredential"]["keyHint"], "7890");
     assert_eq!(
         stored["setProviderCredential"]["baseUrl"],
@@ -163,7 +163,7 @@ async fn credentials_are_never_returned(backend: Backend) {
             json!({ "org": owner.org_id }),
         )
         .await;
-    assert_eq!(listed["providerCredentials"][0]["provider"], "openai");
+    assert_eq!(listed["providerCredentials"][0]["provider"], "OPENAI");
     assert!(!listed.to_string().contains(SECRET_KEY), "{listed}");
     assert!(listed.to_string().contains("credential.set"), "{listed}");
     let rows: Vec<String> = {
@@ -181,14 +181,14 @@ async fn credentials_are_never_returned(backend: Backend) {
 
     for (provider, url, key) in [
         ("nope", None, "sk-x"),
-        ("openai-compatible", None, ""),
-        ("openai", Some("ftp://x"), "sk-x"),
-        ("openai", None, ""),
+        ("OPENAI_COMPATIBLE", None, ""),
+        ("OPENAI", Some("ftp://x"), "sk-x"),
+        ("OPENAI", None, ""),
     ] {
         let body = app
             .gql(
                 Some(&owner.token),
-                "mutation($org: ID!, $p: String!, $k: String!, $u: String) { setProviderCredential(orgId: $org, provider: $p, apiKey: $k, baseUrl: $u) { id } }",
+                "mutation($org: ID!, $p: Provider!, $k: String!, $u: String) { setProviderCredential(orgId: $org, provider: $p, apiKey: $k, baseUrl: $u) { id } }",
                 json!({ "org": owner.org_id, "p": provider, "k": key, "u": url }),
             )
             .await;
@@ -201,7 +201,7 @@ async fn credentials_are_never_returned(backend: Backend) {
     let deleted = app
         .ok(
             Some(&owner.token),
-            "mutation($org: ID!) { deleteProviderCredential(orgId: $org, provider: \"openai\") }",
+            "mutation($org: ID!) { deleteProviderCredential(orgId: $org, provider: OPENAI) }",
             json!({ "org": owner.org_id }),
         )
         .await;
@@ -217,7 +217,7 @@ async fn org_execution_updates_follow_status_changes(backend: Backend) {
         &owner,
         "status feed",
         // Slow enough that the run is seen RUNNING before it is seen SUCCEEDED.
-        json!({ "provider": "mock", "model": "echo", "extra": { "tokenDelayMs": 400 } }),
+        json!({ "provider": "MOCK", "model": "echo", "extra": { "tokenDelayMs": 400 } }),
     )
     .await;
     let mut socket = connect(&app, &owner.token, Protocol::TransportWs).await;

@@ -18,7 +18,7 @@ async fn echo_streams_tokens_in_order(backend: Backend) {
         &app,
         &owner,
         "Hello {{ name }}",
-        json!({ "provider": "mock", "model": "echo" }),
+        json!({ "provider": "MOCK", "model": "echo" }),
     )
     .await;
     for protocol in [Protocol::TransportWs, Protocol::LegacyWs] {
@@ -62,7 +62,7 @@ async fn finished_executions_replay_and_complete(backend: Backend) {
         &app,
         &owner,
         "one two three",
-        json!({ "provider": "mock", "model": "echo" }),
+        json!({ "provider": "MOCK", "model": "echo" }),
     )
     .await;
     let execution = execute(&app, &owner.token, &prompt, json!({}), false).await;
@@ -88,7 +88,7 @@ async fn render_errors_are_refused_synchronously(backend: Backend) {
         &app,
         &owner,
         "Hello {{ name }}",
-        json!({ "provider": "mock", "model": "echo" }),
+        json!({ "provider": "MOCK", "model": "echo" }),
     )
     .await;
     let body = app
@@ -122,7 +122,7 @@ async fn render_errors_are_refused_synchronously(backend: Backend) {
 async fn cancel_mid_stream(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let owner = app.sign_up("owner").await;
-    let model = json!({ "provider": "mock", "model": "lorem", "extra": { "tokens": 200, "tokenDelayMs": 50 } });
+    let model = json!({ "provider": "MOCK", "model": "lorem", "extra": { "tokens": 200, "tokenDelayMs": 50 } });
     let prompt = prompt_with(&app, &owner, "go", model).await;
     let execution = execute(&app, &owner.token, &prompt, json!({}), false).await;
     let mut socket = connect(&app, &owner.token, Protocol::TransportWs).await;
@@ -170,7 +170,7 @@ async fn cancel_mid_stream(backend: Backend) {
 async fn reconnect_with_after_is_gapless(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let owner = app.sign_up("owner").await;
-    let model = json!({ "provider": "mock", "model": "lorem", "extra": { "tokens": 30, "tokenDelayMs": 30 } });
+    let model = json!({ "provider": "MOCK", "model": "lorem", "extra": { "tokens": 30, "tokenDelayMs": 30 } });
     let prompt = prompt_with(&app, &owner, "go", model).await;
     let execution = execute(&app, &owner.token, &prompt, json!({}), false).await;
 
@@ -216,7 +216,7 @@ async fn cache_hits_stream_like_runs(backend: Backend) {
         &app,
         &owner,
         "cache {{ x }}",
-        json!({ "provider": "mock", "model": "echo", "temperature": 0.7 }),
+        json!({ "provider": "MOCK", "model": "echo", "temperature": 0.7 }),
     )
     .await;
     let first = execute(&app, &owner.token, &prompt, json!({ "x": "me" }), true).await;
@@ -252,7 +252,7 @@ async fn cache_hits_stream_like_runs(backend: Backend) {
         &app,
         &owner,
         "zero",
-        json!({ "provider": "mock", "model": "echo", "temperature": 0.0 }),
+        json!({ "provider": "MOCK", "model": "echo", "temperature": 0.0 }),
     )
     .await;
     let run = execute(&app, &owner.token, &zero, json!({}), false).await;
@@ -278,7 +278,7 @@ async fn a_page_of_executions_costs_a_constant_number_of_statements(backend: Bac
     let owner = app.sign_up("owner").await;
     let mut prompts = Vec::new();
     for i in 0..3 {
-        let model = json!({ "provider": "mock", "model": "echo" });
+        let model = json!({ "provider": "MOCK", "model": "echo" });
         prompts.push(prompt_with(&app, &owner, &format!("page {i}"), model).await);
     }
     let mut runs = Vec::new();

@@ -333,7 +333,7 @@ pub fn prompt_input(name: &str, template: &str) -> Value {
         "tags": ["test"],
         "version": {
             "messages": [{ "role": "SYSTEM", "content": "You are helpful." }, { "role": "USER", "content": template }],
-            "model": { "provider": "mock", "model": "echo", "temperature": 0.2 },
+            "model": { "provider": "MOCK", "model": "echo", "temperature": 0.2 },
             "commitMessage": "first"
         }
     })

@@ -58,7 +58,7 @@ async fn a_result_is_written_once_whatever_the_deliveries(backend: Backend) {
         &app,
         &owner,
         "once",
-        json!({ "provider": "mock", "model": "echo" }),
+        json!({ "provider": "MOCK", "model": "echo" }),
     )
     .await;
     let execution = execute(&app, &owner.token, &prompt, json!({}), false).await;
@@ -116,7 +116,7 @@ async fn a_job_whose_workers_keep_dying_is_given_up_with_its_error(backend: Back
         &app,
         &owner,
         "doomed",
-        json!({ "provider": "mock", "model": "echo" }),
+        json!({ "provider": "MOCK", "model": "echo" }),
     )
     .await;
     let execution = execute(&app, &owner.token, &prompt, json!({}), false).await;
@@ -149,7 +149,7 @@ async fn the_reconciler_publishes_jobs_the_queue_never_got(backend: Backend) {
         &app,
         &owner,
         "stranded",
-        json!({ "provider": "mock", "model": "echo" }),
+        json!({ "provider": "MOCK", "model": "echo" }),
     )
     .await;
     let execution = execute(&app, &owner.token, &prompt, json!({}), false).await;

@@ -12,7 +12,7 @@ async fn diff_of_a_known_pair(backend: Backend) {
     let (prompt, v1) = app.create_prompt(&owner, &owner.org_id, "Diffed").await;
     let input = json!({
         "messages": [{ "role": "SYSTEM", "content": "You are helpful." }, { "role": "USER", "content": "Hello {{ name }}\nHow are you?" }, { "role": "ASSISTANT", "content": "Fine." }],
-        "model": { "provider": "mock", "model": "echo-2", "temperature": 0.2, "maxTokens": 100 },
+        "model": { "provider": "MOCK", "model": "echo-2", "temperature": 0.2, "maxTokens": 100 },
     });
     let v2 = app
         .ok(

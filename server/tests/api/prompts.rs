@@ -16,7 +16,7 @@ pub(crate) const RENDER: &str = "query($p: ID!, $label: String, $v: Int, $vars: 
 pub(crate) fn version_input(template: &str, temperature: f64, commit: &str) -> Value {
     json!({
         "messages": [{ "role": "SYSTEM", "content": "You are helpful." }, { "role": "USER", "content": template }],
-        "model": { "provider": "mock", "model": "echo", "temperature": temperature },
+        "model": { "provider": "MOCK", "model": "echo", "temperature": temperature },
         "commitMessage": commit
     })
 }

@@ -94,7 +94,7 @@ async fn node_finds_every_kind_it_names_and_nothing_foreign(backend: Backend) {
         &app,
         &owner,
         "Hello {{ name }}",
-        json!({ "provider": "mock", "model": "echo" }),
+        json!({ "provider": "MOCK", "model": "echo" }),
     )
     .await;
     let version = app

@@ -6,6 +6,7 @@ use workers::execution::events::{self, EventKind, ExecutionEvent};
 
 use super::{Execution, ProviderCredential};
 use crate::audit::AuditEntry;
+use crate::graphql::provider::Provider;
 use crate::graphql::{ContextExt, UnitOfWork, parse_id};
 use crate::service::prompt_versions::Selector;
 use crate::service::{credentials, executions};
@@ -103,7 +104,7 @@ impl ExecutionMutation {
         &self,
         ctx: &Context<'_>,
         org_id: ID,
-        provider: String,
+        provider: Provider,
         api_key: String,
         base_url: Option<String>,
     ) -> async_graphql::Result<ProviderCredential> {
@@ -112,7 +113,7 @@ impl ExecutionMutation {
         let mut work = UnitOfWork::begin(ctx).await?;
         let input = credentials::CredentialInput {
             org: parse_id("orgId", &org_id)?,
-            provider,
+            provider: provider.as_str().to_owned(),
             api_key,
             base_url,
         };
@@ -135,16 +136,17 @@ impl ExecutionMutation {
         &self,
         ctx: &Context<'_>,
         org_id: ID,
-        provider: String,
+        provider: Provider,
     ) -> async_graphql::Result<bool> {
         let app = ctx.app()?;
         let actor = ctx.actor()?;
         let org = parse_id("orgId", &org_id)?;
         let mut work = UnitOfWork::begin(ctx).await?;
-        let deleted = credentials::delete(&work.txn, &app.authz, actor, org, &provider).await?;
+        let deleted =
+            credentials::delete(&work.txn, &app.authz, actor, org, provider.as_str()).await?;
         if deleted {
             let entry = AuditEntry::new(Some(org), "credential.delete", "provider_credential", org)
-                .summary(json!({ "provider": provider }));
+                .summary(json!({ "provider": provider.as_str() }));
             work.audit(Some(actor), entry).await?;
         }
         work.commit().await?;

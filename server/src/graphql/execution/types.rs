@@ -14,6 +14,7 @@ use crate::graphql::account::User;
 use crate::graphql::prompt::{
     ChatMessage, Prompt, PromptVersion, types::author, types::loader_error,
 };
+use crate::graphql::provider::Provider;
 use entities::execution;
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
@@ -230,9 +231,11 @@ impl ExecutionEvent {
 
 /// An organization's stored key for a provider. The key itself is never returned.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct ProviderCredential {
     pub id: ID,
-    pub provider: String,
+    #[graphql(skip)]
+    pub provider_name: String,
     /// The key's last four characters (empty for short keys).
     pub key_hint: String,
     pub base_url: Option<String>,
@@ -240,11 +243,18 @@ pub struct ProviderCredential {
     pub updated_at: DateTime<Utc>,
 }
 
+#[ComplexObject]
+impl ProviderCredential {
+    async fn provider(&self) -> async_graphql::Result<Provider> {
+        Ok(Provider::from_stored(&self.provider_name)?)
+    }
+}
+
 impl From<entities::provider_credential::Model> for ProviderCredential {
     fn from(c: entities::provider_credential::Model) -> Self {
         Self {
             id: ID(c.id.to_string()),
-            provider: c.provider,
+            provider_name: c.provider,
             key_hint: c.key_hint,
             base_url: c.base_url,
             created_at: c.created_at,

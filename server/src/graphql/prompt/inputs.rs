@@ -4,6 +4,7 @@ use async_graphql::{InputObject, Json};
 use workers::templating::ChatMessage as Message;
 
 use super::types::MessageRole;
+use crate::graphql::provider::Provider;
 use crate::service::prompt_versions::{ModelConfig as Config, VersionInput};
 
 #[derive(InputObject)]
@@ -15,8 +16,7 @@ pub struct ChatMessageInput {
 
 #[derive(InputObject)]
 pub struct ModelConfigInput {
-    /// `openai`, `anthropic`, `mock`, …
-    pub provider: String,
+    pub provider: Provider,
     pub model: String,
     pub temperature: Option<f64>,
     pub max_tokens: Option<i32>,
@@ -45,7 +45,7 @@ impl From<PromptVersionInput> for VersionInput {
                 })
                 .collect(),
             model: Config {
-                provider: input.model.provider,
+                provider: input.model.provider.as_str().to_owned(),
                 model: input.model.model,
                 temperature: input.model.temperature,
                 max_tokens: input.model.max_tokens,

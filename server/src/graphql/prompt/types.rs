@@ -1,8 +1,6 @@
 //! Prompt types as the API shows them, built from entities (whose shape never leaks).
 
 use async_graphql::connection::{Connection, Edge, EmptyFields};
-
-use crate::graphql::TotalCount;
 use async_graphql::{ComplexObject, Context, Enum, ID, Json, SimpleObject};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -11,8 +9,9 @@ use workers::templating::ChatMessage as Message;
 use super::diff::PromptDiff;
 use super::inputs::VersionSelector;
 use crate::error::AppError;
-use crate::graphql::ContextExt;
 use crate::graphql::account::User;
+use crate::graphql::provider::Provider;
+use crate::graphql::{ContextExt, TotalCount};
 use crate::service::prompt_versions::{self, LATEST, ModelConfig as Config, Selector};
 use entities::{prompt, prompt_label, prompt_version};
 
@@ -75,8 +74,10 @@ impl From<Message> for ChatMessage {
 }
 
 #[derive(SimpleObject, Clone)]
+#[graphql(complex)]
 pub struct ModelConfig {
-    pub provider: String,
+    #[graphql(skip)]
+    pub provider_name: String,
     pub model: String,
     pub temperature: Option<f64>,
     pub max_tokens: Option<i32>,
@@ -85,10 +86,17 @@ pub struct ModelConfig {
     pub extra: Json<serde_json::Value>,
 }
 
+#[ComplexObject]
+impl ModelConfig {
+    async fn provider(&self) -> async_graphql::Result<Provider> {
+        Ok(Provider::from_stored(&self.provider_name)?)
+    }
+}
+
 impl From<Config> for ModelConfig {
     fn from(c: Config) -> Self {
         Self {
-            provider: c.provider,
+            provider_name: c.provider,
             model: c.model,
             temperature: c.temperature,
             max_tokens: c.max_tokens,
