@@ -30,3 +30,7 @@ mod prompts;
 mod readme;
 mod schema;
 mod subscriptions;
+mod ws_helpers;
+mod ws_limits;
+mod ws_protocol;
+mod ws_sessions;
