@@ -162,6 +162,46 @@ pub struct Config {
     /// Seconds a provider may take to start answering, and may pause mid-stream.
     #[arg(long, env = "PROMPTOPS_LLM_TIMEOUT_SECS", default_value_t = 60)]
     pub llm_timeout_secs: u64,
+
+    /// Seconds a WebSocket may stay open without `connection_init` (then closed with 4408).
+    #[arg(long, env = "PROMPTOPS_WS_INIT_TIMEOUT_SECS", default_value_t = 10)]
+    pub ws_init_timeout_secs: u64,
+
+    /// Open WebSockets per client IP; more are refused with HTTP 429. 0: unlimited.
+    #[arg(
+        long,
+        env = "PROMPTOPS_WS_MAX_CONNECTIONS_PER_IP",
+        default_value_t = 200
+    )]
+    pub ws_max_connections_per_ip: usize,
+
+    /// Open WebSockets per user or API key (this process); more are closed with 1013. 0:
+    /// unlimited.
+    #[arg(
+        long,
+        env = "PROMPTOPS_WS_MAX_CONNECTIONS_PER_USER",
+        default_value_t = 50
+    )]
+    pub ws_max_connections_per_user: usize,
+
+    /// Operations running at once on one WebSocket; more are refused with an error. 0:
+    /// unlimited.
+    #[arg(
+        long,
+        env = "PROMPTOPS_WS_MAX_SUBSCRIPTIONS_PER_CONNECTION",
+        default_value_t = 50
+    )]
+    pub ws_max_subscriptions_per_connection: usize,
+
+    /// Seconds between checks that an open WebSocket's credential still holds (an API key
+    /// not revoked); expiry is enforced at the exact time regardless.
+    #[arg(long, env = "PROMPTOPS_WS_REVALIDATE_SECS", default_value_t = 30)]
+    pub ws_revalidate_secs: u64,
+
+    /// Seconds between checks that a subscriber still has access to what it follows, when no
+    /// event arrives (every event is checked too).
+    #[arg(long, env = "PROMPTOPS_WS_ACCESS_RECHECK_SECS", default_value_t = 5)]
+    pub ws_access_recheck_secs: u64,
 }
 
 impl Config {

@@ -1,13 +1,13 @@
-//! The HTTP surface: `POST /graphql`, GraphiQL on `GET /graphql`, subscriptions on
-//! `/graphql/ws` (graphql-transport-ws and the legacy graphql-ws), `/healthz`, `/readyz`.
+//! The HTTP surface: `POST /graphql`, GraphiQL on `GET /graphql`, `/healthz`, `/readyz`; the
+//! WebSocket endpoint (`/graphql/ws`, and `GET /graphql` upgrades) is mounted from [`crate::ws`].
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
-use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, GraphiQLSource};
-use async_graphql_axum::{GraphQLProtocol, GraphQLRequest, GraphQLResponse, GraphQLWebSocket};
+use async_graphql::http::GraphiQLSource;
+use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::Router;
-use axum::extract::{ConnectInfo, State, WebSocketUpgrade};
+use axum::extract::{ConnectInfo, FromRef, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
@@ -15,9 +15,10 @@ use sea_orm::ConnectionTrait;
 use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 use tracing::Instrument;
 
-use crate::auth::{Caller, authenticate};
+use crate::auth::authenticate;
 use crate::graphql::{AppSchema, RequestCtx};
 use crate::state::App;
+use crate::ws::{self, WsState};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -26,21 +27,38 @@ const MAX_BODY_BYTES: usize = 1024 * 1024;
 struct HttpState {
     app: Arc<App>,
     schema: AppSchema,
+    ws: WsState,
+}
+
+impl FromRef<HttpState> for WsState {
+    fn from_ref(state: &HttpState) -> WsState {
+        state.ws.clone()
+    }
 }
 
 pub fn router(app: Arc<App>) -> Router {
     let schema = crate::graphql::schema(app.clone());
     let cors = cors_layer(&app.config.cors_origins);
-    let state = HttpState { app, schema };
+    let ws = WsState::new(app.clone(), schema.clone());
+    let state = HttpState {
+        app,
+        schema,
+        ws: ws.clone(),
+    };
     let mut router = Router::new()
         .route("/graphql", get(graphiql).post(graphql))
-        .route("/graphql/ws", get(graphql_ws))
+        .route("/graphql/ws", get(ws::handler))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         // At the body itself, whichever extractor reads it (a declared length past the limit
         // is a 413; a chunked body is cut off and refused). WebSocket messages: see below.
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
             MAX_BODY_BYTES,
+        ))
+        // WebSocket upgrades of `GET /graphql` (one endpoint for everything).
+        .layer(axum::middleware::from_fn_with_state(
+            ws,
+            ws::upgrade_on_graphql,
         ))
         .with_state(state);
     if let Some(cors) = cors {
@@ -80,7 +98,7 @@ fn request_id(headers: &HeaderMap) -> String {
         .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned)
 }
 
-fn client_ip(app: &App, headers: &HeaderMap, peer: SocketAddr) -> IpAddr {
+pub(crate) fn client_ip(app: &App, headers: &HeaderMap, peer: SocketAddr) -> IpAddr {
     if app.config.trust_forwarded_for
         && let Some(ip) = headers
             .get("x-forwarded-for")
@@ -135,45 +153,6 @@ async fn graphiql(State(state): State<HttpState>) -> Response {
             .finish(),
     )
     .into_response()
-}
-
-async fn graphql_ws(
-    State(state): State<HttpState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    protocol: GraphQLProtocol,
-    upgrade: WebSocketUpgrade,
-) -> Response {
-    let app = state.app.clone();
-    let schema = state.schema.clone();
-    let ip = client_ip(&app, &headers, peer);
-    upgrade
-        .max_message_size(MAX_BODY_BYTES)
-        .max_frame_size(MAX_BODY_BYTES)
-        .protocols(ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |socket| async move {
-            GraphQLWebSocket::new(socket, schema, protocol)
-                .on_connection_init(move |payload| async move {
-                    let authorization = payload
-                        .get("authorization")
-                        .or_else(|| payload.get("Authorization"))
-                        .and_then(|v| v.as_str())
-                        .map(str::to_owned);
-                    let caller = match authorization {
-                        Some(value) => authenticate(&app, Some(&value)).await,
-                        None => Caller::Anonymous,
-                    };
-                    let mut data = async_graphql::Data::default();
-                    data.insert(RequestCtx {
-                        caller,
-                        request_id: uuid::Uuid::new_v4().to_string(),
-                        client_ip: ip,
-                    });
-                    Ok(data)
-                })
-                .serve()
-                .await
-        })
 }
 
 async fn readyz(State(state): State<HttpState>) -> Response {

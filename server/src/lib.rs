@@ -17,6 +17,7 @@ pub mod ratelimit;
 pub mod secrets;
 pub mod service;
 pub mod state;
+pub mod ws;
 
 pub use config::Config;
 pub use state::App;

@@ -5,7 +5,10 @@
 
 pub mod jwt;
 pub mod password;
+mod revalidate;
 pub mod secret;
+
+pub use revalidate::revalidate;
 
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
@@ -52,8 +55,9 @@ impl Actor {
 #[derive(Debug, Clone)]
 pub enum Caller {
     Anonymous,
-    /// `expires_at` (Unix seconds) bounds a session: a WebSocket outlives the token that
-    /// opened it, so every operation checks it again.
+    /// `expires_at` (Unix seconds; an access token's `exp`, an API key's expiry) bounds a
+    /// session: a WebSocket outlives the credential that opened it, so every operation checks
+    /// it again (and [`revalidate`] checks what may have changed since, e.g. a revocation).
     Authenticated {
         actor: Actor,
         expires_at: Option<i64>,
@@ -69,7 +73,7 @@ impl Caller {
                 expires_at: Some(at),
                 ..
             } if *at <= Utc::now().timestamp() => Err(AppError::Unauthenticated(
-                "access token expired; reconnect with a fresh one".into(),
+                "credential expired; reconnect with a fresh one".into(),
             )),
             Caller::Authenticated { actor, .. } => Ok(actor),
             Caller::Anonymous => Err(AppError::Unauthenticated(
@@ -94,10 +98,7 @@ pub async fn authenticate(app: &App, header: Option<&str>) -> Caller {
     };
     if token.starts_with(secret::API_KEY_PREFIX) {
         match authenticate_api_key(app, token).await {
-            Ok(actor) => Caller::Authenticated {
-                actor,
-                expires_at: None,
-            },
+            Ok((actor, expires_at)) => Caller::Authenticated { actor, expires_at },
             Err(AppError::Unauthenticated(reason)) => Caller::Refused(reason),
             Err(error) => {
                 tracing::error!(error = ?error, "API key lookup failed");
@@ -118,7 +119,8 @@ pub async fn authenticate(app: &App, header: Option<&str>) -> Caller {
 /// How stale `last_used_at` may get before a request writes it again.
 const LAST_USED_RESOLUTION_SECS: i64 = 60;
 
-async fn authenticate_api_key(app: &App, token: &str) -> AppResult<Actor> {
+/// The key's actor and expiry (Unix seconds).
+async fn authenticate_api_key(app: &App, token: &str) -> AppResult<(Actor, Option<i64>)> {
     let refused = || AppError::Unauthenticated("invalid, expired or revoked API key".into());
     let key = api_key::Entity::find()
         .filter(api_key::Column::KeyHash.eq(secret::digest(token)))
@@ -136,6 +138,7 @@ async fn authenticate_api_key(app: &App, token: &str) -> AppResult<Actor> {
         id: key.id,
         org_id: key.org_id,
     };
+    let expires_at = key.expires_at.map(|at| at.timestamp());
     if stale {
         let mut active: api_key::ActiveModel = key.into();
         active.last_used_at = Set(Some(now));
@@ -144,5 +147,5 @@ async fn authenticate_api_key(app: &App, token: &str) -> AppResult<Actor> {
             tracing::warn!(error = %error, "could not record an API key's last use");
         }
     }
-    Ok(actor)
+    Ok((actor, expires_at))
 }

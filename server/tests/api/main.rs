@@ -31,3 +31,7 @@ mod readme;
 mod schema;
 mod schema_conventions;
 mod subscriptions;
+mod ws_helpers;
+mod ws_limits;
+mod ws_protocol;
+mod ws_sessions;

@@ -6,6 +6,7 @@ use futures_util::{Stream, StreamExt};
 use super::AuditEvent;
 use crate::audit::topic;
 use crate::authz::permissions;
+use crate::graphql::live::{Access, guarded};
 use crate::graphql::{ContextExt, parse_id};
 use crate::service::audit_log;
 
@@ -15,8 +16,8 @@ pub struct AuditSubscription;
 #[Subscription]
 impl AuditSubscription {
     /// New audit events of the organization (owners and admins). Every event is authorized
-    /// again on delivery: a caller who lost access or whose session expired receives one
-    /// error, and the subscription completes.
+    /// again on delivery, and access is checked periodically while none comes: a caller who
+    /// lost access or whose session expired receives one error, and the subscription completes.
     async fn audit_event_added(
         &self,
         ctx: &Context<'_>,
@@ -28,6 +29,12 @@ impl AuditSubscription {
         app.authz
             .require(caller.actor()?, org, permissions::AUDIT_READ)
             .await?;
+        let access = Access {
+            app: app.clone(),
+            caller: caller.clone(),
+            org,
+            permission: permissions::AUDIT_READ,
+        };
         let notices = app.bus.subscribe(&topic(org));
         let events = notices
             .filter_map(|payload| async move {
@@ -43,17 +50,8 @@ impl AuditSubscription {
                     let event = audit_log::get(&app.db, &app.authz, actor, id).await?;
                     Ok::<_, async_graphql::Error>(AuditEvent::from(event))
                 }
-            })
-            .boxed();
+            });
         // The first refusal (access lost, session expired) is delivered and ends the stream.
-        Ok(futures_util::stream::unfold(
-            Some(events),
-            |events| async move {
-                let mut events = events?;
-                let item = events.next().await?;
-                let more = item.is_ok().then_some(events);
-                Some((item, more))
-            },
-        ))
+        Ok(guarded(access, events))
     }
 }

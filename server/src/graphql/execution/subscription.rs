@@ -15,6 +15,7 @@ use workers::execution::events::{self, EventKind, ExecutionEvent as Event};
 use super::{Execution, ExecutionEvent, ExecutionStatus};
 use crate::authz::permissions;
 use crate::error::AppError;
+use crate::graphql::live::{Access, guarded};
 use crate::graphql::{ContextExt, parse_id};
 use crate::service::executions;
 use crate::state::App;
@@ -34,7 +35,8 @@ impl ExecutionSubscription {
     /// The events of one execution: STARTED, TOKEN…, then one of COMPLETED, FAILED or
     /// CANCELLED, after which the stream completes. `after` replays the events numbered above
     /// it first, so a client that reconnects with its last `seq` sees no gap and no duplicate.
-    /// A finished execution replays and completes.
+    /// A finished execution replays and completes. A subscriber who loses access, or whose
+    /// session expires, receives one error and the subscription completes.
     async fn execution_events(
         &self,
         ctx: &Context<'_>,
@@ -43,7 +45,8 @@ impl ExecutionSubscription {
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<ExecutionEvent>> + use<>>
     {
         let app = ctx.app()?.clone();
-        let actor = ctx.request()?.caller.actor()?.clone();
+        let caller = ctx.request()?.caller.clone();
+        let actor = caller.actor()?.clone();
         let id = parse_id("executionId", &execution_id)?;
         let after = u64::try_from(after.unwrap_or(0)).unwrap_or(0);
         // Authorized first: following allocates per-topic state. Nothing happening between the
@@ -55,6 +58,12 @@ impl ExecutionSubscription {
         } else {
             IDLE_CHECK
         };
+        let access = Access {
+            app: app.clone(),
+            caller,
+            org: found.org_id,
+            permission: permissions::EXECUTION_READ,
+        };
         let state = Follow {
             app,
             id,
@@ -65,7 +74,7 @@ impl ExecutionSubscription {
             idle,
             done: false,
         };
-        Ok(futures_util::stream::unfold(state, |mut s| async move {
+        let events = futures_util::stream::unfold(state, |mut s| async move {
             if s.done {
                 return None;
             }
@@ -75,13 +84,15 @@ impl ExecutionSubscription {
                 Err(_) => true,
             };
             Some((item, s))
-        }))
+        });
+        // Access is checked again as events are delivered and while none comes.
+        Ok(guarded(access, events))
     }
 
     /// Status changes of the organization's executions, as they happen, in any process. Each
     /// update carries the execution as it is when delivered (a quick run may already show its
-    /// final status on its first update). Every update is authorized again on delivery; the
-    /// first refusal ends the stream.
+    /// final status on its first update). Every update is authorized again on delivery, and
+    /// access is checked periodically while none comes; the first refusal ends the stream.
     async fn org_execution_updates(
         &self,
         ctx: &Context<'_>,
@@ -93,6 +104,12 @@ impl ExecutionSubscription {
         app.authz
             .require(caller.actor()?, org, permissions::EXECUTION_READ)
             .await?;
+        let access = Access {
+            app: app.clone(),
+            caller: caller.clone(),
+            org,
+            permission: permissions::EXECUTION_READ,
+        };
         let updates = app
             .bus
             .subscribe(&events::org_topic(org))
@@ -108,17 +125,8 @@ impl ExecutionSubscription {
                     let found = executions::get(&app.db, &app.authz, actor, id).await?;
                     Ok::<_, async_graphql::Error>(Execution::from(found))
                 }
-            })
-            .boxed();
-        Ok(futures_util::stream::unfold(
-            Some(updates),
-            |updates| async move {
-                let mut updates = updates?;
-                let item = updates.next().await?;
-                let more = item.is_ok().then_some(updates);
-                Some((item, more))
-            },
-        ))
+            });
+        Ok(guarded(access, updates))
     }
 }
 

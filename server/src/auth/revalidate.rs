@@ -1,0 +1,56 @@
+//! Re-validation of a credential that was accepted earlier: a WebSocket outlives the moment
+//! its credential was checked, so every operation it starts, and a periodic timer, ask again
+//! whether the credential still holds. One function, so every new way a credential can lose
+//! its power (a revoked session, a deleted user) is added here once.
+
+use chrono::Utc;
+use sea_orm::EntityTrait;
+
+use super::{Actor, Caller};
+use crate::error::{AppError, AppResult};
+use crate::state::App;
+use entities::api_key;
+
+/// `Ok` while the credential behind `caller` is still valid: an access token not past its
+/// `exp`; an API key whose row exists, is not revoked and not expired.
+///
+/// `Err(AppError::Unauthenticated(reason))` means the credential no longer holds (the reason
+/// is safe to show); any other error means it could not be checked right now (a database
+/// error) and says nothing about the credential. An anonymous or refused caller has nothing
+/// to lose: its operations are refused one by one.
+pub async fn revalidate(app: &App, caller: &Caller) -> AppResult<()> {
+    let (actor, expires_at) = match caller {
+        Caller::Authenticated { actor, expires_at } => (actor, *expires_at),
+        Caller::Anonymous | Caller::Refused(_) => return Ok(()),
+    };
+    if expires_at.is_some_and(|at| at <= Utc::now().timestamp()) {
+        return Err(AppError::Unauthenticated(
+            "credential expired; reconnect with a fresh one".into(),
+        ));
+    }
+    match actor {
+        Actor::User { .. } => Ok(()),
+        Actor::ApiKey { id, .. } => {
+            let refused = || AppError::Unauthenticated("API key revoked or expired".into());
+            let key = api_key::Entity::find_by_id(*id)
+                .one(&app.db)
+                .await?
+                .ok_or_else(refused)?;
+            let now = Utc::now();
+            if key.revoked_at.is_some() || key.expires_at.is_some_and(|at| at <= now) {
+                return Err(refused());
+            }
+            Ok(())
+        }
+    }
+}
+
+impl Caller {
+    /// When the credential expires (Unix seconds), if it does.
+    pub fn expires_at(&self) -> Option<i64> {
+        match self {
+            Caller::Authenticated { expires_at, .. } => *expires_at,
+            Caller::Anonymous | Caller::Refused(_) => None,
+        }
+    }
+}
