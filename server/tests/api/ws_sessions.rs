@@ -147,7 +147,7 @@ async fn a_removed_members_subscriptions_stop(backend: Backend) {
     let member = app.sign_up("member").await;
     app.add_member(&owner, &owner.org_id, &member, "viewer")
         .await;
-    let model = json!({ "provider": "mock", "model": "lorem",
+    let model = json!({ "provider": "MOCK", "model": "lorem",
                         "extra": { "tokens": 400, "tokenDelayMs": 50 } });
     let prompt = prompt_with(&app, &owner, "Go on", model).await;
     let execution = execute(&app, &owner.token, &prompt, json!({}), false).await;
@@ -182,7 +182,7 @@ async fn a_removed_members_subscriptions_stop(backend: Backend) {
         &app,
         &owner,
         "Hi",
-        json!({ "provider": "mock", "model": "echo" }),
+        json!({ "provider": "MOCK", "model": "echo" }),
     )
     .await;
     execute(&app, &owner.token, &quick, json!({}), false).await;
