@@ -138,7 +138,10 @@ async fn authenticate_api_key(app: &App, token: &str) -> AppResult<(Actor, Optio
         id: key.id,
         org_id: key.org_id,
     };
-    let expires_at = key.expires_at.map(|at| at.timestamp());
+    // Rounded up: the session must not end before the key does.
+    let expires_at = key
+        .expires_at
+        .map(|at| at.timestamp() + i64::from(at.timestamp_subsec_nanos() > 0));
     if stale {
         let mut active: api_key::ActiveModel = key.into();
         active.last_used_at = Set(Some(now));
