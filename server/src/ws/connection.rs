@@ -42,7 +42,7 @@ enum Outgoing {
     Next {
         generation: u64,
         id: String,
-        response: Response,
+        response: Box<Response>,
     },
     Done {
         generation: u64,
@@ -255,7 +255,7 @@ impl State {
                     let next = Outgoing::Next {
                         generation,
                         id: op.clone(),
-                        response,
+                        response: Box::new(response),
                     };
                     if tx.send(next).await.is_err() {
                         return;
