@@ -138,7 +138,7 @@ async fn authenticate_api_key(app: &App, token: &str) -> AppResult<(Actor, Optio
         id: key.id,
         org_id: key.org_id,
     };
-    // Rounded up to the second: a key holds until its expiry, never a moment less.
+    // Rounded up: the session must not end before the key does.
     let expires_at = key
         .expires_at
         .map(|at| at.timestamp() + i64::from(at.timestamp_subsec_nanos() > 0));

@@ -42,7 +42,7 @@ enum Outgoing {
     Next {
         generation: u64,
         id: String,
-        response: Response,
+        response: Box<Response>,
     },
     Done {
         generation: u64,
@@ -111,7 +111,9 @@ pub async fn serve(socket: WebSocket, conn: Connection) {
             Some(outgoing) = rx.recv() => state.on_outgoing(outgoing).await,
             () = &mut init_deadline, if !initialised => Step::Close(Close::init_timeout()),
             () = until(&mut expiry), if initialised => {
-                state.end_session("credential expired; reconnect with a fresh one").await
+                // Re-armed below: a far expiry is reached in several waits.
+                expiry = None;
+                state.recheck().await
             }
             _ = recheck.tick(), if initialised => state.recheck().await,
         };
@@ -131,13 +133,16 @@ pub async fn serve(socket: WebSocket, conn: Connection) {
             && let Some(at) = state.session.as_ref().and_then(|s| s.caller.expires_at())
         {
             let left = at.saturating_mul(1000) - chrono::Utc::now().timestamp_millis();
-            let left = Duration::from_millis(u64::try_from(left).unwrap_or(0));
+            let left = Duration::from_millis(u64::try_from(left).unwrap_or(0)).min(LONGEST_WAIT);
             expiry = Some(Box::pin(tokio::time::sleep(left)));
         }
     }
     state.tasks.abort_all();
     let _ = state.sink.close().await;
 }
+
+/// The longest single wait for an expiry.
+const LONGEST_WAIT: Duration = Duration::from_secs(24 * 3600);
 
 async fn until(deadline: &mut Option<Pin<Box<Sleep>>>) {
     match deadline {
@@ -250,7 +255,7 @@ impl State {
                     let next = Outgoing::Next {
                         generation,
                         id: op.clone(),
-                        response,
+                        response: Box::new(response),
                     };
                     if tx.send(next).await.is_err() {
                         return;
