@@ -10,6 +10,7 @@ pub mod organization;
 pub mod prompt;
 
 mod codes;
+mod nul;
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -70,6 +71,7 @@ pub fn schema(app: Arc<App>) -> AppSchema {
         .limit_directives(16);
     builder = builder
         .extension(codes::ErrorCodes)
+        .extension(nul::RefuseNul)
         .extension(prompt::loaders::PerOperation(app.db.clone()));
     if !config.introspection {
         builder = builder.disable_introspection();
