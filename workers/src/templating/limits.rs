@@ -130,7 +130,7 @@ pub fn check(source: &str) -> Result<(), LimitError> {
     let tokens = tokenize(
         source,
         false,
-        SyntaxConfig::default(),
+        SyntaxConfig,
         WhitespaceConfig::default(),
     );
     for item in tokens {
