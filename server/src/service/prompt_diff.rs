@@ -2,7 +2,8 @@
 //! model-configuration fields that changed.
 //!
 //! A line diff costs up to O(N·D) time (N lines, D differences): two unrelated 50,000-line
-//! messages took 20 s. So a diff has a size budget (`MAX_DIFF_LINES` lines in both versions
+//! messages took 20 s, and answering 100,000 lines is itself seconds of work on a request
+//! thread. So a diff has a size budget (`MAX_DIFF_LINES` lines in both versions
 //! together; above it, BAD_USER_INPUT) and a time budget (`DIFF_TIME_BUDGET` for the whole
 //! diff, after which `similar` finishes with a coarser, still correct diff: the remaining
 //! lines count as removed and added instead of being matched), and it runs on the blocking
@@ -18,7 +19,7 @@ use super::prompt_versions::ModelConfig;
 use crate::error::{AppError, AppResult};
 
 /// Lines of both versions together (all messages) above which no line diff is computed.
-pub const MAX_DIFF_LINES: usize = 200_000;
+pub const MAX_DIFF_LINES: usize = 20_000;
 /// Time one diff may spend matching lines before it settles for a coarser result.
 pub const DIFF_TIME_BUDGET: Duration = Duration::from_secs(2);
 

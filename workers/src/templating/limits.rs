@@ -14,6 +14,9 @@ use minijinja::syntax::SyntaxConfig;
 
 /// Bytes a template may hold.
 pub const MAX_TEMPLATE_BYTES: usize = 512 * 1024;
+/// Characters in one line (minijinja counts columns in 16 bits; past them, a syntax error's
+/// position overflows).
+pub const MAX_LINE_CHARS: usize = 60_000;
 /// Depth bound of one expression: operators on one path plus brackets.
 pub const MAX_EXPRESSION_DEPTH: usize = 64;
 /// Brackets (`(`, `[`, `{`) open at once within one expression.
@@ -122,6 +125,15 @@ pub fn check(source: &str) -> Result<(), LimitError> {
         return Err(LimitError {
             line: 1,
             detail: format!("the template is longer than {MAX_TEMPLATE_BYTES} bytes"),
+        });
+    }
+    if let Some(index) = source
+        .lines()
+        .position(|line| line.len() > MAX_LINE_CHARS && line.chars().count() > MAX_LINE_CHARS)
+    {
+        return Err(LimitError {
+            line: index + 1,
+            detail: format!("a line is longer than {MAX_LINE_CHARS} characters"),
         });
     }
     let mut blocks = 0usize;
@@ -256,11 +268,12 @@ mod tests {
     fn deep_templates_are_refused() {
         let cases = [
             format!("{{{{ {}1 }}}}", "-".repeat(6000)),
-            format!("{{{{ x{} }}}}", "|upper".repeat(15000)),
-            format!("{{{{ x{} }}}}", ".a".repeat(45000)),
-            format!("{{{{ x{} }}}}", "()".repeat(45000)),
-            format!("{{{{ {}x }}}}", "not ".repeat(20000)),
-            format!("{{{{ {}1 }}}}", "1 + ".repeat(20000)),
+            // Split over lines: a deep chain need not be a long line.
+            format!("{{{{ x{} }}}}", "|upper\n".repeat(15000)),
+            format!("{{{{ x{} }}}}", ".a\n".repeat(45000)),
+            format!("{{{{ x{} }}}}", "()\n".repeat(45000)),
+            format!("{{{{ {}x }}}}", "not\n".repeat(20000)),
+            format!("{{{{ {}1 }}}}", "1 +\n".repeat(20000)),
             format!("{{{{ {}1{} }}}}", "(".repeat(500), ")".repeat(500)),
             format!("{}x{}", "{% if a %}".repeat(500), "{% endif %}".repeat(500)),
             format!("{{{{ x{} }}}}", "[0]".repeat(5000)),
@@ -271,5 +284,7 @@ mod tests {
         }
         let long = "x".repeat(MAX_TEMPLATE_BYTES + 1);
         assert!(check(&long).unwrap_err().detail.contains("longer"));
+        let wide = format!("ok\n{}", "x".repeat(MAX_LINE_CHARS + 1));
+        assert_eq!(check(&wide).unwrap_err().line, 2);
     }
 }
