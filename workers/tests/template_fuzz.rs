@@ -2,7 +2,7 @@
 //! (runs of operators, filters, postfixes, brackets and block tags) go through `variables()`
 //! and `render()` on a thread with a 2 MiB stack, the size of a tokio worker's. A stack
 //! overflow aborts the process, which fails the run. `PROPTEST_CASES` sets the number of
-//! templates (default 1,000, a few seconds).
+//! templates (default 500, a few seconds).
 #![expect(clippy::unwrap_used, reason = "a test that cannot set up should fail loudly")]
 
 use proptest::prelude::*;
@@ -91,7 +91,7 @@ fn runner() -> TestRunner {
     let cases = std::env::var("PROPTEST_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(1000);
+        .unwrap_or(500);
     TestRunner::new(Config {
         cases,
         failure_persistence: None,
