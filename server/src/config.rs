@@ -92,6 +92,11 @@ pub struct Config {
     #[arg(long, env = "PROMPTOPS_TEMPLATE_SANDBOX")]
     pub template_sandbox: Option<String>,
 
+    /// Template renders one organization may run at once (of one per core in all); default:
+    /// half the cores, at least one. Its further renders wait for its own turn.
+    #[arg(long, env = "PROMPTOPS_RENDERS_PER_ORG")]
+    pub renders_per_org: Option<usize>,
+
     /// Seconds between full policy reloads, a safety net under the Redis watcher.
     #[arg(long, env = "PROMPTOPS_POLICY_RELOAD_SECS", default_value_t = 30)]
     pub policy_reload_secs: u64,

@@ -12,7 +12,7 @@ use workers::llm::{self, ProviderDefaults, RetryPolicy, Timeouts};
 use workers::pricing::PriceTable;
 use workers::queue::{JobQueue, MemoryQueue, RedisQueue};
 use workers::runtime::{LlmSettings, Runtime, WorkerSettings};
-use workers::sandbox::Renderer;
+use workers::sandbox::{self, Place, Renderer, Shares};
 
 use crate::auth::jwt::JwtKeys;
 use crate::authz::Authz;
@@ -119,17 +119,23 @@ impl App {
         .await
         .context("loading authorization policies")?;
         let jwt = JwtKeys::new(secret.as_bytes(), config.access_token_ttl);
-        let renderer = match config.template_sandbox.as_deref() {
+        let place = match config.template_sandbox.as_deref() {
             Some("off") => {
                 tracing::warn!("templates render in-process: their memory use is not bounded");
-                Renderer::InProcess
+                Place::InProcess
             }
-            Some(program) => Renderer::sandboxed(program.into()),
-            None => Renderer::sandboxed(
+            Some(program) => Place::Sandboxed(program.into()),
+            None => Place::Sandboxed(
                 std::env::current_exe()
                     .context("locating this executable for the template sandbox")?,
             ),
         };
+        let slots = sandbox::default_slots();
+        let per_org = config
+            .renders_per_org
+            .filter(|n| *n > 0)
+            .unwrap_or(slots.div_ceil(2));
+        let renderer = Renderer::new(place, Shares::new(slots, per_org));
         Ok(Arc::new(Self {
             config,
             db,

@@ -5,19 +5,23 @@
 //! `~`): in-process, a single template could exhaust the server's memory. So renders run in
 //! `promptops sandbox-render`, a child with an address-space limit, a CPU-time limit, an
 //! empty environment and nothing but the template and its variables on stdin. If it dies,
-//! the render fails with a clear error and the server is untouched.
+//! the render fails with a clear error and the server is untouched. Slots are shared fairly
+//! between organizations (`shares`).
+
+mod shares;
 
 use std::io::{Read, Write};
 use std::path::Path;
 use std::process::{ExitCode, Stdio};
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use std::sync::Arc;
-
 use tokio::io::AsyncWriteExt;
-use tokio::sync::Semaphore;
+use uuid::Uuid;
 
+pub use self::shares::Shares;
+use self::shares::Refused;
 use crate::templating::{self, ChatMessage, TemplateError};
 
 /// Address space the child may map (code and stacks included).
@@ -28,6 +32,12 @@ pub const CPU_LIMIT_SECS: u64 = 5;
 pub const WALL_LIMIT: Duration = Duration::from_secs(10);
 /// The subcommand of the `promptops` binary that renders.
 pub const SUBCOMMAND: &str = "sandbox-render";
+/// Stack of the thread that parses and renders, in the child and in-process. Templates are
+/// bounded before parsing so that 2 MiB suffice; values built at run time (a list nested in
+/// itself by a loop) can still be deep, and a stack overflow kills the child, not the server.
+pub const RENDER_STACK_BYTES: usize = 64 * 1024 * 1024;
+/// Longest wait for a render slot before the caller is told to retry.
+pub const SLOT_WAIT: Duration = Duration::from_secs(20);
 
 #[derive(Serialize, Deserialize)]
 struct Job {
@@ -43,14 +53,24 @@ enum Outcome {
 
 fn limit_exceeded() -> TemplateError {
     TemplateError::Limits(format!(
-        "rendering needs more than {} MiB of memory or {CPU_LIMIT_SECS} s of CPU",
+        "rendering needs more than {} MiB of memory, {CPU_LIMIT_SECS} s of CPU or its stack",
         MEMORY_LIMIT_BYTES / (1024 * 1024)
     ))
 }
 
-/// How many sandboxes may run at once (each may take `MEMORY_LIMIT_BYTES`).
-fn concurrency() -> usize {
+/// How many sandboxes may run at once (each may take `MEMORY_LIMIT_BYTES`): one per core.
+pub fn default_slots() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+/// Runs `work` on a thread of its own with a `RENDER_STACK_BYTES` stack.
+fn on_render_thread<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> std::io::Result<std::thread::JoinHandle<T>> {
+    std::thread::Builder::new()
+        .name("template-render".into())
+        .stack_size(RENDER_STACK_BYTES)
+        .spawn(work)
 }
 
 /// Renders in a child `program sandbox-render` (the `promptops` binary). A child killed by a
@@ -58,7 +78,6 @@ fn concurrency() -> usize {
 /// template exceeded its limits; any other failure is the sandbox's, not the template's.
 async fn render(
     program: &Path,
-    permits: &Semaphore,
     messages: &[ChatMessage],
     variables: &serde_json::Map<String, serde_json::Value>,
 ) -> Result<Vec<ChatMessage>, TemplateError> {
@@ -69,10 +88,6 @@ async fn render(
         variables: variables.clone(),
     })
     .map_err(|e| internal("encoding the job", &e))?;
-    let _permit = permits
-        .acquire()
-        .await
-        .map_err(|e| internal("sandbox permits", &e))?;
     let mut child = tokio::process::Command::new(program)
         .arg(SUBCOMMAND)
         .env_clear()
@@ -145,9 +160,16 @@ pub fn child_main() -> ExitCode {
             return ExitCode::from(4);
         }
     };
-    let outcome = match templating::render(&job.messages, &job.variables) {
-        Ok(messages) => Outcome::Rendered(messages),
-        Err(error) => Outcome::Failed(error),
+    let rendered = on_render_thread(move || templating::render(&job.messages, &job.variables))
+        .map_err(|e| e.to_string())
+        .and_then(|thread| thread.join().map_err(|_| "the render thread panicked".to_owned()));
+    let outcome = match rendered {
+        Ok(Ok(messages)) => Outcome::Rendered(messages),
+        Ok(Err(error)) => Outcome::Failed(error),
+        Err(error) => {
+            eprintln!("rendering: {error}");
+            return ExitCode::from(7);
+        }
     };
     let Ok(answer) = serde_json::to_vec(&outcome) else {
         eprintln!("encoding the answer");
@@ -163,38 +185,63 @@ pub fn child_main() -> ExitCode {
 
 /// Where renders run.
 #[derive(Debug, Clone)]
-pub enum Renderer {
-    /// In a limited child process of this binary (the default); at most one per core at once.
-    Sandboxed {
-        program: std::path::PathBuf,
-        permits: Arc<Semaphore>,
-    },
+pub enum Place {
+    /// In a limited child process of this binary (the default).
+    Sandboxed(std::path::PathBuf),
     /// In this process: fuel and output are bounded, memory is not. For development only.
     InProcess,
 }
 
+/// Renders templates where `place` says, at most `shares.slots` at once and at most
+/// `shares.per_org` for one organization.
+#[derive(Debug, Clone)]
+pub struct Renderer {
+    place: Place,
+    shares: Arc<Shares>,
+}
+
 impl Renderer {
-    pub fn sandboxed(program: std::path::PathBuf) -> Self {
-        Renderer::Sandboxed {
-            program,
-            permits: Arc::new(Semaphore::new(concurrency())),
-        }
+    pub fn new(place: Place, shares: Arc<Shares>) -> Self {
+        Self { place, shares }
     }
 
+    /// Sandboxed, one slot per core, half of them (at least one) per organization.
+    pub fn sandboxed(program: std::path::PathBuf) -> Self {
+        let slots = default_slots();
+        Self::new(Place::Sandboxed(program), Shares::new(slots, slots.div_ceil(2)))
+    }
+
+    pub fn shares(&self) -> &Arc<Shares> {
+        &self.shares
+    }
+
+    /// Renders `messages` for organization `org`, waiting for one of its slots (at most
+    /// `SLOT_WAIT`; then `TemplateError::Busy`).
     pub async fn render(
         &self,
+        org: Uuid,
         messages: &[ChatMessage],
         variables: &serde_json::Map<String, serde_json::Value>,
     ) -> Result<Vec<ChatMessage>, TemplateError> {
-        match self {
-            Renderer::Sandboxed { program, permits } => {
-                render(program, permits, messages, variables).await
-            }
-            Renderer::InProcess => {
+        let _slot = self
+            .shares
+            .acquire(org, SLOT_WAIT)
+            .await
+            .map_err(|refused| match refused {
+                Refused::Busy => TemplateError::Busy(SLOT_WAIT.as_secs()),
+                Refused::Closed => TemplateError::Sandbox("render slots closed".into()),
+            })?;
+        match &self.place {
+            Place::Sandboxed(program) => render(program, messages, variables).await,
+            Place::InProcess => {
                 let (messages, variables) = (messages.to_vec(), variables.clone());
-                tokio::task::spawn_blocking(move || templating::render(&messages, &variables))
-                    .await
-                    .map_err(|e| TemplateError::Sandbox(format!("render task: {e}")))?
+                let (tx, rx) = tokio::sync::oneshot::channel();
+                on_render_thread(move || {
+                    let _ = tx.send(templating::render(&messages, &variables));
+                })
+                .map_err(|e| TemplateError::Sandbox(format!("render thread: {e}")))?;
+                rx.await
+                    .map_err(|_| TemplateError::Sandbox("the render thread stopped".into()))?
             }
         }
     }

@@ -3,7 +3,10 @@
 //! A template sees only the variables it is given: the environment has no loader (so no
 //! `include`, `import` or `extends` can reach a file), no function that reads the process
 //! environment, a fuel budget bounding the work, and an output cap bounding what it writes.
-//! Memory is bounded by rendering in a limited child process (`sandbox`).
+//! Memory is bounded by rendering in a limited child process (`sandbox`). Size and nesting are
+//! bounded before parsing (`limits`), so no template can overflow the parser's stack.
+
+mod limits;
 
 use std::collections::BTreeSet;
 use std::io;
@@ -15,6 +18,8 @@ use serde::{Deserialize, Serialize};
 pub const FUEL_PER_MESSAGE: u64 = 200_000;
 /// Bytes a single rendered message may hold.
 pub const MAX_RENDERED_BYTES: usize = 256 * 1024;
+
+pub use limits::{MAX_BLOCK_DEPTH, MAX_BRACKET_DEPTH, MAX_EXPRESSION_DEPTH, MAX_TEMPLATE_BYTES};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChatMessage {
@@ -43,6 +48,9 @@ pub enum TemplateError {
     /// The sandboxed render ran out of memory or time.
     #[error("{0}")]
     Limits(String),
+    /// Every render slot the organization may use stayed busy this many seconds.
+    #[error("the organization's template renders are busy; retry shortly")]
+    Busy(u64),
     /// The sandbox itself could not run (not the template's fault).
     #[error("template sandbox: {0}")]
     Sandbox(String),
@@ -69,6 +77,16 @@ fn describe(error: &minijinja::Error) -> String {
     }
 }
 
+/// Refuses a message whose template is too long or too deeply nested to parse safely.
+fn check_limits(i: usize, message: &ChatMessage) -> Result<(), TemplateError> {
+    limits::check(&message.content).map_err(|error| TemplateError::Syntax {
+        index: i + 1,
+        role: message.role.clone(),
+        line: error.line,
+        detail: error.detail,
+    })
+}
+
 /// The variables the messages' templates use (sorted, top-level names), or the first syntax
 /// error with its message number (1-based) and line.
 pub fn variables(messages: &[ChatMessage]) -> Result<Vec<String>, TemplateError> {
@@ -76,6 +94,7 @@ pub fn variables(messages: &[ChatMessage]) -> Result<Vec<String>, TemplateError>
     let globals: BTreeSet<&str> = env.globals().map(|(name, _)| name).collect();
     let mut names = BTreeSet::new();
     for (i, message) in messages.iter().enumerate() {
+        check_limits(i, message)?;
         let template =
             env.template_from_str(&message.content)
                 .map_err(|error| TemplateError::Syntax {

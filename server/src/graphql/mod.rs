@@ -13,6 +13,7 @@ pub mod prompt;
 pub mod provider;
 
 mod codes;
+mod nul;
 mod nulls;
 
 use std::net::IpAddr;
@@ -84,6 +85,7 @@ pub fn schema(app: Arc<App>) -> AppSchema {
     builder = builder
         .extension(codes::ErrorCodes)
         .extension(nulls::NonNullRoots)
+        .extension(nul::RefuseNul)
         .extension(prompt::loaders::PerOperation(app.db.clone()));
     if !config.introspection {
         builder = builder.disable_introspection();

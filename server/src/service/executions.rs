@@ -1,5 +1,6 @@
-//! Executions: render a prompt version and write the execution with its job in one
-//! transaction (the worker does the rest), read them, list them, cancel them.
+//! Executions: render a prompt version (before any transaction: rendering is slow), then write
+//! the execution with its job in one short transaction (the worker does the rest); read them,
+//! list them, cancel them.
 
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
@@ -12,6 +13,7 @@ use uuid::Uuid;
 use workers::execution::{self as job_kind, CANCELLED};
 use workers::jobs;
 use workers::sandbox::Renderer;
+use workers::templating::ChatMessage;
 
 use super::prompt_versions::{self, Selector};
 use super::{pages, prompts};
@@ -27,16 +29,26 @@ pub struct ExecuteInput {
     pub cache: bool,
 }
 
-/// Renders (template errors are BAD_USER_INPUT, here and now) and writes the PENDING
-/// execution and its job. The caller commits, then hands the job to the queue.
-pub async fn execute(
+/// An authorized, rendered execution, ready to be written.
+pub struct Prepared {
+    org_id: Uuid,
+    prompt_id: Uuid,
+    version: entities::prompt_version::Model,
+    rendered: Vec<ChatMessage>,
+    variables: Value,
+    cache: bool,
+}
+
+/// Authorizes and renders (template errors are BAD_USER_INPUT, here and now). Call it before
+/// the write transaction: a render waits for a sandbox slot and may take seconds, and no
+/// write lock or pooled transaction may be held meanwhile.
+pub async fn prepare(
     conn: &impl ConnectionTrait,
     authz: &Authz,
     actor: &Actor,
     renderer: &Renderer,
     input: ExecuteInput,
-    max_attempts: i32,
-) -> AppResult<(execution::Model, job::Model)> {
+) -> AppResult<Prepared> {
     let prompt = prompts::authorized(
         conn,
         authz,
@@ -51,21 +63,46 @@ pub async fn execute(
     let (version, rendered) =
         prompt_versions::render_version(conn, &prompt, &input.selector, &input.variables, renderer)
             .await?;
-    let variables = match input.variables {
-        Value::Null => Value::Object(Default::default()),
-        other => other,
-    };
+    Ok(Prepared {
+        org_id: prompt.org_id,
+        prompt_id: prompt.id,
+        version,
+        rendered,
+        variables: match input.variables {
+            Value::Null => Value::Object(Default::default()),
+            other => other,
+        },
+        cache: input.cache,
+    })
+}
+
+/// Writes the PENDING execution and its job. The caller commits, then hands the job to the
+/// queue.
+pub async fn execute(
+    conn: &impl ConnectionTrait,
+    actor: &Actor,
+    prepared: Prepared,
+    max_attempts: i32,
+) -> AppResult<(execution::Model, job::Model)> {
+    let Prepared {
+        org_id,
+        prompt_id,
+        version,
+        rendered,
+        variables,
+        cache,
+    } = prepared;
     let id = Uuid::now_v7();
     let execution = execution::ActiveModel {
         id: Set(id),
-        org_id: Set(prompt.org_id),
-        prompt_id: Set(prompt.id),
+        org_id: Set(org_id),
+        prompt_id: Set(prompt_id),
         prompt_version_id: Set(version.id),
         status: Set(job_kind::PENDING.to_owned()),
         variables: Set(variables),
         rendered_messages: Set(serde_json::to_value(&rendered).map_err(AppError::internal)?),
-        model_config: Set(version.model_config.clone()),
-        use_cache: Set(input.cache),
+        model_config: Set(version.model_config),
+        use_cache: Set(cache),
         output: Set(None),
         tokens_in: Set(None),
         tokens_out: Set(None),
@@ -86,7 +123,7 @@ pub async fn execute(
     }
     .insert(conn)
     .await?;
-    let job = jobs::insert(conn, prompt.org_id, job_kind::KIND, id, max_attempts).await?;
+    let job = jobs::insert(conn, org_id, job_kind::KIND, id, max_attempts).await?;
     Ok((execution, job))
 }
 

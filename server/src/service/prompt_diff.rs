@@ -1,11 +1,27 @@
 //! Comparing two prompt versions: a line diff per message (matched by position) and the
 //! model-configuration fields that changed.
+//!
+//! A line diff costs up to O(N·D) time (N lines, D differences): two unrelated 50,000-line
+//! messages took 20 s, and answering 100,000 lines is itself seconds of work on a request
+//! thread. So a diff has a size budget (`MAX_DIFF_LINES` lines in both versions
+//! together; above it, BAD_USER_INPUT) and a time budget (`DIFF_TIME_BUDGET` for the whole
+//! diff, after which `similar` finishes with a coarser, still correct diff: the remaining
+//! lines count as removed and added instead of being matched), and it runs on the blocking
+//! pool ([`messages_off_thread`]) so it never holds a runtime thread.
+
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use similar::{ChangeTag, TextDiff};
 use workers::templating::ChatMessage;
 
 use super::prompt_versions::ModelConfig;
+use crate::error::{AppError, AppResult};
+
+/// Lines of both versions together (all messages) above which no line diff is computed.
+pub const MAX_DIFF_LINES: usize = 20_000;
+/// Time one diff may spend matching lines before it settles for a coarser result.
+pub const DIFF_TIME_BUDGET: Duration = Duration::from_secs(2);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HunkKind {
@@ -46,8 +62,9 @@ pub struct ModelChange {
     pub after: Value,
 }
 
-/// Texts compared line by line; a missing final newline is not a change of its own.
-fn hunks(a: &str, b: &str) -> Vec<Hunk> {
+/// Texts compared line by line, until `deadline`; a missing final newline is not a change of
+/// its own.
+fn hunks(a: &str, b: &str, deadline: Instant) -> Vec<Hunk> {
     let terminated = |t: &str| {
         if t.is_empty() || t.ends_with('\n') {
             t.to_owned()
@@ -56,7 +73,9 @@ fn hunks(a: &str, b: &str) -> Vec<Hunk> {
         }
     };
     let (a, b) = (terminated(a), terminated(b));
-    let diff = TextDiff::from_lines(&a, &b);
+    let diff = TextDiff::configure()
+        .deadline(deadline)
+        .diff_lines(&a, &b);
     let mut out: Vec<Hunk> = Vec::new();
     for change in diff.iter_all_changes() {
         let kind = match change.tag() {
@@ -76,11 +95,42 @@ fn hunks(a: &str, b: &str) -> Vec<Hunk> {
     out
 }
 
-pub fn messages(a: &[ChatMessage], b: &[ChatMessage]) -> Vec<MessageDiff> {
-    (0..a.len().max(b.len()))
+fn lines(messages: &[ChatMessage]) -> usize {
+    messages.iter().map(|m| m.content.lines().count()).sum()
+}
+
+/// `messages` on the blocking pool.
+pub async fn messages_off_thread(
+    a: Vec<ChatMessage>,
+    b: Vec<ChatMessage>,
+) -> AppResult<Vec<MessageDiff>> {
+    tokio::task::spawn_blocking(move || messages(&a, &b, DIFF_TIME_BUDGET))
+        .await
+        .map_err(AppError::internal)?
+}
+
+/// The messages compared position by position, within `MAX_DIFF_LINES` and `budget`.
+pub fn messages(
+    a: &[ChatMessage],
+    b: &[ChatMessage],
+    budget: Duration,
+) -> AppResult<Vec<MessageDiff>> {
+    let total = lines(a) + lines(b);
+    if total > MAX_DIFF_LINES {
+        return Err(AppError::validation(format!(
+            "these versions are too large to diff line by line ({total} lines; at most \
+             {MAX_DIFF_LINES})"
+        )));
+    }
+    let deadline = Instant::now() + budget;
+    Ok((0..a.len().max(b.len()))
         .map(|i| {
             let (ma, mb) = (a.get(i), b.get(i));
-            let hunks = hunks(ma.map_or("", |m| &m.content), mb.map_or("", |m| &m.content));
+            let hunks = hunks(
+                ma.map_or("", |m| &m.content),
+                mb.map_or("", |m| &m.content),
+                deadline,
+            );
             let status = match (ma, mb) {
                 (None, _) => MessageStatus::Added,
                 (_, None) => MessageStatus::Removed,
@@ -95,7 +145,7 @@ pub fn messages(a: &[ChatMessage], b: &[ChatMessage]) -> Vec<MessageDiff> {
                 hunks,
             }
         })
-        .collect()
+        .collect())
 }
 
 pub fn model(a: &ModelConfig, b: &ModelConfig) -> Vec<ModelChange> {
@@ -142,7 +192,7 @@ mod tests {
             msg("user", "hi"),
             msg("assistant", "hello"),
         ];
-        let diff = messages(&a, &b);
+        let diff = messages(&a, &b, DIFF_TIME_BUDGET).unwrap();
         assert_eq!(diff[0].status, MessageStatus::Changed);
         assert_eq!(
             diff[0].hunks,
@@ -170,6 +220,28 @@ mod tests {
                 lines: vec!["hello".into()]
             }]
         );
+    }
+
+    #[test]
+    fn diffs_have_a_size_and_a_time_budget() {
+        let numbered = |from: usize, n: usize| -> String {
+            (from..from + n).map(|i| format!("line {i}\n")).collect()
+        };
+        let too_big = [msg("user", &numbered(0, MAX_DIFF_LINES / 2 + 1))];
+        let refused = messages(&too_big, &too_big, DIFF_TIME_BUDGET).unwrap_err();
+        assert_eq!(refused.code(), "BAD_USER_INPUT");
+        // Unrelated texts with no time at all: a coarse diff, still correct.
+        let (a, b) = (numbered(0, 2000), numbered(1_000_000, 2000));
+        let diff = messages(&[msg("user", &a)], &[msg("user", &b)], Duration::ZERO).unwrap();
+        let count = |kind| -> usize {
+            diff[0]
+                .hunks
+                .iter()
+                .filter(|h| h.kind == kind)
+                .map(|h| h.lines.len())
+                .sum()
+        };
+        assert_eq!((count(HunkKind::Removed), count(HunkKind::Added)), (2000, 2000));
     }
 
     #[test]

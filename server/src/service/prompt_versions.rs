@@ -57,8 +57,17 @@ fn template_error(error: TemplateError) -> AppError {
         TemplateError::MissingVariables(_) => error.to_string(),
         TemplateError::Render { .. } => format!("template failed to render: {error}"),
         TemplateError::Limits(_) => format!("template stopped: {error}"),
+        TemplateError::Busy(_) => return AppError::RateLimited { retry_after: 1 },
         TemplateError::Sandbox(_) => return AppError::internal(anyhow::anyhow!("{error}")),
     })
+}
+
+/// `validate` on the blocking pool: parsing long templates is CPU work that must not hold a
+/// runtime thread, nor happen inside a write transaction (call it before beginning one).
+pub async fn validate_off_thread(input: VersionInput) -> AppResult<ValidVersion> {
+    tokio::task::spawn_blocking(move || validate(input))
+        .await
+        .map_err(AppError::internal)?
 }
 
 pub fn validate(input: VersionInput) -> AppResult<ValidVersion> {
@@ -156,16 +165,15 @@ fn to_json<T: Serialize>(value: &T) -> AppResult<Value> {
     serde_json::to_value(value).map_err(AppError::internal)
 }
 
-/// Adds the next version to a prompt.
+/// Adds the next version (validated before the transaction began) to a prompt.
 pub async fn create(
     conn: &impl ConnectionTrait,
     authz: &Authz,
     actor: &Actor,
     prompt_id: Uuid,
-    input: VersionInput,
+    version: ValidVersion,
 ) -> AppResult<prompt_version::Model> {
     let prompt = authorized(conn, authz, actor, prompt_id, permissions::PROMPT_WRITE).await?;
-    let version = validate(input)?;
     // Writing first takes the write lock (SQLite) or the row lock (PostgreSQL), so two
     // concurrent versions cannot both read the same maximum.
     prompts::touch(conn, &prompt).await?;
@@ -314,7 +322,7 @@ pub async fn render_version(
     };
     let messages = messages_of(&version)?;
     let rendered = renderer
-        .render(&messages, &vars)
+        .render(prompt.org_id, &messages, &vars)
         .await
         .map_err(template_error)?;
     Ok((version, rendered))

@@ -9,7 +9,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::prompt_versions::{self, VersionInput};
+use super::prompt_versions::{self, ValidVersion};
 use super::{is_unique_violation, pages};
 use crate::auth::Actor;
 use crate::authz::{Authz, Permission, permissions};
@@ -31,7 +31,8 @@ pub struct NewPrompt {
     pub slug: Option<String>,
     pub description: String,
     pub tags: Vec<String>,
-    pub version: VersionInput,
+    /// Version 1, validated before the transaction began.
+    pub version: ValidVersion,
 }
 
 fn clean_tags(tags: &[String]) -> AppResult<Vec<String>> {
@@ -101,7 +102,7 @@ pub async fn create(
     };
     let tags = clean_tags(&input.tags)?;
     let description = description(&input.description)?;
-    let version = prompt_versions::validate(input.version)?;
+    let version = input.version;
     let conflict = || {
         AppError::Conflict(format!(
             "a prompt with the slug `{slug}` already exists in this organization"

@@ -17,6 +17,7 @@ mod distributed_jobs;
 mod execution_helpers;
 mod execution_providers;
 mod executions;
+mod hardening_templates;
 mod health;
 mod jobs;
 mod jwt;

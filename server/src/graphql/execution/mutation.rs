@@ -36,13 +36,14 @@ impl ExecutionMutation {
             variables: variables.map(|v| v.0).unwrap_or(Value::Null),
             cache,
         };
+        // Rendering first, outside the transaction: it may wait for a sandbox slot.
+        let prepared =
+            executions::prepare(&app.db, &app.authz, actor, &app.renderer, input).await?;
         let mut work = UnitOfWork::begin(ctx).await?;
         let (execution, job) = executions::execute(
             &work.txn,
-            &app.authz,
             actor,
-            &app.renderer,
-            input,
+            prepared,
             app.config.job_max_attempts.max(1),
         )
         .await?;

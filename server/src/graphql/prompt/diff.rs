@@ -83,11 +83,13 @@ pub struct PromptDiff {
 }
 
 impl PromptDiff {
-    pub fn between(a: prompt_version::Model, b: prompt_version::Model) -> AppResult<Self> {
-        let messages = prompt_diff::messages(
-            &prompt_versions::messages_of(&a)?,
-            &prompt_versions::messages_of(&b)?,
-        );
+    /// The diff, computed on the blocking pool within its size and time budgets.
+    pub async fn between(a: prompt_version::Model, b: prompt_version::Model) -> AppResult<Self> {
+        let messages = prompt_diff::messages_off_thread(
+            prompt_versions::messages_of(&a)?,
+            prompt_versions::messages_of(&b)?,
+        )
+        .await?;
         let model_changes = prompt_diff::model(
             &prompt_versions::model_of(&a)?,
             &prompt_versions::model_of(&b)?,

@@ -28,14 +28,15 @@ impl PromptMutation {
         let app = ctx.app()?;
         let actor = ctx.actor()?;
         let org = parse_id("orgId", &org_id)?;
-        let mut work = UnitOfWork::begin(ctx).await?;
+        let version = prompt_versions::validate_off_thread(input.version.into()).await?;
         let new = prompts::NewPrompt {
             name: input.name,
             slug: input.slug,
             description: input.description,
             tags: input.tags,
-            version: input.version.into(),
+            version,
         };
+        let mut work = UnitOfWork::begin(ctx).await?;
         let (prompt, _) = prompts::create(&work.txn, &app.authz, actor, org, new).await?;
         let entry = AuditEntry::new(Some(org), "prompt.create", "prompt", prompt.id)
             .summary(json!({ "name": prompt.name, "slug": prompt.slug }));
@@ -90,15 +91,11 @@ impl PromptMutation {
     ) -> async_graphql::Result<PromptVersion> {
         let app = ctx.app()?;
         let actor = ctx.actor()?;
+        let prompt_id = parse_id("promptId", &prompt_id)?;
+        let valid = prompt_versions::validate_off_thread(input.into()).await?;
         let mut work = UnitOfWork::begin(ctx).await?;
-        let version = prompt_versions::create(
-            &work.txn,
-            &app.authz,
-            actor,
-            parse_id("promptId", &prompt_id)?,
-            input.into(),
-        )
-        .await?;
+        let version =
+            prompt_versions::create(&work.txn, &app.authz, actor, prompt_id, valid).await?;
         let entry = AuditEntry::new(
             Some(version.org_id),
             "prompt.version.create",

@@ -127,7 +127,7 @@ impl PromptQuery {
         let actor = ctx.actor()?;
         let va = prompt_versions::get(&app.db, &app.authz, actor, parse_id("a", &a)?).await?;
         let vb = prompt_versions::get(&app.db, &app.authz, actor, parse_id("b", &b)?).await?;
-        Ok(PromptDiff::between(va, vb)?)
+        Ok(PromptDiff::between(va, vb).await?)
     }
 
     /// Renders a version (by number or label; the newest when neither is given) with

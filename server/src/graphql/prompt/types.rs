@@ -252,7 +252,7 @@ impl Prompt {
         let vb =
             prompt_versions::resolve(&app.db, self.uuid, &Selector::from_args(b.number, b.label)?)
                 .await?;
-        Ok(PromptDiff::between(va, vb)?)
+        Ok(PromptDiff::between(va, vb).await?)
     }
 
     /// One version, by number or by label (`latest` when neither is given).
