@@ -23,7 +23,7 @@ const EXECUTE: &str = "mutation($p: ID!, $vars: JSON) {
 const SLOW: &str = "{% for i in range(60000) %}{% endfor %}{{ name }}";
 
 fn mock_model() -> Value {
-    json!({ "provider": "mock", "model": "echo" })
+    json!({ "provider": "MOCK", "model": "echo" })
 }
 
 /// How long `/healthz` takes to answer.
