@@ -9,7 +9,8 @@ pub mod execution;
 pub mod organization;
 pub mod prompt;
 
-mod codes;
+pub mod codes;
+pub mod cost;
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -72,7 +73,8 @@ pub fn schema(app: Arc<App>) -> AppSchema {
         .extension(codes::ErrorCodes)
         .extension(prompt::loaders::PerOperation(app.db.clone()));
     if !config.introspection {
-        builder = builder.disable_introspection();
+        // "Did you mean …?" would name the fields introspection hides.
+        builder = builder.disable_introspection().disable_suggestions();
     }
     builder.data(app).finish()
 }

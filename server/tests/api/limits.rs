@@ -58,3 +58,30 @@ async fn deep_and_wide_queries_are_refused(backend: Backend) {
 }
 
 backend_tests!(deep_and_wide_queries_are_refused);
+
+/// "Did you mean …?" names fields; with introspection off it would leak what introspection
+/// hides.
+async fn no_field_suggestions_without_introspection(backend: Backend) {
+    let env = std::sync::Arc::new(crate::helpers::TestEnv::new(&backend).await);
+    let query = "{ mee { id } }";
+    let open = TestApp::spawn_on(env.clone(), |_| {}).await;
+    let body = open.gql(None, query, json!({})).await;
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Did you mean"),
+        "with introspection on, suggestions are given: {body}"
+    );
+    let closed = TestApp::spawn_on(env, |config| config.introspection = false).await;
+    let body = closed.gql(None, query, json!({})).await;
+    let message = body["errors"][0]["message"].as_str().unwrap();
+    assert!(!message.contains("Did you mean"), "{message}");
+    assert!(!message.contains("\"me\""), "{message}");
+    let body = closed
+        .gql(None, "{ __schema { types { name } } }", json!({}))
+        .await;
+    assert!(body["data"].is_null() || body.get("errors").is_some(), "{body}");
+}
+
+backend_tests!(no_field_suggestions_without_introspection);
