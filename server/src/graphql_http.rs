@@ -26,7 +26,7 @@ use negotiate::{BodyKind, Media};
 pub use reply::RESPONSE_TOO_LARGE;
 
 /// `POST /graphql`.
-pub async fn post(
+pub(crate) async fn post(
     State(state): State<HttpState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
@@ -48,7 +48,7 @@ pub async fn post(
 
 /// A plain `GET /graphql`: GraphiQL for a browser (when the playground is on), otherwise a
 /// query from the query string. Never a mutation: 405, `Allow: POST`.
-pub async fn get(
+pub(crate) async fn get(
     State(state): State<HttpState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
