@@ -68,7 +68,7 @@ pub struct Config {
 
     /// Largest cost of a query: one per field selected, aliases included, and a list field's
     /// selection counted once per item it may return (`first`, or the assumed list size).
-    #[arg(long, env = "PROMPTOPS_MAX_COMPLEXITY", default_value_t = 10_000)]
+    #[arg(long, env = "PROMPTOPS_MAX_COMPLEXITY", default_value_t = 5_000)]
     pub max_complexity: usize,
 
     /// Largest GraphQL answer over HTTP, in bytes; a larger one is replaced by a

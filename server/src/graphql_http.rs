@@ -58,7 +58,9 @@ pub(crate) async fn get(
         Ok(Query(pairs)) => pairs,
         Err(_) => HashMap::new(),
     };
-    if state.app.config.playground && !pairs.contains_key("query") && negotiate::wants_html(&headers)
+    if state.app.config.playground
+        && !pairs.contains_key("query")
+        && negotiate::wants_html(&headers)
     {
         return crate::graphiql::page();
     }
@@ -134,4 +136,3 @@ async fn run(
     }
     response
 }
-

@@ -104,9 +104,5 @@ pub fn wants_html(headers: &HeaderMap) -> bool {
     headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|accept| {
-            accept
-                .split(',')
-                .any(|range| essence(range) == "text/html")
-        })
+        .is_some_and(|accept| accept.split(',').any(|range| essence(range) == "text/html"))
 }

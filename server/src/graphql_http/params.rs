@@ -51,12 +51,15 @@ pub fn from_json(body: &[u8]) -> Result<async_graphql::Request, BadRequest> {
 }
 
 /// The query string of a GET: `variables` and `extensions` are JSON-encoded.
-pub fn from_query_string(pairs: HashMap<String, String>) -> Result<async_graphql::Request, BadRequest> {
+pub fn from_query_string(
+    pairs: HashMap<String, String>,
+) -> Result<async_graphql::Request, BadRequest> {
     let mut params = Map::new();
     for (name, raw) in pairs {
         let value = match name.as_str() {
-            "variables" | "extensions" if !raw.is_empty() => serde_json::from_str(&raw)
-                .map_err(|_| bad(format!("{name} is not valid JSON")))?,
+            "variables" | "extensions" if !raw.is_empty() => {
+                serde_json::from_str(&raw).map_err(|_| bad(format!("{name} is not valid JSON")))?
+            }
             "variables" | "extensions" => Value::Null,
             _ => Value::String(raw),
         };

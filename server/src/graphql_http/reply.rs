@@ -36,7 +36,8 @@ fn errors_body(errors: serde_json::Value) -> Vec<u8> {
 
 /// A malformed HTTP request (not JSON, no `query`, …): 400 whatever the media type.
 pub fn bad_request(media: Media, message: &str) -> Response {
-    let body = errors_body(json!([{ "message": message, "extensions": { "code": "BAD_REQUEST" } }]));
+    let body =
+        errors_body(json!([{ "message": message, "extensions": { "code": "BAD_REQUEST" } }]));
     json_response(StatusCode::BAD_REQUEST, media, body)
 }
 

@@ -102,7 +102,11 @@ async fn nested_pages_are_priced_by_their_size(backend: Backend) {
         body["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED",
         "{body}"
     );
-    assert_eq!(app.app.statements.get(), statements, "refused queries ran no SQL");
+    assert_eq!(
+        app.app.statements.get(),
+        statements,
+        "refused queries ran no SQL"
+    );
 }
 
 async fn answers_past_the_size_cap_are_refused(backend: Backend) {
@@ -135,10 +139,17 @@ async fn answers_past_the_size_cap_are_refused(backend: Backend) {
         .unwrap();
     assert_eq!(response.status(), 200);
     let text = response.text().await.unwrap();
-    assert!(text.len() < 1_000, "the answer was not sent: {} bytes", text.len());
+    assert!(
+        text.len() < 1_000,
+        "the answer was not sent: {} bytes",
+        text.len()
+    );
     let body: Value = serde_json::from_str(&text).unwrap();
     assert!(body["data"].is_null(), "{body}");
-    assert_eq!(body["errors"][0]["extensions"]["code"], "RESPONSE_TOO_LARGE");
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"],
+        "RESPONSE_TOO_LARGE"
+    );
 }
 
 backend_tests!(

@@ -31,7 +31,12 @@ async fn graphiql_is_served_from_the_binary(backend: Backend) {
         .unwrap();
     assert_eq!(response.status(), 200);
     let headers = response.headers().clone();
-    assert!(headers["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
     let csp = headers["content-security-policy"].to_str().unwrap();
     assert!(csp.contains("script-src 'self'"), "{csp}");
     let html = response.text().await.unwrap();
@@ -41,7 +46,11 @@ async fn graphiql_is_served_from_the_binary(backend: Backend) {
     );
     let refs = references(&html);
     let scripts: Vec<&String> = refs.iter().filter(|r| r.ends_with(".js")).collect();
-    assert_eq!(scripts.len(), 4, "React, ReactDOM, GraphiQL, ours: {refs:?}");
+    assert_eq!(
+        scripts.len(),
+        4,
+        "React, ReactDOM, GraphiQL, ours: {refs:?}"
+    );
     for reference in &refs {
         assert!(
             reference.starts_with("/graphiql/assets/") || reference.starts_with("data:"),
@@ -63,7 +72,10 @@ async fn graphiql_is_served_from_the_binary(backend: Backend) {
         } else {
             "text/css"
         };
-        assert!(content_type.starts_with(expected), "{reference}: {content_type}");
+        assert!(
+            content_type.starts_with(expected),
+            "{reference}: {content_type}"
+        );
         assert!(asset.headers().contains_key("cache-control"), "{reference}");
         let body = asset.bytes().await.unwrap();
         assert!(body.len() > 100, "{reference} is empty");
@@ -94,7 +106,11 @@ async fn no_page_when_the_playground_is_off(backend: Backend) {
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status(), 400, "a GET without a query, not the page");
+    assert_eq!(
+        response.status(),
+        400,
+        "a GET without a query, not the page"
+    );
     assert!(!response.text().await.unwrap().contains("<html"));
 }
 

@@ -31,6 +31,10 @@ async fn post_raw(app: &TestApp, content_type: &str, accept: Option<&str>, body:
     request.send().await.unwrap()
 }
 
+fn get_url(app: &TestApp, params: &[(&str, &str)]) -> reqwest::Url {
+    reqwest::Url::parse_with_params(&format!("{}/graphql", app.base), params).unwrap()
+}
+
 fn sign_up_mutation(email: &str) -> String {
     format!(
         "mutation {{ signUp(input: {{email: \"{email}\", password: \"correct horse battery\", \
@@ -81,14 +85,17 @@ async fn queries_run_over_get_and_mutations_do_not(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let session = app.sign_up("ada").await;
 
-    let response = app
-        .client
-        .get(format!("{}/graphql", app.base))
-        .query(&[
-            ("query", "query Me($n: Int) { me { email } n: __typename }"),
+    let url = get_url(
+        &app,
+        &[
+            ("query", "query Me($n: Int) { me { email } n: __typename @include(if: true) prompts(orgId: \"x\", first: $n) @skip(if: true) { totalCount } }"),
             ("operationName", "Me"),
             ("variables", r#"{"n": 1}"#),
-        ])
+        ],
+    );
+    let response = app
+        .client
+        .get(url)
         .bearer_auth(&session.token)
         .send()
         .await
@@ -96,14 +103,17 @@ async fn queries_run_over_get_and_mutations_do_not(backend: Backend) {
     assert_eq!(response.status(), StatusCode::OK);
     assert!(content_type(&response).starts_with("application/json"));
     let body: Value = response.json().await.unwrap();
-    assert_eq!(body["data"]["me"]["email"], session.email.as_str(), "{body}");
+    assert_eq!(
+        body["data"]["me"]["email"],
+        session.email.as_str(),
+        "{body}"
+    );
 
     let email = format!("get-{}@example.com", uuid::Uuid::new_v4().simple());
     for accept in ["application/json", GRAPHQL_RESPONSE] {
         let response = app
             .client
-            .get(format!("{}/graphql", app.base))
-            .query(&[("query", sign_up_mutation(&email))])
+            .get(get_url(&app, &[("query", &sign_up_mutation(&email))]))
             .header("accept", accept)
             .send()
             .await
@@ -135,7 +145,10 @@ async fn request_errors_are_400_without_data(backend: Backend) {
     let statements = app.app.statements.get();
     for (query, code) in [
         (r#"{"query":"{"}"#, "GRAPHQL_PARSE_FAILED"),
-        (r#"{"query":"{ noSuchField }"}"#, "GRAPHQL_VALIDATION_FAILED"),
+        (
+            r#"{"query":"{ noSuchField }"}"#,
+            "GRAPHQL_VALIDATION_FAILED",
+        ),
         (
             r#"{"query":"query Q($id: ID!) { __typename }","variables":{"id":null}}"#,
             "GRAPHQL_VALIDATION_FAILED",
@@ -170,7 +183,10 @@ async fn request_errors_are_400_without_data(backend: Backend) {
         (r#"{ "not a JSON"#, GRAPHQL_RESPONSE),
         (r#"{"qeury":"{ __typename }"}"#, "application/json"),
         (r#"{"query":{"obj":"ect"}}"#, "application/json"),
-        (r#"{"query":"{ __typename }","variables":"x"}"#, "application/json"),
+        (
+            r#"{"query":"{ __typename }","variables":"x"}"#,
+            "application/json",
+        ),
         ("", "application/json"),
     ] {
         let response = post_raw(&app, "application/json", Some(accept), body).await;

@@ -82,8 +82,8 @@ try {
 
   // The header editor starts with the Authorization placeholder; put the token in it.
   const placeholder = await page.evaluate((token) => {
-    const editors = [...document.querySelectorAll(".CodeMirror")].map((e) => e.CodeMirror);
-    const headers = editors.find((cm) => cm.getValue().includes("Authorization"));
+    const editors = [...document.querySelectorAll(".graphiql-editor-tool .CodeMirror")];
+    const headers = editors.map((e) => e.CodeMirror).find((cm) => cm.getValue().includes("Bearer"));
     if (!headers) return null;
     const before = headers.getValue();
     headers.setValue(JSON.stringify({ Authorization: `Bearer ${token}` }));
