@@ -88,7 +88,10 @@ async fn queries_run_over_get_and_mutations_do_not(backend: Backend) {
     let url = get_url(
         &app,
         &[
-            ("query", "query Me($n: Int) { me { email } n: __typename @include(if: true) prompts(orgId: \"x\", first: $n) @skip(if: true) { totalCount } }"),
+            (
+                "query",
+                "query Me($n: Int) { me { email } n: __typename @include(if: true) prompts(orgId: \"x\", first: $n) @skip(if: true) { totalCount } }",
+            ),
             ("operationName", "Me"),
             ("variables", r#"{"n": 1}"#),
         ],
