@@ -99,7 +99,7 @@ pub fn response_media(headers: &HeaderMap) -> Option<Media> {
     best.map(|(_, media)| media)
 }
 
-/// A browser asking for a page (`text/html` ranked at least as high as JSON).
+/// A browser asking for a page: `text/html` among the accepted types.
 pub fn wants_html(headers: &HeaderMap) -> bool {
     headers
         .get(header::ACCEPT)
