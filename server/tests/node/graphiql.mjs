@@ -97,6 +97,9 @@ try {
     await page.evaluate((query) => {
       document.querySelector(".graphiql-query-editor .CodeMirror").CodeMirror.setValue(query);
     }, query);
+    // GraphiQL parses the editor's text after a short debounce, and picks HTTP or WebSocket
+    // from that parse: give it time, and run again if it ran the previous document's way.
+    await page.waitForTimeout(1_000);
     await page.click(".graphiql-execute-button");
     const deadline = Date.now() + 30_000;
     let result = "";
@@ -105,6 +108,10 @@ try {
         () => document.querySelector(".graphiql-response .CodeMirror")?.CodeMirror.getValue() ?? "",
       );
       if (expected.every((text) => result.includes(text))) return result;
+      if (result.includes("not supported on this transport")) {
+        await page.waitForTimeout(500);
+        await page.click(".graphiql-execute-button");
+      }
       await page.waitForTimeout(200);
     }
     throw new Error(`${query}\nexpected ${JSON.stringify(expected)} in the result, got:\n${result}`);
