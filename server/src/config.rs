@@ -66,9 +66,15 @@ pub struct Config {
     #[arg(long, env = "PROMPTOPS_MAX_DEPTH", default_value_t = 16)]
     pub max_depth: usize,
 
-    /// Largest complexity (roughly: number of fields selected, aliases included) of a query.
-    #[arg(long, env = "PROMPTOPS_MAX_COMPLEXITY", default_value_t = 500)]
+    /// Largest cost of a query: one per field selected, aliases included, and a list field's
+    /// selection counted once per item it may return (`first`, or the assumed list size).
+    #[arg(long, env = "PROMPTOPS_MAX_COMPLEXITY", default_value_t = 5_000)]
     pub max_complexity: usize,
+
+    /// Largest GraphQL answer over HTTP, in bytes; a larger one is replaced by a
+    /// RESPONSE_TOO_LARGE error.
+    #[arg(long, env = "PROMPTOPS_MAX_RESPONSE_BYTES", default_value_t = 4 * 1024 * 1024)]
+    pub max_response_bytes: usize,
 
     /// Login attempts allowed per email address per minute.
     #[arg(long, env = "PROMPTOPS_LOGIN_LIMIT_PER_EMAIL", default_value_t = 10)]

@@ -1,33 +1,31 @@
-//! The HTTP surface: `POST /graphql`, GraphiQL on `GET /graphql`, `/healthz`, `/readyz`; the
-//! WebSocket endpoint (`/graphql/ws`, and `GET /graphql` upgrades) is mounted from [`crate::ws`].
+//! The HTTP surface: GraphQL over HTTP on `POST` and `GET /graphql` (`graphql_http`), GraphiQL
+//! on `GET /graphql` for a browser and its assets under `/graphiql/assets/` (`graphiql`),
+//! `/healthz`, `/readyz`; the WebSocket endpoint (`/graphql/ws`, and `GET /graphql` upgrades)
+//! is mounted from [`crate::ws`].
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
-use async_graphql::http::GraphiQLSource;
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::Router;
-use axum::extract::{ConnectInfo, FromRef, State};
+use axum::extract::{FromRef, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use sea_orm::ConnectionTrait;
 use tower_http::cors::{AllowOrigin, Any, CorsLayer};
-use tracing::Instrument;
 
-use crate::auth::authenticate;
-use crate::graphql::{AppSchema, RequestCtx};
+use crate::graphql::AppSchema;
 use crate::state::App;
 use crate::ws::{self, WsState};
 
-const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+pub(crate) const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 #[derive(Clone)]
-struct HttpState {
-    app: Arc<App>,
-    schema: AppSchema,
-    ws: WsState,
+pub(crate) struct HttpState {
+    pub(crate) app: Arc<App>,
+    pub(crate) schema: AppSchema,
+    pub(crate) ws: WsState,
 }
 
 impl FromRef<HttpState> for WsState {
@@ -46,7 +44,11 @@ pub fn router(app: Arc<App>) -> Router {
         ws: ws.clone(),
     };
     let mut router = Router::new()
-        .route("/graphql", get(graphiql).post(graphql))
+        .route(
+            "/graphql",
+            get(crate::graphql_http::get).post(crate::graphql_http::post),
+        )
+        .route("/graphiql/assets/{name}", get(crate::graphiql::asset))
         .route("/graphql/ws", get(ws::handler))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
@@ -74,7 +76,14 @@ fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
     }
     let layer = CorsLayer::new()
         .allow_methods([axum::http::Method::GET, axum::http::Method::POST])
-        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, REQUEST_ID]);
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            REQUEST_ID,
+            HeaderName::from_static(crate::graphql_http::PREFLIGHT_HEADERS[0]),
+            HeaderName::from_static(crate::graphql_http::PREFLIGHT_HEADERS[1]),
+        ]);
     if origins.iter().any(|o| o.trim() == "*") {
         return Some(layer.allow_origin(Any));
     }
@@ -85,7 +94,7 @@ fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
     Some(layer.allow_origin(AllowOrigin::list(list)))
 }
 
-fn request_id(headers: &HeaderMap) -> String {
+pub(crate) fn request_id(headers: &HeaderMap) -> String {
     headers
         .get(&REQUEST_ID)
         .and_then(|v| v.to_str().ok())
@@ -110,49 +119,6 @@ pub(crate) fn client_ip(app: &App, headers: &HeaderMap, peer: SocketAddr) -> IpA
         return ip;
     }
     peer.ip()
-}
-
-async fn graphql(
-    State(state): State<HttpState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    request: GraphQLRequest,
-) -> Response {
-    let request_id = request_id(&headers);
-    let span = tracing::info_span!("graphql", request_id = %request_id);
-    async move {
-        let authorization = headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok());
-        let caller = authenticate(&state.app, authorization).await;
-        let ctx = RequestCtx {
-            caller,
-            request_id: request_id.clone(),
-            client_ip: client_ip(&state.app, &headers, peer),
-        };
-        let response = state.schema.execute(request.into_inner().data(ctx)).await;
-        let mut response = GraphQLResponse::from(response).into_response();
-        if let Ok(value) = HeaderValue::from_str(&request_id) {
-            response.headers_mut().insert(REQUEST_ID, value);
-        }
-        response
-    }
-    .instrument(span)
-    .await
-}
-
-async fn graphiql(State(state): State<HttpState>) -> Response {
-    if !state.app.config.playground {
-        return (StatusCode::NOT_FOUND, "the playground is disabled").into_response();
-    }
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .subscription_endpoint("/graphql/ws")
-            .title("PromptOps")
-            .finish(),
-    )
-    .into_response()
 }
 
 async fn readyz(State(state): State<HttpState>) -> Response {

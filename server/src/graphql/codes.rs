@@ -1,12 +1,32 @@
-//! Every error a client receives carries `extensions.code`. Errors raised before any resolver
-//! runs (parse, validation, depth and complexity limits) have no path and get BAD_USER_INPUT.
+//! Every error a client receives carries `extensions.code`. A document that does not parse
+//! (or nests past the recursion limit) is GRAPHQL_PARSE_FAILED; one that fails validation
+//! (unknown fields, wrong arguments, the depth and complexity limits) is
+//! GRAPHQL_VALIDATION_FAILED — both before any resolver runs, and both make an HTTP request
+//! error (see `graphql_http`). Other errors without a path get BAD_USER_INPUT.
 //! A resolver error without a code did not come through `AppError` — a bug — so it is
 //! logged and sent as INTERNAL without its message, which could hold internal detail.
 
 use std::sync::Arc;
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextRequest};
-use async_graphql::{ErrorExtensionValues, Response};
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextRequest, NextValidation,
+};
+use async_graphql::parser::types::ExecutableDocument;
+use async_graphql::{
+    ErrorExtensionValues, Response, ServerError, ServerResult, ValidationResult, Variables,
+};
+
+pub const PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
+pub const VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
+
+fn set_code(error: &mut ServerError, code: &str) {
+    let extensions = error
+        .extensions
+        .get_or_insert_with(ErrorExtensionValues::default);
+    if extensions.get("code").is_none() {
+        extensions.set("code", code);
+    }
+}
 
 pub struct ErrorCodes;
 
@@ -18,6 +38,32 @@ impl ExtensionFactory for ErrorCodes {
 
 #[async_trait::async_trait]
 impl Extension for ErrorCodes {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        next.run(ctx, query, variables).await.map_err(|mut error| {
+            set_code(&mut error, PARSE_FAILED);
+            error
+        })
+    }
+
+    async fn validation(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: NextValidation<'_>,
+    ) -> Result<ValidationResult, Vec<ServerError>> {
+        next.run(ctx).await.map_err(|mut errors| {
+            for error in &mut errors {
+                set_code(error, VALIDATION_FAILED);
+            }
+            errors
+        })
+    }
+
     async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
         let mut response = next.run(ctx).await;
         for error in &mut response.errors {

@@ -12,7 +12,8 @@ pub mod organization;
 pub mod prompt;
 pub mod provider;
 
-mod codes;
+pub mod codes;
+pub mod cost;
 mod nul;
 mod nulls;
 
@@ -88,7 +89,8 @@ pub fn schema(app: Arc<App>) -> AppSchema {
         .extension(nul::RefuseNul)
         .extension(prompt::loaders::PerOperation(app.db.clone()));
     if !config.introspection {
-        builder = builder.disable_introspection();
+        // "Did you mean …?" would name the fields introspection hides.
+        builder = builder.disable_introspection().disable_suggestions();
     }
     builder.data(app).finish()
 }

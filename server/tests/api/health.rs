@@ -43,6 +43,7 @@ async fn health_and_readiness(backend: Backend) {
     let graphiql = app
         .client
         .get(format!("{}/graphql", app.base))
+        .header("accept", "text/html")
         .send()
         .await
         .unwrap();

@@ -37,7 +37,8 @@ async fn deep_and_wide_queries_are_refused(backend: Backend) {
         "{message}"
     );
 
-    let aliases: String = (0..1000).map(|i| format!("a{i}: me {{ id }} ")).collect();
+    // Each alias costs 2 (`me`, `id`): 3,000 of them are over the default 5,000.
+    let aliases: String = (0..3000).map(|i| format!("a{i}: me {{ id }} ")).collect();
     let body = app
         .gql(Some(&ada.token), &format!("{{ {aliases} }}"), json!({}))
         .await;
@@ -57,4 +58,32 @@ async fn deep_and_wide_queries_are_refused(backend: Backend) {
     );
 }
 
-backend_tests!(deep_and_wide_queries_are_refused);
+/// "Did you mean …?" names fields; with introspection off it would leak what introspection
+/// hides.
+async fn no_field_suggestions_without_introspection(backend: Backend) {
+    let env = std::sync::Arc::new(crate::helpers::TestEnv::new(&backend).await);
+    let query = "{ organizatio(id: \"x\") { id } }";
+    let open = TestApp::spawn_on(env.clone(), |_| {}).await;
+    let body = open.gql(None, query, json!({})).await;
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Did you mean"),
+        "with introspection on, suggestions are given: {body}"
+    );
+    let closed = TestApp::spawn_on(env, |config| config.introspection = false).await;
+    let body = closed.gql(None, query, json!({})).await;
+    let message = body["errors"][0]["message"].as_str().unwrap();
+    assert!(!message.contains("Did you mean"), "{message}");
+    assert!(!message.contains("\"organization\""), "{message}");
+    let body = closed
+        .gql(None, "{ __schema { types { name } } }", json!({}))
+        .await;
+    assert!(body["data"]["__schema"].is_null(), "{body}");
+}
+
+backend_tests!(
+    deep_and_wide_queries_are_refused,
+    no_field_suggestions_without_introspection
+);

@@ -12,6 +12,7 @@ pub struct AccessQuery;
 #[Object]
 impl AccessQuery {
     /// The organization's API keys, newest first (secrets are never shown again).
+    #[graphql(complexity = "crate::graphql::cost::list(child_complexity)")]
     async fn api_keys(&self, ctx: &Context<'_>, org_id: ID) -> async_graphql::Result<Vec<ApiKey>> {
         let app = ctx.app()?;
         let keys = api_keys::list(
@@ -25,6 +26,7 @@ impl AccessQuery {
     }
 
     /// Built-in roles, then the organization's custom roles.
+    #[graphql(complexity = "crate::graphql::cost::list(child_complexity)")]
     async fn roles(&self, ctx: &Context<'_>, org_id: ID) -> async_graphql::Result<Vec<Role>> {
         let app = ctx.app()?;
         let list = roles::list(

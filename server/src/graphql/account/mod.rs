@@ -35,6 +35,7 @@ impl From<user::Model> for User {
 impl User {
     /// The user's memberships, limited to organizations the caller also belongs to (all of
     /// them, for `me`).
+    #[graphql(complexity = "crate::graphql::cost::list(child_complexity)")]
     async fn memberships(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Membership>> {
         let app = ctx.app()?;
         let user_id = super::parse_id("id", &self.id)?;

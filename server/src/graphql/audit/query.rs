@@ -17,6 +17,7 @@ pub struct AuditQuery;
 #[Object]
 impl AuditQuery {
     /// The organization's audit log, newest first (owners and admins).
+    #[graphql(complexity = "crate::graphql::cost::page(first, child_complexity)")]
     async fn audit_events(
         &self,
         ctx: &Context<'_>,

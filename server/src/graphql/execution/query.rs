@@ -27,6 +27,7 @@ impl ExecutionQuery {
     }
 
     /// The organization's executions, newest first.
+    #[graphql(complexity = "crate::graphql::cost::page(first, child_complexity)")]
     async fn executions(
         &self,
         ctx: &Context<'_>,

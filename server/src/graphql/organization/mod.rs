@@ -38,6 +38,7 @@ impl From<organization::Model> for Organization {
 #[ComplexObject]
 impl Organization {
     /// Members and their roles (needs `member:read`).
+    #[graphql(complexity = "crate::graphql::cost::list(child_complexity)")]
     async fn members(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Member>> {
         let app = ctx.app()?;
         let rows = members::list(&app.db, &app.authz, ctx.actor()?, self.uuid).await?;

@@ -24,6 +24,7 @@ impl OrganizationQuery {
     }
 
     /// The organization's members and their roles.
+    #[graphql(complexity = "crate::graphql::cost::list(child_complexity)")]
     async fn members(&self, ctx: &Context<'_>, org_id: ID) -> async_graphql::Result<Vec<Member>> {
         let app = ctx.app()?;
         let rows = members::list(

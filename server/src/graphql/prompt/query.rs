@@ -54,6 +54,7 @@ async fn prefetch(
 impl PromptQuery {
     /// The organization's prompts, most recently updated first. `search` matches name, slug and
     /// description (case-insensitive); `tag` keeps prompts carrying it.
+    #[graphql(complexity = "crate::graphql::cost::page(first, child_complexity)")]
     async fn prompts(
         &self,
         ctx: &Context<'_>,

@@ -182,6 +182,7 @@ impl Prompt {
     }
 
     /// Labels and the versions they point at, `latest` first.
+    #[graphql(complexity = "crate::graphql::cost::list(child_complexity)")]
     async fn labels(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PromptLabel>> {
         let loaders = ctx.loaders()?;
         let latest = loaders.latest.load_one(self.uuid);
@@ -205,6 +206,7 @@ impl Prompt {
     }
 
     /// Versions, newest first.
+    #[graphql(complexity = "crate::graphql::cost::page(first, child_complexity)")]
     async fn versions(
         &self,
         ctx: &Context<'_>,

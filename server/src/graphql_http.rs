@@ -1,0 +1,138 @@
+//! GraphQL over HTTP (the GraphQL-over-HTTP spec): `POST /graphql` with a JSON body (or a
+//! multipart one that forced a CORS preflight), queries on a plain `GET /graphql`, the
+//! response media type by `Accept`, request errors as 400 without `data` for
+//! `application/graphql-response+json`, and the response-size cap.
+
+mod negotiate;
+mod params;
+mod reply;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use async_graphql::http::MultipartOptions;
+use async_graphql::parser::types::OperationType;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::response::Response;
+use tracing::Instrument;
+
+use crate::auth::authenticate;
+use crate::graphql::RequestCtx;
+use crate::http::{HttpState, REQUEST_ID, client_ip, request_id};
+pub use negotiate::PREFLIGHT_HEADERS;
+use negotiate::{BodyKind, Media};
+pub use reply::RESPONSE_TOO_LARGE;
+
+/// `POST /graphql`.
+pub(crate) async fn post(
+    State(state): State<HttpState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Some(media) = negotiate::response_media(&headers) else {
+        return not_acceptable();
+    };
+    let request = match negotiate::body_kind(&headers) {
+        Err(reason) => return reply::refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, reason),
+        Ok(BodyKind::Json) => params::from_json(&body),
+        Ok(BodyKind::Multipart) => multipart(&headers, &body).await,
+    };
+    match request {
+        Ok(request) => run(&state, peer, &headers, media, request, false).await,
+        Err(params::BadRequest(message)) => reply::bad_request(media, &message),
+    }
+}
+
+/// A plain `GET /graphql`: GraphiQL for a browser (when the playground is on), otherwise a
+/// query from the query string. Never a mutation: 405, `Allow: POST`.
+pub(crate) async fn get(
+    State(state): State<HttpState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    let pairs = match Query::<HashMap<String, String>>::try_from_uri(&uri) {
+        Ok(Query(pairs)) => pairs,
+        Err(_) => HashMap::new(),
+    };
+    if state.app.config.playground
+        && !pairs.contains_key("query")
+        && negotiate::wants_html(&headers)
+    {
+        return crate::graphiql::page();
+    }
+    let Some(media) = negotiate::response_media(&headers) else {
+        return not_acceptable();
+    };
+    match params::from_query_string(pairs) {
+        Ok(request) => run(&state, peer, &headers, media, request, true).await,
+        Err(params::BadRequest(message)) => reply::bad_request(media, &message),
+    }
+}
+
+fn not_acceptable() -> Response {
+    reply::refuse(
+        StatusCode::NOT_ACCEPTABLE,
+        "accept application/graphql-response+json or application/json",
+    )
+}
+
+async fn multipart(
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<async_graphql::Request, params::BadRequest> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    async_graphql::http::receive_body(content_type, body, MultipartOptions::default())
+        .await
+        .map_err(|e| params::BadRequest(format!("invalid multipart request: {e}")))
+}
+
+async fn run(
+    state: &HttpState,
+    peer: SocketAddr,
+    headers: &HeaderMap,
+    media: Media,
+    mut request: async_graphql::Request,
+    is_get: bool,
+) -> Response {
+    let request_id = request_id(headers);
+    let span = tracing::info_span!("graphql", request_id = %request_id);
+    let mut response = async {
+        let operation = match params::prepare(&mut request) {
+            Ok(operation) => operation,
+            Err(error) => return reply::request_error(media, error),
+        };
+        if is_get && operation != OperationType::Query {
+            let mut response = reply::refuse(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "only queries run over GET: send mutations and subscriptions with POST",
+            );
+            response
+                .headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static("POST"));
+            return response;
+        }
+        let authorization = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok());
+        let caller = authenticate(&state.app, authorization).await;
+        let ctx = RequestCtx {
+            caller,
+            request_id: request_id.clone(),
+            client_ip: client_ip(&state.app, headers, peer),
+        };
+        let response = state.schema.execute(request.data(ctx)).await;
+        reply::executed(media, response, state.app.config.max_response_bytes)
+    }
+    .instrument(span)
+    .await;
+    if let Ok(value) = HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert(REQUEST_ID, value);
+    }
+    response
+}
