@@ -20,8 +20,8 @@ use serde::{Deserialize, Serialize};
 use tokio::io::AsyncWriteExt;
 use uuid::Uuid;
 
-pub use self::shares::Shares;
 use self::shares::Refused;
+pub use self::shares::Shares;
 use crate::templating::{self, ChatMessage, TemplateError};
 
 /// Address space the child may map (code and stacks included).
@@ -162,7 +162,11 @@ pub fn child_main() -> ExitCode {
     };
     let rendered = on_render_thread(move || templating::render(&job.messages, &job.variables))
         .map_err(|e| e.to_string())
-        .and_then(|thread| thread.join().map_err(|_| "the render thread panicked".to_owned()));
+        .and_then(|thread| {
+            thread
+                .join()
+                .map_err(|_| "the render thread panicked".to_owned())
+        });
     let outcome = match rendered {
         Ok(Ok(messages)) => Outcome::Rendered(messages),
         Ok(Err(error)) => Outcome::Failed(error),
@@ -208,7 +212,10 @@ impl Renderer {
     /// Sandboxed, one slot per core, half of them (at least one) per organization.
     pub fn sandboxed(program: std::path::PathBuf) -> Self {
         let slots = default_slots();
-        Self::new(Place::Sandboxed(program), Shares::new(slots, slots.div_ceil(2)))
+        Self::new(
+            Place::Sandboxed(program),
+            Shares::new(slots, slots.div_ceil(2)),
+        )
     }
 
     pub fn shares(&self) -> &Arc<Shares> {

@@ -3,7 +3,10 @@
 //! and `render()` on a thread with a 2 MiB stack, the size of a tokio worker's. A stack
 //! overflow aborts the process, which fails the run. `PROPTEST_CASES` sets the number of
 //! templates (default 500, a few seconds).
-#![expect(clippy::unwrap_used, reason = "a test that cannot set up should fail loudly")]
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test that cannot set up should fail loudly"
+)]
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
@@ -14,17 +17,69 @@ const STACK: usize = 2 * 1024 * 1024;
 
 /// Pieces whose long runs make deep syntax trees, and pieces that make templates valid.
 const PIECES: &[&str] = &[
-    "{{ ", " }}", "{% ", " %}", "{% if x %}", "{% elif x %}", "{% else %}", "{% endif %}",
-    "{% for i in xs %}", "{% endfor %}", "{% set s %}", "{% endset %}", "{% with a = x %}",
-    "{% endwith %}", "{% filter upper %}", "{% endfilter %}", "{% macro m(a) %}",
-    "{% endmacro %}", "{% raw %}", "{% endraw %}", "{# ", " #}", "-", "+", "*", "**", "~",
-    "not ", " and ", " or ", " in ", " is defined", " if ", " else ", "|upper", "|default(1)",
-    ".a", "[0]", "()", "(", ")", "[", "]", "{", "}", ",", ":", "=", "x", "xs", "1", "'s'",
-    "\"t\"", " ", "\n", "text ",
+    "{{ ",
+    " }}",
+    "{% ",
+    " %}",
+    "{% if x %}",
+    "{% elif x %}",
+    "{% else %}",
+    "{% endif %}",
+    "{% for i in xs %}",
+    "{% endfor %}",
+    "{% set s %}",
+    "{% endset %}",
+    "{% with a = x %}",
+    "{% endwith %}",
+    "{% filter upper %}",
+    "{% endfilter %}",
+    "{% macro m(a) %}",
+    "{% endmacro %}",
+    "{% raw %}",
+    "{% endraw %}",
+    "{# ",
+    " #}",
+    "-",
+    "+",
+    "*",
+    "**",
+    "~",
+    "not ",
+    " and ",
+    " or ",
+    " in ",
+    " is defined",
+    " if ",
+    " else ",
+    "|upper",
+    "|default(1)",
+    ".a",
+    "[0]",
+    "()",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    ":",
+    "=",
+    "x",
+    "xs",
+    "1",
+    "'s'",
+    "\"t\"",
+    " ",
+    "\n",
+    "text ",
 ];
 
 fn piece_runs() -> impl Strategy<Value = String> {
-    let run = (0..PIECES.len(), prop_oneof![1..4usize, 1..200usize, 1..6000usize]);
+    let run = (
+        0..PIECES.len(),
+        prop_oneof![1..4usize, 1..200usize, 1..6000usize],
+    );
     prop::collection::vec(run, 1..24).prop_map(|runs| {
         let mut out = String::new();
         for (piece, times) in runs {

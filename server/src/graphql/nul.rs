@@ -10,7 +10,9 @@ use std::sync::Arc;
 
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
 use async_graphql::parser::types::{Directive, ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{ErrorExtensionValues, Positioned, ServerError, ServerResult, Value, Variables};
+use async_graphql::{
+    ErrorExtensionValues, Positioned, ServerError, ServerResult, Value, Variables,
+};
 
 pub struct RefuseNul;
 

@@ -73,9 +73,7 @@ fn hunks(a: &str, b: &str, deadline: Instant) -> Vec<Hunk> {
         }
     };
     let (a, b) = (terminated(a), terminated(b));
-    let diff = TextDiff::configure()
-        .deadline(deadline)
-        .diff_lines(&a, &b);
+    let diff = TextDiff::configure().deadline(deadline).diff_lines(&a, &b);
     let mut out: Vec<Hunk> = Vec::new();
     for change in diff.iter_all_changes() {
         let kind = match change.tag() {
@@ -241,7 +239,10 @@ mod tests {
                 .map(|h| h.lines.len())
                 .sum()
         };
-        assert_eq!((count(HunkKind::Removed), count(HunkKind::Added)), (2000, 2000));
+        assert_eq!(
+            (count(HunkKind::Removed), count(HunkKind::Added)),
+            (2000, 2000)
+        );
     }
 
     #[test]

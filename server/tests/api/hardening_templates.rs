@@ -51,7 +51,10 @@ fn deep_templates() -> Vec<(String, String)> {
         ("not", "{{ ", "not ", 20000, "x }}"),
         ("additions", "{{ ", "1+", 45000, "1 }}"),
     ] {
-        cases.push((what.to_owned(), format!("{prefix}{}{suffix}", run.repeat(times))));
+        cases.push((
+            what.to_owned(),
+            format!("{prefix}{}{suffix}", run.repeat(times)),
+        ));
         cases.push((
             format!("{what} over lines"),
             format!("{prefix}{}{suffix}", format!("{run}\n").repeat(times / 2)),
@@ -63,7 +66,11 @@ fn deep_templates() -> Vec<(String, String)> {
     ));
     cases.push((
         "if blocks".into(),
-        format!("{}x{}", "{% if a %}".repeat(3000), "{% endif %}".repeat(3000)),
+        format!(
+            "{}x{}",
+            "{% if a %}".repeat(3000),
+            "{% endif %}".repeat(3000)
+        ),
     ));
     cases
 }
@@ -83,7 +90,8 @@ async fn deep_templates_are_refused_and_the_server_survives(backend: Backend) {
         assert_eq!(error_code(&created), Some("BAD_USER_INPUT"), "{what}");
         let message = error_message(&created);
         assert!(
-            message.contains("nested") || (message.contains("line is longer") && !what.contains("over lines")),
+            message.contains("nested")
+                || (message.contains("line is longer") && !what.contains("over lines")),
             "{what}: {message}"
         );
         let version = app
@@ -131,7 +139,11 @@ async fn renders_happen_outside_write_transactions(backend: Backend) {
                 let mut done = 0;
                 while Instant::now() < deadline {
                     let body = app
-                        .gql(Some(&token), EXECUTE, json!({ "p": slow, "vars": { "name": "x" } }))
+                        .gql(
+                            Some(&token),
+                            EXECUTE,
+                            json!({ "p": slow, "vars": { "name": "x" } }),
+                        )
                         .await;
                     // RATE_LIMITED (waited too long for a render slot) is a fair answer;
                     // anything else must succeed.
@@ -176,7 +188,8 @@ async fn huge_diffs_are_bounded_and_off_the_runtime(backend: Backend) {
     let app = Arc::new(TestApp::spawn(backend).await);
     let owner = app.sign_up("owner").await;
     let viewer = app.sign_up("viewer").await;
-    app.add_member(&owner, &owner.org_id, &viewer, "viewer").await;
+    app.add_member(&owner, &owner.org_id, &viewer, "viewer")
+        .await;
     // The attack: two unrelated 50,000-line versions. Too large to diff line by line.
     let huge = app
         .ok(
@@ -186,7 +199,10 @@ async fn huge_diffs_are_bounded_and_off_the_runtime(backend: Backend) {
         )
         .await;
     let huge_prompt = huge["createPrompt"]["id"].as_str().unwrap().to_owned();
-    let huge_v1 = huge["createPrompt"]["latestVersion"]["id"].as_str().unwrap().to_owned();
+    let huge_v1 = huge["createPrompt"]["latestVersion"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let huge_v2 = app
         .ok(
             Some(&owner.token),
@@ -231,7 +247,10 @@ async fn huge_diffs_are_bounded_and_off_the_runtime(backend: Backend) {
             json!({ "p": prompt, "input": version_input(&"b\n".repeat(lines), 0.1, "all new") }),
         )
         .await;
-    let v2 = second["createPromptVersion"]["id"].as_str().unwrap().to_owned();
+    let v2 = second["createPromptVersion"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let diff = |app: Arc<TestApp>, token: String, a: String, b: String| async move {
         let started = Instant::now();
         let body = app
@@ -276,7 +295,6 @@ async fn huge_diffs_are_bounded_and_off_the_runtime(backend: Backend) {
     // The time budget is 2 s; the rest is generous room for a loaded machine.
     let budget = Duration::from_secs(20);
     assert!(a < budget && b < budget, "diffs took {a:?} and {b:?}");
-
 }
 
 /// Latencies of `n` renders of `prompt`, one after another.

@@ -80,7 +80,9 @@ impl Expression {
         for frame in self.frames.iter().rev() {
             inner = frame.done.max(frame.ops + frame.child.max(inner)) + 1;
         }
-        self.root.done.max(self.root.ops + self.root.child.max(inner))
+        self.root
+            .done
+            .max(self.root.ops + self.root.child.max(inner))
     }
 }
 
@@ -139,12 +141,7 @@ pub fn check(source: &str) -> Result<(), LimitError> {
     let mut blocks = 0usize;
     let mut expression: Option<Expression> = None;
     let mut in_statement = false;
-    let tokens = tokenize(
-        source,
-        false,
-        SyntaxConfig,
-        WhitespaceConfig::default(),
-    );
+    let tokens = tokenize(source, false, SyntaxConfig, WhitespaceConfig::default());
     for item in tokens {
         let (token, span) = match item {
             Ok(item) => item,
