@@ -9,6 +9,7 @@
 mod helpers;
 
 mod accounts;
+mod api_key_rank;
 mod authz_matrix;
 mod authz_requests;
 mod bench;
@@ -18,9 +19,11 @@ mod execution_helpers;
 mod execution_providers;
 mod executions;
 mod health;
+mod invitations;
 mod jobs;
 mod jwt;
 mod limits;
+mod login_throttle;
 mod organizations;
 mod process_helpers;
 mod prompt_labels;
@@ -29,4 +32,5 @@ mod prompt_templates;
 mod prompts;
 mod readme;
 mod schema;
+mod sessions;
 mod subscriptions;
