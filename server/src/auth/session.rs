@@ -6,7 +6,7 @@
 use chrono::Utc;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
-    sea_query::{Expr, OnConflict},
+    sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -22,12 +22,7 @@ pub async fn ensure(conn: &impl ConnectionTrait, id: Uuid, user_id: Uuid) -> App
         created_at: Set(Utc::now()),
         revoked_at: Set(None),
     })
-    .on_conflict(
-        OnConflict::column(session::Column::Id)
-            .do_nothing()
-            .to_owned(),
-    )
-    .do_nothing()
+    .on_conflict_do_nothing_on([session::Column::Id])
     .exec(conn)
     .await?;
     Ok(())

@@ -236,7 +236,9 @@ async fn respond(
         .await?
         .rows_affected;
     if changed == 0 {
-        return Err(AppError::Conflict("this invitation was answered already".into()));
+        return Err(AppError::Conflict(
+            "this invitation was answered already".into(),
+        ));
     }
     Ok(invitation::Model {
         status: to.to_owned(),

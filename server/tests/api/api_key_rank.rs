@@ -19,17 +19,26 @@ async fn an_admin_cannot_revoke_an_owner_key(backend: Backend) {
     let (_, viewer_key_id) = app.api_key(&owner, &org, "viewer").await;
     let (admin_key, _) = app.api_key(&owner, &org, "admin").await;
 
-    let refused = app.gql(Some(&admin.token), REVOKE, json!({ "id": owner_key_id })).await;
+    let refused = app
+        .gql(Some(&admin.token), REVOKE, json!({ "id": owner_key_id }))
+        .await;
     assert_eq!(error_code(&refused), Some("FORBIDDEN"), "{refused}");
-    let by_key = app.gql(Some(&admin_key), REVOKE, json!({ "id": owner_key_id })).await;
+    let by_key = app
+        .gql(Some(&admin_key), REVOKE, json!({ "id": owner_key_id }))
+        .await;
     assert_eq!(error_code(&by_key), Some("FORBIDDEN"), "{by_key}");
     // The owner's key still works.
-    app.ok(Some(&owner_key), MEMBERS, json!({ "org": org })).await;
+    app.ok(Some(&owner_key), MEMBERS, json!({ "org": org }))
+        .await;
 
     // Within their rank, admins revoke; the owner revokes anything.
-    app.ok(Some(&admin.token), REVOKE, json!({ "id": viewer_key_id })).await;
-    app.ok(Some(&owner.token), REVOKE, json!({ "id": owner_key_id })).await;
-    let gone = app.gql(Some(&owner_key), MEMBERS, json!({ "org": org })).await;
+    app.ok(Some(&admin.token), REVOKE, json!({ "id": viewer_key_id }))
+        .await;
+    app.ok(Some(&owner.token), REVOKE, json!({ "id": owner_key_id }))
+        .await;
+    let gone = app
+        .gql(Some(&owner_key), MEMBERS, json!({ "org": org }))
+        .await;
     assert_eq!(error_code(&gone), Some("UNAUTHENTICATED"));
 }
 

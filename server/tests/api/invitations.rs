@@ -12,8 +12,7 @@ use crate::helpers::{Backend, Session, TestApp, TestEnv, error_code};
 const INVITE: &str = "mutation($org: ID!, $email: String!, $role: String!) {
     addMember(orgId: $org, email: $email, role: $role) {
         id email role status organization { id name } createdAt expiresAt respondedAt } }";
-const MY_INVITATIONS: &str =
-    "{ me { invitations { id role status organization { id name } } } }";
+const MY_INVITATIONS: &str = "{ me { invitations { id role status organization { id name } } } }";
 const ORG_INVITATIONS: &str =
     "query($org: ID!) { invitations(orgId: $org) { id email role status } }";
 const MEMBERS: &str = "query($org: ID!) { members(orgId: $org) { role user { email } } }";
@@ -30,8 +29,7 @@ fn shape(mut answer: Value) -> Value {
 }
 
 async fn my_invitations(app: &TestApp, who: &Session) -> Vec<Value> {
-    app.ok(Some(&who.token), MY_INVITATIONS, json!({}))
-        .await["me"]["invitations"]
+    app.ok(Some(&who.token), MY_INVITATIONS, json!({})).await["me"]["invitations"]
         .as_array()
         .unwrap()
         .clone()
@@ -43,14 +41,25 @@ async fn invitations_need_consent_and_reveal_nothing(backend: Backend) {
     let bob = app.sign_up("bob").await;
     let mallory = app.sign_up("mallory").await;
     let org = owner.org_id.clone();
-    let carol_email = format!("carol-{}@example.com", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+    let carol_email = format!(
+        "carol-{}@example.com",
+        &uuid::Uuid::new_v4().simple().to_string()[..8]
+    );
 
     // The same answer for a registered and an unregistered address.
     let to_bob = app
-        .ok(Some(&owner.token), INVITE, json!({ "org": org, "email": bob.email, "role": "editor" }))
+        .ok(
+            Some(&owner.token),
+            INVITE,
+            json!({ "org": org, "email": bob.email, "role": "editor" }),
+        )
         .await;
     let to_carol = app
-        .ok(Some(&owner.token), INVITE, json!({ "org": org, "email": carol_email, "role": "editor" }))
+        .ok(
+            Some(&owner.token),
+            INVITE,
+            json!({ "org": org, "email": carol_email, "role": "editor" }),
+        )
         .await;
     assert_eq!(shape(to_bob.clone()), shape(to_carol.clone()));
     assert_eq!(to_bob["addMember"]["status"], "PENDING");
@@ -59,14 +68,26 @@ async fn invitations_need_consent_and_reveal_nothing(backend: Backend) {
 
     // Inviting again renews the pending invitation instead of adding another.
     let again = app
-        .ok(Some(&owner.token), INVITE, json!({ "org": org, "email": bob.email, "role": "viewer" }))
+        .ok(
+            Some(&owner.token),
+            INVITE,
+            json!({ "org": org, "email": bob.email, "role": "viewer" }),
+        )
         .await;
     assert_eq!(again["addMember"]["id"], bob_invitation.as_str());
-    let listed = app.ok(Some(&owner.token), ORG_INVITATIONS, json!({ "org": org })).await;
-    assert_eq!(listed["invitations"].as_array().unwrap().len(), 2, "{listed}");
+    let listed = app
+        .ok(Some(&owner.token), ORG_INVITATIONS, json!({ "org": org }))
+        .await;
+    assert_eq!(
+        listed["invitations"].as_array().unwrap().len(),
+        2,
+        "{listed}"
+    );
 
     // Bob is not a member until he accepts; he sees the invitation.
-    let before = app.gql(Some(&bob.token), MEMBERS, json!({ "org": org })).await;
+    let before = app
+        .gql(Some(&bob.token), MEMBERS, json!({ "org": org }))
+        .await;
     assert_eq!(error_code(&before), Some("NOT_FOUND"), "{before}");
     let mine = my_invitations(&app, &bob).await;
     assert_eq!(mine.len(), 1);
@@ -76,24 +97,46 @@ async fn invitations_need_consent_and_reveal_nothing(backend: Backend) {
     assert!(my_invitations(&app, &mallory).await.is_empty());
 
     // Nobody else can answer it.
-    let stolen = app.gql(Some(&mallory.token), ACCEPT, json!({ "id": bob_invitation })).await;
+    let stolen = app
+        .gql(
+            Some(&mallory.token),
+            ACCEPT,
+            json!({ "id": bob_invitation }),
+        )
+        .await;
     assert_eq!(error_code(&stolen), Some("NOT_FOUND"), "{stolen}");
     let (key, _) = app.api_key(&owner, &org, "admin").await;
-    let by_key = app.gql(Some(&key), ACCEPT, json!({ "id": bob_invitation })).await;
+    let by_key = app
+        .gql(Some(&key), ACCEPT, json!({ "id": bob_invitation }))
+        .await;
     assert_eq!(error_code(&by_key), Some("FORBIDDEN"), "{by_key}");
 
-    let accepted = app.ok(Some(&bob.token), ACCEPT, json!({ "id": bob_invitation })).await;
+    let accepted = app
+        .ok(Some(&bob.token), ACCEPT, json!({ "id": bob_invitation }))
+        .await;
     assert_eq!(accepted["acceptInvitation"]["status"], "ACCEPTED");
-    let members = app.ok(Some(&bob.token), MEMBERS, json!({ "org": org })).await;
+    let members = app
+        .ok(Some(&bob.token), MEMBERS, json!({ "org": org }))
+        .await;
     assert!(
-        members["members"].as_array().unwrap().iter().any(|m| m["user"]["email"] == bob.email.as_str() && m["role"] == "viewer"),
+        members["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["user"]["email"] == bob.email.as_str() && m["role"] == "viewer"),
         "{members}"
     );
-    let twice = app.gql(Some(&bob.token), ACCEPT, json!({ "id": bob_invitation })).await;
+    let twice = app
+        .gql(Some(&bob.token), ACCEPT, json!({ "id": bob_invitation }))
+        .await;
     assert_eq!(error_code(&twice), Some("CONFLICT"));
     assert!(my_invitations(&app, &bob).await.is_empty());
     let member_again = app
-        .gql(Some(&owner.token), INVITE, json!({ "org": org, "email": bob.email, "role": "viewer" }))
+        .gql(
+            Some(&owner.token),
+            INVITE,
+            json!({ "org": org, "email": bob.email, "role": "viewer" }),
+        )
         .await;
     assert_eq!(error_code(&member_again), Some("CONFLICT"));
 
@@ -115,21 +158,38 @@ async fn invitations_need_consent_and_reveal_nothing(backend: Backend) {
     let mine = my_invitations(&app, &carol).await;
     assert_eq!(mine.len(), 1);
     assert_eq!(mine[0]["id"], carol_invitation.as_str());
-    let declined = app.ok(Some(&carol.token), DECLINE, json!({ "id": carol_invitation })).await;
+    let declined = app
+        .ok(
+            Some(&carol.token),
+            DECLINE,
+            json!({ "id": carol_invitation }),
+        )
+        .await;
     assert_eq!(declined["declineInvitation"]["status"], "DECLINED");
-    let not_member = app.gql(Some(&carol.token), MEMBERS, json!({ "org": org })).await;
+    let not_member = app
+        .gql(Some(&carol.token), MEMBERS, json!({ "org": org }))
+        .await;
     assert_eq!(error_code(&not_member), Some("NOT_FOUND"));
 
     // Revoked before it is answered: it cannot be accepted.
     let dave = app.sign_up("dave").await;
     let to_dave = app.invite(&owner, &org, &dave.email, "viewer").await;
-    let revoked = app.ok(Some(&owner.token), REVOKE, json!({ "id": to_dave })).await;
+    let revoked = app
+        .ok(Some(&owner.token), REVOKE, json!({ "id": to_dave }))
+        .await;
     assert_eq!(revoked["revokeInvitation"]["status"], "REVOKED");
     assert!(my_invitations(&app, &dave).await.is_empty());
-    let late = app.gql(Some(&dave.token), ACCEPT, json!({ "id": to_dave })).await;
+    let late = app
+        .gql(Some(&dave.token), ACCEPT, json!({ "id": to_dave }))
+        .await;
     assert_eq!(error_code(&late), Some("CONFLICT"));
-    let listed = app.ok(Some(&owner.token), ORG_INVITATIONS, json!({ "org": org })).await;
-    assert!(listed["invitations"].as_array().unwrap().is_empty(), "{listed}");
+    let listed = app
+        .ok(Some(&owner.token), ORG_INVITATIONS, json!({ "org": org }))
+        .await;
+    assert!(
+        listed["invitations"].as_array().unwrap().is_empty(),
+        "{listed}"
+    );
 
     let audit = app
         .ok(
@@ -144,8 +204,16 @@ async fn invitations_need_consent_and_reveal_nothing(backend: Backend) {
         .iter()
         .map(|e| e["node"]["action"].as_str().unwrap())
         .collect();
-    for action in ["invitation.create", "invitation.accept", "invitation.decline", "invitation.revoke"] {
-        assert!(actions.contains(&action), "{action} missing from {actions:?}");
+    for action in [
+        "invitation.create",
+        "invitation.accept",
+        "invitation.decline",
+        "invitation.revoke",
+    ] {
+        assert!(
+            actions.contains(&action),
+            "{action} missing from {actions:?}"
+        );
     }
 }
 
@@ -157,14 +225,23 @@ async fn admins_cannot_invite_or_revoke_above_their_rank(backend: Backend) {
     let org = owner.org_id.clone();
     app.add_member(&owner, &org, &admin, "admin").await;
     let owner_invite = app
-        .gql(Some(&admin.token), INVITE, json!({ "org": org, "email": "x@example.com", "role": "owner" }))
+        .gql(
+            Some(&admin.token),
+            INVITE,
+            json!({ "org": org, "email": "x@example.com", "role": "owner" }),
+        )
         .await;
     assert_eq!(error_code(&owner_invite), Some("FORBIDDEN"));
-    let co_owner = app.invite(&owner, &org, "co-owner@example.com", "owner").await;
-    let revoke = app.gql(Some(&admin.token), REVOKE, json!({ "id": co_owner })).await;
+    let co_owner = app
+        .invite(&owner, &org, "co-owner@example.com", "owner")
+        .await;
+    let revoke = app
+        .gql(Some(&admin.token), REVOKE, json!({ "id": co_owner }))
+        .await;
     assert_eq!(error_code(&revoke), Some("FORBIDDEN"));
     let editor = app.invite(&admin, &org, "ed@example.com", "editor").await;
-    app.ok(Some(&admin.token), REVOKE, json!({ "id": editor })).await;
+    app.ok(Some(&admin.token), REVOKE, json!({ "id": editor }))
+        .await;
 }
 
 async fn invitations_expire(backend: Backend) {
@@ -172,17 +249,34 @@ async fn invitations_expire(backend: Backend) {
     let app = TestApp::spawn_on(env, |c| c.invitation_ttl = 1).await;
     let owner = app.sign_up("owner").await;
     let bob = app.sign_up("bob").await;
-    let id = app.invite(&owner, &owner.org_id, &bob.email, "viewer").await;
+    let id = app
+        .invite(&owner, &owner.org_id, &bob.email, "viewer")
+        .await;
     tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
     assert!(my_invitations(&app, &bob).await.is_empty());
     let listed = app
-        .ok(Some(&owner.token), ORG_INVITATIONS, json!({ "org": owner.org_id }))
+        .ok(
+            Some(&owner.token),
+            ORG_INVITATIONS,
+            json!({ "org": owner.org_id }),
+        )
         .await;
-    assert!(listed["invitations"].as_array().unwrap().is_empty(), "{listed}");
+    assert!(
+        listed["invitations"].as_array().unwrap().is_empty(),
+        "{listed}"
+    );
     let late = app.gql(Some(&bob.token), ACCEPT, json!({ "id": id })).await;
     assert_eq!(error_code(&late), Some("CONFLICT"), "{late}");
-    assert!(late["errors"][0]["message"].as_str().unwrap().contains("expired"), "{late}");
-    let members = app.gql(Some(&bob.token), MEMBERS, json!({ "org": owner.org_id })).await;
+    assert!(
+        late["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("expired"),
+        "{late}"
+    );
+    let members = app
+        .gql(Some(&bob.token), MEMBERS, json!({ "org": owner.org_id }))
+        .await;
     assert_eq!(error_code(&members), Some("NOT_FOUND"));
 }
 

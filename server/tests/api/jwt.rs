@@ -49,8 +49,8 @@ async fn access_tokens_are_verified(backend: Backend) {
 
     let unauthenticated = Some("UNAUTHENTICATED".to_owned());
     let none_header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
-    let body =
-        URL_SAFE_NO_PAD.encode(claims(&ada.user_id, &sid, "promptops-api", "promptops", 300).to_string());
+    let body = URL_SAFE_NO_PAD
+        .encode(claims(&ada.user_id, &sid, "promptops-api", "promptops", 300).to_string());
     assert_eq!(
         me_code(&app, &format!("{none_header}.{body}.")).await,
         unauthenticated,
@@ -114,7 +114,13 @@ async fn access_tokens_are_verified(backend: Backend) {
     );
     let unknown_session = sign(
         JWT_SECRET,
-        &claims(&ada.user_id, &uuid::Uuid::new_v4().to_string(), "promptops-api", "promptops", 300),
+        &claims(
+            &ada.user_id,
+            &uuid::Uuid::new_v4().to_string(),
+            "promptops-api",
+            "promptops",
+            300,
+        ),
     );
     assert_eq!(
         me_code(&app, &unknown_session).await,

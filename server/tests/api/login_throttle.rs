@@ -60,7 +60,13 @@ async fn one_address_is_limited_across_emails(backend: Backend) {
     .await;
     let owner = app.sign_up("owner").await;
     for i in 0..3 {
-        let body = login_from(&app, "203.0.113.8", &format!("u{i}@example.com"), "nope-nope").await;
+        let body = login_from(
+            &app,
+            "203.0.113.8",
+            &format!("u{i}@example.com"),
+            "nope-nope",
+        )
+        .await;
         assert_eq!(error_code(&body), Some("UNAUTHENTICATED"), "{body}");
     }
     let limited = login_from(&app, "203.0.113.8", &owner.email, "correct horse battery").await;
