@@ -67,7 +67,8 @@ impl AccountMutation {
         Ok(AuthPayload::new(tokens, user, Some(org)))
     }
 
-    /// Signs in with email and password. Rate limited per email and per client address.
+    /// Signs in with email and password. Rate limited per (email, client address) and per
+    /// client address, so guessing from one address never locks the owner out.
     async fn login(
         &self,
         ctx: &Context<'_>,
@@ -104,7 +105,7 @@ impl AccountMutation {
     }
 
     /// Exchanges a refresh token for a new pair. Each refresh token works once; presenting a
-    /// used one again signs out every session of that login.
+    /// used one again signs that login out (its access tokens too).
     async fn refresh_token(
         &self,
         ctx: &Context<'_>,
@@ -149,7 +150,8 @@ impl AccountMutation {
         }
     }
 
-    /// Signs out the login the refresh token belongs to. Always true, so it reveals nothing.
+    /// Signs out the login the refresh token belongs to: its refresh tokens and its access
+    /// tokens stop working at once. Always true, so it reveals nothing.
     async fn logout(
         &self,
         ctx: &Context<'_>,
