@@ -397,6 +397,21 @@ pub struct Session {
     pub email: String,
 }
 
+/// Rate limits count in fixed one-minute windows: a test that needs its attempts to fall in
+/// one window waits for a fresh one when less than `needed_secs` of the current remain.
+pub async fn within_one_rate_window(needed_secs: u64) {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap();
+    let left = 60 - now.as_secs() % 60;
+    if left < needed_secs {
+        tokio::time::sleep(
+            std::time::Duration::from_secs(left) + std::time::Duration::from_millis(100),
+        )
+        .await;
+    }
+}
+
 /// The `extensions.code` of the first error, if any.
 pub fn error_code(body: &Value) -> Option<&str> {
     body["errors"][0]["extensions"]["code"].as_str()
