@@ -50,6 +50,10 @@ pub struct Config {
     #[arg(long, env = "PROMPTOPS_REFRESH_TOKEN_TTL", default_value_t = 30 * 24 * 3600)]
     pub refresh_token_ttl: u64,
 
+    /// Lifetime of an organization invitation (`addMember`), in seconds.
+    #[arg(long, env = "PROMPTOPS_INVITATION_TTL", default_value_t = 7 * 24 * 3600)]
+    pub invitation_ttl: u64,
+
     /// Origins allowed by CORS, comma separated; `*` allows any. Empty: same origin only.
     #[arg(long, env = "PROMPTOPS_CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,
@@ -76,9 +80,10 @@ pub struct Config {
     #[arg(long, env = "PROMPTOPS_MAX_RESPONSE_BYTES", default_value_t = 4 * 1024 * 1024)]
     pub max_response_bytes: usize,
 
-    /// Login attempts allowed per email address per minute.
-    #[arg(long, env = "PROMPTOPS_LOGIN_LIMIT_PER_EMAIL", default_value_t = 10)]
-    pub login_limit_per_email: u32,
+    /// Login attempts allowed per email address from one client IP per minute. Counted per
+    /// (email, IP), so guessing from one address never locks the owner out from another.
+    #[arg(long, env = "PROMPTOPS_LOGIN_LIMIT_PER_EMAIL_IP", default_value_t = 10)]
+    pub login_limit_per_email_ip: u32,
 
     /// Sign-ups allowed per client IP per minute (each costs a password hash).
     #[arg(long, env = "PROMPTOPS_SIGNUP_LIMIT_PER_IP", default_value_t = 20)]

@@ -1,4 +1,5 @@
 //! Access tokens: HS256 JWTs with the algorithm pinned and `iss`, `aud` and `exp` checked.
+//! Each names its session (`sid`), so signing out ends it before it expires.
 
 use chrono::Utc;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
@@ -18,6 +19,17 @@ pub struct Claims {
     pub iat: i64,
     pub exp: i64,
     pub jti: Uuid,
+    /// The session (login) this token belongs to; required.
+    pub sid: Uuid,
+}
+
+/// What a valid access token says.
+#[derive(Debug, Clone, Copy)]
+pub struct Verified {
+    pub user_id: Uuid,
+    pub session: Uuid,
+    /// Unix seconds.
+    pub expires_at: i64,
 }
 
 pub struct JwtKeys {
@@ -46,7 +58,7 @@ impl JwtKeys {
         self.ttl_secs
     }
 
-    pub fn issue(&self, user_id: Uuid) -> AppResult<String> {
+    pub fn issue(&self, user_id: Uuid, session: Uuid) -> AppResult<String> {
         let now = Utc::now().timestamp();
         let claims = Claims {
             sub: user_id,
@@ -55,16 +67,21 @@ impl JwtKeys {
             iat: now,
             exp: now.saturating_add(self.ttl_secs),
             jti: Uuid::new_v4(),
+            sid: session,
         };
         encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(AppError::internal)
     }
 
-    /// The user id and expiry (Unix seconds) of a valid token, or the reason it is refused
-    /// (safe to show).
-    pub fn verify(&self, token: &str) -> Result<(Uuid, i64), String> {
+    /// The user, session and expiry of a valid token, or the reason it is refused (safe to
+    /// show). Whether the session is still active is the caller's check.
+    pub fn verify(&self, token: &str) -> Result<Verified, String> {
         use jsonwebtoken::errors::ErrorKind;
         decode::<Claims>(token, &self.decoding, &self.validation)
-            .map(|data| (data.claims.sub, data.claims.exp))
+            .map(|data| Verified {
+                user_id: data.claims.sub,
+                session: data.claims.sid,
+                expires_at: data.claims.exp,
+            })
             .map_err(|error| {
                 match error.kind() {
                     ErrorKind::ExpiredSignature => "access token expired; refresh it",

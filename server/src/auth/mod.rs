@@ -7,6 +7,7 @@ pub mod jwt;
 pub mod password;
 mod revalidate;
 pub mod secret;
+pub mod session;
 
 pub use revalidate::revalidate;
 
@@ -58,9 +59,11 @@ pub enum Caller {
     /// `expires_at` (Unix seconds; an access token's `exp`, an API key's expiry) bounds a
     /// session: a WebSocket outlives the credential that opened it, so every operation checks
     /// it again (and [`revalidate`] checks what may have changed since, e.g. a revocation).
+    /// `session` is the login an access token belongs to (none for API keys).
     Authenticated {
         actor: Actor,
         expires_at: Option<i64>,
+        session: Option<Uuid>,
     },
     /// A credential was presented and refused; the reason is safe to show.
     Refused(String),
@@ -98,7 +101,11 @@ pub async fn authenticate(app: &App, header: Option<&str>) -> Caller {
     };
     if token.starts_with(secret::API_KEY_PREFIX) {
         match authenticate_api_key(app, token).await {
-            Ok((actor, expires_at)) => Caller::Authenticated { actor, expires_at },
+            Ok((actor, expires_at)) => Caller::Authenticated {
+                actor,
+                expires_at,
+                session: None,
+            },
             Err(AppError::Unauthenticated(reason)) => Caller::Refused(reason),
             Err(error) => {
                 tracing::error!(error = ?error, "API key lookup failed");
@@ -106,14 +113,35 @@ pub async fn authenticate(app: &App, header: Option<&str>) -> Caller {
             }
         }
     } else {
-        match app.jwt.verify(token) {
-            Ok((user_id, expires_at)) => Caller::Authenticated {
-                actor: Actor::User { id: user_id },
-                expires_at: Some(expires_at),
+        let verified = match app.jwt.verify(token) {
+            Ok(verified) => verified,
+            Err(reason) => return Caller::Refused(reason),
+        };
+        match session_active(app, verified.session).await {
+            Ok(true) => Caller::Authenticated {
+                actor: Actor::User {
+                    id: verified.user_id,
+                },
+                expires_at: Some(verified.expires_at),
+                session: Some(verified.session),
             },
-            Err(reason) => Caller::Refused(reason),
+            Ok(false) => Caller::Refused(SESSION_ENDED.into()),
+            Err(error) => {
+                tracing::error!(error = ?error, "session lookup failed");
+                Caller::Refused("could not verify the session".into())
+            }
         }
     }
+}
+
+/// Why a token of a revoked session is refused (safe to show).
+pub const SESSION_ENDED: &str = "this session was signed out; sign in again";
+
+/// Whether the session an access token names (`Caller::Authenticated { session }`) is still
+/// active: false once it was signed out (logout) or revoked (refresh-token reuse). One
+/// primary-key lookup; a long-lived connection calls it before each operation.
+pub async fn session_active(app: &App, sid: Uuid) -> AppResult<bool> {
+    session::active(&app.db, sid).await
 }
 
 /// How stale `last_used_at` may get before a request writes it again.

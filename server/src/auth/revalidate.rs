@@ -12,15 +12,20 @@ use crate::state::App;
 use entities::api_key;
 
 /// `Ok` while the credential behind `caller` is still valid: an access token not past its
-/// `exp`; an API key whose row exists, is not revoked and not expired.
+/// `exp` whose session was not signed out; an API key whose row exists, is not revoked and not
+/// expired.
 ///
 /// `Err(AppError::Unauthenticated(reason))` means the credential no longer holds (the reason
 /// is safe to show); any other error means it could not be checked right now (a database
 /// error) and says nothing about the credential. An anonymous or refused caller has nothing
 /// to lose: its operations are refused one by one.
 pub async fn revalidate(app: &App, caller: &Caller) -> AppResult<()> {
-    let (actor, expires_at) = match caller {
-        Caller::Authenticated { actor, expires_at } => (actor, *expires_at),
+    let (actor, expires_at, session) = match caller {
+        Caller::Authenticated {
+            actor,
+            expires_at,
+            session,
+        } => (actor, *expires_at, *session),
         Caller::Anonymous | Caller::Refused(_) => return Ok(()),
     };
     if expires_at.is_some_and(|at| at <= Utc::now().timestamp()) {
@@ -29,7 +34,12 @@ pub async fn revalidate(app: &App, caller: &Caller) -> AppResult<()> {
         ));
     }
     match actor {
-        Actor::User { .. } => Ok(()),
+        Actor::User { .. } => match session {
+            Some(sid) if !super::session_active(app, sid).await? => {
+                Err(AppError::Unauthenticated(super::SESSION_ENDED.into()))
+            }
+            _ => Ok(()),
+        },
         Actor::ApiKey { id, .. } => {
             let refused = || AppError::Unauthenticated("API key revoked or expired".into());
             let key = api_key::Entity::find_by_id(*id)

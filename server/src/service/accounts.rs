@@ -8,7 +8,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{is_unique_violation, organizations};
-use crate::auth::{Actor, password, secret};
+use crate::auth::{Actor, password, secret, session};
 use crate::authz::{self, Authz, permissions::OWNER};
 use crate::domain::{self, Email};
 use crate::error::{AppError, AppResult};
@@ -80,7 +80,9 @@ fn conflict_email() -> AppError {
     AppError::Conflict("an account with this email already exists".into())
 }
 
-/// Checks credentials (rate limited per email and per client IP).
+/// Checks credentials, rate limited per client IP and per (email, client IP): the email
+/// itself is never locked for everyone, so an attacker guessing from one address cannot lock
+/// the owner out of their account from another.
 pub async fn login(app: &App, email: &str, password: String, client_ip: &str) -> AppResult<Login> {
     let limit_key = email.trim().to_lowercase();
     app.limiter
@@ -90,10 +92,14 @@ pub async fn login(app: &App, email: &str, password: String, client_ip: &str) ->
             60,
         )
         .await?;
+    // The digest keeps the key short and the address out of Redis key names.
     app.limiter
         .hit(
-            &format!("login:email:{limit_key}"),
-            app.config.login_limit_per_email,
+            &format!(
+                "login:email-ip:{}",
+                secret::digest(&format!("{limit_key}\n{client_ip}"))
+            ),
+            app.config.login_limit_per_email_ip,
             60,
         )
         .await?;
@@ -146,7 +152,8 @@ pub struct Tokens {
     pub access_token_expires_at: chrono::DateTime<Utc>,
 }
 
-/// Issues an access token and a refresh token (in `family`, or a new family).
+/// Issues an access token and a refresh token (in `family`, or a new family). The family is
+/// the session the access token names.
 pub async fn issue_tokens(
     conn: &impl ConnectionTrait,
     app: &App,
@@ -156,10 +163,12 @@ pub async fn issue_tokens(
     let refresh = secret::new_refresh_token();
     let now = Utc::now();
     let ttl = i64::try_from(app.config.refresh_token_ttl).unwrap_or(i64::MAX / 2);
+    let family = family.unwrap_or_else(Uuid::now_v7);
+    session::ensure(conn, family, user_id).await?;
     refresh_token::ActiveModel {
         id: Set(Uuid::now_v7()),
         user_id: Set(user_id),
-        family_id: Set(family.unwrap_or_else(Uuid::now_v7)),
+        family_id: Set(family),
         token_hash: Set(secret::digest(&refresh)),
         created_at: Set(now),
         expires_at: Set(now + Duration::seconds(ttl)),
@@ -169,7 +178,7 @@ pub async fn issue_tokens(
     .insert(conn)
     .await?;
     Ok(Tokens {
-        access_token: app.jwt.issue(user_id)?,
+        access_token: app.jwt.issue(user_id, family)?,
         refresh_token: refresh,
         access_token_expires_at: now + Duration::seconds(app.jwt.ttl_secs()),
     })
@@ -250,7 +259,9 @@ pub async fn logout(conn: &impl ConnectionTrait, presented: &str) -> AppResult<O
     Ok(Some(token.user_id))
 }
 
+/// Revokes a login: its refresh tokens and its session, so its access tokens stop working too.
 pub async fn revoke_family(conn: &impl ConnectionTrait, family: Uuid) -> AppResult<()> {
+    session::revoke(conn, family).await?;
     refresh_token::Entity::update_many()
         .col_expr(refresh_token::Column::RevokedAt, Expr::value(Utc::now()))
         .filter(refresh_token::Column::FamilyId.eq(family))

@@ -74,7 +74,8 @@ pub async fn list(
         .await?)
 }
 
-/// Revokes a key (idempotent): it stops authenticating at once, here and everywhere.
+/// Revokes a key (idempotent): it stops authenticating at once, here and everywhere. Only
+/// someone whose permissions cover the key's role may revoke it.
 pub async fn revoke(
     conn: &impl ConnectionTrait,
     authz: &Authz,
@@ -89,6 +90,9 @@ pub async fn revoke(
         .require(actor, key.org_id, permissions::API_KEY_MANAGE)
         .await
         .map_err(|e| e.not_found_as("API key"))?;
+    // The same rule as for members: nobody manages a key whose role outranks their own (an
+    // admin cannot revoke the key an owner relies on).
+    roles::check_outranks(conn, authz, actor, key.org_id, &key.role).await?;
     if key.revoked_at.is_some() {
         return Ok(key);
     }

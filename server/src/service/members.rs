@@ -11,7 +11,6 @@ use uuid::Uuid;
 use super::{is_unique_violation, roles};
 use crate::auth::Actor;
 use crate::authz::{self, Authz, permissions};
-use crate::domain::Email;
 use crate::error::{AppError, AppResult};
 use entities::{membership, organization, user};
 
@@ -41,39 +40,22 @@ pub async fn list(
         .collect())
 }
 
-pub async fn add(
+/// Makes `user_id` a member of `org` with `role` (membership row and policy line); the
+/// caller checked that this is wanted (an accepted invitation, a new organization's owner).
+pub async fn insert(
     conn: &impl ConnectionTrait,
-    authz: &Authz,
-    actor: &Actor,
     org: Uuid,
-    email: &str,
+    user_id: Uuid,
     role: &str,
-) -> AppResult<(membership::Model, user::Model)> {
-    authz
-        .require(actor, org, permissions::MEMBER_MANAGE)
-        .await?;
-    roles::check_assignable(conn, authz, actor, org, role).await?;
-    let email = Email::parse(email)?;
-    let user = user::Entity::find()
-        .filter(user::Column::Email.eq(email.as_str()))
-        .one(conn)
-        .await?
-        .ok_or_else(|| {
-            AppError::validation(format!(
-                "no account uses `{}`; ask them to sign up first",
-                email.as_str()
-            ))
-        })?;
-    let existing = find(conn, org, user.id).await?;
-    if existing.is_some() {
-        return Err(AppError::Conflict(
-            "already a member of this organization".into(),
-        ));
+) -> AppResult<membership::Model> {
+    let conflict = || AppError::Conflict("already a member of this organization".into());
+    if find(conn, org, user_id).await?.is_some() {
+        return Err(conflict());
     }
     let member = membership::ActiveModel {
         id: Set(Uuid::now_v7()),
         org_id: Set(org),
-        user_id: Set(user.id),
+        user_id: Set(user_id),
         role: Set(role.to_owned()),
         created_at: Set(Utc::now()),
     }
@@ -81,13 +63,13 @@ pub async fn add(
     .await
     .map_err(|e| {
         if is_unique_violation(&e) {
-            AppError::Conflict("already a member of this organization".into())
+            conflict()
         } else {
             e.into()
         }
     })?;
-    authz::assign_role(conn, &Actor::User { id: user.id }.subject(), role, org).await?;
-    Ok((member, user))
+    authz::assign_role(conn, &Actor::User { id: user_id }.subject(), role, org).await?;
+    Ok(member)
 }
 
 pub async fn update_role(
@@ -142,7 +124,7 @@ pub async fn remove(
     Ok(member)
 }
 
-async fn find(
+pub async fn find(
     conn: &impl ConnectionTrait,
     org: Uuid,
     user_id: Uuid,

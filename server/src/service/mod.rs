@@ -6,6 +6,7 @@ pub mod api_keys;
 pub mod audit_log;
 pub mod credentials;
 pub mod executions;
+pub mod invitations;
 pub mod members;
 pub mod organizations;
 pub mod pages;

@@ -22,6 +22,9 @@ enum Rule {
     UserSession,
     /// Needs the permission in the organization the operation touches.
     Needs(Permission),
+    /// Answers an invitation: needs a user session (an API key is FORBIDDEN) and an
+    /// invitation addressed to the caller — someone else's is NOT_FOUND.
+    Invitee,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -48,6 +51,14 @@ const OPERATIONS: &[(&str, Kind, Rule)] = &[
     ("logout", Kind::Mutation, Rule::Public),
     ("createOrganization", Kind::Mutation, Rule::UserSession),
     ("addMember", Kind::Mutation, Rule::Needs(p::MEMBER_MANAGE)),
+    ("invitations", Kind::Query, Rule::Needs(p::MEMBER_MANAGE)),
+    (
+        "revokeInvitation",
+        Kind::Mutation,
+        Rule::Needs(p::MEMBER_MANAGE),
+    ),
+    ("acceptInvitation", Kind::Mutation, Rule::Invitee),
+    ("declineInvitation", Kind::Mutation, Rule::Invitee),
     (
         "updateMemberRole",
         Kind::Mutation,
@@ -263,7 +274,7 @@ async fn every_operation_is_authorized_as_the_permission_table_says(backend: Bac
         for actor in &actors {
             let targets: Vec<(&Org, &str)> = match rule {
                 Rule::Public => continue,
-                Rule::UserSession => vec![(&own, "own")],
+                Rule::UserSession | Rule::Invitee => vec![(&own, "own")],
                 Rule::Needs(_) => vec![(&own, "own"), (&foreign, "foreign")],
             };
             for (org, which) in targets {
@@ -271,6 +282,8 @@ async fn every_operation_is_authorized_as_the_permission_table_says(backend: Bac
                     Rule::Public => None,
                     Rule::UserSession if actor.is_key => Some("FORBIDDEN"),
                     Rule::UserSession => None,
+                    Rule::Invitee if actor.is_key => Some("FORBIDDEN"),
+                    Rule::Invitee => Some("NOT_FOUND"),
                     Rule::Needs(_) if which == "foreign" => Some("NOT_FOUND"),
                     Rule::Needs(permission) => {
                         let granted = builtin_permissions(actor.role)

@@ -36,6 +36,22 @@ pub async fn request(app: &TestApp, op: &str, org: &Org) -> Request {
                 json!({ "org": id, "email": newcomer.email }),
             )
         }
+        "invitations" => Request(
+            "query($org: ID!) { invitations(orgId: $org) { id } }".into(),
+            json!({ "org": id }),
+        ),
+        // Addressed to someone else, whoever the caller is.
+        "revokeInvitation" | "acceptInvitation" | "declineInvitation" => {
+            let invitation = app
+                .invite(&org.owner, id, &format!("invitee-{unique}@example.com"), "viewer")
+                .await;
+            let query = match op {
+                "revokeInvitation" => "mutation($id: ID!) { revokeInvitation(id: $id) { status } }",
+                "acceptInvitation" => "mutation($id: ID!) { acceptInvitation(id: $id) { status } }",
+                _ => "mutation($id: ID!) { declineInvitation(id: $id) { status } }",
+            };
+            Request(query.into(), json!({ "id": invitation }))
+        }
         "updateMemberRole" | "removeMember" => {
             let member = app.sign_up("member").await;
             app.add_member(&org.owner, id, &member, "viewer").await;

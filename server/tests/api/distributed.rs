@@ -101,7 +101,16 @@ async fn a_role_change_on_one_process_is_enforced_by_another_within_a_second() {
     let member_token = member["data"]["signUp"]["accessToken"].as_str().unwrap();
     let member_id = member["data"]["signUp"]["user"]["id"].as_str().unwrap();
 
-    let added = gql(&a.base, owner_token, "mutation($org: ID!) { addMember(orgId: $org, email: \"member@example.com\", role: \"viewer\") { role } }", json!({ "org": org })).await;
+    let invited = gql(&a.base, owner_token, "mutation($org: ID!) { addMember(orgId: $org, email: \"member@example.com\", role: \"viewer\") { id } }", json!({ "org": org })).await;
+    assert!(invited["errors"].is_null(), "{invited}");
+    let invitation = invited["data"]["addMember"]["id"].as_str().unwrap();
+    let added = gql(
+        &a.base,
+        member_token,
+        "mutation($id: ID!) { acceptInvitation(id: $id) { status } }",
+        json!({ "id": invitation }),
+    )
+    .await;
     assert!(added["errors"].is_null(), "{added}");
 
     let create_key = "mutation($org: ID!) { createApiKey(orgId: $org, name: \"k\", role: \"viewer\") { secret } }";

@@ -291,15 +291,37 @@ impl TestApp {
         }
     }
 
-    /// Adds `member` to `org` with `role`, as `owner`.
+    /// Adds `member` to `org` with `role`, as `owner`: invites them and accepts as them.
     pub async fn add_member(&self, owner: &Session, org: &str, member: &Session, role: &str) {
-        self.ok(
-            Some(&owner.token),
-            "mutation($org: ID!, $email: String!, $role: String!) {
-                addMember(orgId: $org, email: $email, role: $role) { role } }",
-            json!({ "org": org, "email": member.email, "role": role }),
-        )
-        .await;
+        let id = self.invite(owner, org, &member.email, role).await;
+        self.accept_invitation(member, &id).await;
+    }
+
+    /// Invites `email` to `org` with `role`, as `owner`; returns the invitation id.
+    pub async fn invite(&self, owner: &Session, org: &str, email: &str, role: &str) -> String {
+        let data = self
+            .ok(
+                Some(&owner.token),
+                "mutation($org: ID!, $email: String!, $role: String!) {
+                    addMember(orgId: $org, email: $email, role: $role) { id status role } }",
+                json!({ "org": org, "email": email, "role": role }),
+            )
+            .await;
+        assert_eq!(data["addMember"]["status"], "PENDING");
+        assert_eq!(data["addMember"]["role"], role);
+        data["addMember"]["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Accepts invitation `id` as `member`.
+    pub async fn accept_invitation(&self, member: &Session, id: &str) {
+        let data = self
+            .ok(
+                Some(&member.token),
+                "mutation($id: ID!) { acceptInvitation(id: $id) { status } }",
+                json!({ "id": id }),
+            )
+            .await;
+        assert_eq!(data["acceptInvitation"]["status"], "ACCEPTED");
     }
 
     /// Creates an API key with `role` in `org`; returns (secret, id).
@@ -373,6 +395,21 @@ pub struct Session {
     pub user_id: String,
     pub org_id: String,
     pub email: String,
+}
+
+/// Rate limits count in fixed one-minute windows: a test that needs its attempts to fall in
+/// one window waits for a fresh one when less than `needed_secs` of the current remain.
+pub async fn within_one_rate_window(needed_secs: u64) {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap();
+    let left = 60 - now.as_secs() % 60;
+    if left < needed_secs {
+        tokio::time::sleep(
+            std::time::Duration::from_secs(left) + std::time::Duration::from_millis(100),
+        )
+        .await;
+    }
 }
 
 /// The `extensions.code` of the first error, if any.

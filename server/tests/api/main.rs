@@ -9,6 +9,7 @@
 mod helpers;
 
 mod accounts;
+mod api_key_rank;
 mod authz_matrix;
 mod authz_requests;
 mod bench;
@@ -22,9 +23,11 @@ mod graphiql;
 mod hardening_templates;
 mod health;
 mod http_conformance;
+mod invitations;
 mod jobs;
 mod jwt;
 mod limits;
+mod login_throttle;
 mod organizations;
 mod process_helpers;
 mod prompt_labels;
@@ -34,6 +37,7 @@ mod prompts;
 mod readme;
 mod schema;
 mod schema_conventions;
+mod sessions;
 mod subscriptions;
 mod ws_helpers;
 mod ws_limits;

@@ -8,7 +8,8 @@ use chrono::{DateTime, Utc};
 
 use super::ContextExt;
 use super::organization::Organization;
-use crate::service::accounts;
+use super::organization::invitation::Invitation;
+use crate::service::{accounts, invitations};
 use entities::user;
 
 #[derive(SimpleObject, Clone)]
@@ -49,6 +50,20 @@ impl User {
                 joined_at: m.created_at,
             })
             .collect())
+    }
+
+    /// Open invitations addressed to this user's email, newest first: accept or decline
+    /// them with `acceptInvitation` / `declineInvitation`. Only on `me` (empty for anyone
+    /// else).
+    async fn invitations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Invitation>> {
+        let app = ctx.app()?;
+        let user_id = super::parse_id("id", &self.id)?;
+        if ctx.actor()?.user_id().ok() != Some(user_id) {
+            return Ok(Vec::new());
+        }
+        let user = accounts::user(&app.db, user_id).await?;
+        let rows = invitations::list_for_user(&app.db, &user).await?;
+        Ok(Invitation::load_all(&app.db, rows).await?)
     }
 }
 

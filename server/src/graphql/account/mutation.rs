@@ -1,14 +1,17 @@
-//! `signUp`, `login`, `refreshToken`, `logout`.
+//! `signUp`, `login`, `refreshToken`, `logout`, and the invitee's `acceptInvitation` /
+//! `declineInvitation`.
 
-use async_graphql::{Context, InputObject, Object};
+use async_graphql::{Context, ID, InputObject, Object};
 use serde_json::json;
 
 use super::AuthPayload;
 use crate::audit::AuditEntry;
 use crate::auth::Actor;
 use crate::error::AppError;
-use crate::graphql::{ContextExt, UnitOfWork};
+use crate::graphql::organization::invitation::Invitation;
+use crate::graphql::{ContextExt, UnitOfWork, parse_id};
 use crate::service::accounts::{self, Login, Rotation, SignUp};
+use crate::service::invitations;
 
 #[derive(InputObject)]
 pub struct SignUpInput {
@@ -64,7 +67,8 @@ impl AccountMutation {
         Ok(AuthPayload::new(tokens, user, Some(org)))
     }
 
-    /// Signs in with email and password. Rate limited per email and per client address.
+    /// Signs in with email and password. Rate limited per (email, client address) and per
+    /// client address, so guessing from one address never locks the owner out.
     async fn login(
         &self,
         ctx: &Context<'_>,
@@ -101,7 +105,7 @@ impl AccountMutation {
     }
 
     /// Exchanges a refresh token for a new pair. Each refresh token works once; presenting a
-    /// used one again signs out every session of that login.
+    /// used one again signs that login out (its access tokens too).
     async fn refresh_token(
         &self,
         ctx: &Context<'_>,
@@ -146,7 +150,8 @@ impl AccountMutation {
         }
     }
 
-    /// Signs out the login the refresh token belongs to. Always true, so it reveals nothing.
+    /// Signs out the login the refresh token belongs to: its refresh tokens and its access
+    /// tokens stop working at once. Always true, so it reveals nothing.
     async fn logout(
         &self,
         ctx: &Context<'_>,
@@ -161,5 +166,56 @@ impl AccountMutation {
         }
         work.commit().await?;
         Ok(true)
+    }
+
+    /// Accepts an invitation addressed to your email: you become a member of its
+    /// organization with its role.
+    async fn accept_invitation(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<Invitation> {
+        let actor = ctx.actor()?;
+        let mut work = UnitOfWork::begin(ctx).await?;
+        let accepted = invitations::accept(&work.txn, actor, parse_id("id", &id)?).await?;
+        work.audit(
+            Some(actor),
+            AuditEntry::new(
+                Some(accepted.org_id),
+                "invitation.accept",
+                "invitation",
+                accepted.id,
+            )
+            .summary(json!({ "email": accepted.email, "role": accepted.role })),
+        )
+        .await?;
+        let invitation = Invitation::load(&work.txn, accepted).await?;
+        work.commit_with_policy().await?;
+        Ok(invitation)
+    }
+
+    /// Declines an invitation addressed to your email.
+    async fn decline_invitation(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<Invitation> {
+        let actor = ctx.actor()?;
+        let mut work = UnitOfWork::begin(ctx).await?;
+        let declined = invitations::decline(&work.txn, actor, parse_id("id", &id)?).await?;
+        work.audit(
+            Some(actor),
+            AuditEntry::new(
+                Some(declined.org_id),
+                "invitation.decline",
+                "invitation",
+                declined.id,
+            )
+            .summary(json!({ "email": declined.email, "role": declined.role })),
+        )
+        .await?;
+        let invitation = Invitation::load(&work.txn, declined).await?;
+        work.commit().await?;
+        Ok(invitation)
     }
 }

@@ -1,5 +1,6 @@
 //! Organizations and their members.
 
+pub mod invitation;
 pub mod mutation;
 pub mod query;
 

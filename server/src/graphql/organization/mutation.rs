@@ -1,12 +1,14 @@
-//! `createOrganization`, `addMember`, `updateMemberRole`, `removeMember`.
+//! `createOrganization`, `addMember` (an invitation), `revokeInvitation`, `updateMemberRole`,
+//! `removeMember`.
 
 use async_graphql::{Context, ID, InputObject, Object};
 use serde_json::json;
 
+use super::invitation::Invitation;
 use super::{Member, Organization};
 use crate::audit::AuditEntry;
 use crate::graphql::{ContextExt, UnitOfWork, parse_id};
-use crate::service::{members, organizations};
+use crate::service::{invitations, members, organizations};
 
 #[derive(InputObject)]
 pub struct CreateOrganizationInput {
@@ -40,27 +42,68 @@ impl OrganizationMutation {
         Ok(org.into())
     }
 
-    /// Adds an existing user (by email) with a role.
+    /// Invites `email` to the organization with `role` (renewing a pending invitation to the
+    /// same address). The answer is the same whether or not the address has an account; the
+    /// person joins only when they accept (`acceptInvitation`), within the invitation's
+    /// lifetime. CONFLICT when the address belongs to a member already.
     async fn add_member(
         &self,
         ctx: &Context<'_>,
         org_id: ID,
         email: String,
         role: String,
-    ) -> async_graphql::Result<Member> {
+    ) -> async_graphql::Result<Invitation> {
         let app = ctx.app()?;
         let actor = ctx.actor()?;
         let org = parse_id("orgId", &org_id)?;
         let mut work = UnitOfWork::begin(ctx).await?;
-        let (member, user) = members::add(&work.txn, &app.authz, actor, org, &email, &role).await?;
-        work.audit(
-            Some(actor),
-            AuditEntry::new(Some(org), "member.add", "user", user.id)
-                .summary(json!({ "email": user.email, "role": member.role })),
+        let invited = invitations::invite(
+            &work.txn,
+            &app.authz,
+            actor,
+            org,
+            &email,
+            &role,
+            app.config.invitation_ttl,
         )
         .await?;
-        work.commit_with_policy().await?;
-        Ok((member, user).into())
+        work.audit(
+            Some(actor),
+            AuditEntry::new(Some(org), "invitation.create", "invitation", invited.id)
+                .summary(json!({ "email": invited.email, "role": invited.role })),
+        )
+        .await?;
+        let invitation = Invitation::load(&work.txn, invited).await?;
+        work.commit().await?;
+        Ok(invitation)
+    }
+
+    /// Withdraws a pending invitation (needs `member:manage` and a role covering the
+    /// invitation's).
+    async fn revoke_invitation(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<Invitation> {
+        let app = ctx.app()?;
+        let actor = ctx.actor()?;
+        let mut work = UnitOfWork::begin(ctx).await?;
+        let revoked =
+            invitations::revoke(&work.txn, &app.authz, actor, parse_id("id", &id)?).await?;
+        work.audit(
+            Some(actor),
+            AuditEntry::new(
+                Some(revoked.org_id),
+                "invitation.revoke",
+                "invitation",
+                revoked.id,
+            )
+            .summary(json!({ "email": revoked.email, "role": revoked.role })),
+        )
+        .await?;
+        let invitation = Invitation::load(&work.txn, revoked).await?;
+        work.commit().await?;
+        Ok(invitation)
     }
 
     /// Changes a member's role. Only owners grant or change the owner role; the last owner

@@ -1,10 +1,11 @@
-//! `organization`, `members`.
+//! `organization`, `members`, `invitations`.
 
 use async_graphql::{Context, ID, Object};
 
+use super::invitation::Invitation;
 use super::{Member, Organization};
 use crate::graphql::{ContextExt, parse_id};
-use crate::service::{members, organizations};
+use crate::service::{invitations, members, organizations};
 
 #[derive(Default)]
 pub struct OrganizationQuery;
@@ -35,5 +36,17 @@ impl OrganizationQuery {
         )
         .await?;
         Ok(rows.into_iter().map(Member::from).collect())
+    }
+
+    /// The organization's pending invitations, newest first (needs `member:manage`).
+    async fn invitations(
+        &self,
+        ctx: &Context<'_>,
+        org_id: ID,
+    ) -> async_graphql::Result<Vec<Invitation>> {
+        let app = ctx.app()?;
+        let org = parse_id("orgId", &org_id)?;
+        let rows = invitations::list_for_org(&app.db, &app.authz, ctx.actor()?, org).await?;
+        Ok(Invitation::load_all(&app.db, rows).await?)
     }
 }
