@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261126_000001_core;
 mod m20261126_000002_prompts;
 mod m20261126_000003_executions;
+mod m20261127_140000_execution_finish_reason;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000001_core::Migration),
             Box::new(m20261126_000002_prompts::Migration),
             Box::new(m20261126_000003_executions::Migration),
+            Box::new(m20261127_140000_execution_finish_reason::Migration),
         ]
     }
 }
