@@ -140,7 +140,7 @@ async fn mock_server_validates_requests() {
 }
 
 #[tokio::test]
-async fn unreachable_servers_are_transport_errors() {
+async fn unreachable_servers_are_connection_errors() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/v1", listener.local_addr().unwrap());
     drop(listener);
@@ -160,6 +160,7 @@ async fn unreachable_servers_are_transport_errors() {
     )
     .unwrap();
     let error = provider.stream(&request).await.err().unwrap();
-    assert!(matches!(error, LlmError::Transport(_)), "{error:?}");
+    assert!(matches!(error, LlmError::Unreachable), "{error:?}");
+    assert_eq!(error.to_string(), "could not connect to the provider");
     assert!(!error.to_string().contains("sk-secret"));
 }
