@@ -11,8 +11,10 @@ use serde_json::{Value, json};
 use workers::mock_llm::{Faults, MockLlmConfig};
 
 use crate::backend_tests;
-use crate::execution_helpers::{CREATE_PROMPT, execute, prompt_with};
-use crate::helpers::{Backend, Session, TestApp, TestEnv, error_code, error_message};
+use crate::execution_helpers::{execute, prompt_with};
+use crate::helpers::{
+    Backend, CREATE_PROMPT, Session, TestApp, TestEnv, error_code, error_message,
+};
 
 const SECRET: &str = "INTERNAL-ADMIN-PANEL db_password=hunter2";
 const KEY: &str = "sk-test-abcdefghijklmnop7890";
