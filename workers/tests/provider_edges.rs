@@ -99,8 +99,13 @@ async fn slow_headers_and_stalled_streams_have_their_own_messages() {
         })
         .await;
         let request = request(name, vec![message("user", "one two three")]);
-        let provider =
-            provider_with(&stalled, &request, Some(KEY), fast_retries(0), short(5000, 300));
+        let provider = provider_with(
+            &stalled,
+            &request,
+            Some(KEY),
+            fast_retries(0),
+            short(5000, 300),
+        );
         let (tokens, _, _, error) = drain_all(provider.stream(&request).await.unwrap()).await;
         assert_eq!(tokens, ["one"], "{name}");
         assert_eq!(
@@ -163,7 +168,10 @@ async fn dropped_connections_are_cuts_and_cut_streams_end_cleanly() {
         let (tokens, usage, _, error) = drain_all(provider.stream(&request).await.unwrap()).await;
         assert_eq!(tokens, ["one"], "{name}");
         assert_eq!(usage, None, "{name}");
-        assert!(matches!(error, Some(LlmError::StreamCut)), "{name}: {error:?}");
+        assert!(
+            matches!(error, Some(LlmError::StreamCut)),
+            "{name}: {error:?}"
+        );
     }
 }
 
@@ -250,10 +258,13 @@ async fn the_mock_accepts_bearer_keys_for_anthropic() {
         "messages": [{ "role": "user", "content": "hi" }] });
     let http = reqwest::Client::new();
     let post = |auth: bool| {
-        let builder = http
-            .post(format!("{}/v1/messages", mock.url))
-            .json(&body);
-        if auth { builder.bearer_auth(KEY) } else { builder }.send()
+        let builder = http.post(format!("{}/v1/messages", mock.url)).json(&body);
+        if auth {
+            builder.bearer_auth(KEY)
+        } else {
+            builder
+        }
+        .send()
     };
     assert_eq!(post(true).await.unwrap().status(), 200);
     assert_eq!(post(false).await.unwrap().status(), 401);
@@ -302,7 +313,10 @@ async fn extra_cannot_override_what_the_platform_controls() {
     assert_eq!(sent["top_k"], 5);
 }
 
-fn guarded(base_url: &str, policy: EgressPolicy) -> Result<Box<dyn workers::llm::Provider>, LlmError> {
+fn guarded(
+    base_url: &str,
+    policy: EgressPolicy,
+) -> Result<Box<dyn workers::llm::Provider>, LlmError> {
     let timeouts = Timeouts::default();
     provider_for(
         &request("openai", vec![]).model,
@@ -351,7 +365,10 @@ async fn internal_addresses_are_refused_even_behind_a_host_name() {
     let error = provider.stream(&request).await.err().unwrap();
     assert!(hits.load(Ordering::SeqCst) >= 1);
     let text = error.to_string();
-    assert!(!text.contains("hunter2") && !text.contains("ADMIN"), "{text}");
+    assert!(
+        !text.contains("hunter2") && !text.contains("ADMIN"),
+        "{text}"
+    );
     assert!(text.contains("non-JSON body"), "{text}");
 }
 

@@ -117,7 +117,13 @@ async fn internal_addresses_are_refused(backend: Backend) {
     assert_eq!(listed["providerCredentials"], json!([]), "nothing stored");
 
     // A name is checked on the addresses it resolves to, when connecting (DNS rebinding too).
-    let body = set_credential(&app, &owner, "openai", &format!("http://localhost:{port}/v1/")).await;
+    let body = set_credential(
+        &app,
+        &owner,
+        "openai",
+        &format!("http://localhost:{port}/v1/"),
+    )
+    .await;
     assert_eq!(
         body["data"]["setProviderCredential"]["baseUrl"],
         format!("http://localhost:{port}/v1"),
@@ -134,7 +140,11 @@ async fn internal_addresses_are_refused(backend: Backend) {
     let row = outcome(&app, &owner.token, &execution).await;
     assert_eq!(row["status"], "FAILED", "{row}");
     assert_eq!(row["error"], "could not connect to the provider", "{row}");
-    assert_eq!(hits.load(Ordering::SeqCst), 0, "the internal service was called");
+    assert_eq!(
+        hits.load(Ordering::SeqCst),
+        0,
+        "the internal service was called"
+    );
 }
 
 /// With the service's address allowed, its answer is not a provider's: the execution says so
@@ -143,7 +153,13 @@ async fn non_provider_bodies_are_not_echoed(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let owner = app.sign_up("owner").await;
     let (port, hits) = internal_service().await;
-    set_credential(&app, &owner, "openai", &format!("http://127.0.0.1:{port}/v1")).await;
+    set_credential(
+        &app,
+        &owner,
+        "openai",
+        &format!("http://127.0.0.1:{port}/v1"),
+    )
+    .await;
     let prompt = prompt_with(
         &app,
         &owner,
@@ -155,7 +171,10 @@ async fn non_provider_bodies_are_not_echoed(backend: Backend) {
     let row = outcome(&app, &owner.token, &execution).await;
     assert_eq!(row["status"], "FAILED");
     let error = row["error"].as_str().unwrap();
-    assert!(!error.contains("hunter2") && !error.contains("ADMIN"), "{error}");
+    assert!(
+        !error.contains("hunter2") && !error.contains("ADMIN"),
+        "{error}"
+    );
     assert!(error.contains("non-JSON body"), "{error}");
     assert!(hits.load(Ordering::SeqCst) >= 1);
 }
@@ -186,10 +205,7 @@ async fn extra_cannot_override_priced_fields(backend: Backend) {
             )
             .await;
         assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{body}");
-        assert!(
-            error_message(&body).contains(&format!("`{key}`")),
-            "{body}"
-        );
+        assert!(error_message(&body).contains(&format!("`{key}`")), "{body}");
     }
     // Other fields pass through to the provider; the body sent has the platform's model.
     let (llm, stats) = mock_llm(Faults::default()).await;
@@ -226,10 +242,34 @@ async fn finish_reasons_are_recorded(backend: Backend) {
     let cases = [
         ("mock", "echo", None, None, "STOP"),
         ("mock", "echo", Some(2), None, "LENGTH"),
-        ("openai", "gpt-4o-mini", Some(2), Some(format!("{llm}/v1")), "LENGTH"),
-        ("anthropic", "claude-3-5-haiku", Some(2), Some(llm.clone()), "LENGTH"),
-        ("openai", "gpt-4o-mini", None, Some(format!("{json_llm}/v1")), "STOP"),
-        ("anthropic", "claude-3-5-haiku", Some(2), Some(json_llm.clone()), "LENGTH"),
+        (
+            "openai",
+            "gpt-4o-mini",
+            Some(2),
+            Some(format!("{llm}/v1")),
+            "LENGTH",
+        ),
+        (
+            "anthropic",
+            "claude-3-5-haiku",
+            Some(2),
+            Some(llm.clone()),
+            "LENGTH",
+        ),
+        (
+            "openai",
+            "gpt-4o-mini",
+            None,
+            Some(format!("{json_llm}/v1")),
+            "STOP",
+        ),
+        (
+            "anthropic",
+            "claude-3-5-haiku",
+            Some(2),
+            Some(json_llm.clone()),
+            "LENGTH",
+        ),
     ];
     for (provider, model, max_tokens, url, reason) in cases {
         if let Some(url) = &url {
@@ -248,7 +288,11 @@ async fn finish_reasons_are_recorded(backend: Backend) {
         let case = format!("{provider} {url:?} {max_tokens:?}");
         assert_eq!(row["status"], "SUCCEEDED", "{case}: {row}");
         assert_eq!(row["finishReason"], reason, "{case}: {row}");
-        let expected = if max_tokens.is_some() { "one two" } else { "one two three" };
+        let expected = if max_tokens.is_some() {
+            "one two"
+        } else {
+            "one two three"
+        };
         assert_eq!(row["output"], expected, "{case}: {row}");
         assert_eq!(row["tokensIn"], 3, "{case}: {row}");
     }

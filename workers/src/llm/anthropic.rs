@@ -7,8 +7,8 @@ use serde_json::{Map, Value, json};
 
 use super::sse::{self, Decoder};
 use super::{
-    Chunk, ChunkStream, CompletionRequest, FinishReason, LlmError, Provider, RetryPolicy,
-    Timeouts, merge_extra, retry,
+    Chunk, ChunkStream, CompletionRequest, FinishReason, LlmError, Provider, RetryPolicy, Timeouts,
+    merge_extra, retry,
 };
 
 pub const API_VERSION: &str = "2023-06-01";

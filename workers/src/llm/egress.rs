@@ -143,9 +143,8 @@ impl Resolve for GuardedResolver {
         let policy = self.policy.clone();
         let host = name.as_str().to_owned();
         Box::pin(async move {
-            let found: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
-                .await?
-                .collect();
+            let found: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
             let trusted = policy.allows_host(&host);
             let allowed: Vec<SocketAddr> = found
                 .into_iter()
@@ -189,17 +188,17 @@ fn in_net(ip: IpAddr, net: IpAddr, bits: u8) -> bool {
 /// Addresses a provider request must not reach by default.
 pub fn is_internal(ip: IpAddr) -> bool {
     const V4: &[(Ipv4Addr, u8)] = &[
-        (Ipv4Addr::new(0, 0, 0, 0), 8),       // "this network", 0.0.0.0
-        (Ipv4Addr::new(10, 0, 0, 0), 8),      // private
-        (Ipv4Addr::new(100, 64, 0, 0), 10),   // CGNAT
-        (Ipv4Addr::new(127, 0, 0, 0), 8),     // loopback
-        (Ipv4Addr::new(169, 254, 0, 0), 16),  // link-local, cloud metadata
-        (Ipv4Addr::new(172, 16, 0, 0), 12),   // private
-        (Ipv4Addr::new(192, 0, 0, 0), 24),    // IETF protocol assignments
-        (Ipv4Addr::new(192, 168, 0, 0), 16),  // private
-        (Ipv4Addr::new(198, 18, 0, 0), 15),   // benchmarking
-        (Ipv4Addr::new(224, 0, 0, 0), 4),     // multicast
-        (Ipv4Addr::new(240, 0, 0, 0), 4),     // reserved, broadcast
+        (Ipv4Addr::new(0, 0, 0, 0), 8),      // "this network", 0.0.0.0
+        (Ipv4Addr::new(10, 0, 0, 0), 8),     // private
+        (Ipv4Addr::new(100, 64, 0, 0), 10),  // CGNAT
+        (Ipv4Addr::new(127, 0, 0, 0), 8),    // loopback
+        (Ipv4Addr::new(169, 254, 0, 0), 16), // link-local, cloud metadata
+        (Ipv4Addr::new(172, 16, 0, 0), 12),  // private
+        (Ipv4Addr::new(192, 0, 0, 0), 24),   // IETF protocol assignments
+        (Ipv4Addr::new(192, 168, 0, 0), 16), // private
+        (Ipv4Addr::new(198, 18, 0, 0), 15),  // benchmarking
+        (Ipv4Addr::new(224, 0, 0, 0), 4),    // multicast
+        (Ipv4Addr::new(240, 0, 0, 0), 4),    // reserved, broadcast
     ];
     const V6: &[(Ipv6Addr, u8)] = &[
         (Ipv6Addr::UNSPECIFIED, 128),

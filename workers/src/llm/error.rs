@@ -156,7 +156,10 @@ pub(crate) fn provider_message(value: &serde_json::Value) -> Option<String> {
 }
 
 pub(crate) fn truncate(text: &str) -> String {
-    let text: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let text: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     match text.char_indices().nth(MAX_MESSAGE_CHARS) {
         Some((at, _)) => format!("{}…", &text[..at]),
         None => text,
@@ -202,7 +205,10 @@ mod tests {
         let other_json = r#"{"status": "down", "secret": "db_password=hunter2"}"#;
         assert!(!message(500, other_json).contains("hunter2"));
         assert!(!message(500, r#""db_password=hunter2""#).contains("hunter2"));
-        assert_eq!(message(502, ""), "the provider answered 502 with an empty body");
+        assert_eq!(
+            message(502, ""),
+            "the provider answered 502 with an empty body"
+        );
     }
 
     #[test]

@@ -79,7 +79,10 @@ pub struct CompletionRequest {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Chunk {
     Token(String),
-    Usage { input: u32, output: u32 },
+    Usage {
+        input: u32,
+        output: u32,
+    },
     /// Why the model stopped, as the provider said.
     Finish(FinishReason),
 }

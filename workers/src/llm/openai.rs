@@ -8,8 +8,8 @@ use serde_json::{Map, Value, json};
 
 use super::sse::{self, Decoder};
 use super::{
-    Chunk, ChunkStream, CompletionRequest, FinishReason, LlmError, Provider, RetryPolicy,
-    Timeouts, merge_extra, retry,
+    Chunk, ChunkStream, CompletionRequest, FinishReason, LlmError, Provider, RetryPolicy, Timeouts,
+    merge_extra, retry,
 };
 
 pub struct OpenAi {
@@ -112,9 +112,9 @@ impl Decoder for OpenAiDecoder {
     }
 
     fn whole(&mut self, value: &Value, out: &mut VecDeque<Chunk>) -> Result<(), LlmError> {
-        let choice = value.pointer("/choices/0").ok_or_else(|| {
-            LlmError::InvalidResponse("the completion has no choices".into())
-        })?;
+        let choice = value
+            .pointer("/choices/0")
+            .ok_or_else(|| LlmError::InvalidResponse("the completion has no choices".into()))?;
         if let Some(text) = choice.pointer("/message/content").and_then(Value::as_str)
             && !text.is_empty()
         {
@@ -139,8 +139,14 @@ impl Decoder for OpenAiDecoder {
 }
 
 fn finish_reason(choice: &Value) -> Option<FinishReason> {
-    let reason = choice.get("finish_reason").filter(|reason| !reason.is_null())?;
-    Some(reason.as_str().map_or(FinishReason::Other, FinishReason::from_openai))
+    let reason = choice
+        .get("finish_reason")
+        .filter(|reason| !reason.is_null())?;
+    Some(
+        reason
+            .as_str()
+            .map_or(FinishReason::Other, FinishReason::from_openai),
+    )
 }
 
 fn push_usage(value: &Value, out: &mut VecDeque<Chunk>) {

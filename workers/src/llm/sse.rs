@@ -25,8 +25,11 @@ pub(crate) trait Decoder: Send + 'static {
     }
 
     /// A whole, non-streamed completion (the server ignored `stream: true`).
-    fn whole(&mut self, value: &serde_json::Value, out: &mut VecDeque<Chunk>)
-    -> Result<(), LlmError>;
+    fn whole(
+        &mut self,
+        value: &serde_json::Value,
+        out: &mut VecDeque<Chunk>,
+    ) -> Result<(), LlmError>;
 }
 
 /// The chunks of a successful response: streamed when it is an event stream, all at once when
@@ -48,9 +51,8 @@ pub(crate) async fn response_chunks<D: Decoder>(
         return Ok(chunks(response, decoder, timeouts.idle));
     }
     let body = read_json_body(response, timeouts.idle).await?;
-    let value: serde_json::Value = serde_json::from_slice(&body).map_err(|_| {
-        LlmError::InvalidResponse("the completion is not valid JSON".into())
-    })?;
+    let value: serde_json::Value = serde_json::from_slice(&body)
+        .map_err(|_| LlmError::InvalidResponse("the completion is not valid JSON".into()))?;
     if value.get("error").is_some_and(|error| !error.is_null()) {
         return Err(LlmError::reported(&value));
     }
@@ -73,7 +75,9 @@ async fn read_json_body(response: reqwest::Response, idle: Duration) -> Result<V
             Ok(Some(Ok(piece))) => {
                 body.extend_from_slice(&piece);
                 if body.len() > MAX_JSON_BODY {
-                    return Err(LlmError::InvalidResponse("the completion is too large".into()));
+                    return Err(LlmError::InvalidResponse(
+                        "the completion is too large".into(),
+                    ));
                 }
             }
         }

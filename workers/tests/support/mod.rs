@@ -9,9 +9,9 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use workers::llm::{
-    ChatMessage, Chunk, ChunkStream, CompletionRequest, EgressPolicy, FinishReason, Endpoint, HttpClient,
-    LlmError, ModelConfig, Provider, ProviderDefaults, RetryPolicy, Timeouts, http_client,
-    provider_for,
+    ChatMessage, Chunk, ChunkStream, CompletionRequest, EgressPolicy, Endpoint, FinishReason,
+    HttpClient, LlmError, ModelConfig, Provider, ProviderDefaults, RetryPolicy, Timeouts,
+    http_client, provider_for,
 };
 use workers::mock_llm::{self, MockLlmConfig, MockLlmStats};
 
