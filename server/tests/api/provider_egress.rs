@@ -298,7 +298,35 @@ async fn finish_reasons_are_recorded(backend: Backend) {
     }
 }
 
+/// A stream that goes silent fails with the idle limit's message, not as a cut.
+async fn stalled_streams_time_out_with_their_message(backend: Backend) {
+    let env = Arc::new(TestEnv::new(&backend).await);
+    let app = TestApp::spawn_on(env, |config| config.llm_idle_timeout_secs = 1).await;
+    let owner = app.sign_up("owner").await;
+    let (llm, _) = mock_llm(Faults {
+        stall_after_tokens: Some(1),
+        ..Faults::default()
+    })
+    .await;
+    set_credential(&app, &owner, "openai", &format!("{llm}/v1")).await;
+    let prompt = prompt_with(
+        &app,
+        &owner,
+        "one two three",
+        json!({ "provider": "openai", "model": "gpt-4o-mini" }),
+    )
+    .await;
+    let execution = execute(&app, &owner.token, &prompt, json!({}), false).await;
+    let row = outcome(&app, &owner.token, &execution).await;
+    assert_eq!(row["status"], "FAILED", "{row}");
+    assert_eq!(
+        row["error"], "timed out waiting for the next token",
+        "{row}"
+    );
+}
+
 backend_tests!(
+    stalled_streams_time_out_with_their_message,
     internal_addresses_are_refused,
     non_provider_bodies_are_not_echoed,
     extra_cannot_override_priced_fields,

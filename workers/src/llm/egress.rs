@@ -61,17 +61,6 @@ impl EgressPolicy {
         Ok(policy)
     }
 
-    /// Anything goes: only for tests of the clients themselves.
-    pub fn allow_all() -> Self {
-        Self {
-            hosts: Vec::new(),
-            nets: vec![
-                (IpAddr::V4(Ipv4Addr::UNSPECIFIED), 0),
-                (IpAddr::V6(Ipv6Addr::UNSPECIFIED), 0),
-            ],
-        }
-    }
-
     fn allows_host(&self, host: &str) -> bool {
         let host = host.trim_end_matches('.').to_ascii_lowercase();
         self.hosts.iter().any(|allowed| *allowed == host)
@@ -123,6 +112,20 @@ impl EgressPolicy {
         GuardedResolver {
             policy: self.clone(),
         }
+    }
+}
+
+/// `url` without a user name or password, for display.
+pub fn without_userinfo(url: &str) -> String {
+    match Url::parse(url) {
+        Ok(mut parsed) if !parsed.username().is_empty() || parsed.password().is_some() => {
+            // Only fails for URLs that cannot have credentials, which these have.
+            let _ = parsed.set_username("");
+            let _ = parsed.set_password(None);
+            parsed.as_str().trim_end_matches('/').to_owned()
+        }
+        Ok(_) => url.to_owned(),
+        Err(_) => "(invalid URL)".to_owned(),
     }
 }
 
@@ -298,6 +301,14 @@ mod tests {
         ] {
             assert!(policy.check_url(refused).is_err(), "{refused}");
         }
+        assert_eq!(
+            without_userinfo("http://user:pass@api.example.com/v1"),
+            "http://api.example.com/v1"
+        );
+        assert_eq!(
+            without_userinfo("https://a.example/v1"),
+            "https://a.example/v1"
+        );
         let local = EgressPolicy::new(&["127.0.0.1"]).unwrap();
         assert_eq!(
             local.check_url("http://127.0.0.1:8081/v1").unwrap(),

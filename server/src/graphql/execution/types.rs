@@ -278,7 +278,11 @@ impl From<entities::provider_credential::Model> for ProviderCredential {
             id: ID(c.id.to_string()),
             provider: c.provider,
             key_hint: c.key_hint,
-            base_url: c.base_url,
+            // Rows stored before base URLs were validated may carry a user name and password.
+            base_url: c
+                .base_url
+                .as_deref()
+                .map(workers::llm::egress::without_userinfo),
             created_at: c.created_at,
             updated_at: c.updated_at,
         }
