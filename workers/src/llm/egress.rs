@@ -63,7 +63,7 @@ impl EgressPolicy {
 
     fn allows_host(&self, host: &str) -> bool {
         let host = host.trim_end_matches('.').to_ascii_lowercase();
-        self.hosts.iter().any(|allowed| *allowed == host)
+        self.hosts.contains(&host)
     }
 
     /// Whether a connection to `ip` may be made (for a host name not on the list).
