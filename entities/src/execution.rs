@@ -29,6 +29,9 @@ pub struct Model {
     pub cached: bool,
     pub attempts: i32,
     pub error: Option<String>,
+    /// Why the model stopped (STOP, LENGTH, CONTENT_FILTER, TOOL_CALLS, OTHER), when the
+    /// provider said; set on SUCCEEDED executions.
+    pub finish_reason: Option<String>,
     pub created_by: Option<Uuid>,
     pub created_by_api_key: Option<Uuid>,
     pub created_at: DateTimeUtc,

@@ -6,6 +6,7 @@ mod m20261126_000001_core;
 mod m20261126_000002_prompts;
 mod m20261126_000003_executions;
 mod m20261127_000010_sessions_invitations;
+mod m20261127_140000_execution_finish_reason;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000002_prompts::Migration),
             Box::new(m20261126_000003_executions::Migration),
             Box::new(m20261127_000010_sessions_invitations::Migration),
+            Box::new(m20261127_140000_execution_finish_reason::Migration),
         ]
     }
 }

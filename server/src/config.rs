@@ -175,7 +175,7 @@ pub struct Config {
     #[arg(long, env = "PROMPTOPS_LLM_MAX_RETRIES", default_value_t = 3)]
     pub llm_max_retries: u32,
 
-    /// Seconds a provider may take to start answering, and may pause mid-stream.
+    /// Seconds a provider may take to send its response headers once connected.
     #[arg(long, env = "PROMPTOPS_LLM_TIMEOUT_SECS", default_value_t = 60)]
     pub llm_timeout_secs: u64,
 
@@ -218,6 +218,19 @@ pub struct Config {
     /// event arrives (every event is checked too).
     #[arg(long, env = "PROMPTOPS_WS_ACCESS_RECHECK_SECS", default_value_t = 5)]
     pub ws_access_recheck_secs: u64,
+
+    /// Seconds connecting to a provider may take.
+    #[arg(long, env = "PROMPTOPS_LLM_CONNECT_TIMEOUT_SECS", default_value_t = 10)]
+    pub llm_connect_timeout_secs: u64,
+
+    /// Seconds a provider's response may pause between two pieces (tokens) of its body.
+    #[arg(long, env = "PROMPTOPS_LLM_IDLE_TIMEOUT_SECS", default_value_t = 60)]
+    pub llm_idle_timeout_secs: u64,
+
+    /// Provider addresses allowed although internal (private, loopback, link-local…), comma
+    /// separated: host names, IP addresses or CIDR ranges, for self-hosted model servers.
+    #[arg(long, env = "PROMPTOPS_PROVIDER_ALLOWED_HOSTS", value_delimiter = ',')]
+    pub provider_allowed_hosts: Vec<String>,
 }
 
 impl Config {

@@ -58,9 +58,21 @@ struct MockLlmArgs {
     /// Answer the next N requests with 500.
     #[arg(long, default_value_t = 0)]
     server_error_first: u32,
-    /// Cut streamed responses after N tokens, without their ending.
+    /// Cut streamed responses after N tokens, without their ending (the body ends normally).
     #[arg(long)]
     cut_after_tokens: Option<u32>,
+    /// Stop sending streamed responses after N tokens and keep the connection open.
+    #[arg(long)]
+    stall_after_tokens: Option<u32>,
+    /// Drop the connection of streamed responses after N tokens (the body fails).
+    #[arg(long)]
+    drop_after_tokens: Option<u32>,
+    /// Answer streamed requests with the whole JSON completion, as a non-streaming server.
+    #[arg(long)]
+    ignore_stream: bool,
+    /// Anthropic: send the input token count in `message_delta` instead of `message_start`.
+    #[arg(long)]
+    late_usage: bool,
 }
 
 fn main() -> anyhow::Result<ExitCode> {
@@ -203,6 +215,10 @@ async fn mock_llm(args: MockLlmArgs) -> anyhow::Result<()> {
             retry_after_secs: args.retry_after_secs,
             server_error_first: args.server_error_first,
             cut_after_tokens: args.cut_after_tokens,
+            stall_after_tokens: args.stall_after_tokens,
+            drop_after_tokens: args.drop_after_tokens,
+            ignore_stream: args.ignore_stream,
+            late_usage: args.late_usage,
         },
     };
     let listener = tokio::net::TcpListener::bind(args.addr).await?;

@@ -8,7 +8,7 @@ use sea_orm::DatabaseConnection;
 use workers::cache::ResponseCache;
 use workers::crypto::Sealer;
 use workers::events::{EventBus, LogSettings};
-use workers::llm::{self, ProviderDefaults, RetryPolicy, Timeouts};
+use workers::llm::{self, EgressPolicy, ProviderDefaults, RetryPolicy, Timeouts};
 use workers::pricing::PriceTable;
 use workers::queue::{JobQueue, MemoryQueue, RedisQueue};
 use workers::runtime::{LlmSettings, Runtime, WorkerSettings};
@@ -79,13 +79,16 @@ impl App {
         let prices = PriceTable::with_overrides(config.prices.as_deref())
             .context("parsing PROMPTOPS_PRICES")?;
         let timeouts = Timeouts {
+            connect: Duration::from_secs(config.llm_connect_timeout_secs.max(1)),
             first_byte: Duration::from_secs(config.llm_timeout_secs.max(1)),
-            idle: Duration::from_secs(config.llm_timeout_secs.max(1)),
-            ..Timeouts::default()
+            idle: Duration::from_secs(config.llm_idle_timeout_secs.max(1)),
         };
+        let egress = EgressPolicy::new(&config.provider_allowed_hosts)
+            .map_err(anyhow::Error::msg)
+            .context("parsing PROMPTOPS_PROVIDER_ALLOWED_HOSTS")?;
         let llm = LlmSettings {
             defaults: ProviderDefaults::from_env(),
-            http: llm::http_client(&timeouts),
+            http: llm::http_client(&timeouts, egress),
             retry: RetryPolicy {
                 max_retries: config.llm_max_retries,
                 ..RetryPolicy::default()

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::llm::{ChatMessage, ModelConfig};
+use crate::llm::{ChatMessage, FinishReason, ModelConfig};
 
 /// What a hit replays: the tokens as they streamed, and the usage they cost the first time.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -18,6 +18,9 @@ pub struct CachedResponse {
     pub tokens: Vec<String>,
     pub tokens_in: Option<u32>,
     pub tokens_out: Option<u32>,
+    /// Absent in entries written before finish reasons were recorded.
+    #[serde(default)]
+    pub finish_reason: Option<FinishReason>,
 }
 
 #[derive(Clone)]
@@ -152,6 +155,7 @@ mod tests {
             tokens: vec!["hi".into()],
             tokens_in: Some(1),
             tokens_out: Some(1),
+            finish_reason: None,
         };
         cache.put(&base, response.clone()).await;
         assert_eq!(cache.get(&base).await, Some(response));

@@ -1,5 +1,6 @@
 //! `mock-llm`: a fake OpenAI- and Anthropic-compatible HTTP server for tests, demos and
-//! benchmarks, with configurable latency, pacing and faults (429s, 500s, cut streams).
+//! benchmarks, with configurable latency, pacing and faults (429s, 500s, streams cut cleanly,
+//! stalled or dropped, JSON answers to streamed requests, late usage).
 
 mod anthropic;
 mod openai;
@@ -7,8 +8,8 @@ mod request;
 mod stream;
 
 use std::future::Future;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use axum::Router;
@@ -18,7 +19,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
-use stream::{cut_frames, sse};
+use stream::{Ending, cut_frames, sse};
 
 #[derive(Clone, Debug, Default)]
 pub struct MockLlmConfig {
@@ -38,8 +39,18 @@ pub struct Faults {
     /// The next N requests (after the rate limited ones) answer 500.
     pub server_error_first: u32,
     /// Streams end after this many tokens (or after the last one, if fewer), without the
-    /// provider's end marker or final usage.
+    /// provider's end marker or final usage; the HTTP body itself ends normally.
     pub cut_after_tokens: Option<u32>,
+    /// Streams stop sending after this many tokens and keep the connection open, silent.
+    pub stall_after_tokens: Option<u32>,
+    /// Streams abort after this many tokens: the body fails, so the connection is dropped
+    /// without the end of the chunked body (clients see a broken connection, not an end).
+    pub drop_after_tokens: Option<u32>,
+    /// Streamed requests are answered with the whole `application/json` completion, as by a
+    /// server that does not stream.
+    pub ignore_stream: bool,
+    /// Anthropic: the input token count arrives in `message_delta`, not `message_start`.
+    pub late_usage: bool,
 }
 
 /// What the server saw, for tests and benchmarks to assert on.
@@ -49,6 +60,8 @@ pub struct MockLlmStats {
     streams_started: AtomicU32,
     streams_finished: AtomicU32,
     streams_aborted: AtomicU32,
+    /// The JSON bodies of authenticated completion requests, in order.
+    bodies: Mutex<Vec<serde_json::Value>>,
 }
 
 impl MockLlmStats {
@@ -66,6 +79,13 @@ impl MockLlmStats {
     /// Streams dropped before their end because the client went away.
     pub fn streams_aborted(&self) -> u32 {
         self.streams_aborted.load(Ordering::SeqCst)
+    }
+    /// The request bodies received (the valid JSON ones), oldest first.
+    pub fn bodies(&self) -> Vec<serde_json::Value> {
+        self.bodies
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 }
 
@@ -137,7 +157,7 @@ async fn complete(
     body: Bytes,
 ) -> Response {
     tokio::time::sleep(shared.config.latency).await;
-    if !authenticated(dialect, &headers) {
+    if !authenticated(&headers) {
         let message = "missing API key: send a non-empty key";
         return error(
             dialect,
@@ -176,6 +196,14 @@ async fn complete(
     }
     let parsed = serde_json::from_slice::<serde_json::Value>(&body)
         .map_err(|e| format!("the body is not valid JSON: {e}"))
+        .inspect(|value| {
+            let mut bodies = shared
+                .stats
+                .bodies
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            bodies.push(value.clone());
+        })
         .and_then(|value| match dialect {
             Dialect::OpenAi => openai::parse(&value),
             Dialect::Anthropic => anthropic::parse(&value),
@@ -192,7 +220,7 @@ async fn complete(
         }
     };
     let id = format!("mock-{n}");
-    if !completion.stream {
+    if !completion.stream || faults.ignore_stream {
         if let Some(pace) = pace(&shared.config) {
             let (tokens, _) = completion.tokens();
             tokio::time::sleep(pace.saturating_mul(tokens.len() as u32)).await;
@@ -205,23 +233,32 @@ async fn complete(
     }
     let mut frames = match dialect {
         Dialect::OpenAi => openai::frames(&completion, &id),
-        Dialect::Anthropic => anthropic::frames(&completion, &id),
+        Dialect::Anthropic => anthropic::frames(&completion, &id, faults.late_usage),
     };
+    let mut ending = Ending::Complete;
     if let Some(cut) = faults.cut_after_tokens {
         cut_frames(&mut frames, cut as usize);
     }
+    if let Some(stall) = faults.stall_after_tokens {
+        cut_frames(&mut frames, stall as usize);
+        ending = Ending::Stall;
+    }
+    if let Some(drop) = faults.drop_after_tokens {
+        cut_frames(&mut frames, drop as usize);
+        ending = Ending::Abort;
+    }
     shared.stats.streams_started.fetch_add(1, Ordering::SeqCst);
-    sse(frames, pace(&shared.config), shared.stats.clone())
+    sse(frames, ending, pace(&shared.config), shared.stats.clone())
 }
 
-fn authenticated(dialect: Dialect, headers: &HeaderMap) -> bool {
+/// A non-empty key in `Authorization: Bearer` (OpenAI, and the official Anthropic SDKs when
+/// given an auth token) or in `x-api-key` (Anthropic), whichever dialect.
+fn authenticated(headers: &HeaderMap) -> bool {
     let value = |name| headers.get(name).and_then(|v| v.to_str().ok());
-    match dialect {
-        Dialect::OpenAi => value(header::AUTHORIZATION.as_str())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .is_some_and(|key| !key.trim().is_empty()),
-        Dialect::Anthropic => value("x-api-key").is_some_and(|key| !key.trim().is_empty()),
-    }
+    let bearer = value(header::AUTHORIZATION.as_str())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .is_some_and(|key| !key.trim().is_empty());
+    bearer || value("x-api-key").is_some_and(|key| !key.trim().is_empty())
 }
 
 fn error(dialect: Dialect, status: StatusCode, kind: &str, message: &str) -> Response {

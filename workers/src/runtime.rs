@@ -18,7 +18,7 @@ use crate::crypto::Sealer;
 use crate::events::EventBus;
 use crate::execution::{self, events::CANCEL_TOPIC};
 use crate::jobs::{self, Claim};
-use crate::llm::{ProviderDefaults, RetryPolicy, Timeouts};
+use crate::llm::{HttpClient, ProviderDefaults, RetryPolicy, Timeouts};
 use crate::pricing::PriceTable;
 use crate::queue::{Delivery, JobQueue};
 
@@ -35,7 +35,8 @@ pub enum Stop {
 
 pub struct LlmSettings {
     pub defaults: ProviderDefaults,
-    pub http: reqwest::Client,
+    /// The shared client, with the egress policy (allowed provider addresses) it enforces.
+    pub http: HttpClient,
     pub retry: RetryPolicy,
     pub timeouts: Timeouts,
 }

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use futures_util::StreamExt;
 use support::{KEY, drain, fast_retries, message, provider, request, run, start};
 use workers::llm::{
-    Chunk, Endpoint, LlmError, ProviderDefaults, RetryPolicy, Timeouts, http_client, provider_for,
+    Chunk, Endpoint, LlmError, ProviderDefaults, RetryPolicy, Timeouts, provider_for,
 };
 use workers::mock_llm::{Faults, MockLlmConfig};
 
@@ -85,7 +85,7 @@ async fn idle_streams_time_out() {
         idle: Duration::from_millis(100),
         ..Timeouts::default()
     };
-    let http = http_client(&timeouts);
+    let http = support::local_http(&timeouts);
     let provider = provider_for(
         &request.model,
         Some(endpoint),
@@ -140,7 +140,7 @@ async fn mock_server_validates_requests() {
 }
 
 #[tokio::test]
-async fn unreachable_servers_are_transport_errors() {
+async fn unreachable_servers_are_connection_errors() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/v1", listener.local_addr().unwrap());
     drop(listener);
@@ -154,12 +154,13 @@ async fn unreachable_servers_are_transport_errors() {
         &request.model,
         Some(endpoint),
         &ProviderDefaults::default(),
-        &http_client(&timeouts),
+        &support::local_http(&timeouts),
         fast_retries(1),
         timeouts,
     )
     .unwrap();
     let error = provider.stream(&request).await.err().unwrap();
-    assert!(matches!(error, LlmError::Transport(_)), "{error:?}");
+    assert!(matches!(error, LlmError::Unreachable), "{error:?}");
+    assert_eq!(error.to_string(), "could not connect to the provider");
     assert!(!error.to_string().contains("sk-secret"));
 }

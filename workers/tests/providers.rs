@@ -106,12 +106,13 @@ async fn rate_limits_give_up_after_max_retries() {
     };
     let error = run(&mock, &request, retry).await.err().unwrap();
     assert!(
-        matches!(error, LlmError::RateLimited { retries: 2, retry_after: Some(d) } if d == Duration::from_secs(1)),
+        matches!(error, LlmError::RateLimited { retries: 2, retry_after: Some(d), .. } if d == Duration::from_secs(1)),
         "{error:?}"
     );
+    // The provider's own message is kept, unquoted.
     assert_eq!(
         error.to_string(),
-        "rate limited by the provider (429) after 2 retries"
+        "rate limited by the provider (429) after 2 retries: rate limit exceeded (mock-llm fault)"
     );
     assert_eq!(mock.stats.requests(), 3);
 }

@@ -9,6 +9,7 @@ use sea_orm::{
 use uuid::Uuid;
 use workers::credentials::{PROVIDERS, context};
 use workers::crypto::Sealer;
+use workers::llm::EgressPolicy;
 
 use crate::auth::Actor;
 use crate::authz::{Authz, permissions};
@@ -16,7 +17,6 @@ use crate::error::{AppError, AppResult};
 use entities::provider_credential;
 
 const MAX_KEY_LEN: usize = 4096;
-const MAX_URL_LEN: usize = 2048;
 
 pub struct CredentialInput {
     pub org: Uuid,
@@ -25,7 +25,10 @@ pub struct CredentialInput {
     pub base_url: Option<String>,
 }
 
-fn validate(input: &CredentialInput) -> AppResult<Option<String>> {
+/// The normalised base URL, if one was given. URLs are checked against the egress policy:
+/// http/https only, no user name or password, no query or fragment, no internal IP address
+/// unless allowed (host names are checked on every address they resolve to, at connect time).
+fn validate(input: &CredentialInput, egress: &EgressPolicy) -> AppResult<Option<String>> {
     if !PROVIDERS.contains(&input.provider.as_str()) {
         return Err(AppError::validation(format!(
             "provider must be one of {}",
@@ -47,18 +50,7 @@ fn validate(input: &CredentialInput) -> AppResult<Option<String>> {
         .as_deref()
         .map(str::trim)
         .filter(|u| !u.is_empty())
-        .map(|url| {
-            let ok = url.len() <= MAX_URL_LEN
-                && (url.starts_with("http://") || url.starts_with("https://"))
-                && reqwest::Url::parse(url).is_ok_and(|u| u.host().is_some());
-            if ok {
-                Ok(url.trim_end_matches('/').to_owned())
-            } else {
-                Err(AppError::validation(
-                    "baseUrl must be an http:// or https:// URL",
-                ))
-            }
-        })
+        .map(|url| egress.check_url(url).map_err(AppError::validation))
         .transpose()?;
     if input.provider == "openai-compatible" && base_url.is_none() {
         return Err(AppError::validation(
@@ -84,12 +76,13 @@ pub async fn set(
     authz: &Authz,
     actor: &Actor,
     sealer: &Sealer,
+    egress: &EgressPolicy,
     input: CredentialInput,
 ) -> AppResult<provider_credential::Model> {
     authz
         .require(actor, input.org, permissions::CREDENTIAL_MANAGE)
         .await?;
-    let base_url = validate(&input)?;
+    let base_url = validate(&input, egress)?;
     let key = input.api_key.trim();
     let ciphertext = sealer
         .seal(key, &context(input.org, &input.provider))

@@ -112,6 +112,7 @@ pub async fn execute(
         cached: Set(false),
         attempts: Set(0),
         error: Set(None),
+        finish_reason: Set(None),
         created_by: Set(match actor {
             Actor::User { id } => Some(*id),
             Actor::ApiKey { .. } => None,

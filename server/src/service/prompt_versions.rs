@@ -115,6 +115,7 @@ pub fn validate(input: VersionInput) -> AppResult<ValidVersion> {
     if !(model.extra.is_null() || model.extra.is_object()) {
         return Err(AppError::validation("model.extra must be a JSON object"));
     }
+    workers::llm::check_extra(&model.provider, &model.extra).map_err(AppError::validation)?;
     let variables = templating::variables(&input.messages).map_err(template_error)?;
     let commit_message = input.commit_message.unwrap_or_default().trim().to_owned();
     if commit_message.chars().count() > 1000 {

@@ -42,7 +42,7 @@ async fn create_prompt(app: &TestApp, token: &str, org: &str, content: &str) -> 
             Some(token),
             "mutation($org: ID!, $content: String!) { createPrompt(orgId: $org, input: {
                 name: \"Big\", version: {messages: [{role: USER, content: $content}],
-                model: {provider: \"mock\", model: \"echo\"}}}) { id } }",
+                model: {provider: MOCK, model: \"echo\"}}}) { id } }",
             json!({ "org": org, "content": content }),
         )
         .await;

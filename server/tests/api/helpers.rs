@@ -127,6 +127,8 @@ impl TestEnv {
         config.signup_limit_per_ip = 10_000;
         // The server runs inside the test binary: point the sandbox at the real one.
         config.template_sandbox = Some(env!("CARGO_BIN_EXE_promptops").into());
+        // Provider tests run `mock-llm` on loopback, which the egress policy refuses by default.
+        config.provider_allowed_hosts = vec!["127.0.0.1".into()];
         config
     }
 }

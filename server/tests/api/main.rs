@@ -34,6 +34,7 @@ mod prompt_labels;
 mod prompt_lists;
 mod prompt_templates;
 mod prompts;
+mod provider_egress;
 mod readme;
 mod schema;
 mod schema_conventions;

@@ -36,7 +36,7 @@ const token = signUp.accessToken;
 const { createPrompt } = await gql(
   `mutation($org: ID!) { createPrompt(orgId: $org, input: {name: "Greeting",
      version: {messages: [{role: USER, content: "Hello {{ name }}"}],
-               model: {provider: "mock", model: "echo"}}}) { id } }`,
+               model: {provider: MOCK, model: "echo"}}}) { id } }`,
   { org: signUp.organization.id },
   token,
 );

@@ -75,6 +75,7 @@ pub(super) async fn succeeded(
         row.output = Set(Some(produced.output));
         row.tokens_in = Set(produced.tokens_in.and_then(|n| i32::try_from(n).ok()));
         row.tokens_out = Set(produced.tokens_out.and_then(|n| i32::try_from(n).ok()));
+        row.finish_reason = Set(produced.finish_reason.map(|r| r.as_str().to_owned()));
         row.cost_usd = Set(cost);
         row.latency_ms = Set(Some(latency_ms));
         row.time_to_first_token_ms = Set(produced.ttft_ms);

@@ -85,6 +85,7 @@ struct Produced {
     tokens: Vec<String>,
     tokens_in: Option<u32>,
     tokens_out: Option<u32>,
+    finish_reason: Option<llm::FinishReason>,
     ttft_ms: Option<i64>,
     cached: bool,
 }
@@ -195,6 +196,7 @@ async fn produce(rt: &Runtime, exec: &execution::Model, attempt: i32, seq: &mut 
         tokens: Vec::new(),
         tokens_in: None,
         tokens_out: None,
+        finish_reason: None,
         ttft_ms: None,
         cached: false,
     };
@@ -212,6 +214,7 @@ async fn produce(rt: &Runtime, exec: &execution::Model, attempt: i32, seq: &mut 
                 produced.tokens_in = Some(input);
                 produced.tokens_out = Some(output);
             }
+            Ok(Chunk::Finish(reason)) => produced.finish_reason = Some(reason),
             Err(error) => return Ended::Failed(error.to_string()),
         }
     }
@@ -223,6 +226,7 @@ async fn produce(rt: &Runtime, exec: &execution::Model, attempt: i32, seq: &mut 
                     tokens: produced.tokens.clone(),
                     tokens_in: produced.tokens_in,
                     tokens_out: produced.tokens_out,
+                    finish_reason: produced.finish_reason,
                 },
             )
             .await;
@@ -262,6 +266,7 @@ async fn replay_cached(
         tokens: hit.tokens,
         tokens_in: hit.tokens_in,
         tokens_out: hit.tokens_out,
+        finish_reason: hit.finish_reason,
         ttft_ms: Some(0),
         cached: true,
     })

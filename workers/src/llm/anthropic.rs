@@ -7,8 +7,8 @@ use serde_json::{Map, Value, json};
 
 use super::sse::{self, Decoder};
 use super::{
-    Chunk, ChunkStream, CompletionRequest, LlmError, Provider, RetryPolicy, Timeouts, merge_extra,
-    retry,
+    Chunk, ChunkStream, CompletionRequest, FinishReason, LlmError, Provider, RetryPolicy, Timeouts,
+    merge_extra, retry,
 };
 
 pub const API_VERSION: &str = "2023-06-01";
@@ -69,7 +69,7 @@ pub(crate) fn body(request: &CompletionRequest) -> Value {
     if !model.stop.is_empty() {
         body.insert("stop_sequences".into(), json!(model.stop));
     }
-    merge_extra(&mut body, &model.extra);
+    merge_extra(&model.provider, &mut body, &model.extra);
     Value::Object(body)
 }
 
@@ -85,11 +85,7 @@ impl Provider for Anthropic {
                 .json(&body)
         })
         .await?;
-        Ok(sse::chunks(
-            response,
-            AnthropicDecoder::default(),
-            self.timeouts.idle,
-        ))
+        sse::response_chunks(response, AnthropicDecoder::default(), &self.timeouts).await
     }
 }
 
@@ -97,6 +93,43 @@ impl Provider for Anthropic {
 struct AnthropicDecoder {
     input: u32,
     output: u32,
+    finish: Option<FinishReason>,
+}
+
+impl AnthropicDecoder {
+    /// Usage may come in `message_start`, in `message_delta` (cumulative), or both: a count
+    /// present in a later event replaces the earlier one, an absent one leaves it.
+    fn take_usage(&mut self, usage: Option<&Value>) {
+        let Some(usage) = usage.filter(|usage| usage.is_object()) else {
+            return;
+        };
+        if usage.get("input_tokens").is_some_and(Value::is_u64) {
+            self.input = sse::count(usage, "input_tokens");
+        }
+        if usage.get("output_tokens").is_some_and(Value::is_u64) {
+            self.output = sse::count(usage, "output_tokens");
+        }
+    }
+
+    fn take_stop_reason(&mut self, reason: Option<&Value>) {
+        if let Some(reason) = reason.filter(|reason| !reason.is_null()) {
+            self.finish = Some(
+                reason
+                    .as_str()
+                    .map_or(FinishReason::Other, FinishReason::from_anthropic),
+            );
+        }
+    }
+
+    fn finish(&mut self, out: &mut VecDeque<Chunk>) {
+        if let Some(reason) = self.finish {
+            out.push_back(Chunk::Finish(reason));
+        }
+        out.push_back(Chunk::Usage {
+            input: self.input,
+            output: self.output,
+        });
+    }
 }
 
 impl Decoder for AnthropicDecoder {
@@ -105,9 +138,7 @@ impl Decoder for AnthropicDecoder {
             "ping" | "content_block_start" | "content_block_stop" => Ok(false),
             "message_start" => {
                 let value = sse::json(event)?;
-                let usage = value.pointer("/message/usage");
-                self.input = usage.map_or(0, |usage| sse::count(usage, "input_tokens"));
-                self.output = usage.map_or(0, |usage| sse::count(usage, "output_tokens"));
+                self.take_usage(value.pointer("/message/usage"));
                 Ok(false)
             }
             "content_block_delta" => {
@@ -125,30 +156,37 @@ impl Decoder for AnthropicDecoder {
             }
             "message_delta" => {
                 let value = sse::json(event)?;
-                if let Some(usage) = value.get("usage") {
-                    // Cumulative, so the last one wins.
-                    self.output = sse::count(usage, "output_tokens");
-                }
+                self.take_usage(value.get("usage"));
+                self.take_stop_reason(value.pointer("/delta/stop_reason"));
                 Ok(false)
             }
             "message_stop" => {
-                out.push_back(Chunk::Usage {
-                    input: self.input,
-                    output: self.output,
-                });
+                self.finish(out);
                 Ok(true)
             }
-            "error" => {
-                let value = sse::json(event)?;
-                let message = value
-                    .pointer("/error/message")
-                    .and_then(Value::as_str)
-                    .map_or_else(|| value.to_string(), str::to_string);
-                Err(LlmError::Provider(message))
-            }
+            "error" => Err(LlmError::reported(&sse::json(event)?)),
             // Anthropic documents that new event types may appear; they carry nothing we use.
             _ => Ok(false),
         }
+    }
+
+    fn whole(&mut self, value: &Value, out: &mut VecDeque<Chunk>) -> Result<(), LlmError> {
+        let content = value
+            .get("content")
+            .and_then(Value::as_array)
+            .ok_or_else(|| LlmError::InvalidResponse("the message has no content".into()))?;
+        let text: String = content
+            .iter()
+            .filter(|block| block.get("type").and_then(Value::as_str) == Some("text"))
+            .filter_map(|block| block.get("text").and_then(Value::as_str))
+            .collect();
+        if !text.is_empty() {
+            out.push_back(Chunk::Token(text));
+        }
+        self.take_usage(value.get("usage"));
+        self.take_stop_reason(value.get("stop_reason"));
+        self.finish(out);
+        Ok(())
     }
 }
 
@@ -214,7 +252,10 @@ mod tests {
                 "content_block_delta",
                 r#"{"delta":{"type":"text_delta","text":"Hi"}}"#,
             ),
-            ("message_delta", r#"{"usage":{"output_tokens":2}}"#),
+            (
+                "message_delta",
+                r#"{"delta":{"stop_reason":"max_tokens"},"usage":{"output_tokens":2}}"#,
+            ),
         ];
         for (kind, data) in events {
             assert!(!decoder.event(&event(kind, data), &mut out).unwrap());
@@ -228,6 +269,7 @@ mod tests {
             Vec::from(out),
             vec![
                 Chunk::Token("Hi".into()),
+                Chunk::Finish(FinishReason::Length),
                 Chunk::Usage {
                     input: 5,
                     output: 2

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use futures_util::stream::{self, StreamExt};
 
-use super::{ChatMessage, Chunk, ChunkStream, CompletionRequest, LlmError, Provider};
+use super::{ChatMessage, Chunk, ChunkStream, CompletionRequest, FinishReason, LlmError, Provider};
 
 const LOREM: &[&str] = &[
     "lorem",
@@ -85,10 +85,15 @@ impl Provider for MockProvider {
         let config = &request.model;
         let extra = |field: &str| config.extra.get(field).and_then(serde_json::Value::as_u64);
         let max_tokens = config.max_tokens.map(|n| usize::try_from(n).unwrap_or(0));
+        let mut finish = FinishReason::Stop;
         let (tokens, failure) = match config.model.as_str() {
             "echo" => {
                 let mut tokens = tokenize(echo_source(&request.messages));
-                tokens.truncate(max_tokens.unwrap_or(usize::MAX));
+                let limit = max_tokens.unwrap_or(usize::MAX);
+                if tokens.len() > limit {
+                    finish = FinishReason::Length;
+                    tokens.truncate(limit);
+                }
                 (tokens, None)
             }
             "lorem" => {
@@ -111,8 +116,8 @@ impl Provider for MockProvider {
             output: u32::try_from(tokens.len()).unwrap_or(u32::MAX),
         };
         let ending = match failure {
-            Some(error) => Err(error),
-            None => Ok(usage),
+            Some(error) => vec![Err(error)],
+            None => vec![Ok(Chunk::Finish(finish)), Ok(usage)],
         };
         let tokens = stream::iter(tokens).then(move |token| async move {
             if !delay.is_zero() {
@@ -120,7 +125,7 @@ impl Provider for MockProvider {
             }
             Ok(Chunk::Token(token))
         });
-        Ok(tokens.chain(stream::once(async move { ending })).boxed())
+        Ok(tokens.chain(stream::iter(ending)).boxed())
     }
 }
 
@@ -182,7 +187,7 @@ mod tests {
             .iter()
             .filter_map(|chunk| match chunk {
                 Chunk::Token(text) => Some(text.as_str()),
-                Chunk::Usage { .. } => None,
+                Chunk::Usage { .. } | Chunk::Finish(_) => None,
             })
             .collect()
     }
@@ -219,6 +224,7 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(texts(&chunks), ["one", " two"]);
+        assert!(chunks.contains(&Chunk::Finish(FinishReason::Length)));
     }
 
     #[tokio::test]

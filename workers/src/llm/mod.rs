@@ -2,6 +2,7 @@
 //! the in-process mock, plus choosing one for a prompt's model settings.
 
 mod anthropic;
+pub mod egress;
 mod error;
 pub mod mock;
 mod openai;
@@ -9,12 +10,14 @@ mod retry;
 mod sse;
 
 use std::fmt;
+use std::sync::Arc;
 
 use futures_util::stream::BoxStream;
 use serde::{Deserialize, Serialize};
 
 pub use crate::templating::ChatMessage;
 pub use anthropic::Anthropic;
+pub use egress::EgressPolicy;
 pub use error::LlmError;
 pub use mock::MockProvider;
 pub use openai::OpenAi;
@@ -76,7 +79,75 @@ pub struct CompletionRequest {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Chunk {
     Token(String),
-    Usage { input: u32, output: u32 },
+    Usage {
+        input: u32,
+        output: u32,
+    },
+    /// Why the model stopped, as the provider said.
+    Finish(FinishReason),
+}
+
+/// Why a completion ended: a closed set over the providers' own words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum FinishReason {
+    /// The model finished (OpenAI `stop`, Anthropic `end_turn` / `stop_sequence`).
+    Stop,
+    /// Cut by the token limit (`length`, `max_tokens`): the output is incomplete.
+    Length,
+    /// Withheld by the provider's filter (`content_filter`, Anthropic `refusal`).
+    ContentFilter,
+    /// The model asked for tools (`tool_calls`, `function_call`, `tool_use`).
+    ToolCalls,
+    /// Any other reason.
+    Other,
+}
+
+impl FinishReason {
+    /// The stored form, `STOP` … `OTHER`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Stop => "STOP",
+            Self::Length => "LENGTH",
+            Self::ContentFilter => "CONTENT_FILTER",
+            Self::ToolCalls => "TOOL_CALLS",
+            Self::Other => "OTHER",
+        }
+    }
+
+    pub fn parse(stored: &str) -> Option<Self> {
+        [
+            Self::Stop,
+            Self::Length,
+            Self::ContentFilter,
+            Self::ToolCalls,
+            Self::Other,
+        ]
+        .into_iter()
+        .find(|reason| reason.as_str() == stored)
+    }
+
+    /// OpenAI's `finish_reason` (also what compatible servers send).
+    pub fn from_openai(reason: &str) -> Self {
+        match reason {
+            "stop" | "eos" | "stop_sequence" | "end_turn" => Self::Stop,
+            "length" | "max_tokens" => Self::Length,
+            "content_filter" => Self::ContentFilter,
+            "tool_calls" | "function_call" => Self::ToolCalls,
+            _ => Self::Other,
+        }
+    }
+
+    /// Anthropic's `stop_reason`.
+    pub fn from_anthropic(reason: &str) -> Self {
+        match reason {
+            "end_turn" | "stop_sequence" => Self::Stop,
+            "max_tokens" | "model_context_window_exceeded" => Self::Length,
+            "refusal" => Self::ContentFilter,
+            "tool_use" => Self::ToolCalls,
+            _ => Self::Other,
+        }
+    }
 }
 
 pub type ChunkStream = BoxStream<'static, Result<Chunk, LlmError>>;
@@ -135,16 +206,22 @@ pub fn provider_for(
     config: &ModelConfig,
     endpoint: Option<Endpoint>,
     defaults: &ProviderDefaults,
-    http: &reqwest::Client,
+    http: &HttpClient,
     retry: RetryPolicy,
     timeouts: Timeouts,
 ) -> Result<Box<dyn Provider>, LlmError> {
-    let http = http.clone();
+    let checked = |url: &str| {
+        http.egress
+            .check_url(url)
+            .map_err(LlmError::BaseUrlNotAllowed)
+    };
+    let http = http.client.clone();
     match config.provider.as_str() {
         "mock" => Ok(Box::new(MockProvider)),
         "openai" => {
             let endpoint = endpoint.or_else(|| defaults.openai.clone());
             let (base_url, key) = with_key("openai", endpoint, OPENAI_DEFAULT_BASE_URL)?;
+            let base_url = checked(&base_url)?;
             Ok(Box::new(OpenAi::new(
                 http,
                 &base_url,
@@ -156,6 +233,7 @@ pub fn provider_for(
         "anthropic" => {
             let endpoint = endpoint.or_else(|| defaults.anthropic.clone());
             let (base_url, key) = with_key("anthropic", endpoint, ANTHROPIC_DEFAULT_BASE_URL)?;
+            let base_url = checked(&base_url)?;
             Ok(Box::new(Anthropic::new(
                 http, &base_url, key, retry, timeouts,
             )))
@@ -164,9 +242,10 @@ pub fn provider_for(
             let endpoint = endpoint
                 .filter(|endpoint| !endpoint.base_url.trim().is_empty())
                 .ok_or(LlmError::MissingBaseUrl)?;
+            let base_url = checked(&endpoint.base_url)?;
             Ok(Box::new(OpenAi::new(
                 http,
-                endpoint.base_url.trim(),
+                &base_url,
                 endpoint.api_key,
                 retry,
                 timeouts,
@@ -195,28 +274,93 @@ fn with_key(
     Ok((base_url, key))
 }
 
-/// The HTTP client providers share (one connection pool for the process).
-pub fn http_client(timeouts: &Timeouts) -> reqwest::Client {
-    reqwest::Client::builder()
+/// The HTTP client providers share (one connection pool for the process), with the egress
+/// policy its resolver enforces and base URLs are checked against.
+#[derive(Clone)]
+pub struct HttpClient {
+    pub client: reqwest::Client,
+    pub egress: Arc<EgressPolicy>,
+}
+
+/// Builds the shared client: connect timeout, no redirects (a 3xx is an error, so a provider
+/// URL cannot bounce a request elsewhere), no proxy from the environment (a proxy would resolve
+/// names where the egress policy cannot see them), and the guarded DNS resolver. The response
+/// and idle limits are applied by the providers, each with its own message.
+pub fn http_client(timeouts: &Timeouts, egress: EgressPolicy) -> HttpClient {
+    let egress = Arc::new(egress);
+    let client = reqwest::Client::builder()
         .connect_timeout(timeouts.connect)
-        // A backstop under the per-phase limits the providers apply themselves.
-        .read_timeout(timeouts.first_byte.max(timeouts.idle))
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .dns_resolver(egress.resolver())
         .user_agent(concat!("promptops/", env!("CARGO_PKG_VERSION")))
         .build()
         .unwrap_or_else(|error| {
-            // Only a broken TLS setup fails here; a default client is the best remaining option.
-            tracing::error!(%error, "could not configure the LLM HTTP client, using defaults");
-            reqwest::Client::new()
-        })
+            // Only a broken TLS setup fails here. Without the guarded resolver every request
+            // would bypass the egress policy, so the fallback client cannot connect anywhere.
+            tracing::error!(%error, "could not configure the LLM HTTP client");
+            reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .no_proxy()
+                .dns_resolver(Arc::new(EgressPolicy::default()).resolver())
+                .build()
+                .unwrap_or_default()
+        });
+    HttpClient { client, egress }
 }
 
-/// Merges a model's `extra` object into a request body; `null` values remove a field.
-fn merge_extra(body: &mut serde_json::Map<String, serde_json::Value>, extra: &serde_json::Value) {
+/// Request-body fields `extra` may not set, by provider: what the platform prices (the model,
+/// the number of choices, billed modalities and tiers) or needs to read the answer (the
+/// messages, streaming and its usage report, the token limit that has a field of its own).
+pub fn reserved_extra_keys(provider: &str) -> &'static [&'static str] {
+    match provider {
+        "openai" | "openai-compatible" => &[
+            "model",
+            "messages",
+            "stream",
+            "stream_options",
+            "n",
+            "max_tokens",
+            "modalities",
+            "audio",
+            "service_tier",
+        ],
+        "anthropic" => &["model", "messages", "system", "stream", "max_tokens"],
+        _ => &[],
+    }
+}
+
+/// Refuses a model config whose `extra` sets a reserved field, naming the first one.
+pub fn check_extra(provider: &str, extra: &serde_json::Value) -> Result<(), String> {
+    let Some(extra) = extra.as_object() else {
+        return Ok(());
+    };
+    match reserved_extra_keys(provider)
+        .iter()
+        .find(|key| extra.contains_key(**key))
+    {
+        Some(key) => Err(format!(
+            "model.extra must not set `{key}`: the platform controls it for {provider}"
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Merges a model's `extra` object into a request body; `null` values remove a field. Reserved
+/// fields are skipped (they are refused when a version is created; this covers older rows).
+fn merge_extra(
+    provider: &str,
+    body: &mut serde_json::Map<String, serde_json::Value>,
+    extra: &serde_json::Value,
+) {
     let Some(extra) = extra.as_object() else {
         return;
     };
+    let reserved = reserved_extra_keys(provider);
     for (key, value) in extra {
-        if value.is_null() {
+        if reserved.contains(&key.as_str()) {
+            tracing::warn!(field = %key, "ignoring a reserved field in model.extra");
+        } else if value.is_null() {
             body.remove(key);
         } else {
             body.insert(key.clone(), value.clone());

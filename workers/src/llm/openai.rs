@@ -8,8 +8,8 @@ use serde_json::{Map, Value, json};
 
 use super::sse::{self, Decoder};
 use super::{
-    Chunk, ChunkStream, CompletionRequest, LlmError, Provider, RetryPolicy, Timeouts, merge_extra,
-    retry,
+    Chunk, ChunkStream, CompletionRequest, FinishReason, LlmError, Provider, RetryPolicy, Timeouts,
+    merge_extra, retry,
 };
 
 pub struct OpenAi {
@@ -58,7 +58,7 @@ pub(crate) fn body(request: &CompletionRequest) -> Value {
     if !model.stop.is_empty() {
         body.insert("stop".into(), json!(model.stop));
     }
-    merge_extra(&mut body, &model.extra);
+    merge_extra(&model.provider, &mut body, &model.extra);
     Value::Object(body)
 }
 
@@ -74,11 +74,7 @@ impl Provider for OpenAi {
             }
         })
         .await?;
-        Ok(sse::chunks(
-            response,
-            OpenAiDecoder::default(),
-            self.timeouts.idle,
-        ))
+        sse::response_chunks(response, OpenAiDecoder::default(), &self.timeouts).await
     }
 }
 
@@ -97,12 +93,8 @@ impl Decoder for OpenAiDecoder {
             return Ok(false);
         }
         let value = sse::json(event)?;
-        if let Some(error) = value.get("error").filter(|error| !error.is_null()) {
-            let message = error
-                .get("message")
-                .and_then(Value::as_str)
-                .map_or_else(|| error.to_string(), str::to_string);
-            return Err(LlmError::Provider(message));
+        if value.get("error").is_some_and(|error| !error.is_null()) {
+            return Err(LlmError::reported(&value));
         }
         if let Some(choice) = value.pointer("/choices/0") {
             if let Some(text) = choice.pointer("/delta/content").and_then(Value::as_str)
@@ -110,20 +102,29 @@ impl Decoder for OpenAiDecoder {
             {
                 out.push_back(Chunk::Token(text.to_string()));
             }
-            if choice
-                .get("finish_reason")
-                .is_some_and(|reason| !reason.is_null())
-            {
+            if let Some(reason) = finish_reason(choice) {
                 self.finished = true;
+                out.push_back(Chunk::Finish(reason));
             }
         }
-        if let Some(usage) = value.get("usage").filter(|usage| usage.is_object()) {
-            out.push_back(Chunk::Usage {
-                input: sse::count(usage, "prompt_tokens"),
-                output: sse::count(usage, "completion_tokens"),
-            });
-        }
+        push_usage(&value, out);
         Ok(false)
+    }
+
+    fn whole(&mut self, value: &Value, out: &mut VecDeque<Chunk>) -> Result<(), LlmError> {
+        let choice = value
+            .pointer("/choices/0")
+            .ok_or_else(|| LlmError::InvalidResponse("the completion has no choices".into()))?;
+        if let Some(text) = choice.pointer("/message/content").and_then(Value::as_str)
+            && !text.is_empty()
+        {
+            out.push_back(Chunk::Token(text.to_string()));
+        }
+        if let Some(reason) = finish_reason(choice) {
+            out.push_back(Chunk::Finish(reason));
+        }
+        push_usage(value, out);
+        Ok(())
     }
 
     /// Some compatible servers end the body without `[DONE]`; a finish_reason already said the
@@ -134,6 +135,26 @@ impl Decoder for OpenAiDecoder {
         } else {
             Err(LlmError::StreamCut)
         }
+    }
+}
+
+fn finish_reason(choice: &Value) -> Option<FinishReason> {
+    let reason = choice
+        .get("finish_reason")
+        .filter(|reason| !reason.is_null())?;
+    Some(
+        reason
+            .as_str()
+            .map_or(FinishReason::Other, FinishReason::from_openai),
+    )
+}
+
+fn push_usage(value: &Value, out: &mut VecDeque<Chunk>) {
+    if let Some(usage) = value.get("usage").filter(|usage| usage.is_object()) {
+        out.push_back(Chunk::Usage {
+            input: sse::count(usage, "prompt_tokens"),
+            output: sse::count(usage, "completion_tokens"),
+        });
     }
 }
 
@@ -165,7 +186,7 @@ mod tests {
                 max_tokens: Some(5),
                 top_p: None,
                 stop: vec!["END".into()],
-                extra: json!({ "seed": 7, "stream_options": null }),
+                extra: json!({ "seed": 7, "stream_options": null, "model": "gpt-4o", "n": 8 }),
             },
         };
         let body = body(&request);
@@ -174,7 +195,9 @@ mod tests {
         assert_eq!(body["stop"], json!(["END"]));
         assert_eq!(body["seed"], 7);
         assert!(body.get("top_p").is_none());
-        assert!(body.get("stream_options").is_none());
+        // Reserved fields are never taken from extra.
+        assert_eq!(body["stream_options"], json!({ "include_usage": true }));
+        assert!(body.get("n").is_none());
     }
 
     #[test]
@@ -192,6 +215,7 @@ mod tests {
             Vec::from(out),
             vec![
                 Chunk::Token("Hi".into()),
+                Chunk::Finish(FinishReason::Stop),
                 Chunk::Usage {
                     input: 3,
                     output: 1

@@ -7,6 +7,7 @@ use rand::Rng;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 
 use super::LlmError;
+use super::error::provider_message;
 
 #[derive(Debug, Clone)]
 pub struct RetryPolicy {
@@ -44,6 +45,9 @@ impl RetryPolicy {
     }
 }
 
+/// Three limits, each with its own message: connecting (`timed out connecting to the
+/// provider`), the response headers (`timed out waiting for the provider to respond`) and every
+/// pause within the body (`timed out waiting for the next token`).
 #[derive(Debug, Clone)]
 pub struct Timeouts {
     pub connect: Duration,
@@ -88,9 +92,14 @@ pub(crate) async fn send(
         };
         if attempt >= policy.max_retries {
             return Err(match error {
-                LlmError::RateLimited { retry_after, .. } => LlmError::RateLimited {
+                LlmError::RateLimited {
+                    retry_after,
+                    message,
+                    ..
+                } => LlmError::RateLimited {
                     retries: attempt,
                     retry_after,
+                    message,
                 },
                 other => other,
             });
@@ -115,9 +124,15 @@ async fn attempt_once(timeouts: &Timeouts, request: reqwest::RequestBuilder) -> 
                 retry_after: None,
             };
         }
-        Ok(Err(error)) if error.is_timeout() => {
+        Ok(Err(error)) if error.is_timeout() && error.is_connect() => {
             return Attempt::Retry {
                 error: LlmError::Timeout("connecting to the provider"),
+                retry_after: None,
+            };
+        }
+        Ok(Err(error)) if error.is_timeout() => {
+            return Attempt::Retry {
+                error: LlmError::Timeout("waiting for the provider to respond"),
                 retry_after: None,
             };
         }
@@ -134,26 +149,47 @@ async fn attempt_once(timeouts: &Timeouts, request: reqwest::RequestBuilder) -> 
         return Attempt::Started(response);
     }
     let retry_after = retry_after(response.headers());
+    let body = error_body(timeouts, response).await;
     if status.as_u16() == 429 {
+        let message = serde_json::from_str(&body)
+            .ok()
+            .and_then(|value| provider_message(&value));
         return Attempt::Retry {
             error: LlmError::RateLimited {
                 retries: 0,
                 retry_after,
+                message,
             },
             retry_after,
         };
     }
-    let body = tokio::time::timeout(timeouts.first_byte, response.text())
-        .await
-        .ok()
-        .and_then(Result::ok)
-        .unwrap_or_default();
     let error = LlmError::from_status(status.as_u16(), &body);
     if status.is_server_error() {
         Attempt::Retry { error, retry_after }
     } else {
         Attempt::Fail(error)
     }
+}
+
+/// The start of an error response's body (at most 64 KiB, within the response time limit):
+/// enough for any provider's JSON error.
+async fn error_body(timeouts: &Timeouts, response: reqwest::Response) -> String {
+    const MAX: usize = 64 * 1024;
+    let read = async {
+        let mut body = Vec::new();
+        let mut chunks = response.bytes_stream();
+        while let Some(Ok(chunk)) = futures_util::StreamExt::next(&mut chunks).await {
+            body.extend_from_slice(&chunk);
+            if body.len() >= MAX {
+                break;
+            }
+        }
+        body
+    };
+    let body = tokio::time::timeout(timeouts.first_byte, read)
+        .await
+        .unwrap_or_default();
+    String::from_utf8_lossy(&body).into_owned()
 }
 
 /// Only the delay-seconds form: providers do not send HTTP dates here in practice.

@@ -1,5 +1,6 @@
-//! Turning a provider's server-sent-events body into a `ChunkStream`: the idle time limit, and
-//! telling a finished completion from a connection that just stopped.
+//! Turning a provider's answer into a `ChunkStream`: a server-sent-events body under the idle
+//! time limit, telling a finished completion from a connection that just stopped; or a whole
+//! `application/json` completion from a server that did not stream.
 
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -7,7 +8,10 @@ use std::time::Duration;
 use eventsource_stream::{Event, EventStreamError, Eventsource};
 use futures_util::stream::{self, BoxStream, StreamExt};
 
-use super::{Chunk, ChunkStream, LlmError};
+use super::{Chunk, ChunkStream, LlmError, Timeouts};
+
+/// Largest non-streamed completion body read.
+const MAX_JSON_BODY: usize = 16 * 1024 * 1024;
 
 /// One provider's SSE dialect.
 pub(crate) trait Decoder: Send + 'static {
@@ -18,6 +22,65 @@ pub(crate) trait Decoder: Send + 'static {
     /// The body ended before the end marker: a dialect may still accept what it saw.
     fn end_without_marker(&mut self, _out: &mut VecDeque<Chunk>) -> Result<(), LlmError> {
         Err(LlmError::StreamCut)
+    }
+
+    /// A whole, non-streamed completion (the server ignored `stream: true`).
+    fn whole(
+        &mut self,
+        value: &serde_json::Value,
+        out: &mut VecDeque<Chunk>,
+    ) -> Result<(), LlmError>;
+}
+
+/// The chunks of a successful response: streamed when it is an event stream, all at once when
+/// the server answered with the complete JSON completion.
+pub(crate) async fn response_chunks<D: Decoder>(
+    response: reqwest::Response,
+    mut decoder: D,
+    timeouts: &Timeouts,
+) -> Result<ChunkStream, LlmError> {
+    let is_json = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| {
+            let mime = value.split(';').next().unwrap_or_default().trim();
+            mime.eq_ignore_ascii_case("application/json")
+        });
+    if !is_json {
+        return Ok(chunks(response, decoder, timeouts.idle));
+    }
+    let body = read_json_body(response, timeouts.idle).await?;
+    let value: serde_json::Value = serde_json::from_slice(&body)
+        .map_err(|_| LlmError::InvalidResponse("the completion is not valid JSON".into()))?;
+    if value.get("error").is_some_and(|error| !error.is_null()) {
+        return Err(LlmError::reported(&value));
+    }
+    let mut out = VecDeque::new();
+    decoder.whole(&value, &mut out)?;
+    Ok(stream::iter(out.into_iter().map(Ok)).boxed())
+}
+
+async fn read_json_body(response: reqwest::Response, idle: Duration) -> Result<Vec<u8>, LlmError> {
+    let mut body = Vec::new();
+    let mut pieces = response.bytes_stream();
+    loop {
+        match tokio::time::timeout(idle, pieces.next()).await {
+            Err(_) => return Err(LlmError::Timeout("waiting for the next token")),
+            Ok(None) => return Ok(body),
+            Ok(Some(Err(error))) => {
+                tracing::debug!(error = %super::error::cause_chain(&error), "provider body broke");
+                return Err(LlmError::StreamCut);
+            }
+            Ok(Some(Ok(piece))) => {
+                body.extend_from_slice(&piece);
+                if body.len() > MAX_JSON_BODY {
+                    return Err(LlmError::InvalidResponse(
+                        "the completion is too large".into(),
+                    ));
+                }
+            }
+        }
     }
 }
 
@@ -60,7 +123,7 @@ async fn next<D: Decoder>(mut state: State<D>) -> Option<(Result<Chunk, LlmError
                 .map(|()| true),
             Ok(Some(Err(EventStreamError::Transport(error)))) => {
                 // Mid-body failures are connections dropped under us: to the user that is a cut.
-                tracing::debug!(error = %LlmError::transport(&error), "provider stream broke");
+                tracing::debug!(error = %super::error::cause_chain(&error), "provider stream broke");
                 Err(LlmError::StreamCut)
             }
             Ok(Some(Err(error))) => Err(LlmError::InvalidResponse(format!(

@@ -67,8 +67,19 @@ fn event(kind: &str, data: Value, token: bool) -> Frame {
     }
 }
 
-pub(super) fn frames(completion: &Completion, id: &str) -> Vec<Frame> {
+/// `late_usage`: the input tokens come in `message_delta` only, as some servers send them.
+pub(super) fn frames(completion: &Completion, id: &str, late_usage: bool) -> Vec<Frame> {
     let (tokens, truncated) = completion.tokens();
+    let start_usage = if late_usage {
+        json!({ "output_tokens": 1 })
+    } else {
+        json!({ "input_tokens": completion.prompt_tokens(), "output_tokens": 1 })
+    };
+    let end_usage = if late_usage {
+        json!({ "input_tokens": completion.prompt_tokens(), "output_tokens": tokens.len() })
+    } else {
+        json!({ "output_tokens": tokens.len() })
+    };
     let message = json!({
         "id": id,
         "type": "message",
@@ -77,7 +88,7 @@ pub(super) fn frames(completion: &Completion, id: &str) -> Vec<Frame> {
         "content": [],
         "stop_reason": null,
         "stop_sequence": null,
-        "usage": { "input_tokens": completion.prompt_tokens(), "output_tokens": 1 },
+        "usage": start_usage,
     });
     let mut frames = vec![
         event(
@@ -107,7 +118,7 @@ pub(super) fn frames(completion: &Completion, id: &str) -> Vec<Frame> {
         "message_delta",
         json!({ "type": "message_delta",
                 "delta": { "stop_reason": stop_reason(truncated), "stop_sequence": null },
-                "usage": { "output_tokens": tokens.len() } }),
+                "usage": end_usage }),
         false,
     ));
     frames.push(event(

@@ -1,7 +1,7 @@
-//! Streaming a mock completion: pacing, cuts, and noticing clients that leave.
+//! Streaming a mock completion: pacing, cuts, stalls and aborted connections, and noticing
+//! clients that leave.
 
 use std::collections::VecDeque;
-use std::convert::Infallible;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -12,6 +12,17 @@ use axum::response::{IntoResponse, Response};
 use futures_util::stream;
 
 use super::MockLlmStats;
+
+/// How the body ends after its frames.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Ending {
+    /// The body ends normally.
+    Complete,
+    /// Nothing more is sent, and the connection stays open.
+    Stall,
+    /// The body fails: the server drops the connection mid-body.
+    Abort,
+}
 
 /// One server-sent event (or other piece of body); tokens are paced, the rest is not.
 pub(super) struct Frame {
@@ -56,6 +67,7 @@ impl Drop for Progress {
 
 pub(super) fn sse(
     frames: Vec<Frame>,
+    ending: Ending,
     pace: Option<Duration>,
     stats: Arc<MockLlmStats>,
 ) -> Response {
@@ -63,16 +75,37 @@ pub(super) fn sse(
         stats,
         finished: false,
     };
-    let state = (VecDeque::from(frames), progress);
+    let state = (VecDeque::from(frames), Some(progress));
     let body = stream::unfold(state, move |(mut frames, progress)| async move {
+        // `None` once the body failed on purpose: it ends there.
+        let progress = progress?;
         let Some(frame) = frames.pop_front() else {
-            progress.finish();
-            return None;
+            match ending {
+                Ending::Complete => {
+                    progress.finish();
+                    return None;
+                }
+                Ending::Stall => {
+                    // Until the client gives up (dropping the body counts as aborted).
+                    std::future::pending::<()>().await;
+                    return None;
+                }
+                Ending::Abort => {
+                    // Pending a moment first, so what was sent is flushed before the drop.
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    progress.finish();
+                    let error = std::io::Error::new(
+                        std::io::ErrorKind::ConnectionAborted,
+                        "mock-llm fault: connection dropped mid-stream",
+                    );
+                    return Some((Err(error), (frames, None)));
+                }
+            }
         };
         if let (true, Some(pace)) = (frame.token, pace) {
             tokio::time::sleep(pace).await;
         }
-        Some((Ok::<_, Infallible>(frame.text), (frames, progress)))
+        Some((Ok(frame.text), (frames, Some(progress))))
     });
     let headers = [
         (header::CONTENT_TYPE, "text/event-stream"),

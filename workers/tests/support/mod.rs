@@ -2,14 +2,16 @@
 //! clients pointed at it.
 
 #![cfg(test)]
+#![allow(dead_code, reason = "each test binary uses a part of it")]
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::StreamExt;
 use workers::llm::{
-    ChatMessage, Chunk, ChunkStream, CompletionRequest, Endpoint, LlmError, ModelConfig, Provider,
-    ProviderDefaults, RetryPolicy, Timeouts, http_client, provider_for,
+    ChatMessage, Chunk, ChunkStream, CompletionRequest, EgressPolicy, Endpoint, FinishReason,
+    HttpClient, LlmError, ModelConfig, Provider, ProviderDefaults, RetryPolicy, Timeouts,
+    http_client, provider_for,
 };
 use workers::mock_llm::{self, MockLlmConfig, MockLlmStats};
 
@@ -72,6 +74,21 @@ pub fn provider(
     key: Option<&str>,
     retry: RetryPolicy,
 ) -> Box<dyn Provider> {
+    provider_with(mock, request, key, retry, Timeouts::default())
+}
+
+/// The shared client, allowed to reach `mock-llm` on 127.0.0.1.
+pub fn local_http(timeouts: &Timeouts) -> HttpClient {
+    http_client(timeouts, EgressPolicy::new(&["127.0.0.1"]).unwrap())
+}
+
+pub fn provider_with(
+    mock: &Mock,
+    request: &CompletionRequest,
+    key: Option<&str>,
+    retry: RetryPolicy,
+    timeouts: Timeouts,
+) -> Box<dyn Provider> {
     let base_url = match request.model.provider.as_str() {
         "anthropic" => mock.url.clone(),
         _ => format!("{}/v1", mock.url),
@@ -80,8 +97,7 @@ pub fn provider(
         base_url,
         api_key: key.map(str::to_string),
     };
-    let timeouts = Timeouts::default();
-    let http = http_client(&timeouts);
+    let http = local_http(&timeouts);
     provider_for(
         &request.model,
         Some(endpoint),
@@ -94,16 +110,30 @@ pub fn provider(
 }
 
 /// Tokens and usage until the stream ends, or the first error.
-pub async fn drain(mut stream: ChunkStream) -> (Vec<String>, Option<(u32, u32)>, Option<LlmError>) {
-    let (mut tokens, mut usage) = (Vec::new(), None);
+pub async fn drain(stream: ChunkStream) -> (Vec<String>, Option<(u32, u32)>, Option<LlmError>) {
+    let (tokens, usage, _, error) = drain_all(stream).await;
+    (tokens, usage, error)
+}
+
+/// `drain`, with the finish reason.
+pub async fn drain_all(
+    mut stream: ChunkStream,
+) -> (
+    Vec<String>,
+    Option<(u32, u32)>,
+    Option<FinishReason>,
+    Option<LlmError>,
+) {
+    let (mut tokens, mut usage, mut finish) = (Vec::new(), None, None);
     while let Some(item) = stream.next().await {
         match item {
             Ok(Chunk::Token(text)) => tokens.push(text),
             Ok(Chunk::Usage { input, output }) => usage = Some((input, output)),
-            Err(error) => return (tokens, usage, Some(error)),
+            Ok(Chunk::Finish(reason)) => finish = Some(reason),
+            Err(error) => return (tokens, usage, finish, Some(error)),
         }
     }
-    (tokens, usage, None)
+    (tokens, usage, finish, None)
 }
 
 pub async fn run(

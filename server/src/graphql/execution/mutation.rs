@@ -118,8 +118,15 @@ impl ExecutionMutation {
             api_key,
             base_url,
         };
-        let stored =
-            credentials::set(&work.txn, &app.authz, actor, &app.runtime.sealer, input).await?;
+        let stored = credentials::set(
+            &work.txn,
+            &app.authz,
+            actor,
+            &app.runtime.sealer,
+            &app.runtime.llm.http.egress,
+            input,
+        )
+        .await?;
         let entry = AuditEntry::new(
             Some(stored.org_id),
             "credential.set",

@@ -48,6 +48,34 @@ impl ExecutionStatus {
     }
 }
 
+/// Why the model stopped.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum FinishReason {
+    /// The model finished its answer.
+    Stop,
+    /// Cut by the token limit (`maxTokens`): the output is incomplete.
+    Length,
+    /// Withheld or cut by the provider's content filter.
+    ContentFilter,
+    /// The model stopped to call tools.
+    ToolCalls,
+    /// Another reason the provider gave.
+    Other,
+}
+
+impl FinishReason {
+    pub fn parse(stored: &str) -> Option<Self> {
+        use workers::llm::FinishReason as Stored;
+        Some(match Stored::parse(stored)? {
+            Stored::Stop => Self::Stop,
+            Stored::Length => Self::Length,
+            Stored::ContentFilter => Self::ContentFilter,
+            Stored::ToolCalls => Self::ToolCalls,
+            Stored::Other => Self::Other,
+        })
+    }
+}
+
 /// One run of one prompt version.
 #[derive(SimpleObject, Clone)]
 #[graphql(complex)]
@@ -70,6 +98,9 @@ pub struct Execution {
     /// Times a worker claimed it (more than 1 after a worker died mid-run).
     pub attempts: i32,
     pub error: Option<String>,
+    /// Why the model stopped, once SUCCEEDED (null when the provider did not say). LENGTH means
+    /// the output was cut by the token limit.
+    pub finish_reason: Option<FinishReason>,
     pub created_at: DateTime<Utc>,
     pub started_at: Option<DateTime<Utc>>,
     pub finished_at: Option<DateTime<Utc>>,
@@ -104,6 +135,7 @@ impl From<execution::Model> for Execution {
             cached: e.cached,
             attempts: e.attempts,
             error: e.error,
+            finish_reason: e.finish_reason.as_deref().and_then(FinishReason::parse),
             created_at: e.created_at,
             started_at: e.started_at,
             finished_at: e.finished_at,
@@ -256,7 +288,11 @@ impl From<entities::provider_credential::Model> for ProviderCredential {
             id: ID(c.id.to_string()),
             provider_name: c.provider,
             key_hint: c.key_hint,
-            base_url: c.base_url,
+            // Rows stored before base URLs were validated may carry a user name and password.
+            base_url: c
+                .base_url
+                .as_deref()
+                .map(workers::llm::egress::without_userinfo),
             created_at: c.created_at,
             updated_at: c.updated_at,
         }
