@@ -146,6 +146,7 @@ async fn graphql_endpoint_accepts_websocket_upgrades(backend: Backend) {
     let page = app
         .client
         .get(format!("{}/graphql", app.base))
+        .header("accept", "text/html")
         .send()
         .await
         .unwrap();

@@ -124,8 +124,10 @@ async fn an_expiring_access_token_closes_its_socket(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let owner = app.sign_up("owner").await;
     let now = chrono::Utc::now().timestamp();
+    // The same login (session) as the owner's token, expiring in two seconds.
     let claims = json!({ "sub": owner.user_id, "aud": "promptops-api", "iss": "promptops",
-                         "iat": now, "exp": now + 2, "jti": uuid::Uuid::new_v4() });
+                         "iat": now, "exp": now + 2, "jti": uuid::Uuid::new_v4(),
+                         "sid": session_of(&owner.token) });
     let short = jsonwebtoken::encode(
         &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
         &claims,
@@ -137,6 +139,51 @@ async fn an_expiring_access_token_closes_its_socket(backend: Backend) {
     assert!(chrono::Utc::now().timestamp() >= now + 2);
     assert_eq!(code, 4403, "{reason}");
     assert!(seen.is_empty(), "{seen:?}");
+}
+
+/// The session id (`sid`) an access token carries.
+fn session_of(token: &str) -> serde_json::Value {
+    use base64::Engine;
+    let payload = token.split('.').nth(1).unwrap();
+    let claims = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .unwrap();
+    serde_json::from_slice::<serde_json::Value>(&claims).unwrap()["sid"].clone()
+}
+
+/// Signing out ends the login's sockets too: the next operation on a socket opened with that
+/// login's access token closes it (4403) without running, and an idle one is closed by the
+/// periodic re-validation.
+async fn signing_out_closes_the_logins_sockets(backend: Backend) {
+    let app = spawn_with(backend, |c| c.ws_revalidate_secs = 1).await;
+    let owner = app.sign_up("owner").await;
+    let org = json!({ "org": owner.org_id });
+    let mut busy = initialised(&app, Some(&owner.token)).await;
+    let mut idle = initialised(&app, Some(&owner.token)).await;
+    subscribe(&mut busy, "1", MEMBERS, org.clone()).await;
+    assert_eq!(next(&mut busy).await["type"], "next");
+    assert_eq!(next(&mut busy).await["type"], "complete");
+
+    let out = app
+        .ok(
+            None,
+            "mutation($r: String!) { logout(refreshToken: $r) }",
+            json!({ "r": owner.refresh }),
+        )
+        .await;
+    assert_eq!(out["logout"], true);
+    subscribe(&mut busy, "2", MINT_KEY, org).await;
+    let (seen, code, reason) = closed_within(&mut busy, Duration::from_secs(10)).await;
+    assert_eq!(code, 4403, "{reason}");
+    assert!(seen.is_empty(), "nothing ran: {seen:?}");
+    let (_, code, reason) = closed_within(&mut idle, Duration::from_secs(10)).await;
+    assert_eq!(code, 4403, "{reason}");
+    use sea_orm::EntityTrait;
+    let keys = entities::api_key::Entity::find()
+        .all(&app.app.db)
+        .await
+        .unwrap();
+    assert!(keys.is_empty(), "no key was minted after logout");
 }
 
 /// A member removed from the organization stops receiving its executions' events at once,
@@ -225,6 +272,7 @@ async fn a_removed_members_subscriptions_stop(backend: Backend) {
 }
 
 backend_tests!(
+    signing_out_closes_the_logins_sockets,
     an_expiring_api_key_closes_its_socket,
     a_revoked_api_keys_next_operation_closes_its_socket,
     a_revoked_api_keys_idle_socket_is_closed,
