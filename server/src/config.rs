@@ -175,7 +175,8 @@ pub struct Config {
     #[arg(long, env = "PROMPTOPS_LLM_MAX_RETRIES", default_value_t = 3)]
     pub llm_max_retries: u32,
 
-    /// Seconds a provider may take to send its response headers once connected.
+    /// Seconds a provider may take to send its response headers, from sending the request
+    /// (connecting included).
     #[arg(long, env = "PROMPTOPS_LLM_TIMEOUT_SECS", default_value_t = 60)]
     pub llm_timeout_secs: u64,
 

@@ -88,7 +88,7 @@ impl App {
             .context("parsing PROMPTOPS_PROVIDER_ALLOWED_HOSTS")?;
         let llm = LlmSettings {
             defaults: ProviderDefaults::from_env(),
-            http: llm::http_client(&timeouts, egress),
+            http: llm::http_client(&timeouts, egress).context("building the LLM HTTP client")?,
             retry: RetryPolicy {
                 max_retries: config.llm_max_retries,
                 ..RetryPolicy::default()

@@ -209,19 +209,6 @@ impl Renderer {
         Self { place, shares }
     }
 
-    /// Sandboxed, one slot per core, half of them (at least one) per organization.
-    pub fn sandboxed(program: std::path::PathBuf) -> Self {
-        let slots = default_slots();
-        Self::new(
-            Place::Sandboxed(program),
-            Shares::new(slots, slots.div_ceil(2)),
-        )
-    }
-
-    pub fn shares(&self) -> &Arc<Shares> {
-        &self.shares
-    }
-
     /// Renders `messages` for organization `org`, waiting for one of its slots (at most
     /// `SLOT_WAIT`; then `TemplateError::Busy`).
     pub async fn render(

@@ -325,7 +325,7 @@ fn guarded(
             api_key: Some(KEY.into()),
         }),
         &ProviderDefaults::default(),
-        &http_client(&timeouts, policy),
+        &http_client(&timeouts, policy).unwrap(),
         fast_retries(1),
         timeouts,
     )

@@ -30,6 +30,9 @@ pub struct Access {
 impl Access {
     pub async fn check(&self) -> AppResult<()> {
         let actor = self.caller.actor()?;
+        // A signed-out session or a revoked key ends the stream now, not at the socket's next
+        // periodic re-validation.
+        crate::auth::revalidate(&self.app, &self.caller).await?;
         self.app
             .authz
             .require(actor, self.org, self.permission)

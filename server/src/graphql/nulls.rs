@@ -7,11 +7,17 @@
 //!
 //! Non-null fields deeper down keep async-graphql's behaviour (their key is dropped): every
 //! lookup a client can miss — by id, or a nullable list element — is nullable here.
+//!
+//! This works in the `execute` hook, which wraps every query and mutation over HTTP and over
+//! WebSocket alike; subscription events do not pass through it, so their fields keep
+//! async-graphql's behaviour (and nothing accumulates over a long subscription).
 
 use std::sync::{Arc, Mutex};
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextRequest, NextResolve, ResolveInfo,
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextResolve, ResolveInfo,
 };
 use async_graphql::{Response, ServerError, ServerResult, Value};
 
@@ -26,6 +32,8 @@ impl ExtensionFactory for NonNullRoots {
 /// One request's state (extensions are created per request).
 #[derive(Default)]
 struct Propagation {
+    /// Inside a query or mutation's execution (never a subscription's events).
+    executing: AtomicBool,
     /// Errors of nullable fields, answered as `null`: they join the response at the end.
     nulled: Mutex<Vec<ServerError>>,
     /// Whether a non-null root field failed.
@@ -34,8 +42,15 @@ struct Propagation {
 
 #[async_trait::async_trait]
 impl Extension for Propagation {
-    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
-        let mut response = next.run(ctx).await;
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> Response {
+        self.executing.store(true, Ordering::Release);
+        let mut response = next.run(ctx, operation_name).await;
+        self.executing.store(false, Ordering::Release);
         if let Ok(mut nulled) = self.nulled.lock() {
             response.errors.append(&mut nulled);
         }
@@ -51,6 +66,9 @@ impl Extension for Propagation {
         info: ResolveInfo<'_>,
         next: NextResolve<'_>,
     ) -> ServerResult<Option<Value>> {
+        if !self.executing.load(Ordering::Acquire) {
+            return next.run(ctx, info).await;
+        }
         let nullable = !info.return_type.ends_with('!');
         let root = info.path_node.parent.is_none();
         match next.run(ctx, info).await {

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use crate::backend_tests;
 use crate::execution_helpers::{execute, prompt_with};
 use crate::helpers::{Backend, TestApp, error_code};
+use crate::ws_helpers::{initialised, next, subscribe};
 
 const LOOKUPS: &str = "query($id: ID!) {
     prompt(id: $id) { id } promptVersion(id: $id) { id }
@@ -45,6 +46,51 @@ async fn lookups_of_unknown_or_foreign_ids_are_null_with_not_found(backend: Back
         );
         assert_eq!(codes(&body), ["NOT_FOUND"; 4], "{body:#}");
     }
+}
+
+/// Over WebSocket the same: the failed lookup is null beside its error (not a silent null), and
+/// a failed non-null root field nulls `data`.
+async fn errors_propagate_the_same_over_websocket(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.sign_up("owner").await;
+    let mut socket = initialised(&app, Some(&owner.token)).await;
+    let missing = json!({ "id": uuid::Uuid::new_v4().to_string() });
+    subscribe(
+        &mut socket,
+        "1",
+        "query($id: ID!) { prompt(id: $id) { id } me { id } }",
+        missing.clone(),
+    )
+    .await;
+    let reply = next(&mut socket).await;
+    assert_eq!(reply["payload"]["data"]["prompt"], Value::Null, "{reply:#}");
+    assert_eq!(
+        reply["payload"]["data"]["me"]["id"],
+        json!(owner.user_id),
+        "{reply:#}"
+    );
+    assert_eq!(
+        error_code(&reply["payload"]),
+        Some("NOT_FOUND"),
+        "{reply:#}"
+    );
+    assert_eq!(next(&mut socket).await["type"], "complete");
+
+    subscribe(
+        &mut socket,
+        "2",
+        "mutation { createOrganization(input: {name: \"\"}) { id } }",
+        json!({}),
+    )
+    .await;
+    let reply = next(&mut socket).await;
+    assert!(reply["payload"].get("data").is_some(), "{reply:#}");
+    assert_eq!(reply["payload"]["data"], Value::Null, "{reply:#}");
+    assert_eq!(
+        error_code(&reply["payload"]),
+        Some("BAD_USER_INPUT"),
+        "{reply:#}"
+    );
 }
 
 async fn a_failing_non_null_root_field_nulls_data(backend: Backend) {
@@ -181,6 +227,7 @@ async fn every_connection_has_a_total_count(backend: Backend) {
 backend_tests!(
     lookups_of_unknown_or_foreign_ids_are_null_with_not_found,
     a_failing_non_null_root_field_nulls_data,
+    errors_propagate_the_same_over_websocket,
     node_finds_every_kind_it_names_and_nothing_foreign,
     every_connection_has_a_total_count,
 );

@@ -286,27 +286,21 @@ pub struct HttpClient {
 /// URL cannot bounce a request elsewhere), no proxy from the environment (a proxy would resolve
 /// names where the egress policy cannot see them), and the guarded DNS resolver. The response
 /// and idle limits are applied by the providers, each with its own message.
-pub fn http_client(timeouts: &Timeouts, egress: EgressPolicy) -> HttpClient {
+pub fn http_client(
+    timeouts: &Timeouts,
+    egress: EgressPolicy,
+) -> Result<HttpClient, reqwest::Error> {
     let egress = Arc::new(egress);
+    // Only a broken TLS setup fails here; then nothing may be called at all: any other client
+    // would bypass the egress policy.
     let client = reqwest::Client::builder()
         .connect_timeout(timeouts.connect)
         .redirect(reqwest::redirect::Policy::none())
         .no_proxy()
         .dns_resolver(egress.resolver())
         .user_agent(concat!("promptops/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .unwrap_or_else(|error| {
-            // Only a broken TLS setup fails here. Without the guarded resolver every request
-            // would bypass the egress policy, so the fallback client cannot connect anywhere.
-            tracing::error!(%error, "could not configure the LLM HTTP client");
-            reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .no_proxy()
-                .dns_resolver(Arc::new(EgressPolicy::default()).resolver())
-                .build()
-                .unwrap_or_default()
-        });
-    HttpClient { client, egress }
+        .build()?;
+    Ok(HttpClient { client, egress })
 }
 
 /// Request-body fields `extra` may not set, by provider: what the platform prices (the model,

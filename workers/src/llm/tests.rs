@@ -16,7 +16,7 @@ fn config(provider: &str) -> ModelConfig {
 }
 
 fn build(provider: &str, endpoint: Option<Endpoint>) -> Result<Box<dyn Provider>, LlmError> {
-    let http = http_client(&Timeouts::default(), EgressPolicy::default());
+    let http = http_client(&Timeouts::default(), EgressPolicy::default()).unwrap();
     let defaults = ProviderDefaults::default();
     let (retry, timeouts) = (RetryPolicy::default(), Timeouts::default());
     provider_for(

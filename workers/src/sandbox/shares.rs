@@ -77,10 +77,6 @@ impl Shares {
         })
     }
 
-    pub fn per_org(&self) -> usize {
-        self.per_org
-    }
-
     /// Waits for `org`'s permit, then for a slot, `wait` at most in all.
     pub async fn acquire(self: &Arc<Self>, org: Uuid, wait: Duration) -> Result<Slot, Refused> {
         let permits = {

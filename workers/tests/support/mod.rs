@@ -79,7 +79,7 @@ pub fn provider(
 
 /// The shared client, allowed to reach `mock-llm` on 127.0.0.1.
 pub fn local_http(timeouts: &Timeouts) -> HttpClient {
-    http_client(timeouts, EgressPolicy::new(&["127.0.0.1"]).unwrap())
+    http_client(timeouts, EgressPolicy::new(&["127.0.0.1"]).unwrap()).unwrap()
 }
 
 pub fn provider_with(
