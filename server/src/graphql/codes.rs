@@ -9,7 +9,8 @@
 use std::sync::Arc;
 
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextRequest, NextValidation,
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextRequest,
+    NextValidation,
 };
 use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{
@@ -66,21 +67,38 @@ impl Extension for ErrorCodes {
 
     async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
         let mut response = next.run(ctx).await;
-        for error in &mut response.errors {
-            let extensions = error
-                .extensions
-                .get_or_insert_with(ErrorExtensionValues::default);
-            if extensions.get("code").is_some() {
-                continue;
-            }
-            if error.path.is_empty() {
-                extensions.set("code", "BAD_USER_INPUT");
-            } else {
-                tracing::error!(message = %error.message, path = ?error.path, "uncoded resolver error");
-                extensions.set("code", "INTERNAL");
-                error.message = "internal error".into();
-            }
-        }
+        code_all(&mut response);
         response
+    }
+
+    /// Queries and mutations over WebSocket (`execute_stream`) do not pass through `request`;
+    /// every operation passes through here. Coding twice changes nothing.
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> Response {
+        let mut response = next.run(ctx, operation_name).await;
+        code_all(&mut response);
+        response
+    }
+}
+
+fn code_all(response: &mut Response) {
+    for error in &mut response.errors {
+        let extensions = error
+            .extensions
+            .get_or_insert_with(ErrorExtensionValues::default);
+        if extensions.get("code").is_some() {
+            continue;
+        }
+        if error.path.is_empty() {
+            extensions.set("code", "BAD_USER_INPUT");
+        } else {
+            tracing::error!(message = %error.message, path = ?error.path, "uncoded resolver error");
+            extensions.set("code", "INTERNAL");
+            error.message = "internal error".into();
+        }
     }
 }
