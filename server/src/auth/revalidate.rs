@@ -20,19 +20,12 @@ use entities::api_key;
 /// error) and says nothing about the credential. An anonymous or refused caller has nothing
 /// to lose: its operations are refused one by one.
 pub async fn revalidate(app: &App, caller: &Caller) -> AppResult<()> {
-    let (actor, expires_at, session) = match caller {
-        Caller::Authenticated {
-            actor,
-            expires_at,
-            session,
-        } => (actor, *expires_at, *session),
+    let session = match caller {
+        Caller::Authenticated { session, .. } => *session,
         Caller::Anonymous | Caller::Refused(_) => return Ok(()),
     };
-    if expires_at.is_some_and(|at| at <= Utc::now().timestamp()) {
-        return Err(AppError::Unauthenticated(
-            "credential expired; reconnect with a fresh one".into(),
-        ));
-    }
+    // Expiry: the same check, and message, as every operation's `Caller::actor`.
+    let actor = caller.actor()?;
     match actor {
         Actor::User { .. } => match session {
             Some(sid) if !super::session_active(app, sid).await? => {

@@ -178,17 +178,8 @@ impl AccountMutation {
         let actor = ctx.actor()?;
         let mut work = UnitOfWork::begin(ctx).await?;
         let accepted = invitations::accept(&work.txn, actor, parse_id("id", &id)?).await?;
-        work.audit(
-            Some(actor),
-            AuditEntry::new(
-                Some(accepted.org_id),
-                "invitation.accept",
-                "invitation",
-                accepted.id,
-            )
-            .summary(json!({ "email": accepted.email, "role": accepted.role })),
-        )
-        .await?;
+        work.audit(Some(actor), answered("invitation.accept", &accepted))
+            .await?;
         let invitation = Invitation::load(&work.txn, accepted).await?;
         work.commit_with_policy().await?;
         Ok(invitation)
@@ -203,19 +194,16 @@ impl AccountMutation {
         let actor = ctx.actor()?;
         let mut work = UnitOfWork::begin(ctx).await?;
         let declined = invitations::decline(&work.txn, actor, parse_id("id", &id)?).await?;
-        work.audit(
-            Some(actor),
-            AuditEntry::new(
-                Some(declined.org_id),
-                "invitation.decline",
-                "invitation",
-                declined.id,
-            )
-            .summary(json!({ "email": declined.email, "role": declined.role })),
-        )
-        .await?;
+        work.audit(Some(actor), answered("invitation.decline", &declined))
+            .await?;
         let invitation = Invitation::load(&work.txn, declined).await?;
         work.commit().await?;
         Ok(invitation)
     }
+}
+
+/// The audit entry of an invitee's answer (`action`) to an invitation.
+fn answered(action: &'static str, invitation: &entities::invitation::Model) -> AuditEntry {
+    AuditEntry::new(Some(invitation.org_id), action, "invitation", invitation.id)
+        .summary(json!({ "email": invitation.email, "role": invitation.role }))
 }
