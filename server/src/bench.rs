@@ -185,7 +185,7 @@ async fn setup(
                 .as_deref()
                 .context("--provider openai needs --llm-url")?;
             gql(http, base, Some(&token),
-                "mutation($org: ID!, $url: String) { setProviderCredential(orgId: $org, provider: OPENAI, apiKey: \"sk-bench-not-a-real-key\", baseUrl: $url) { id } }",
+                "mutation($org: ID!, $url: String) { setProviderCredential(orgId: $org, input: {provider: OPENAI, apiKey: \"sk-bench-not-a-real-key\", baseUrl: $url}) { id } }",
                 json!({ "org": org, "url": format!("{}/v1", url.trim_end_matches('/')) })).await?;
             json!({ "provider": "OPENAI", "model": "gpt-4o-mini" })
         }

@@ -185,14 +185,14 @@ async fn outcome(
     // prompt the request names, if any.
     app.ok(
         Some(&org.owner.token),
-        "mutation($org: ID!) { createApiKey(orgId: $org, name: \"ping\", role: \"viewer\") { secret } }",
+        "mutation($org: ID!) { createApiKey(orgId: $org, input: {name: \"ping\", role: \"viewer\"}) { secret } }",
         json!({ "org": org.id }),
     )
     .await;
     if let Some(prompt) = variables.get("p") {
         app.ok(
             Some(&org.owner.token),
-            "mutation($p: ID!) { executePrompt(promptId: $p, variables: {name: \"z\"}) { id } }",
+            "mutation($p: ID!) { executePrompt(promptId: $p, input: {variables: {name: \"z\"}}) { id } }",
             json!({ "p": prompt }),
         )
         .await;

@@ -32,7 +32,7 @@ pub async fn request(app: &TestApp, op: &str, org: &Org) -> Request {
         "addMember" => {
             let newcomer = app.sign_up("newcomer").await;
             Request(
-                "mutation($org: ID!, $email: String!) { addMember(orgId: $org, email: $email, role: \"viewer\") { role } }".into(),
+                "mutation($org: ID!, $email: String!) { addMember(orgId: $org, input: {email: $email, role: \"viewer\"}) { role } }".into(),
                 json!({ "org": id, "email": newcomer.email }),
             )
         }
@@ -58,16 +58,16 @@ pub async fn request(app: &TestApp, op: &str, org: &Org) -> Request {
             let query = if op == "removeMember" {
                 "mutation($org: ID!, $user: ID!) { removeMember(orgId: $org, userId: $user) }"
             } else {
-                "mutation($org: ID!, $user: ID!) { updateMemberRole(orgId: $org, userId: $user, role: \"editor\") { role } }"
+                "mutation($org: ID!, $user: ID!) { updateMemberRole(orgId: $org, input: {userId: $user, role: \"editor\"}) { role } }"
             };
             Request(query.into(), json!({ "org": id, "user": member.user_id }))
         }
         "createRole" => Request(
-            "mutation($org: ID!, $name: String!) { createRole(orgId: $org, name: $name, permissions: [\"prompt:read\"]) { name } }".into(),
+            "mutation($org: ID!, $name: String!) { createRole(orgId: $org, input: {name: $name, permissions: [\"prompt:read\"]}) { name } }".into(),
             json!({ "org": id, "name": format!("r-{unique}") }),
         ),
         "createApiKey" => Request(
-            "mutation($org: ID!) { createApiKey(orgId: $org, name: \"k\", role: \"viewer\") { secret } }".into(),
+            "mutation($org: ID!) { createApiKey(orgId: $org, input: {name: \"k\", role: \"viewer\"}) { secret } }".into(),
             json!({ "org": id }),
         ),
         "revokeApiKey" => {
@@ -88,7 +88,7 @@ pub async fn request(app: &TestApp, op: &str, org: &Org) -> Request {
             if op == "removePromptLabel" {
                 app.ok(
                     Some(&org.owner.token),
-                    "mutation($p: ID!) { setPromptLabel(promptId: $p, label: \"staging\", version: 1) { name } }",
+                    "mutation($p: ID!) { setPromptLabel(promptId: $p, input: {label: \"staging\", version: 1}) { name } }",
                     json!({ "p": prompt }),
                 )
                 .await;
@@ -103,7 +103,7 @@ pub async fn request(app: &TestApp, op: &str, org: &Org) -> Request {
                 "updatePrompt" => "mutation($p: ID!) { updatePrompt(id: $p, input: {description: \"new\"}) { id } }",
                 "deletePrompt" => "mutation($p: ID!) { deletePrompt(id: $p) }",
                 "createPromptVersion" => "mutation($p: ID!, $input: PromptVersionInput!) { createPromptVersion(promptId: $p, input: $input) { version } }",
-                "setPromptLabel" => "mutation($p: ID!) { setPromptLabel(promptId: $p, label: \"production\", version: 1) { name } }",
+                "setPromptLabel" => "mutation($p: ID!) { setPromptLabel(promptId: $p, input: {label: \"production\", version: 1}) { name } }",
                 _ => "mutation($p: ID!) { removePromptLabel(promptId: $p, label: \"staging\") }",
             };
             Request(query.into(), vars)
@@ -113,7 +113,7 @@ pub async fn request(app: &TestApp, op: &str, org: &Org) -> Request {
             let executed = app
                 .ok(
                     Some(&org.owner.token),
-                    "mutation($p: ID!) { executePrompt(promptId: $p, variables: {name: \"x\"}) { id } }",
+                    "mutation($p: ID!) { executePrompt(promptId: $p, input: {variables: {name: \"x\"}}) { id } }",
                     json!({ "p": prompt }),
                 )
                 .await;
@@ -124,7 +124,7 @@ pub async fn request(app: &TestApp, op: &str, org: &Org) -> Request {
                 "execution" => "query($e: ID!) { execution(id: $e) { id status } }",
                 "cancelExecution" => "mutation($e: ID!) { cancelExecution(id: $e) { status } }",
                 "executionEvents" => "subscription($e: ID!) { executionEvents(executionId: $e) { seq type } }",
-                "executePrompt" => "mutation($p: ID!) { executePrompt(promptId: $p, variables: {name: \"y\"}) { id } }",
+                "executePrompt" => "mutation($p: ID!) { executePrompt(promptId: $p, input: {variables: {name: \"y\"}}) { id } }",
                 _ => "subscription($org: ID!) { orgExecutionUpdates(orgId: $org) { id status } }",
             };
             Request(query.into(), vars)
@@ -139,7 +139,7 @@ pub async fn request(app: &TestApp, op: &str, org: &Org) -> Request {
         ),
         "setProviderCredential" | "deleteProviderCredential" => {
             let query = if op == "setProviderCredential" {
-                "mutation($org: ID!) { setProviderCredential(orgId: $org, provider: OPENAI, apiKey: \"sk-matrix-0000\") { keyHint } }"
+                "mutation($org: ID!) { setProviderCredential(orgId: $org, input: {provider: OPENAI, apiKey: \"sk-matrix-0000\"}) { keyHint } }"
             } else {
                 "mutation($org: ID!) { deleteProviderCredential(orgId: $org, provider: OPENAI) }"
             };

@@ -101,7 +101,7 @@ async fn a_role_change_on_one_process_is_enforced_by_another_within_a_second() {
     let member_token = member["data"]["signUp"]["accessToken"].as_str().unwrap();
     let member_id = member["data"]["signUp"]["user"]["id"].as_str().unwrap();
 
-    let invited = gql(&a.base, owner_token, "mutation($org: ID!) { addMember(orgId: $org, email: \"member@example.com\", role: \"viewer\") { id } }", json!({ "org": org })).await;
+    let invited = gql(&a.base, owner_token, "mutation($org: ID!) { addMember(orgId: $org, input: {email: \"member@example.com\", role: \"viewer\"}) { id } }", json!({ "org": org })).await;
     assert!(invited["errors"].is_null(), "{invited}");
     let invitation = invited["data"]["addMember"]["id"].as_str().unwrap();
     let added = gql(
@@ -113,7 +113,7 @@ async fn a_role_change_on_one_process_is_enforced_by_another_within_a_second() {
     .await;
     assert!(added["errors"].is_null(), "{added}");
 
-    let create_key = "mutation($org: ID!) { createApiKey(orgId: $org, name: \"k\", role: \"viewer\") { secret } }";
+    let create_key = "mutation($org: ID!) { createApiKey(orgId: $org, input: {name: \"k\", role: \"viewer\"}) { secret } }";
     // B learned of the new membership through the watcher as well.
     let deadline = Instant::now() + Duration::from_secs(1);
     loop {
@@ -128,7 +128,7 @@ async fn a_role_change_on_one_process_is_enforced_by_another_within_a_second() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 
-    let promoted = gql(&a.base, owner_token, "mutation($org: ID!, $user: ID!) { updateMemberRole(orgId: $org, userId: $user, role: \"admin\") { role } }", json!({ "org": org, "user": member_id })).await;
+    let promoted = gql(&a.base, owner_token, "mutation($org: ID!, $user: ID!) { updateMemberRole(orgId: $org, input: {userId: $user, role: \"admin\"}) { role } }", json!({ "org": org, "user": member_id })).await;
     assert!(promoted["errors"].is_null(), "{promoted}");
     let changed_at = Instant::now();
     loop {

@@ -68,7 +68,7 @@ pub async fn execute(
         .ok(
             Some(token),
             "mutation($p: ID!, $vars: JSON, $cache: Boolean!) {
-                executePrompt(promptId: $p, variables: $vars, cache: $cache) { id status } }",
+                executePrompt(promptId: $p, input: {variables: $vars, cache: $cache}) { id status } }",
             json!({ "p": prompt, "vars": variables, "cache": cache }),
         )
         .await;

@@ -35,7 +35,7 @@ async fn set_credential(app: &TestApp, owner: &Session, provider: &str, base_url
     app.ok(
         Some(&owner.token),
         "mutation($org: ID!, $provider: Provider!, $key: String!, $url: String) {
-            setProviderCredential(orgId: $org, provider: $provider, apiKey: $key, baseUrl: $url) {
+            setProviderCredential(orgId: $org, input: {provider: $provider, apiKey: $key, baseUrl: $url}) {
                 id provider keyHint baseUrl } }",
         json!({ "org": owner.org_id, "provider": provider, "key": SECRET_KEY, "url": base_url }),
     )
@@ -188,7 +188,7 @@ async fn credentials_are_never_returned(backend: Backend) {
         let body = app
             .gql(
                 Some(&owner.token),
-                "mutation($org: ID!, $p: Provider!, $k: String!, $u: String) { setProviderCredential(orgId: $org, provider: $p, apiKey: $k, baseUrl: $u) { id } }",
+                "mutation($org: ID!, $p: Provider!, $k: String!, $u: String) { setProviderCredential(orgId: $org, input: {provider: $p, apiKey: $k, baseUrl: $u}) { id } }",
                 json!({ "org": owner.org_id, "p": provider, "k": key, "u": url }),
             )
             .await;

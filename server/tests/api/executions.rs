@@ -94,7 +94,7 @@ async fn render_errors_are_refused_synchronously(backend: Backend) {
     let body = app
         .gql(
             Some(&owner.token),
-            "mutation($p: ID!) { executePrompt(promptId: $p, variables: {}) { id } }",
+            "mutation($p: ID!) { executePrompt(promptId: $p, input: {variables: {}}) { id } }",
             json!({ "p": prompt }),
         )
         .await;
@@ -103,7 +103,7 @@ async fn render_errors_are_refused_synchronously(backend: Backend) {
     let body = app
         .gql(
             Some(&owner.token),
-            "mutation($p: ID!) { executePrompt(promptId: $p, label: \"nope\", variables: {name: \"x\"}) { id } }",
+            "mutation($p: ID!) { executePrompt(promptId: $p, input: {label: \"nope\", variables: {name: \"x\"}}) { id } }",
             json!({ "p": prompt }),
         )
         .await;

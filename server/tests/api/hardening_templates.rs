@@ -16,7 +16,7 @@ use crate::helpers::{
 use crate::prompts::{NEW_VERSION, RENDER, version_input};
 
 const EXECUTE: &str = "mutation($p: ID!, $vars: JSON) {
-    executePrompt(promptId: $p, variables: $vars) { id status } }";
+    executePrompt(promptId: $p, input: {variables: $vars}) { id status } }";
 
 /// A valid template that burns most of its fuel: a slow render (in a debug build, a good
 /// fraction of a second), but no error.
@@ -420,7 +420,7 @@ async fn nul_characters_are_refused_everywhere(backend: Backend) {
     refused_nul(
         &app,
         &owner,
-        r#"mutation($p: ID!) { executePrompt(promptId: $p, variables: {name: "\u0000"}) { id } }"#,
+        r#"mutation($p: ID!) { executePrompt(promptId: $p, input: {variables: {name: "\u0000"}}) { id } }"#,
         json!({ "p": prompt }),
     )
     .await;

@@ -305,7 +305,7 @@ impl TestApp {
             .ok(
                 Some(&owner.token),
                 "mutation($org: ID!, $email: String!, $role: String!) {
-                    addMember(orgId: $org, email: $email, role: $role) { id status role } }",
+                    addMember(orgId: $org, input: {email: $email, role: $role}) { id status role } }",
                 json!({ "org": org, "email": email, "role": role }),
             )
             .await;
@@ -332,7 +332,7 @@ impl TestApp {
             .ok(
                 Some(&owner.token),
                 "mutation($org: ID!, $role: String!) {
-                    createApiKey(orgId: $org, name: \"test key\", role: $role) { secret apiKey { id } } }",
+                    createApiKey(orgId: $org, input: {name: \"test key\", role: $role}) { secret apiKey { id } } }",
                 json!({ "org": org, "role": role }),
             )
             .await;

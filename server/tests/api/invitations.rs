@@ -10,7 +10,7 @@ use crate::backend_tests;
 use crate::helpers::{Backend, Session, TestApp, TestEnv, error_code};
 
 const INVITE: &str = "mutation($org: ID!, $email: String!, $role: String!) {
-    addMember(orgId: $org, email: $email, role: $role) {
+    addMember(orgId: $org, input: {email: $email, role: $role}) {
         id email role status organization { id name } createdAt expiresAt respondedAt } }";
 const MY_INVITATIONS: &str = "{ me { invitations { id role status organization { id name } } } }";
 const ORG_INVITATIONS: &str =

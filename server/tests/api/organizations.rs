@@ -5,11 +5,10 @@ use serde_json::json;
 use crate::backend_tests;
 use crate::helpers::{Backend, TestApp, error_code};
 
-const CREATE_KEY: &str =
-    "mutation($org: ID!) { createApiKey(orgId: $org, name: \"ci\", role: \"viewer\") { secret } }";
+const CREATE_KEY: &str = "mutation($org: ID!) { createApiKey(orgId: $org, input: {name: \"ci\", role: \"viewer\"}) { secret } }";
 const MEMBERS: &str = "query($org: ID!) { members(orgId: $org) { role user { email } } }";
-const ADD_MEMBER: &str = "mutation($org: ID!, $email: String!, $role: String!) { addMember(orgId: $org, email: $email, role: $role) { role } }";
-const UPDATE_ROLE: &str = "mutation($org: ID!, $user: ID!, $role: String!) { updateMemberRole(orgId: $org, userId: $user, role: $role) { role } }";
+const ADD_MEMBER: &str = "mutation($org: ID!, $email: String!, $role: String!) { addMember(orgId: $org, input: {email: $email, role: $role}) { role } }";
+const UPDATE_ROLE: &str = "mutation($org: ID!, $user: ID!, $role: String!) { updateMemberRole(orgId: $org, input: {userId: $user, role: $role}) { role } }";
 const REMOVE: &str = "mutation($org: ID!, $user: ID!) { removeMember(orgId: $org, userId: $user) }";
 
 /// The walk-through from the issue: second organization, a viewer, a foreign user, an API key.
@@ -144,17 +143,17 @@ async fn custom_roles_grant_exactly_their_permissions(backend: Backend) {
     let org = owner.org_id.clone();
 
     let bad = app
-        .gql(Some(&owner.token), "mutation($org: ID!) { createRole(orgId: $org, name: \"x\", permissions: [\"prompt:fly\"]) { name } }", json!({ "org": org }))
+        .gql(Some(&owner.token), "mutation($org: ID!) { createRole(orgId: $org, input: {name: \"x\", permissions: [\"prompt:fly\"]}) { name } }", json!({ "org": org }))
         .await;
     assert_eq!(error_code(&bad), Some("BAD_USER_INPUT"));
     let builtin = app
-        .gql(Some(&owner.token), "mutation($org: ID!) { createRole(orgId: $org, name: \"admin\", permissions: [\"prompt:read\"]) { name } }", json!({ "org": org }))
+        .gql(Some(&owner.token), "mutation($org: ID!) { createRole(orgId: $org, input: {name: \"admin\", permissions: [\"prompt:read\"]}) { name } }", json!({ "org": org }))
         .await;
     assert_eq!(error_code(&builtin), Some("CONFLICT"));
 
     app.ok(
         Some(&owner.token),
-        "mutation($org: ID!) { createRole(orgId: $org, name: \"auditor\", permissions: [\"member:read\", \"audit:read\"]) { name } }",
+        "mutation($org: ID!) { createRole(orgId: $org, input: {name: \"auditor\", permissions: [\"member:read\", \"audit:read\"]}) { name } }",
         json!({ "org": org }),
     )
     .await;
@@ -254,7 +253,7 @@ async fn api_keys_are_shown_once_and_revocable(backend: Backend) {
     let past = app
         .gql(
             Some(&owner.token),
-            "mutation($org: ID!) { createApiKey(orgId: $org, name: \"old\", role: \"viewer\", expiresAt: \"2020-01-01T00:00:00Z\") { secret } }",
+            "mutation($org: ID!) { createApiKey(orgId: $org, input: {name: \"old\", role: \"viewer\", expiresAt: \"2020-01-01T00:00:00Z\"}) { secret } }",
             json!({ "org": org }),
         )
         .await;
@@ -295,13 +294,13 @@ async fn custom_roles_cannot_escalate(backend: Backend) {
     let org = owner.org_id.clone();
     app.ok(
         Some(&owner.token),
-        "mutation($org: ID!) { createRole(orgId: $org, name: \"gatekeeper\", permissions: [\"api_key:manage\", \"member:manage\", \"member:read\"]) { name } }",
+        "mutation($org: ID!) { createRole(orgId: $org, input: {name: \"gatekeeper\", permissions: [\"api_key:manage\", \"member:manage\", \"member:read\"]}) { name } }",
         json!({ "org": org }),
     )
     .await;
     app.add_member(&owner, &org, &mallory, "gatekeeper").await;
 
-    let key = "mutation($org: ID!, $role: String!) { createApiKey(orgId: $org, name: \"k\", role: $role) { secret } }";
+    let key = "mutation($org: ID!, $role: String!) { createApiKey(orgId: $org, input: {name: \"k\", role: $role}) { secret } }";
     let admin_key = app
         .gql(
             Some(&mallory.token),

@@ -94,7 +94,7 @@ pub async fn owner_with_prompt(base: &str, model: Value) -> (String, String) {
 }
 
 pub async fn execute(base: &str, token: &str, prompt: &str) -> String {
-    let data = gql(base, token, "mutation($p: ID!) { executePrompt(promptId: $p, variables: {name: \"world\"}) { id status } }", json!({ "p": prompt })).await;
+    let data = gql(base, token, "mutation($p: ID!) { executePrompt(promptId: $p, input: {variables: {name: \"world\"}}) { id status } }", json!({ "p": prompt })).await;
     assert_eq!(data["executePrompt"]["status"], "PENDING");
     data["executePrompt"]["id"].as_str().unwrap().to_owned()
 }

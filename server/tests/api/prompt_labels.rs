@@ -165,7 +165,7 @@ async fn promotion_labels_and_authorship(backend: Backend) {
     )
     .await;
     let promoted = app
-        .ok(Some(&owner.token), "mutation($p: ID!) { setPromptLabel(promptId: $p, label: \"production\", fromLabel: \"staging\") { name version } }", json!({ "p": prompt }))
+        .ok(Some(&owner.token), "mutation($p: ID!) { setPromptLabel(promptId: $p, input: {label: \"production\", fromLabel: \"staging\"}) { name version } }", json!({ "p": prompt }))
         .await;
     assert_eq!(
         promoted["setPromptLabel"],
@@ -174,7 +174,7 @@ async fn promotion_labels_and_authorship(backend: Backend) {
     let neither = app
         .gql(
             Some(&owner.token),
-            "mutation($p: ID!) { setPromptLabel(promptId: $p, label: \"x\") { name } }",
+            "mutation($p: ID!) { setPromptLabel(promptId: $p, input: {label: \"x\"}) { name } }",
             json!({ "p": prompt }),
         )
         .await;
@@ -198,7 +198,7 @@ async fn promotion_labels_and_authorship(backend: Backend) {
 
     let doc = "mutation($p: ID!) {
         before: updatePrompt(id: $p, input: {}) { labels { name } }
-        setPromptLabel(promptId: $p, label: \"canary\", version: 1) { name }
+        setPromptLabel(promptId: $p, input: {label: \"canary\", version: 1}) { name }
         after: updatePrompt(id: $p, input: {}) { labels { name } } }";
     let data = app
         .ok(Some(&owner.token), doc, json!({ "p": prompt }))

@@ -9,7 +9,7 @@ use crate::helpers::{Backend, CREATE_PROMPT, Session, TestApp, error_code, promp
 pub(crate) const NEW_VERSION: &str = "mutation($p: ID!, $input: PromptVersionInput!) {
     createPromptVersion(promptId: $p, input: $input) { id version variables commitMessage } }";
 pub(crate) const SET_LABEL: &str = "mutation($p: ID!, $label: String!, $v: Int!) {
-    setPromptLabel(promptId: $p, label: $label, version: $v) { name version } }";
+    setPromptLabel(promptId: $p, input: {label: $label, version: $v}) { name version } }";
 pub(crate) const RENDER: &str = "query($p: ID!, $label: String, $v: Int, $vars: JSON) {
     renderPrompt(promptId: $p, label: $label, version: $v, variables: $vars) { version { version } messages { role content } } }";
 

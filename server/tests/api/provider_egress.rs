@@ -56,7 +56,7 @@ async fn set_credential(app: &TestApp, owner: &Session, provider: &str, url: &st
     app.gql(
         Some(&owner.token),
         "mutation($org: ID!, $provider: Provider!, $key: String!, $url: String) {
-            setProviderCredential(orgId: $org, provider: $provider, apiKey: $key, baseUrl: $url) {
+            setProviderCredential(orgId: $org, input: {provider: $provider, apiKey: $key, baseUrl: $url}) {
                 provider baseUrl } }",
         json!({ "org": owner.org_id, "provider": provider, "key": KEY, "url": url }),
     )

@@ -224,7 +224,42 @@ async fn every_connection_has_a_total_count(backend: Backend) {
     );
 }
 
+/// Generated clients get one typed input rather than a long argument list: a mutation takes
+/// at most two arguments (the id it acts on and an input object).
+async fn mutations_take_at_most_two_arguments(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let data = app
+        .ok(
+            None,
+            "{ __schema { mutationType { fields { name args { name } } } } }",
+            json!({}),
+        )
+        .await;
+    let fields = data["__schema"]["mutationType"]["fields"]
+        .as_array()
+        .expect("mutation fields");
+    assert!(fields.len() > 20, "{data:#}");
+    let long: Vec<String> = fields
+        .iter()
+        .filter(|f| f["args"].as_array().map_or(0, Vec::len) > 2)
+        .map(|f| f["name"].to_string())
+        .collect();
+    assert!(
+        long.is_empty(),
+        "mutations with more than two arguments: {long:?}"
+    );
+    let execute = fields
+        .iter()
+        .find(|f| f["name"] == "executePrompt")
+        .expect("executePrompt");
+    assert_eq!(
+        execute["args"],
+        json!([{ "name": "promptId" }, { "name": "input" }])
+    );
+}
+
 backend_tests!(
+    mutations_take_at_most_two_arguments,
     lookups_of_unknown_or_foreign_ids_are_null_with_not_found,
     a_failing_non_null_root_field_nulls_data,
     errors_propagate_the_same_over_websocket,

@@ -13,7 +13,7 @@ use crate::ws_helpers::{closed_within, initialised, next, spawn_with, subscribe}
 
 const MEMBERS: &str = "query($org: ID!) { members(orgId: $org) { role } }";
 const MINT_KEY: &str = "mutation($org: ID!) {
-    createApiKey(orgId: $org, name: \"minted\", role: \"admin\") { secret } }";
+    createApiKey(orgId: $org, input: {name: \"minted\", role: \"admin\"}) { secret } }";
 const AUDIT_FEED: &str = "subscription($org: ID!) { auditEventAdded(orgId: $org) { action } }";
 
 /// The reported attack: a key that expires in 4 s kept reading members and minting
@@ -27,7 +27,7 @@ async fn an_expiring_api_key_closes_its_socket(backend: Backend) {
         .ok(
             Some(&owner.token),
             "mutation($org: ID!, $at: DateTime) {
-                createApiKey(orgId: $org, name: \"short\", role: \"admin\", expiresAt: $at) { secret } }",
+                createApiKey(orgId: $org, input: {name: \"short\", role: \"admin\", expiresAt: $at}) { secret } }",
             json!({ "org": owner.org_id, "at": expires.to_rfc3339() }),
         )
         .await;

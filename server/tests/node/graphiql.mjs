@@ -41,7 +41,7 @@ const { createPrompt } = await gql(
   token,
 );
 const { executePrompt } = await gql(
-  `mutation($p: ID!) { executePrompt(promptId: $p, variables: {name: "world"}) { id } }`,
+  `mutation($p: ID!) { executePrompt(promptId: $p, input: {variables: {name: "world"}}) { id } }`,
   { p: createPrompt.id },
   token,
 );

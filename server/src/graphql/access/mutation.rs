@@ -1,6 +1,6 @@
 //! `createApiKey`, `revokeApiKey`, `createRole`.
 
-use async_graphql::{Context, ID, Object};
+use async_graphql::{Context, ID, InputObject, Object};
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
@@ -12,6 +12,22 @@ use crate::service::{api_keys, roles};
 #[derive(Default)]
 pub struct AccessMutation;
 
+#[derive(InputObject)]
+pub struct CreateApiKeyInput {
+    pub name: String,
+    /// The role the key acts with (a built-in or custom role of the organization).
+    pub role: String,
+    /// When the key stops working; never when absent.
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+#[derive(InputObject)]
+pub struct CreateRoleInput {
+    pub name: String,
+    /// `resource:action` permissions (see `roles` for the names).
+    pub permissions: Vec<String>,
+}
+
 #[Object]
 impl AccessMutation {
     /// Creates an API key acting with `role` in the organization. The secret is returned once.
@@ -19,10 +35,13 @@ impl AccessMutation {
         &self,
         ctx: &Context<'_>,
         org_id: ID,
-        name: String,
-        role: String,
-        expires_at: Option<DateTime<Utc>>,
+        input: CreateApiKeyInput,
     ) -> async_graphql::Result<CreatedApiKey> {
+        let CreateApiKeyInput {
+            name,
+            role,
+            expires_at,
+        } = input;
         let app = ctx.app()?;
         let actor = ctx.actor()?;
         let org = parse_id("orgId", &org_id)?;
@@ -63,9 +82,9 @@ impl AccessMutation {
         &self,
         ctx: &Context<'_>,
         org_id: ID,
-        name: String,
-        permissions: Vec<String>,
+        input: CreateRoleInput,
     ) -> async_graphql::Result<Role> {
+        let CreateRoleInput { name, permissions } = input;
         let app = ctx.app()?;
         let actor = ctx.actor()?;
         let org = parse_id("orgId", &org_id)?;

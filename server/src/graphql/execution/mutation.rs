@@ -1,6 +1,6 @@
 //! `executePrompt`, `cancelExecution`, `setProviderCredential`, `deleteProviderCredential`.
 
-use async_graphql::{Context, ID, Json, Object};
+use async_graphql::{Context, ID, InputObject, Json, Object};
 use serde_json::{Value, json};
 use workers::execution::events::{self, EventKind, ExecutionEvent};
 
@@ -14,6 +14,28 @@ use crate::service::{credentials, executions};
 #[derive(Default)]
 pub struct ExecutionMutation;
 
+/// Which version of the prompt to run, with what.
+#[derive(InputObject, Default)]
+pub struct ExecutePromptInput {
+    /// A version number; give this or `label` (the latest version when neither).
+    pub version: Option<i32>,
+    pub label: Option<String>,
+    /// The template's variables, a JSON object.
+    pub variables: Option<Json<Value>>,
+    /// Use the response cache (temperature 0 always does).
+    #[graphql(default = false)]
+    pub cache: bool,
+}
+
+#[derive(InputObject)]
+pub struct SetProviderCredentialInput {
+    pub provider: Provider,
+    /// Stored encrypted; only its last characters are ever shown.
+    pub api_key: String,
+    /// Another endpoint: required for openai-compatible servers.
+    pub base_url: Option<String>,
+}
+
 #[Object]
 impl ExecutionMutation {
     /// Renders the prompt (by `version` number or `label`; latest when neither) and queues its
@@ -23,11 +45,14 @@ impl ExecutionMutation {
         &self,
         ctx: &Context<'_>,
         prompt_id: ID,
-        version: Option<i32>,
-        label: Option<String>,
-        variables: Option<Json<Value>>,
-        #[graphql(default = false)] cache: bool,
+        #[graphql(default)] input: ExecutePromptInput,
     ) -> async_graphql::Result<Execution> {
+        let ExecutePromptInput {
+            version,
+            label,
+            variables,
+            cache,
+        } = input;
         let app = ctx.app()?;
         let actor = ctx.actor()?;
         let input = executions::ExecuteInput {
@@ -105,10 +130,13 @@ impl ExecutionMutation {
         &self,
         ctx: &Context<'_>,
         org_id: ID,
-        provider: Provider,
-        api_key: String,
-        base_url: Option<String>,
+        input: SetProviderCredentialInput,
     ) -> async_graphql::Result<ProviderCredential> {
+        let SetProviderCredentialInput {
+            provider,
+            api_key,
+            base_url,
+        } = input;
         let app = ctx.app()?;
         let actor = ctx.actor()?;
         let mut work = UnitOfWork::begin(ctx).await?;

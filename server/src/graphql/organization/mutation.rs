@@ -17,6 +17,19 @@ pub struct CreateOrganizationInput {
     pub slug: Option<String>,
 }
 
+#[derive(InputObject)]
+pub struct AddMemberInput {
+    pub email: String,
+    /// A built-in or custom role of the organization.
+    pub role: String,
+}
+
+#[derive(InputObject)]
+pub struct UpdateMemberRoleInput {
+    pub user_id: ID,
+    pub role: String,
+}
+
 #[derive(Default)]
 pub struct OrganizationMutation;
 
@@ -50,9 +63,9 @@ impl OrganizationMutation {
         &self,
         ctx: &Context<'_>,
         org_id: ID,
-        email: String,
-        role: String,
+        input: AddMemberInput,
     ) -> async_graphql::Result<Invitation> {
+        let AddMemberInput { email, role } = input;
         let app = ctx.app()?;
         let actor = ctx.actor()?;
         let org = parse_id("orgId", &org_id)?;
@@ -112,9 +125,9 @@ impl OrganizationMutation {
         &self,
         ctx: &Context<'_>,
         org_id: ID,
-        user_id: ID,
-        role: String,
+        input: UpdateMemberRoleInput,
     ) -> async_graphql::Result<Member> {
+        let UpdateMemberRoleInput { user_id, role } = input;
         let app = ctx.app()?;
         let actor = ctx.actor()?;
         let org = parse_id("orgId", &org_id)?;

@@ -78,6 +78,16 @@ pub struct UpdatePromptInput {
     pub tags: Option<Vec<String>>,
 }
 
+/// Where `setPromptLabel` points a label: at a version number, or at the version another
+/// label points at (`fromLabel`, to promote).
+#[derive(InputObject)]
+pub struct SetPromptLabelInput {
+    /// `[a-z0-9-]{1,32}`, not `latest`.
+    pub label: String,
+    pub version: Option<i32>,
+    pub from_label: Option<String>,
+}
+
 /// A version of a known prompt: by number or by label (`latest` when neither is given).
 #[derive(InputObject)]
 pub struct VersionSelector {

@@ -5,7 +5,8 @@ use async_graphql::{Context, ID, Object};
 use serde_json::json;
 
 use super::{
-    CreatePromptInput, Prompt, PromptLabel, PromptVersion, PromptVersionInput, UpdatePromptInput,
+    CreatePromptInput, Prompt, PromptLabel, PromptVersion, PromptVersionInput, SetPromptLabelInput,
+    UpdatePromptInput,
 };
 use crate::audit::AuditEntry;
 use crate::error::AppError;
@@ -109,16 +110,19 @@ impl PromptMutation {
     }
 
     /// Points `label` (`[a-z0-9-]{1,32}`, not `latest`) at a version: by number, or at the
-    /// version `fromLabel` points at (`setPromptLabel(label: "production", fromLabel:
-    /// "staging")` promotes). Moving `production` needs `prompt:deploy`.
+    /// version `fromLabel` points at (`input: {label: "production", fromLabel: "staging"}`
+    /// promotes). Moving `production` needs `prompt:deploy`.
     async fn set_prompt_label(
         &self,
         ctx: &Context<'_>,
         prompt_id: ID,
-        label: String,
-        version: Option<i32>,
-        from_label: Option<String>,
+        input: SetPromptLabelInput,
     ) -> async_graphql::Result<PromptLabel> {
+        let SetPromptLabelInput {
+            label,
+            version,
+            from_label,
+        } = input;
         let app = ctx.app()?;
         let actor = ctx.actor()?;
         let prompt_id = parse_id("promptId", &prompt_id)?;
