@@ -17,3 +17,4 @@ pub mod redis_conn;
 pub mod runtime;
 pub mod sandbox;
 pub mod templating;
+pub mod workflow;

@@ -6,6 +6,7 @@
 //! Memory is bounded by rendering in a limited child process (`sandbox`). Size and nesting are
 //! bounded before parsing (`limits`), so no template can overflow the parser's stack.
 
+mod analysis;
 mod limits;
 
 use std::collections::BTreeSet;
@@ -19,6 +20,7 @@ pub const FUEL_PER_MESSAGE: u64 = 200_000;
 /// Bytes a single rendered message may hold.
 pub const MAX_RENDERED_BYTES: usize = 256 * 1024;
 
+pub use analysis::{SourceError, expression_paths, template_paths};
 pub use limits::{MAX_BLOCK_DEPTH, MAX_BRACKET_DEPTH, MAX_EXPRESSION_DEPTH, MAX_TEMPLATE_BYTES};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
