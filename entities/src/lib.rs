@@ -18,3 +18,6 @@ pub mod refresh_token;
 pub mod role;
 pub mod session;
 pub mod user;
+pub mod workflow;
+pub mod workflow_label;
+pub mod workflow_version;

@@ -7,6 +7,7 @@ mod m20261126_000002_prompts;
 mod m20261126_000003_executions;
 mod m20261127_000010_sessions_invitations;
 mod m20261127_140000_execution_finish_reason;
+mod m20261127_180000_workflows;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000003_executions::Migration),
             Box::new(m20261127_000010_sessions_invitations::Migration),
             Box::new(m20261127_140000_execution_finish_reason::Migration),
+            Box::new(m20261127_180000_workflows::Migration),
         ]
     }
 }
