@@ -81,6 +81,30 @@ async fn finished_executions_replay_and_complete(backend: Backend) {
     assert_eq!(seqs, [1, 2, 3, 4, 5]);
 }
 
+/// The log has nothing past `after` (as when a Redis restart lost it, or an event could not be
+/// published): once nothing came for the idle check, the terminal event is made from the row,
+/// numbered one above `after`, and the subscription completes.
+async fn a_log_without_the_terminal_event_ends_from_the_row(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.sign_up("owner").await;
+    let prompt = prompt_with(
+        &app,
+        &owner,
+        "one two three",
+        json!({ "provider": "MOCK", "model": "echo" }),
+    )
+    .await;
+    let execution = execute(&app, &owner.token, &prompt, json!({}), false).await;
+    finished(&app, &owner.token, &execution).await;
+
+    let mut socket = connect(&app, &owner.token, Protocol::TransportWs).await;
+    subscribe(&mut socket, Protocol::TransportWs, &execution, Some(5)).await;
+    let events = all_events(&mut socket).await;
+    assert_eq!(types(&events), ["COMPLETED"]);
+    assert_eq!(events[0]["seq"], 6);
+    assert_eq!(events[0]["execution"]["output"], "one two three");
+}
+
 async fn render_errors_are_refused_synchronously(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let owner = app.sign_up("owner").await;
@@ -317,6 +341,7 @@ backend_tests!(
     a_page_of_executions_costs_a_constant_number_of_statements,
     echo_streams_tokens_in_order,
     finished_executions_replay_and_complete,
+    a_log_without_the_terminal_event_ends_from_the_row,
     render_errors_are_refused_synchronously,
     cancel_mid_stream,
     reconnect_with_after_is_gapless,
