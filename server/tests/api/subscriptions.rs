@@ -32,6 +32,20 @@ pub async fn connect(app: &TestApp, authorization: Option<&str>) -> Socket {
     socket
 }
 
+/// Asserts that the subscription's next message is one error with `code`, and that it then
+/// completes; returns the error message.
+async fn refused_then_complete(socket: &mut Socket, code: &str) -> serde_json::Value {
+    let refused = next(socket).await;
+    assert_eq!(refused["type"], "next", "{refused}");
+    assert_eq!(
+        refused["payload"]["errors"][0]["extensions"]["code"], code,
+        "{refused}"
+    );
+    let complete = next(socket).await;
+    assert_eq!(complete["type"], "complete", "{complete}");
+    refused
+}
+
 const AUDIT_FEED: &str =
     "subscription($org: ID!) { auditEventAdded(orgId: $org) { action actorType } }";
 
@@ -90,14 +104,7 @@ async fn audit_feed_ends_when_access_is_lost(backend: Backend) {
         json!({ "id": key_id }),
     )
     .await;
-    let refused = next(&mut socket).await;
-    assert_eq!(refused["type"], "next", "{refused}");
-    assert_eq!(
-        refused["payload"]["errors"][0]["extensions"]["code"], "NOT_FOUND",
-        "{refused}"
-    );
-    let complete = next(&mut socket).await;
-    assert_eq!(complete["type"], "complete", "{complete}");
+    refused_then_complete(&mut socket, "NOT_FOUND").await;
 }
 
 /// An admin removed from the organization is refused the very event announcing it (one
@@ -117,15 +124,8 @@ async fn audit_feed_ends_when_the_member_is_removed(backend: Backend) {
         json!({ "org": owner.org_id, "user": admin.user_id }),
     )
     .await;
-    let refused = next(&mut socket).await;
-    assert_eq!(refused["type"], "next", "{refused}");
-    assert_eq!(
-        refused["payload"]["errors"][0]["extensions"]["code"], "NOT_FOUND",
-        "{refused}"
-    );
+    let refused = refused_then_complete(&mut socket, "NOT_FOUND").await;
     assert!(refused["payload"]["data"].is_null(), "{refused}");
-    let complete = next(&mut socket).await;
-    assert_eq!(complete["type"], "complete", "{complete}");
 }
 
 /// A WebSocket outlives the access token that opened it: once the token expires, the next

@@ -149,10 +149,6 @@ fn live_stream(receiver: broadcast::Receiver<Sequenced>) -> impl Stream<Item = S
 mod tests {
     use super::*;
 
-    fn numbers(events: &[Sequenced]) -> Vec<u64> {
-        events.iter().map(|e| e.0).collect()
-    }
-
     #[tokio::test]
     async fn follow_replays_then_goes_live_without_gap_or_duplicate() {
         let bus = EventBus::memory();
@@ -167,7 +163,8 @@ mod tests {
         while seen.len() < 6 {
             seen.push(follow.next().await.unwrap().unwrap());
         }
-        assert_eq!(numbers(&seen), vec![3, 4, 5, 6, 7, 8]);
+        let numbers: Vec<u64> = seen.iter().map(|e| e.0).collect();
+        assert_eq!(numbers, [3, 4, 5, 6, 7, 8]);
         assert_eq!(&*seen[5].1, "e7");
     }
 
