@@ -12,34 +12,9 @@ use uuid::Uuid;
 use workers::events::{EventBus, LogSettings};
 use workers::queue::{JobQueue, RedisQueue};
 
-/// A Redis client and a fresh key prefix, or None (skipped) without `TEST_REDIS_URL`.
-fn redis() -> Option<(redis::Client, String)> {
-    let url = std::env::var("TEST_REDIS_URL")
-        .ok()
-        .filter(|u| !u.is_empty());
-    let Some(url) = url else {
-        eprintln!("TEST_REDIS_URL not set: skipped");
-        return None;
-    };
-    let prefix = format!("promptops-test:{}:", Uuid::new_v4().simple());
-    Some((redis::Client::open(url.as_str()).unwrap(), prefix))
-}
-
-async fn cleanup(client: &redis::Client, prefix: &str) {
-    let mut conn = client.get_multiplexed_async_connection().await.unwrap();
-    let keys: Vec<String> = redis::cmd("KEYS")
-        .arg(format!("{prefix}*"))
-        .query_async(&mut conn)
-        .await
-        .unwrap();
-    if !keys.is_empty() {
-        let _: () = redis::cmd("DEL")
-            .arg(keys)
-            .query_async(&mut conn)
-            .await
-            .unwrap();
-    }
-}
+#[path = "support/redis.rs"]
+mod redis_support;
+use redis_support::{cleanup, redis};
 
 #[tokio::test]
 async fn a_delivery_left_idle_is_taken_over_by_another_consumer() {

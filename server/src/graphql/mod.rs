@@ -6,6 +6,7 @@ pub mod access;
 pub mod account;
 pub mod audit;
 pub mod execution;
+pub mod feed;
 pub mod live;
 pub mod node;
 pub mod organization;

@@ -1,14 +1,14 @@
 //! Executions end to end through the real server: executePrompt → the worker → the mock
 //! provider → events over a real WebSocket; cancellation, replay with `after`, the cache.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::backend_tests;
 use crate::execution_helpers::{
     Protocol, all_events, assert_increasing, connect, execute, finished, follow, next_event,
     prompt_with, subscribe, tokens, types,
 };
-use crate::helpers::{Backend, TestApp, error_code, error_message};
+use crate::helpers::{Backend, Session, TestApp, error_code, error_message};
 
 /// The new user's first run, in both WebSocket protocols: `Hello {{ name }}` on mock/echo.
 async fn echo_streams_tokens_in_order(backend: Backend) {
@@ -54,8 +54,9 @@ async fn echo_streams_tokens_in_order(backend: Backend) {
     }
 }
 
-/// A finished execution replays from its log and completes; the row has the full record.
-async fn finished_executions_replay_and_complete(backend: Backend) {
+/// An owner's echo of "one two three", finished: the app, the owner, the execution's id and
+/// its row.
+async fn finished_echo(backend: Backend) -> (TestApp, Session, String, Value) {
     let app = TestApp::spawn(backend).await;
     let owner = app.sign_up("owner").await;
     let prompt = prompt_with(
@@ -67,6 +68,12 @@ async fn finished_executions_replay_and_complete(backend: Backend) {
     .await;
     let execution = execute(&app, &owner.token, &prompt, json!({}), false).await;
     let row = finished(&app, &owner.token, &execution).await;
+    (app, owner, execution, row)
+}
+
+/// A finished execution replays from its log and completes; the row has the full record.
+async fn finished_executions_replay_and_complete(backend: Backend) {
+    let (app, owner, execution, row) = finished_echo(backend).await;
     assert_eq!(row["status"], "SUCCEEDED");
     assert!(row["latencyMs"].as_i64().unwrap() >= 0);
     assert!(row["timeToFirstTokenMs"].as_i64().is_some());
@@ -79,6 +86,19 @@ async fn finished_executions_replay_and_complete(backend: Backend) {
     assert_eq!(tokens(&events).concat(), "one two three");
     let seqs: Vec<i64> = events.iter().map(|e| e["seq"].as_i64().unwrap()).collect();
     assert_eq!(seqs, [1, 2, 3, 4, 5]);
+}
+
+/// The log has nothing past `after` (as when a Redis restart lost it, or an event could not be
+/// published): once nothing came for the idle check, the terminal event is made from the row,
+/// numbered one above `after`, and the subscription completes.
+async fn a_log_without_the_terminal_event_ends_from_the_row(backend: Backend) {
+    let (app, owner, execution, _) = finished_echo(backend).await;
+    let mut socket = connect(&app, &owner.token, Protocol::TransportWs).await;
+    subscribe(&mut socket, Protocol::TransportWs, &execution, Some(5)).await;
+    let events = all_events(&mut socket).await;
+    assert_eq!(types(&events), ["COMPLETED"]);
+    assert_eq!(events[0]["seq"], 6);
+    assert_eq!(events[0]["execution"]["output"], "one two three");
 }
 
 async fn render_errors_are_refused_synchronously(backend: Backend) {
@@ -317,6 +337,7 @@ backend_tests!(
     a_page_of_executions_costs_a_constant_number_of_statements,
     echo_streams_tokens_in_order,
     finished_executions_replay_and_complete,
+    a_log_without_the_terminal_event_ends_from_the_row,
     render_errors_are_refused_synchronously,
     cancel_mid_stream,
     reconnect_with_after_is_gapless,

@@ -32,6 +32,20 @@ pub async fn connect(app: &TestApp, authorization: Option<&str>) -> Socket {
     socket
 }
 
+/// Asserts that the subscription's next message is one error with `code`, and that it then
+/// completes; returns the error message.
+async fn refused_then_complete(socket: &mut Socket, code: &str) -> serde_json::Value {
+    let refused = next(socket).await;
+    assert_eq!(refused["type"], "next", "{refused}");
+    assert_eq!(
+        refused["payload"]["errors"][0]["extensions"]["code"], code,
+        "{refused}"
+    );
+    let complete = next(socket).await;
+    assert_eq!(complete["type"], "complete", "{complete}");
+    refused
+}
+
 const AUDIT_FEED: &str =
     "subscription($org: ID!) { auditEventAdded(orgId: $org) { action actorType } }";
 
@@ -90,14 +104,28 @@ async fn audit_feed_ends_when_access_is_lost(backend: Backend) {
         json!({ "id": key_id }),
     )
     .await;
-    let refused = next(&mut socket).await;
-    assert_eq!(refused["type"], "next", "{refused}");
-    assert_eq!(
-        refused["payload"]["errors"][0]["extensions"]["code"], "NOT_FOUND",
-        "{refused}"
-    );
-    let complete = next(&mut socket).await;
-    assert_eq!(complete["type"], "complete", "{complete}");
+    refused_then_complete(&mut socket, "NOT_FOUND").await;
+}
+
+/// An admin removed from the organization is refused the very event announcing it (one
+/// error), and the subscription completes.
+async fn audit_feed_ends_when_the_member_is_removed(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.sign_up("owner").await;
+    let admin = app.sign_up("admin").await;
+    app.add_member(&owner, &owner.org_id, &admin, "admin").await;
+    let mut socket = connect(&app, Some(&admin.token)).await;
+    send(&mut socket, json!({ "id": "1", "type": "subscribe", "payload": { "query": AUDIT_FEED, "variables": { "org": owner.org_id } } })).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    app.ok(
+        Some(&owner.token),
+        "mutation($org: ID!, $user: ID!) { removeMember(orgId: $org, userId: $user) }",
+        json!({ "org": owner.org_id, "user": admin.user_id }),
+    )
+    .await;
+    let refused = refused_then_complete(&mut socket, "NOT_FOUND").await;
+    assert!(refused["payload"]["data"].is_null(), "{refused}");
 }
 
 /// A WebSocket outlives the access token that opened it: once the token expires, the next
@@ -129,6 +157,7 @@ async fn audit_feed_ends_when_the_session_expires(backend: Backend) {
 backend_tests!(
     audit_feed_ends_when_the_session_expires,
     audit_feed_ends_when_access_is_lost,
+    audit_feed_ends_when_the_member_is_removed,
     audit_feed_needs_a_member_with_audit_read,
     audit_feed_delivers_committed_mutations
 );

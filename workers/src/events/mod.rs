@@ -3,11 +3,17 @@
 //! process feeds the same in-process fan-out, so a subscriber never holds a Redis connection.
 //!
 //! Plain topics (`publish`/`subscribe`) are fire-and-forget notices. Sequenced topics
-//! (`append`/`follow`, in `sequenced`) number every event and keep a capped log for replay.
+//! (`append`/`replay` in `sequenced`, `follow` in `follow`) number every event and keep a
+//! capped log for replay. Run topics (`run`) type them: the events of one run (an execution,
+//! later a workflow or evaluation run), with superseded attempts filtered and a terminal event
+//! from the database when the log has none.
 
+mod follow;
+pub mod run;
 mod sequenced;
 
-pub use sequenced::{LogSettings, Sequenced};
+pub use follow::Followed;
+pub use sequenced::{LogSettings, Replay, Sequenced};
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -28,6 +34,8 @@ const LOCAL_CAPACITY: usize = 1024;
 pub enum EventError {
     #[error("redis: {0}")]
     Redis(#[from] redis::RedisError),
+    #[error("encoding an event: {0}")]
+    Encode(#[from] serde_json::Error),
 }
 
 #[derive(Clone)]

@@ -1,6 +1,5 @@
-//! Sequenced topics: every event gets the next number of its topic, a capped log keeps recent
-//! events for replay, and `follow(after)` yields the replay and then the live events without a
-//! gap or a duplicate.
+//! Sequenced topics: every event gets the next number of its topic and a capped log keeps recent
+//! events for replay (following them, replay then live, is in `follow`).
 //!
 //! With Redis one Lua script numbers (`INCR`), logs (`XADD` with the number as the entry id,
 //! capped and expiring) and publishes each event atomically, so every process sees one order.
@@ -11,8 +10,6 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use futures_util::stream::BoxStream;
-use futures_util::{Stream, StreamExt};
 use redis::streams::StreamRangeReply;
 use tokio::sync::broadcast;
 
@@ -20,6 +17,27 @@ use super::{EventBus, EventError};
 
 /// One numbered event of a topic.
 pub type Sequenced = (u64, Arc<str>);
+
+/// How many events a topic's log keeps for replay: a setting of each topic family (see
+/// `run::RunFamily`), resolved against the configured [`LogSettings::capacity`]
+/// (`PROMPTOPS_EVENT_LOG_CAPACITY`, 10,000 by default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Replay {
+    /// The configured capacity: one execution's events.
+    Configured,
+    /// That many times the configured capacity, for runs that interleave many steps (a
+    /// workflow run of ten nodes streams ten executions' worth of tokens).
+    Scaled(usize),
+}
+
+impl Replay {
+    pub fn events(self, settings: &LogSettings) -> usize {
+        match self {
+            Self::Configured => settings.capacity,
+            Self::Scaled(factor) => settings.capacity.saturating_mul(factor.max(1)),
+        }
+    }
+}
 
 /// Per topic and process. A follower that lags further is not dropped: `follow` notices the
 /// skipped numbers and reads them from the log.
@@ -29,7 +47,8 @@ const PRUNE_ABOVE: usize = 256;
 
 #[derive(Debug, Clone)]
 pub struct LogSettings {
-    /// Events kept per topic for replay (older ones are trimmed).
+    /// Events kept per topic for replay (older ones are trimmed), unless its family asks for
+    /// more ([`Replay`]).
     pub capacity: usize,
     /// How long a topic's log lives after its last event.
     pub ttl: Duration,
@@ -103,7 +122,7 @@ impl Logs {
         self.topics.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn subscribe(&self, topic: &str) -> broadcast::Receiver<Sequenced> {
+    pub(super) fn subscribe(&self, topic: &str) -> broadcast::Receiver<Sequenced> {
         let mut topics = self.lock();
         if topics.by_name.len() > PRUNE_ABOVE {
             // With Redis the logs live there: entries here are only live senders, and those
@@ -127,7 +146,7 @@ impl Logs {
 
     /// Embedded mode: number, log and deliver under one lock, so a follower that subscribed
     /// before reading the log cannot miss an event between the two.
-    fn append_local(&self, topic: &str, payload: &str, floor: u64) -> u64 {
+    fn append_local(&self, topic: &str, payload: &str, floor: u64, capacity: usize) -> u64 {
         let mut guard = self.lock();
         let topics = &mut *guard;
         if !topics.by_name.contains_key(topic) {
@@ -140,7 +159,7 @@ impl Logs {
         entry.last = entry.last.max(floor) + 1;
         let event: Sequenced = (entry.last, Arc::from(payload));
         entry.log.push_back(event.clone());
-        while entry.log.len() > self.settings.capacity {
+        while entry.log.len() > capacity {
             entry.log.pop_front();
         }
         let _ = entry.live.send(event);
@@ -202,16 +221,32 @@ impl EventBus {
     /// earlier number of the topic and than `floor` (the last number the caller saw, so a log
     /// lost with a Redis restart does not start over below what subscribers already have).
     pub async fn append(&self, topic: &str, payload: &str, floor: u64) -> Result<u64, EventError> {
+        self.append_to(topic, payload, floor, Replay::Configured)
+            .await
+    }
+
+    /// [`append`](Self::append) to a topic whose log keeps `replay` events.
+    pub async fn append_to(
+        &self,
+        topic: &str,
+        payload: &str,
+        floor: u64,
+        replay: Replay,
+    ) -> Result<u64, EventError> {
+        let settings = &self.inner.logs.settings;
+        let capacity = replay.events(settings).max(1);
         match &self.inner.redis {
-            None => Ok(self.inner.logs.append_local(topic, payload, floor)),
+            None => Ok(self
+                .inner
+                .logs
+                .append_local(topic, payload, floor, capacity)),
             Some(side) => {
                 let mut conn = side.conn.clone();
-                let settings = &self.inner.logs.settings;
                 let seq: u64 = redis::Script::new(APPEND)
                     .key(format!("{}sqn:{topic}", side.root))
                     .key(format!("{}sql:{topic}", side.root))
                     .arg(payload)
-                    .arg(settings.capacity)
+                    .arg(capacity)
                     .arg(settings.ttl.as_secs().max(1))
                     .arg(format!("{}sq:{topic}", side.root))
                     .arg(floor)
@@ -247,87 +282,11 @@ impl EventBus {
         }
     }
 
-    /// The events of `topic` numbered above `after`: first those logged, then live ones, each
-    /// exactly once and in order. Ends only when the bus is gone; the caller stops at its
-    /// terminal event. A failed log read is yielded as an error and the stream goes on live.
-    pub fn follow(
-        &self,
-        topic: &str,
-        after: u64,
-    ) -> BoxStream<'static, Result<Sequenced, EventError>> {
-        let live = live_stream(self.inner.logs.subscribe(topic)).boxed();
-        let state = Follow {
-            bus: self.clone(),
-            topic: topic.to_owned(),
-            live,
-            pending: VecDeque::new(),
-            last: after,
-            replayed: false,
-        };
-        futures_util::stream::unfold(state, |mut s| async move {
-            loop {
-                if let Some(event) = s.pending.pop_front() {
-                    if event.0 > s.last {
-                        s.last = event.0;
-                        return Some((Ok(event), s));
-                    }
-                    continue;
-                }
-                if !s.replayed {
-                    s.replayed = true;
-                    match s.bus.replay(&s.topic, s.last).await {
-                        Ok(events) => s.pending.extend(events),
-                        Err(error) => return Some((Err(error), s)),
-                    }
-                    continue;
-                }
-                let event = s.live.next().await?;
-                if event.0 <= s.last {
-                    continue;
-                }
-                if event.0 > s.last + 1 {
-                    // Numbers were skipped: fill from the log before going on, or say so (the
-                    // caller resubscribes with `after`) rather than skip them silently.
-                    match s.bus.replay(&s.topic, s.last).await {
-                        Ok(missed) => s
-                            .pending
-                            .extend(missed.into_iter().filter(|m| m.0 < event.0)),
-                        Err(error) => return Some((Err(error), s)),
-                    }
-                }
-                s.pending.push_back(event);
-            }
-        })
-        .boxed()
-    }
-
     /// Inner access for tests of eviction.
     #[cfg(test)]
     fn log_topics(&self) -> usize {
         self.inner.logs.lock().by_name.len()
     }
-}
-
-struct Follow {
-    bus: EventBus,
-    topic: String,
-    live: BoxStream<'static, Sequenced>,
-    pending: VecDeque<Sequenced>,
-    last: u64,
-    replayed: bool,
-}
-
-/// Lag is not an error here: `follow` notices the skipped numbers and fills them from the log.
-fn live_stream(receiver: broadcast::Receiver<Sequenced>) -> impl Stream<Item = Sequenced> {
-    futures_util::stream::unfold(receiver, |mut receiver| async move {
-        loop {
-            match receiver.recv().await {
-                Ok(item) => return Some((item, receiver)),
-                Err(broadcast::error::RecvError::Lagged(_)) => continue,
-                Err(broadcast::error::RecvError::Closed) => return None,
-            }
-        }
-    })
 }
 
 #[cfg(test)]
@@ -351,24 +310,6 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn follow_replays_then_goes_live_without_gap_or_duplicate() {
-        let bus = EventBus::memory();
-        for i in 0..5 {
-            bus.append("t", &format!("e{i}"), 0).await.unwrap();
-        }
-        let mut follow = bus.follow("t", 2);
-        for i in 5..8 {
-            bus.append("t", &format!("e{i}"), 0).await.unwrap();
-        }
-        let mut seen = Vec::new();
-        while seen.len() < 6 {
-            seen.push(follow.next().await.unwrap().unwrap());
-        }
-        assert_eq!(numbers(&seen), vec![3, 4, 5, 6, 7, 8]);
-        assert_eq!(&*seen[5].1, "e7");
-    }
-
-    #[tokio::test]
     async fn the_log_is_capped_and_idle_topics_are_evicted() {
         let bus = EventBus::memory_with(LogSettings {
             capacity: 3,
@@ -385,5 +326,27 @@ mod tests {
         assert_eq!(bus.log_topics(), 2);
         // The followed topic survives eviction even though it is the oldest.
         assert_eq!(numbers(&bus.replay("t", 0).await.unwrap()), vec![3, 4, 5]);
+    }
+
+    #[tokio::test]
+    async fn a_scaled_family_keeps_more_than_the_configured_capacity() {
+        let bus = EventBus::memory_with(LogSettings {
+            capacity: 3,
+            ..LogSettings::default()
+        });
+        for i in 0..10 {
+            bus.append_to("big", &i.to_string(), 0, Replay::Scaled(2))
+                .await
+                .unwrap();
+            bus.append("small", &i.to_string(), 0).await.unwrap();
+        }
+        assert_eq!(
+            numbers(&bus.replay("big", 0).await.unwrap()),
+            vec![5, 6, 7, 8, 9, 10]
+        );
+        assert_eq!(
+            numbers(&bus.replay("small", 0).await.unwrap()),
+            vec![8, 9, 10]
+        );
     }
 }

@@ -1,10 +1,14 @@
-//! The events of one execution, as carried on its sequenced topic, and the organization-wide
-//! notices of status changes.
+//! The events of one execution, as carried on its run topic ([`RUNS`]), the terminal event
+//! made from its row when the log has none, and the organization-wide notices of status
+//! changes.
 
+use sea_orm::{ConnectionTrait, EntityTrait};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::events::{EventBus, EventError};
+use crate::events::run::{RunEvent, RunFamily, RunTopic};
+use crate::events::{EventBus, EventError, Replay};
+use entities::execution;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -45,9 +49,58 @@ impl ExecutionEvent {
     }
 }
 
-/// The sequenced topic of one execution's events.
+impl EventKind {
+    pub fn is_terminal(self) -> bool {
+        matches!(self, Self::Completed | Self::Failed | Self::Cancelled)
+    }
+}
+
+impl RunEvent for ExecutionEvent {
+    /// An execution is a single step.
+    type Step = ();
+
+    fn attempt(&self) -> Option<((), i32)> {
+        self.attempt.map(|attempt| ((), attempt))
+    }
+
+    fn is_terminal(&self) -> bool {
+        self.kind.is_terminal()
+    }
+}
+
+/// The executions' run topics, `execution.<id>`: each keeps the configured number of events
+/// (`PROMPTOPS_EVENT_LOG_CAPACITY`) for replay.
+pub const RUNS: RunFamily<ExecutionEvent> = RunFamily::new("execution", Replay::Configured);
+
+/// The run topic of one execution's events.
+pub fn run(execution: Uuid) -> RunTopic<ExecutionEvent> {
+    RUNS.topic(execution)
+}
+
+/// The name of the sequenced topic of one execution's events.
 pub fn topic(execution: Uuid) -> String {
-    format!("execution.{execution}")
+    run(execution).name().to_owned()
+}
+
+/// The terminal event of a finished execution, made from its row (for a follower whose log
+/// lacks it); `None` while it runs, or when it cannot be read.
+pub async fn terminal_from_row(conn: &impl ConnectionTrait, id: Uuid) -> Option<ExecutionEvent> {
+    let found = match execution::Entity::find_by_id(id).one(conn).await {
+        Ok(found) => found?,
+        Err(error) => {
+            tracing::warn!(%error, execution = %id, "could not read an execution's row");
+            return None;
+        }
+    };
+    let kind = match found.status.as_str() {
+        super::SUCCEEDED => EventKind::Completed,
+        super::FAILED => EventKind::Failed,
+        super::CANCELLED => EventKind::Cancelled,
+        _ => return None,
+    };
+    let mut event = ExecutionEvent::new(kind);
+    event.error = found.error.filter(|_| kind == EventKind::Failed);
+    Some(event)
 }
 
 /// Plain topic: `{"id", "status"}` whenever an execution of the organization changes status.
@@ -65,8 +118,7 @@ pub async fn append(
     event: &ExecutionEvent,
     floor: u64,
 ) -> Result<u64, EventError> {
-    let payload = serde_json::to_string(event).unwrap_or_default();
-    bus.append(&topic(execution), &payload, floor).await
+    run(execution).append(bus, event, floor).await
 }
 
 /// Announces a status change to the organization's dashboards. Best effort: the row is the

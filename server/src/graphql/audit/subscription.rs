@@ -1,12 +1,14 @@
-//! `auditEventAdded`: the organization's audit events as they are committed, in any process.
+//! `auditEventAdded`: the organization's audit events as they are committed, in any process
+//! (an organization feed, `graphql::feed`).
 
 use async_graphql::{Context, ID, Subscription};
-use futures_util::{Stream, StreamExt};
+use futures_util::Stream;
 
 use super::AuditEvent;
 use crate::audit::topic;
 use crate::authz::permissions;
-use crate::graphql::live::{Access, guarded};
+use crate::graphql::feed::org_feed;
+use crate::graphql::live::Access;
 use crate::graphql::{ContextExt, parse_id};
 use crate::service::audit_log;
 
@@ -23,35 +25,16 @@ impl AuditSubscription {
         ctx: &Context<'_>,
         org_id: ID,
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<AuditEvent>> + use<>> {
-        let app = ctx.app()?.clone();
-        let caller = ctx.request()?.caller.clone();
         let org = parse_id("orgId", &org_id)?;
-        app.authz
-            .require(caller.actor()?, org, permissions::AUDIT_READ)
-            .await?;
         let access = Access {
-            app: app.clone(),
-            caller: caller.clone(),
+            app: ctx.app()?.clone(),
+            caller: ctx.request()?.caller.clone(),
             org,
             permission: permissions::AUDIT_READ,
         };
-        let notices = app.bus.subscribe(&topic(org));
-        let events = notices
-            .filter_map(|payload| async move {
-                let value: serde_json::Value = serde_json::from_str(&payload).ok()?;
-                uuid::Uuid::parse_str(value.get("id")?.as_str()?).ok()
-            })
-            .then(move |id| {
-                let app = app.clone();
-                let caller = caller.clone();
-                async move {
-                    // Checked per event: the session may have expired since it subscribed.
-                    let actor = caller.actor()?;
-                    let event = audit_log::get(&app.db, &app.authz, actor, id).await?;
-                    Ok::<_, async_graphql::Error>(AuditEvent::from(event))
-                }
-            });
-        // The first refusal (access lost, session expired) is delivered and ends the stream.
-        Ok(guarded(access, events))
+        org_feed(access, &topic(org), |app, actor, id| async move {
+            audit_log::get(&app.db, &app.authz, &actor, id).await
+        })
+        .await
     }
 }
