@@ -10,6 +10,10 @@ use crate::engine::{Claimed, Processed, chrono_duration};
 use crate::jobs::{self, Claim, JobStatus};
 use entities::job;
 
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one short-lived value per delivery"
+)]
 pub(super) enum Step {
     /// Claimed and runnable.
     Run(job::Model, Box<dyn Claimed>),
