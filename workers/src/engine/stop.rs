@@ -34,9 +34,4 @@ impl StopSignal {
             }
         }
     }
-
-    /// The reason, if the run was already told to stop.
-    pub fn reason(&self) -> Option<Stop> {
-        *self.0.borrow()
-    }
 }
