@@ -196,8 +196,8 @@ async fn worker(config: Config) -> anyhow::Result<()> {
     let background = Background::start(&app, true);
     println!(
         "PromptOps worker {} running {} jobs at once (database {})",
-        app.runtime.settings.worker_id,
-        app.runtime.settings.concurrency,
+        app.runtime.ctx.settings.worker_id,
+        app.runtime.ctx.settings.concurrency,
         promptops::db::redact(&config.database_url())
     );
     shutdown_signal().await;

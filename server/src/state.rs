@@ -6,12 +6,14 @@ use std::time::Duration;
 use anyhow::Context;
 use sea_orm::DatabaseConnection;
 use workers::cache::ResponseCache;
+use workers::completion::{Completion, LlmSettings};
 use workers::crypto::Sealer;
+use workers::engine::{JobContext, WorkerSettings};
 use workers::events::{EventBus, LogSettings};
 use workers::llm::{self, EgressPolicy, ProviderDefaults, RetryPolicy, Timeouts};
 use workers::pricing::PriceTable;
 use workers::queue::{JobQueue, MemoryQueue, RedisQueue};
-use workers::runtime::{LlmSettings, Runtime, WorkerSettings};
+use workers::runtime::Runtime;
 use workers::sandbox::{self, Place, Renderer, Shares};
 
 use crate::auth::jwt::JwtKeys;
@@ -30,7 +32,8 @@ pub struct App {
     pub limiter: RateLimiter,
     pub statements: Arc<StatementCounter>,
     pub renderer: Renderer,
-    /// Job queue, workers, providers, cache and credentials.
+    /// Job queue, workers and what jobs are given (`runtime.ctx`: the completion step with
+    /// providers, cache and credentials; the renderer; settings).
     pub runtime: Arc<Runtime>,
 }
 
@@ -104,16 +107,6 @@ impl App {
             reconcile_every: Duration::from_secs(config.reconcile_secs.max(1)),
             republish_after: Duration::from_secs(config.republish_after_secs.max(1)),
         };
-        let runtime = Runtime::new(
-            db.clone(),
-            bus.clone(),
-            queue,
-            cache,
-            llm,
-            sealer,
-            prices,
-            settings,
-        );
         let authz = Authz::start(
             db.clone(),
             bus.clone(),
@@ -139,6 +132,22 @@ impl App {
             .filter(|n| *n > 0)
             .unwrap_or(slots.div_ceil(2));
         let renderer = Renderer::new(place, Shares::new(slots, per_org));
+        let completion = Completion {
+            db: db.clone(),
+            sealer,
+            cache,
+            llm,
+            prices,
+        };
+        let ctx = JobContext {
+            db: db.clone(),
+            bus: bus.clone(),
+            queue,
+            completion: Arc::new(completion),
+            renderer: renderer.clone(),
+            settings,
+        };
+        let runtime = Runtime::new(ctx, workers::kinds::registry());
         Ok(Arc::new(Self {
             config,
             db,

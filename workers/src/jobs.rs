@@ -14,16 +14,67 @@ use uuid::Uuid;
 
 use entities::job;
 
-pub const PENDING: &str = "PENDING";
-pub const RUNNING: &str = "RUNNING";
-pub const SUCCEEDED: &str = "SUCCEEDED";
-pub const FAILED: &str = "FAILED";
-pub const CANCELLED: &str = "CANCELLED";
-/// Gave up: claimed `max_attempts` times without finishing (its workers kept dying).
-pub const DEAD: &str = "DEAD";
+/// The status column of a job row, typed. The column keeps these names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobStatus {
+    Pending,
+    Running,
+    Succeeded,
+    Failed,
+    Cancelled,
+    /// Gave up: claimed `max_attempts` times without finishing (its workers kept dying).
+    Dead,
+}
 
+impl JobStatus {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Running => "RUNNING",
+            Self::Succeeded => "SUCCEEDED",
+            Self::Failed => "FAILED",
+            Self::Cancelled => "CANCELLED",
+            Self::Dead => "DEAD",
+        }
+    }
+
+    pub fn parse(stored: &str) -> Option<Self> {
+        [
+            Self::Pending,
+            Self::Running,
+            Self::Succeeded,
+            Self::Failed,
+            Self::Cancelled,
+            Self::Dead,
+        ]
+        .into_iter()
+        .find(|status| status.as_str() == stored)
+    }
+
+    pub fn is_terminal(self) -> bool {
+        matches!(
+            self,
+            Self::Succeeded | Self::Failed | Self::Cancelled | Self::Dead
+        )
+    }
+}
+
+impl From<JobStatus> for sea_orm::Value {
+    fn from(status: JobStatus) -> Self {
+        status.as_str().into()
+    }
+}
+
+pub const PENDING: JobStatus = JobStatus::Pending;
+pub const RUNNING: JobStatus = JobStatus::Running;
+pub const SUCCEEDED: JobStatus = JobStatus::Succeeded;
+pub const FAILED: JobStatus = JobStatus::Failed;
+pub const CANCELLED: JobStatus = JobStatus::Cancelled;
+pub const DEAD: JobStatus = JobStatus::Dead;
+
+/// Whether a stored status is final (an unknown one is not).
 pub fn is_terminal(status: &str) -> bool {
-    matches!(status, SUCCEEDED | FAILED | CANCELLED | DEAD)
+    JobStatus::parse(status).is_some_and(JobStatus::is_terminal)
 }
 
 /// Opens a transaction that will write (every mutation and job step uses it). On SQLite it
@@ -53,7 +104,7 @@ pub async fn insert(
         org_id: Set(org_id),
         kind: Set(kind.to_owned()),
         subject_id: Set(subject_id),
-        status: Set(PENDING.to_owned()),
+        status: Set(PENDING.as_str().to_owned()),
         attempt: Set(0),
         max_attempts: Set(max_attempts.max(1)),
         lease_until: Set(None),
@@ -93,7 +144,7 @@ pub async fn claim(
     if is_terminal(&found.status) {
         return Ok(Claim::Gone);
     }
-    if found.status == RUNNING && found.lease_until.is_some_and(|until| until > now) {
+    if found.status == RUNNING.as_str() && found.lease_until.is_some_and(|until| until > now) {
         return Ok(Claim::Busy);
     }
     let claimable = Condition::any().add(job::Column::Status.eq(PENDING)).add(
@@ -128,7 +179,7 @@ pub async fn claim(
             return Ok(Claim::Busy);
         }
         return Ok(Claim::Exhausted(job::Model {
-            status: DEAD.to_owned(),
+            status: DEAD.as_str().to_owned(),
             last_error: Some(error),
             lease_until: None,
             updated_at: now,
@@ -153,7 +204,7 @@ pub async fn claim(
         return Ok(Claim::Busy);
     }
     Ok(Claim::Claimed(job::Model {
-        status: RUNNING.to_owned(),
+        status: RUNNING.as_str().to_owned(),
         attempt,
         lease_until: Some(lease_until),
         worker: Some(worker.to_owned()),
@@ -193,7 +244,7 @@ pub async fn finish(
     conn: &impl ConnectionTrait,
     job_id: Uuid,
     attempt: i32,
-    status: &str,
+    status: JobStatus,
     error: Option<&str>,
 ) -> Result<bool, DbErr> {
     let updated = job::Entity::update_many()
@@ -249,7 +300,7 @@ pub async fn cancel(conn: &impl ConnectionTrait, kind: &str, subject: Uuid) -> R
         .col_expr(job::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(job::Column::Kind.eq(kind))
         .filter(job::Column::SubjectId.eq(subject))
-        .filter(job::Column::Status.is_in([PENDING, RUNNING]))
+        .filter(job::Column::Status.is_in([PENDING.as_str(), RUNNING.as_str()]))
         .exec(conn)
         .await?;
     Ok(updated.rows_affected > 0)

@@ -1,13 +1,17 @@
-//! Everything that runs a job: the event bus, the job queue and job rows, LLM providers (and
-//! the `mock-llm` server that imitates them), templating, the execution job, the worker pool
-//! and the reconciler.
+//! Everything that runs a job: the event bus, the job queue and job rows, the run engine (job
+//! kinds, their registry and the one finish path), the completion step, LLM providers (and the
+//! `mock-llm` server that imitates them), templating, the execution job, the worker pool and
+//! the reconciler.
 
 pub mod cache;
+pub mod completion;
 pub mod credentials;
 pub mod crypto;
+pub mod engine;
 pub mod events;
 pub mod execution;
 pub mod jobs;
+pub mod kinds;
 pub mod llm;
 pub mod mock_llm;
 pub mod pricing;

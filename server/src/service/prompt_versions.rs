@@ -4,7 +4,7 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 use uuid::Uuid;
 use workers::sandbox::Renderer;
@@ -23,19 +23,8 @@ const ROLES: [&str; 3] = ["system", "user", "assistant"];
 const MAX_MESSAGES: usize = 100;
 const MAX_CONTENT_CHARS: usize = 100_000;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ModelConfig {
-    pub provider: String,
-    pub model: String,
-    pub temperature: Option<f64>,
-    pub max_tokens: Option<i32>,
-    pub top_p: Option<f64>,
-    #[serde(default)]
-    pub stop: Vec<String>,
-    #[serde(default)]
-    pub extra: Value,
-}
+/// The model settings of a version: one format, shared with the workers that run it.
+pub use workers::llm::ModelConfig;
 
 pub struct VersionInput {
     pub messages: Vec<ChatMessage>,

@@ -157,9 +157,15 @@ async fn the_reconciler_publishes_jobs_the_queue_never_got(backend: Backend) {
     let runtime = &app.app.runtime;
     // Take the queued message away, and forget the publication: as if the queue had been down.
     let wait = std::time::Duration::from_millis(200);
-    let consumer = &runtime.settings.worker_id;
-    let taken = runtime.queue.next(consumer, wait).await.unwrap().unwrap();
-    runtime.queue.ack(&taken).await.unwrap();
+    let consumer = &runtime.ctx.settings.worker_id;
+    let taken = runtime
+        .ctx
+        .queue
+        .next(consumer, wait)
+        .await
+        .unwrap()
+        .unwrap();
+    runtime.ctx.queue.ack(&taken).await.unwrap();
     job::Entity::update_many()
         .col_expr(
             job::Column::PublishedAt,
@@ -169,7 +175,15 @@ async fn the_reconciler_publishes_jobs_the_queue_never_got(backend: Backend) {
         .exec(&app.app.db)
         .await
         .unwrap();
-    assert!(runtime.queue.next(consumer, wait).await.unwrap().is_none());
+    assert!(
+        runtime
+            .ctx
+            .queue
+            .next(consumer, wait)
+            .await
+            .unwrap()
+            .is_none()
+    );
 
     assert_eq!(runtime.reconcile_once().await.unwrap(), 1);
     assert_eq!(
@@ -177,7 +191,13 @@ async fn the_reconciler_publishes_jobs_the_queue_never_got(backend: Backend) {
         0,
         "published: not again right away"
     );
-    let delivered = runtime.queue.next(consumer, wait).await.unwrap().unwrap();
+    let delivered = runtime
+        .ctx
+        .queue
+        .next(consumer, wait)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(delivered.job_id, job.id);
     assert_eq!(runtime.process(delivered).await, "succeeded");
     assert_eq!(execution_row(&app, &execution).await.status, "SUCCEEDED");

@@ -150,8 +150,8 @@ impl ExecutionMutation {
             &work.txn,
             &app.authz,
             actor,
-            &app.runtime.sealer,
-            &app.runtime.llm.http.egress,
+            &app.runtime.ctx.completion.sealer,
+            &app.runtime.ctx.completion.llm.http.egress,
             input,
         )
         .await?;

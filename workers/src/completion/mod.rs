@@ -1,0 +1,182 @@
+//! The completion step every kind of job calls to ask a model: resolve the organization's
+//! provider credential (or the env key), look up / fill the response cache, call the provider
+//! (its client retries what it can), stream tokens into a sink the caller gives, and return
+//! the output with its usage, cost, latency, time to first token and finish reason.
+//!
+//! It knows no rows and no topics: what a token or a result means for a subject (an
+//! execution's events, a workflow node's output) is the caller's business. It is cancelled by
+//! dropping its future: a kind selects it against its stop signal, and dropping the provider's
+//! stream aborts the HTTP request.
+
+mod sink;
+
+pub use sink::{Collect, TokenSink};
+
+use std::time::Instant;
+
+use futures_util::StreamExt;
+use sea_orm::DatabaseConnection;
+use uuid::Uuid;
+
+use crate::cache::{self, CachedResponse, ResponseCache};
+use crate::credentials;
+use crate::crypto::Sealer;
+use crate::llm::{
+    self, ChatMessage, Chunk, CompletionRequest, FinishReason, HttpClient, LlmError, ModelConfig,
+    ProviderDefaults, RetryPolicy, Timeouts,
+};
+use crate::pricing::PriceTable;
+
+/// How providers are reached.
+pub struct LlmSettings {
+    pub defaults: ProviderDefaults,
+    /// The shared client, with the egress policy (allowed provider addresses) it enforces.
+    pub http: HttpClient,
+    pub retry: RetryPolicy,
+    pub timeouts: Timeouts,
+}
+
+/// The step and what it needs: credentials (read with `db`, opened with `sealer`), the
+/// response cache, providers and prices.
+pub struct Completion {
+    pub db: DatabaseConnection,
+    pub sealer: Sealer,
+    pub cache: ResponseCache,
+    pub llm: LlmSettings,
+    pub prices: PriceTable,
+}
+
+/// One question to a model, on behalf of an organization.
+#[derive(Debug, Clone)]
+pub struct Ask {
+    pub org: Uuid,
+    pub model: ModelConfig,
+    pub messages: Vec<ChatMessage>,
+    /// Asked for the cache; a temperature of 0 uses it anyway.
+    pub use_cache: bool,
+}
+
+/// What a completion produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Completed {
+    pub output: String,
+    pub tokens_in: Option<u32>,
+    pub tokens_out: Option<u32>,
+    pub finish_reason: Option<FinishReason>,
+    /// From the price table; 0 for a cache hit, unknown for an unpriced model.
+    pub cost_usd: Option<f64>,
+    /// From the start of the step to the last token.
+    pub latency_ms: i64,
+    /// From the request to the first token (0 for a cache hit).
+    pub ttft_ms: Option<i64>,
+    pub cached: bool,
+}
+
+/// Why a completion failed; the text is shown to users (it never contains a key).
+#[derive(Debug, thiserror::Error)]
+pub enum CompletionError {
+    /// The organization's credential could not be read or opened.
+    #[error("{0}")]
+    Credential(String),
+    #[error(transparent)]
+    Provider(#[from] LlmError),
+}
+
+impl Completion {
+    /// Runs the step; `sink` receives each token as it arrives (the cached ones too).
+    pub async fn complete(
+        &self,
+        ask: Ask,
+        sink: &mut dyn TokenSink,
+    ) -> Result<Completed, CompletionError> {
+        let began = Instant::now();
+        let endpoint = credentials::endpoint(&self.db, &self.sealer, ask.org, &ask.model.provider)
+            .await
+            .map_err(CompletionError::Credential)?;
+        let cache_key = cache::applies(&ask.model, ask.use_cache).then(|| {
+            let base_url = endpoint.as_ref().map(|e| e.base_url.as_str());
+            cache::key(ask.org, base_url, &ask.model, &ask.messages)
+        });
+        if let Some(key) = &cache_key
+            && let Some(hit) = self.cache.get(key).await
+        {
+            return Ok(self.replay(hit, began, sink).await);
+        }
+        let provider = llm::provider_for(
+            &ask.model,
+            endpoint,
+            &self.llm.defaults,
+            &self.llm.http,
+            self.llm.retry.clone(),
+            self.llm.timeouts.clone(),
+        )?;
+        let model = ask.model.model.clone();
+        let request = CompletionRequest {
+            messages: ask.messages,
+            model: ask.model,
+        };
+        let asked = Instant::now();
+        let mut stream = provider.stream(&request).await?;
+        let mut tokens = Vec::new();
+        let (mut usage, mut finish_reason, mut ttft_ms) = (None, None, None);
+        while let Some(chunk) = stream.next().await {
+            match chunk? {
+                Chunk::Token(token) => {
+                    if ttft_ms.is_none() {
+                        ttft_ms = Some(millis(asked));
+                    }
+                    sink.token(tokens.len(), &token).await;
+                    tokens.push(token);
+                }
+                Chunk::Usage { input, output } => usage = Some((input, output)),
+                Chunk::Finish(reason) => finish_reason = Some(reason),
+            }
+        }
+        let completed = Completed {
+            output: tokens.concat(),
+            tokens_in: usage.map(|(input, _)| input),
+            tokens_out: usage.map(|(_, output)| output),
+            finish_reason,
+            cost_usd: usage.and_then(|(input, output)| self.prices.cost(&model, input, output)),
+            latency_ms: millis(began),
+            ttft_ms,
+            cached: false,
+        };
+        if let Some(key) = cache_key {
+            let entry = CachedResponse {
+                tokens,
+                tokens_in: completed.tokens_in,
+                tokens_out: completed.tokens_out,
+                finish_reason,
+            };
+            self.cache.put(&key, entry).await;
+        }
+        Ok(completed)
+    }
+
+    /// A cache hit streams like a call, at no provider cost.
+    async fn replay(
+        &self,
+        hit: CachedResponse,
+        began: Instant,
+        sink: &mut dyn TokenSink,
+    ) -> Completed {
+        for (index, token) in hit.tokens.iter().enumerate() {
+            sink.token(index, token).await;
+        }
+        Completed {
+            output: hit.tokens.concat(),
+            tokens_in: hit.tokens_in,
+            tokens_out: hit.tokens_out,
+            finish_reason: hit.finish_reason,
+            cost_usd: Some(0.0),
+            latency_ms: millis(began),
+            ttft_ms: Some(0),
+            cached: true,
+        }
+    }
+}
+
+fn millis(since: Instant) -> i64 {
+    i64::try_from(since.elapsed().as_millis()).unwrap_or(i64::MAX)
+}

@@ -1,0 +1,58 @@
+//! What a running job is given: the database, the event bus, the queue, the completion step,
+//! the template renderer and the worker settings. Built once per process.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use sea_orm::DatabaseConnection;
+use uuid::Uuid;
+
+use crate::completion::Completion;
+use crate::events::EventBus;
+use crate::jobs;
+use crate::queue::JobQueue;
+use crate::sandbox::Renderer;
+
+#[derive(Debug, Clone)]
+pub struct WorkerSettings {
+    /// Names this process in job rows and as the Redis consumer.
+    pub worker_id: String,
+    pub concurrency: usize,
+    pub lease: Duration,
+    pub max_attempts: i32,
+    pub shutdown_grace: Duration,
+    pub reconcile_every: Duration,
+    pub republish_after: Duration,
+}
+
+/// Cheap to clone: every part is shared.
+#[derive(Clone)]
+pub struct JobContext {
+    pub db: DatabaseConnection,
+    pub bus: EventBus,
+    pub queue: Arc<dyn JobQueue>,
+    pub completion: Arc<Completion>,
+    pub renderer: Renderer,
+    pub settings: WorkerSettings,
+}
+
+impl JobContext {
+    /// Hands a committed job to the queue. A failure (Redis down) only delays it: the job row
+    /// stays unpublished and the reconciler publishes it when the queue is back.
+    pub async fn enqueue(&self, job_id: Uuid) {
+        match self.queue.publish(job_id).await {
+            Ok(()) => {
+                if let Err(error) = jobs::mark_published(&self.db, job_id).await {
+                    tracing::warn!(%error, job = %job_id, "could not mark a job published");
+                }
+            }
+            Err(error) => {
+                tracing::warn!(%error, job = %job_id, "queue unavailable; the reconciler will publish the job")
+            }
+        }
+    }
+}
+
+pub(crate) fn chrono_duration(duration: Duration) -> chrono::Duration {
+    chrono::Duration::from_std(duration).unwrap_or(chrono::Duration::MAX)
+}

@@ -1,0 +1,152 @@
+//! One attempt of an execution: STARTED, the completion step with its tokens streamed as
+//! events, and after the finish the closing event and the organization's notice.
+
+use std::time::Instant;
+
+use sea_orm::EntityTrait;
+use uuid::Uuid;
+
+use super::events::{self, EventKind, ExecutionEvent};
+use super::{FAILED, PENDING, RUNNING, SUCCEEDED};
+use crate::completion::{Ask, Completed, TokenSink};
+use crate::engine::{Finish, JobContext, Outcome, StopSignal};
+use crate::events::EventBus;
+use crate::llm::{ChatMessage, ModelConfig};
+use entities::{execution, job};
+
+/// A claimed execution and what its attempt has published so far.
+pub struct Run {
+    /// The row as the claim left it (RUNNING).
+    pub execution: execution::Model,
+    /// The sequence floor for the next event.
+    seq: u64,
+    /// Set when the attempt ended.
+    pub(super) latency_ms: Option<i64>,
+}
+
+impl Run {
+    pub(super) fn new(execution: execution::Model) -> Self {
+        Self {
+            execution,
+            seq: 0,
+            latency_ms: None,
+        }
+    }
+
+    pub(super) async fn run(
+        &mut self,
+        ctx: &JobContext,
+        job: &job::Model,
+        stop: &mut StopSignal,
+    ) -> Outcome<Completed> {
+        let (id, org) = (self.execution.id, self.execution.org_id);
+        let mut started = ExecutionEvent::new(EventKind::Started);
+        started.attempt = Some(job.attempt);
+        self.seq = publish(&ctx.bus, id, &started, self.seq).await;
+        events::announce(&ctx.bus, org, id, RUNNING).await;
+
+        let began = Instant::now();
+        let ended = match ask(&self.execution) {
+            Err(error) => Outcome::Failed(error),
+            Ok(ask) => {
+                let mut sink = EventSink {
+                    bus: &ctx.bus,
+                    execution: id,
+                    attempt: job.attempt,
+                    seq: self.seq,
+                };
+                let ended = tokio::select! {
+                    done = ctx.completion.complete(ask, &mut sink) => match done {
+                        Ok(done) => Outcome::Succeeded(done),
+                        Err(error) => Outcome::Failed(error.to_string()),
+                    },
+                    reason = stop.stopped() => Outcome::Stopped(reason),
+                };
+                self.seq = sink.seq;
+                ended
+            }
+        };
+        self.latency_ms = Some(i64::try_from(began.elapsed().as_millis()).unwrap_or(i64::MAX));
+        ended
+    }
+
+    /// After the finish committed: the closing event and the organization's notice.
+    pub(super) async fn announce(&self, bus: &EventBus, finish: &Finish<Completed>) {
+        let (id, org) = (self.execution.id, self.execution.org_id);
+        let status = match finish {
+            Finish::Succeeded(_) => {
+                let event = ExecutionEvent::new(EventKind::Completed);
+                publish(bus, id, &event, self.seq).await;
+                SUCCEEDED
+            }
+            Finish::Failed(error) => {
+                let mut event = ExecutionEvent::new(EventKind::Failed);
+                event.error = Some(error.clone());
+                publish(bus, id, &event, self.seq).await;
+                FAILED
+            }
+            Finish::Released => PENDING,
+        };
+        events::announce(bus, org, id, status).await;
+    }
+}
+
+/// The stored model settings and rendered messages, as a question for the completion step.
+fn ask(execution: &execution::Model) -> Result<Ask, String> {
+    let model: ModelConfig = serde_json::from_value(execution.model_config.clone())
+        .map_err(|error| format!("the stored model config is invalid: {error}"))?;
+    let messages: Vec<ChatMessage> = serde_json::from_value(execution.rendered_messages.clone())
+        .map_err(|error| format!("the stored messages are invalid: {error}"))?;
+    Ok(Ask {
+        org: execution.org_id,
+        model,
+        messages,
+        use_cache: execution.use_cache,
+    })
+}
+
+/// Publishes each token as a TOKEN event of this attempt.
+struct EventSink<'a> {
+    bus: &'a EventBus,
+    execution: Uuid,
+    attempt: i32,
+    seq: u64,
+}
+
+#[async_trait::async_trait]
+impl TokenSink for EventSink<'_> {
+    async fn token(&mut self, index: usize, text: &str) {
+        let mut event = ExecutionEvent::new(EventKind::Token);
+        event.token = Some(text.to_owned());
+        event.index = u32::try_from(index).ok();
+        // Lets a follower drop the tokens of an attempt that was superseded while running.
+        event.attempt = Some(self.attempt);
+        self.seq = publish(self.bus, self.execution, &event, self.seq).await;
+    }
+}
+
+/// Publishes the FAILED event of a job given up at its claim.
+pub(super) async fn announce_given_up(ctx: &JobContext, job: &job::Model) {
+    let Ok(Some(row)) = execution::Entity::find_by_id(job.subject_id)
+        .one(&ctx.db)
+        .await
+    else {
+        return;
+    };
+    let mut event = ExecutionEvent::new(EventKind::Failed);
+    event.error = row.error.clone();
+    publish(&ctx.bus, row.id, &event, 0).await;
+    events::announce(&ctx.bus, row.org_id, row.id, FAILED).await;
+}
+
+/// Publishes an event; a failure (Redis down) is logged and the run goes on: the row is the
+/// truth, and subscribers fall back to it.
+async fn publish(bus: &EventBus, execution: Uuid, event: &ExecutionEvent, seq: u64) -> u64 {
+    match events::append(bus, execution, event, seq).await {
+        Ok(next) => next,
+        Err(error) => {
+            tracing::warn!(%error, %execution, "could not publish an execution event");
+            seq
+        }
+    }
+}

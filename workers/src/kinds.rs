@@ -1,0 +1,10 @@
+//! The kinds of job this crate runs: one line per kind. A new kind is a folder under
+//! `workers/src/` implementing `engine::JobKind`, plus its line here.
+
+use crate::engine::Registry;
+use crate::execution::ExecutionKind;
+
+/// Every kind the workers of `promptops` run.
+pub fn registry() -> Registry {
+    Registry::default().with(ExecutionKind)
+}
