@@ -108,9 +108,6 @@ pub fn org_topic(org: Uuid) -> String {
     format!("executions.{org}")
 }
 
-/// Plain topic: the id of an execution whose run must stop (it was cancelled).
-pub const CANCEL_TOPIC: &str = "execution.cancel";
-
 /// Appends an event; returns its sequence number.
 pub async fn append(
     bus: &EventBus,
