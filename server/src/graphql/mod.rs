@@ -12,6 +12,7 @@ pub mod node;
 pub mod organization;
 pub mod prompt;
 pub mod provider;
+pub mod workflow;
 
 pub mod codes;
 pub mod cost;
@@ -39,6 +40,7 @@ pub struct Query(
     audit::query::AuditQuery,
     prompt::query::PromptQuery,
     execution::query::ExecutionQuery,
+    workflow::query::WorkflowQuery,
     node::NodeQuery,
 );
 

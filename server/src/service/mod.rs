@@ -15,6 +15,7 @@ pub mod prompt_labels;
 pub mod prompt_versions;
 pub mod prompts;
 pub mod roles;
+pub mod workflows;
 
 use sea_orm::DbErr;
 

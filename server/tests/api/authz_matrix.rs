@@ -141,6 +141,11 @@ const OPERATIONS: &[(&str, Kind, Rule)] = &[
         Rule::Needs(p::EXECUTION_READ),
     ),
     (
+        "validateWorkflow",
+        Kind::Query,
+        Rule::Needs(p::WORKFLOW_WRITE),
+    ),
+    (
         "providerCredentials",
         Kind::Query,
         Rule::Needs(p::CREDENTIAL_MANAGE),

@@ -133,6 +133,10 @@ pub async fn request(app: &TestApp, op: &str, org: &Org) -> Request {
             "query($org: ID!) { executions(orgId: $org) { totalCount } }".into(),
             json!({ "org": id }),
         ),
+        "validateWorkflow" => Request(
+            "query($org: ID!) { validateWorkflow(orgId: $org, definition: {nodes: [{key: \"a\", step: {template: {template: \"x\"}}}], output: \"{{ nodes.a.output }}\"}) { valid } }".into(),
+            json!({ "org": id }),
+        ),
         "providerCredentials" => Request(
             "query($org: ID!) { providerCredentials(orgId: $org) { provider keyHint } }".into(),
             json!({ "org": id }),

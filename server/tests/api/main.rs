@@ -42,6 +42,7 @@ mod schema_conventions;
 mod sessions;
 mod subscriptions;
 mod toy_kind;
+mod workflows;
 mod ws_helpers;
 mod ws_limits;
 mod ws_protocol;

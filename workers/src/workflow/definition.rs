@@ -197,8 +197,13 @@ pub struct ApprovalStep {
     pub timeout_secs: u64,
 }
 
+impl ApprovalStep {
+    /// Seven days.
+    pub const DEFAULT_TIMEOUT_SECS: u64 = 7 * 24 * 3600;
+}
+
 fn default_approval_timeout() -> u64 {
-    7 * 24 * 3600
+    ApprovalStep::DEFAULT_TIMEOUT_SECS
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -33,26 +33,34 @@ pub struct PromptVersionInput {
     pub commit_message: Option<String>,
 }
 
+impl From<ChatMessageInput> for Message {
+    fn from(m: ChatMessageInput) -> Self {
+        Message {
+            role: m.role.as_str().to_owned(),
+            content: m.content,
+        }
+    }
+}
+
+impl From<ModelConfigInput> for Config {
+    fn from(model: ModelConfigInput) -> Self {
+        Config {
+            provider: model.provider.as_str().to_owned(),
+            model: model.model,
+            temperature: model.temperature,
+            max_tokens: model.max_tokens,
+            top_p: model.top_p,
+            stop: model.stop.unwrap_or_default(),
+            extra: model.extra.map_or(serde_json::Value::Null, |j| j.0),
+        }
+    }
+}
+
 impl From<PromptVersionInput> for VersionInput {
     fn from(input: PromptVersionInput) -> Self {
         VersionInput {
-            messages: input
-                .messages
-                .into_iter()
-                .map(|m| Message {
-                    role: m.role.as_str().to_owned(),
-                    content: m.content,
-                })
-                .collect(),
-            model: Config {
-                provider: input.model.provider.as_str().to_owned(),
-                model: input.model.model,
-                temperature: input.model.temperature,
-                max_tokens: input.model.max_tokens,
-                top_p: input.model.top_p,
-                stop: input.model.stop.unwrap_or_default(),
-                extra: input.model.extra.map_or(serde_json::Value::Null, |j| j.0),
-            },
+            messages: input.messages.into_iter().map(Message::from).collect(),
+            model: input.model.into(),
             commit_message: input.commit_message,
         }
     }
