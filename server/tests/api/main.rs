@@ -38,6 +38,7 @@ mod provider_egress;
 mod readme;
 mod schema;
 mod schema_conventions;
+mod services;
 mod sessions;
 mod subscriptions;
 mod ws_helpers;

@@ -8,7 +8,7 @@ use crate::audit::topic;
 use crate::authz::permissions;
 use crate::graphql::live::{Access, guarded};
 use crate::graphql::{ContextExt, parse_id};
-use crate::service::audit_log;
+use crate::service::audit as audit_log;
 
 #[derive(Default)]
 pub struct AuditSubscription;

@@ -17,7 +17,7 @@ use crate::authz::permissions;
 use crate::error::AppError;
 use crate::graphql::live::{Access, guarded};
 use crate::graphql::{ContextExt, parse_id};
-use crate::service::executions;
+use crate::service::execution::executions;
 use crate::state::App;
 use entities::execution;
 
