@@ -21,6 +21,7 @@ pub struct RoleView {
     pub permissions: Vec<String>,
 }
 
+#[tracing::instrument(skip_all, fields(org = %org))]
 pub async fn list(
     conn: &impl ConnectionTrait,
     authz: &Authz,

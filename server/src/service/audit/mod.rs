@@ -19,6 +19,7 @@ pub struct Page {
 }
 
 /// Up to `first` events older than `after` (an event id).
+#[tracing::instrument(skip_all, fields(org = %org))]
 pub async fn page(
     conn: &impl ConnectionTrait,
     authz: &Authz,

@@ -198,6 +198,7 @@ pub fn cursor(execution: &execution::Model) -> String {
 }
 
 /// Newest first.
+#[tracing::instrument(skip_all, fields(org = %org))]
 pub async fn list(
     conn: &impl ConnectionTrait,
     authz: &Authz,

@@ -102,6 +102,7 @@ pub async fn invite(
 }
 
 /// The organization's open invitations, newest first (for those who manage members).
+#[tracing::instrument(skip_all, fields(org = %org))]
 pub async fn list_for_org(
     conn: &impl ConnectionTrait,
     authz: &Authz,

@@ -15,6 +15,7 @@ use crate::service::access::roles;
 use crate::service::is_unique_violation;
 use entities::{membership, organization, user};
 
+#[tracing::instrument(skip_all, fields(org = %org))]
 pub async fn list(
     conn: &impl ConnectionTrait,
     authz: &Authz,

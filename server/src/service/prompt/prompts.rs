@@ -208,6 +208,7 @@ pub fn cursor(prompt: &prompt::Model) -> String {
     pages::encode_cursor(prompt.updated_at, prompt.id)
 }
 
+#[tracing::instrument(skip_all, fields(org = %org))]
 pub async fn list(
     conn: &impl ConnectionTrait,
     authz: &Authz,
