@@ -49,18 +49,10 @@ pub async fn invite(
     email: &str,
     role: &str,
 ) -> AppResult<InvitationWithOrg> {
-    let mut work = UnitOfWork::begin(app, request).await?;
+    let work = UnitOfWork::begin(app, request).await?;
     let ttl = app.config.invitation_ttl;
     let invited = invitations::invite(&work.txn, &app.authz, actor, org, email, role, ttl).await?;
-    work.audit(
-        Some(actor),
-        AuditEntry::new(Some(org), "invitation.create", "invitation", invited.id)
-            .summary(json!({ "email": invited.email, "role": invited.role })),
-    )
-    .await?;
-    let invitation = invitations::with_organization(&work.txn, invited).await?;
-    work.commit().await?;
-    Ok(invitation)
+    audited(work, actor, "invitation.create", invited, false).await
 }
 
 /// Withdraws a pending invitation.
@@ -71,22 +63,9 @@ pub async fn revoke_invitation(
     actor: &Actor,
     id: Uuid,
 ) -> AppResult<InvitationWithOrg> {
-    let mut work = UnitOfWork::begin(app, request).await?;
+    let work = UnitOfWork::begin(app, request).await?;
     let revoked = invitations::revoke(&work.txn, &app.authz, actor, id).await?;
-    work.audit(
-        Some(actor),
-        AuditEntry::new(
-            Some(revoked.org_id),
-            "invitation.revoke",
-            "invitation",
-            revoked.id,
-        )
-        .summary(json!({ "email": revoked.email, "role": revoked.role })),
-    )
-    .await?;
-    let invitation = invitations::with_organization(&work.txn, revoked).await?;
-    work.commit().await?;
-    Ok(invitation)
+    audited(work, actor, "invitation.revoke", revoked, false).await
 }
 
 /// The invitee accepts: they become a member with the invitation's role.
@@ -97,14 +76,10 @@ pub async fn accept_invitation(
     actor: &Actor,
     id: Uuid,
 ) -> AppResult<InvitationWithOrg> {
-    let mut work = UnitOfWork::begin(app, request).await?;
+    let work = UnitOfWork::begin(app, request).await?;
     let accepted = invitations::accept(&work.txn, actor, id).await?;
-    work.audit(Some(actor), answered("invitation.accept", &accepted))
-        .await?;
-    let invitation = invitations::with_organization(&work.txn, accepted).await?;
-    work.changes_policy();
-    work.commit().await?;
-    Ok(invitation)
+    // The invitee becomes a member: a new policy line.
+    audited(work, actor, "invitation.accept", accepted, true).await
 }
 
 /// The invitee declines.
@@ -115,19 +90,29 @@ pub async fn decline_invitation(
     actor: &Actor,
     id: Uuid,
 ) -> AppResult<InvitationWithOrg> {
-    let mut work = UnitOfWork::begin(app, request).await?;
+    let work = UnitOfWork::begin(app, request).await?;
     let declined = invitations::decline(&work.txn, actor, id).await?;
-    work.audit(Some(actor), answered("invitation.decline", &declined))
-        .await?;
-    let invitation = invitations::with_organization(&work.txn, declined).await?;
-    work.commit().await?;
-    Ok(invitation)
+    audited(work, actor, "invitation.decline", declined, false).await
 }
 
-/// The audit entry of an invitee's answer (`action`) to an invitation.
-fn answered(action: &'static str, invitation: &invitation::Model) -> AuditEntry {
-    AuditEntry::new(Some(invitation.org_id), action, "invitation", invitation.id)
-        .summary(json!({ "email": invitation.email, "role": invitation.role }))
+/// Ends every invitation command the same way: its audit entry (`action`, with the address
+/// and the role), the invitation with its organization, the commit.
+async fn audited(
+    mut work: UnitOfWork<'_>,
+    actor: &Actor,
+    action: &'static str,
+    model: invitation::Model,
+    changes_policy: bool,
+) -> AppResult<InvitationWithOrg> {
+    let entry = AuditEntry::new(Some(model.org_id), action, "invitation", model.id)
+        .summary(json!({ "email": model.email, "role": model.role }));
+    work.audit(Some(actor), entry).await?;
+    let invitation = invitations::with_organization(&work.txn, model).await?;
+    if changes_policy {
+        work.changes_policy();
+    }
+    work.commit().await?;
+    Ok(invitation)
 }
 
 /// Changes a member's role.
