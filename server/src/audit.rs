@@ -1,14 +1,15 @@
 //! The audit log: every mutation records an event in its own transaction; once committed, the
-//! event is published on the bus for `auditEventAdded` subscribers.
+//! event is published on the bus for `auditEventAdded` subscribers. Below the services and the
+//! application: it is given the bus, not the `App`.
 
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait};
 use serde_json::Value;
 use uuid::Uuid;
+use workers::events::EventBus;
 
 use crate::auth::Actor;
 use crate::error::AppResult;
-use crate::state::App;
 use entities::audit_event;
 
 pub fn topic(org: Uuid) -> String {
@@ -75,11 +76,11 @@ pub async fn record(
 
 /// Tells live subscribers about committed events. Best effort: the log itself is already
 /// durable, and a subscriber that misses one can page `auditEvents`.
-pub async fn publish(app: &App, events: &[audit_event::Model]) {
+pub async fn publish(bus: &EventBus, events: &[audit_event::Model]) {
     for event in events {
         let Some(org) = event.org_id else { continue };
         let payload = serde_json::json!({ "id": event.id });
-        if let Err(error) = app.bus.publish(&topic(org), &payload.to_string()).await {
+        if let Err(error) = bus.publish(&topic(org), &payload.to_string()).await {
             tracing::warn!(error = %error, "could not publish an audit event");
         }
     }

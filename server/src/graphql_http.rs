@@ -9,6 +9,7 @@ mod reply;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use async_graphql::http::MultipartOptions;
 use async_graphql::parser::types::OperationType;
@@ -19,15 +20,24 @@ use axum::response::Response;
 use tracing::Instrument;
 
 use crate::auth::authenticate;
+use crate::graphql::AppSchema;
 use crate::graphql::RequestCtx;
-use crate::http::{HttpState, REQUEST_ID, client_ip, request_id};
+use crate::request::{REQUEST_ID, client_ip, request_id};
+use crate::state::App;
 pub use negotiate::PREFLIGHT_HEADERS;
 use negotiate::{BodyKind, Media};
 pub use reply::RESPONSE_TOO_LARGE;
 
+/// What the GraphQL-over-HTTP handlers need of the server's state.
+#[derive(Clone)]
+pub(crate) struct GraphqlState {
+    pub(crate) app: Arc<App>,
+    pub(crate) schema: AppSchema,
+}
+
 /// `POST /graphql`.
 pub(crate) async fn post(
-    State(state): State<HttpState>,
+    State(state): State<GraphqlState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Bytes,
@@ -49,7 +59,7 @@ pub(crate) async fn post(
 /// A plain `GET /graphql`: GraphiQL for a browser (when the playground is on), otherwise a
 /// query from the query string. Never a mutation: 405, `Allow: POST`.
 pub(crate) async fn get(
-    State(state): State<HttpState>,
+    State(state): State<GraphqlState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     uri: Uri,
@@ -93,7 +103,7 @@ async fn multipart(
 }
 
 async fn run(
-    state: &HttpState,
+    state: &GraphqlState,
     peer: SocketAddr,
     headers: &HeaderMap,
     media: Media,
@@ -120,7 +130,7 @@ async fn run(
         let authorization = headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok());
-        let caller = authenticate(&state.app, authorization).await;
+        let caller = authenticate(&state.app.db, &state.app.jwt, authorization).await;
         let ctx = RequestCtx {
             caller,
             request_id: request_id.clone(),

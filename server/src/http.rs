@@ -1,24 +1,26 @@
 //! The HTTP surface: GraphQL over HTTP on `POST` and `GET /graphql` (`graphql_http`), GraphiQL
 //! on `GET /graphql` for a browser and its assets under `/graphiql/assets/` (`graphiql`),
 //! `/healthz`, `/readyz`; the WebSocket endpoint (`/graphql/ws`, and `GET /graphql` upgrades)
-//! is mounted from [`crate::ws`].
+//! is mounted from [`crate::ws`]. This is the top of the request path: the handlers it mounts
+//! take their own state (`FromRef`) and never import it.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{FromRef, State};
-use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use sea_orm::ConnectionTrait;
 use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 
 use crate::graphql::AppSchema;
+use crate::graphql_http::GraphqlState;
+use crate::request::REQUEST_ID;
 use crate::state::App;
 use crate::ws::{self, WsState};
 
-pub(crate) const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 #[derive(Clone)]
@@ -26,6 +28,15 @@ pub(crate) struct HttpState {
     pub(crate) app: Arc<App>,
     pub(crate) schema: AppSchema,
     pub(crate) ws: WsState,
+}
+
+impl FromRef<HttpState> for GraphqlState {
+    fn from_ref(state: &HttpState) -> GraphqlState {
+        GraphqlState {
+            app: state.app.clone(),
+            schema: state.schema.clone(),
+        }
+    }
 }
 
 impl FromRef<HttpState> for WsState {
@@ -92,33 +103,6 @@ fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
         .filter_map(|o| HeaderValue::from_str(o.trim()).ok())
         .collect();
     Some(layer.allow_origin(AllowOrigin::list(list)))
-}
-
-pub(crate) fn request_id(headers: &HeaderMap) -> String {
-    headers
-        .get(&REQUEST_ID)
-        .and_then(|v| v.to_str().ok())
-        .filter(|v| {
-            !v.is_empty()
-                && v.len() <= 64
-                && v.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        })
-        .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned)
-}
-
-pub(crate) fn client_ip(app: &App, headers: &HeaderMap, peer: SocketAddr) -> IpAddr {
-    if app.config.trust_forwarded_for
-        && let Some(ip) = headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            // The rightmost entry is the one our proxy appended; the rest is client-supplied.
-            .and_then(|v| v.rsplit(',').next())
-            .and_then(|v| v.trim().parse().ok())
-    {
-        return ip;
-    }
-    peer.ip()
 }
 
 async fn readyz(State(state): State<HttpState>) -> Response {

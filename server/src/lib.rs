@@ -16,6 +16,7 @@ pub mod graphql;
 pub mod graphql_http;
 pub mod http;
 pub mod ratelimit;
+mod request;
 pub mod secrets;
 pub mod service;
 pub mod state;

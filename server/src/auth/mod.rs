@@ -1,7 +1,8 @@
 //! Authentication: turns the `Authorization` header (HTTP) or the `connection_init` payload
 //! (WebSocket) into an [`Actor`]. It never fails a request by itself — an anonymous caller may
 //! still sign up or log in — it records why a credential was refused, and every operation that
-//! needs a caller asks for it with [`Caller::actor`].
+//! needs a caller asks for it with [`Caller::actor`]. It sits below the application (`state`)
+//! and authorization: it is given the database and the token keys, never the `App`.
 
 pub mod jwt;
 pub mod password;
@@ -12,12 +13,14 @@ pub mod session;
 pub use revalidate::revalidate;
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+};
 use uuid::Uuid;
 
 use crate::error::{AppError, AppResult};
-use crate::state::App;
 use entities::api_key;
+use jwt::JwtKeys;
 
 /// Who is calling.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,7 +91,7 @@ impl Caller {
 }
 
 /// Resolves an `Authorization` header value (`Bearer <token>`), if any.
-pub async fn authenticate(app: &App, header: Option<&str>) -> Caller {
+pub async fn authenticate(db: &DatabaseConnection, jwt: &JwtKeys, header: Option<&str>) -> Caller {
     let Some(header) = header else {
         return Caller::Anonymous;
     };
@@ -100,7 +103,7 @@ pub async fn authenticate(app: &App, header: Option<&str>) -> Caller {
         return Caller::Refused("the Authorization header must be `Bearer <token>`".into());
     };
     if token.starts_with(secret::API_KEY_PREFIX) {
-        match authenticate_api_key(app, token).await {
+        match authenticate_api_key(db, token).await {
             Ok((actor, expires_at)) => Caller::Authenticated {
                 actor,
                 expires_at,
@@ -113,11 +116,11 @@ pub async fn authenticate(app: &App, header: Option<&str>) -> Caller {
             }
         }
     } else {
-        let verified = match app.jwt.verify(token) {
+        let verified = match jwt.verify(token) {
             Ok(verified) => verified,
             Err(reason) => return Caller::Refused(reason),
         };
-        match session_active(app, verified.session).await {
+        match session_active(db, verified.session).await {
             Ok(true) => Caller::Authenticated {
                 actor: Actor::User {
                     id: verified.user_id,
@@ -140,19 +143,22 @@ pub const SESSION_ENDED: &str = "this session was signed out; sign in again";
 /// Whether the session an access token names (`Caller::Authenticated { session }`) is still
 /// active: false once it was signed out (logout) or revoked (refresh-token reuse). One
 /// primary-key lookup; a long-lived connection calls it before each operation.
-pub async fn session_active(app: &App, sid: Uuid) -> AppResult<bool> {
-    session::active(&app.db, sid).await
+pub async fn session_active(db: &DatabaseConnection, sid: Uuid) -> AppResult<bool> {
+    session::active(db, sid).await
 }
 
 /// How stale `last_used_at` may get before a request writes it again.
 const LAST_USED_RESOLUTION_SECS: i64 = 60;
 
 /// The key's actor and expiry (Unix seconds).
-async fn authenticate_api_key(app: &App, token: &str) -> AppResult<(Actor, Option<i64>)> {
+async fn authenticate_api_key(
+    db: &DatabaseConnection,
+    token: &str,
+) -> AppResult<(Actor, Option<i64>)> {
     let refused = || AppError::Unauthenticated("invalid, expired or revoked API key".into());
     let key = api_key::Entity::find()
         .filter(api_key::Column::KeyHash.eq(secret::digest(token)))
-        .one(&app.db)
+        .one(db)
         .await?
         .ok_or_else(refused)?;
     let now = Utc::now();
@@ -174,7 +180,7 @@ async fn authenticate_api_key(app: &App, token: &str) -> AppResult<(Actor, Optio
         let mut active: api_key::ActiveModel = key.into();
         active.last_used_at = Set(Some(now));
         // Best effort: a busy database must not turn a valid key away.
-        if let Err(error) = active.update(&app.db).await {
+        if let Err(error) = active.update(db).await {
             tracing::warn!(error = %error, "could not record an API key's last use");
         }
     }

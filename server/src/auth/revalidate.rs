@@ -4,11 +4,10 @@
 //! its power (a revoked session, a deleted user) is added here once.
 
 use chrono::Utc;
-use sea_orm::EntityTrait;
+use sea_orm::{DatabaseConnection, EntityTrait};
 
 use super::{Actor, Caller};
 use crate::error::{AppError, AppResult};
-use crate::state::App;
 use entities::api_key;
 
 /// `Ok` while the credential behind `caller` is still valid: an access token not past its
@@ -19,7 +18,7 @@ use entities::api_key;
 /// is safe to show); any other error means it could not be checked right now (a database
 /// error) and says nothing about the credential. An anonymous or refused caller has nothing
 /// to lose: its operations are refused one by one.
-pub async fn revalidate(app: &App, caller: &Caller) -> AppResult<()> {
+pub async fn revalidate(db: &DatabaseConnection, caller: &Caller) -> AppResult<()> {
     let session = match caller {
         Caller::Authenticated { session, .. } => *session,
         Caller::Anonymous | Caller::Refused(_) => return Ok(()),
@@ -28,7 +27,7 @@ pub async fn revalidate(app: &App, caller: &Caller) -> AppResult<()> {
     let actor = caller.actor()?;
     match actor {
         Actor::User { .. } => match session {
-            Some(sid) if !super::session_active(app, sid).await? => {
+            Some(sid) if !super::session_active(db, sid).await? => {
                 Err(AppError::Unauthenticated(super::SESSION_ENDED.into()))
             }
             _ => Ok(()),
@@ -36,7 +35,7 @@ pub async fn revalidate(app: &App, caller: &Caller) -> AppResult<()> {
         Actor::ApiKey { id, .. } => {
             let refused = || AppError::Unauthenticated("API key revoked or expired".into());
             let key = api_key::Entity::find_by_id(*id)
-                .one(&app.db)
+                .one(db)
                 .await?
                 .ok_or_else(refused)?;
             let now = Utc::now();

@@ -32,7 +32,7 @@ impl Access {
         let actor = self.caller.actor()?;
         // A signed-out session or a revoked key ends the stream now, not at the socket's next
         // periodic re-validation.
-        crate::auth::revalidate(&self.app, &self.caller).await?;
+        crate::auth::revalidate(&self.app.db, &self.caller).await?;
         self.app
             .authz
             .require(actor, self.org, self.permission)

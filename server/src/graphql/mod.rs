@@ -1,6 +1,7 @@
 //! The GraphQL schema, split by domain (`<domain>/{query,mutation}.rs` plus its types),
-//! joined with `MergedObject`. Resolvers are thin: caller and state from the context, one
-//! service call, conversion of the result.
+//! joined with `MergedObject`. Resolvers are thin: parse the arguments, make one service call
+//! (a command takes the app and a [`RequestContext`], not this GraphQL context), convert the
+//! result.
 
 pub mod access;
 pub mod account;
@@ -23,13 +24,11 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 use async_graphql::{Context, MergedObject, MergedSubscription, Schema, SchemaBuilder};
-use sea_orm::DatabaseTransaction;
 
-use crate::audit::AuditEntry;
 use crate::auth::{Actor, Caller};
 use crate::error::{AppError, AppResult};
+use crate::service::RequestContext;
 use crate::state::App;
-use entities::audit_event;
 pub use prompt::loaders::Loaders;
 
 #[derive(MergedObject, Default)]
@@ -111,6 +110,20 @@ pub trait ContextExt {
     fn request(&self) -> AppResult<&RequestCtx>;
     /// This request's DataLoaders.
     fn loaders(&self) -> AppResult<&Loaders>;
+    /// What a service command needs to know of this request.
+    fn request_context(&self) -> AppResult<RequestContext> {
+        let request = self.request()?;
+        Ok(RequestContext::new(
+            request.request_id.clone(),
+            request.client_ip,
+        ))
+    }
+    /// After a command: later fields of the same operation must see its writes.
+    fn forget_loaded(&self) {
+        if let Ok(loaders) = self.loaders() {
+            loaders.clear();
+        }
+    }
     /// The authenticated caller, or UNAUTHENTICATED.
     fn actor(&self) -> AppResult<&Actor> {
         self.request()?.caller.actor()
@@ -131,61 +144,6 @@ impl ContextExt for Context<'_> {
     fn loaders(&self) -> AppResult<&Loaders> {
         self.data::<Loaders>()
             .map_err(|e| AppError::internal(anyhow::anyhow!("loaders: {}", e.message)))
-    }
-}
-
-/// A mutation's unit of work: its writes and its audit events commit together, then the
-/// events are published.
-pub struct UnitOfWork<'a> {
-    pub txn: DatabaseTransaction,
-    app: &'a App,
-    request_id: &'a str,
-    loaders: Option<&'a Loaders>,
-    events: Vec<audit_event::Model>,
-}
-
-impl<'a> UnitOfWork<'a> {
-    pub async fn begin(ctx: &'a Context<'_>) -> AppResult<Self> {
-        let app = ctx.app()?;
-        let request = ctx.request()?;
-        Ok(Self {
-            txn: workers::jobs::begin_write(&app.db).await?,
-            app,
-            request_id: &request.request_id,
-            loaders: ctx.loaders().ok(),
-            events: Vec::new(),
-        })
-    }
-
-    pub async fn audit(&mut self, actor: Option<&Actor>, entry: AuditEntry) -> AppResult<()> {
-        let event = crate::audit::record(&self.txn, actor, self.request_id, entry).await?;
-        self.events.push(event);
-        Ok(())
-    }
-
-    /// Later fields of the same operation must see this write.
-    fn forget_loaded(loaders: Option<&Loaders>) {
-        if let Some(loaders) = loaders {
-            loaders.clear();
-        }
-    }
-
-    pub async fn commit(self) -> AppResult<()> {
-        self.txn.commit().await?;
-        Self::forget_loaded(self.loaders);
-        crate::audit::publish(self.app, &self.events).await;
-        Ok(())
-    }
-
-    /// Commits, applies the policy lines it changed in every process, then publishes its
-    /// events — in that order, so a subscriber whose access this change removed is refused
-    /// the event announcing it.
-    pub async fn commit_with_policy(self) -> AppResult<()> {
-        self.txn.commit().await?;
-        Self::forget_loaded(self.loaders);
-        self.app.authz.policy_changed().await?;
-        crate::audit::publish(self.app, &self.events).await;
-        Ok(())
     }
 }
 

@@ -11,7 +11,9 @@ use super::prompt::{Prompt, PromptVersion};
 use super::{ContextExt, parse_id};
 use crate::authz::permissions;
 use crate::error::{AppError, AppResult};
-use crate::service::{executions, organizations, prompt_versions, prompts};
+use crate::service::execution::executions;
+use crate::service::organization::organizations;
+use crate::service::prompt::{rows, versions};
 
 /// An object with a globally unique `id`, fetchable again with `node(id:)`.
 #[derive(Interface)]
@@ -50,10 +52,10 @@ impl NodeQuery {
         let id = parse_id("id", &id)?;
         let (db, authz) = (&app.db, &app.authz);
         let read = permissions::PROMPT_READ;
-        if let Some(row) = absent(prompts::authorized(db, authz, actor, id, read).await)? {
+        if let Some(row) = absent(rows::authorized(db, authz, actor, id, read).await)? {
             return Ok(Some(Node::Prompt(row.into())));
         }
-        if let Some(row) = absent(prompt_versions::get(db, authz, actor, id).await)? {
+        if let Some(row) = absent(versions::get(db, authz, actor, id).await)? {
             return Ok(Some(Node::PromptVersion(row.into())));
         }
         if let Some(row) = absent(executions::get(db, authz, actor, id).await)? {

@@ -1,21 +1,27 @@
-//! Services: the rules of each domain, as plain functions over a connection (inside or outside
-//! a transaction). They authorize with the one guard, validate, and read or write.
+//! Services: the rules of each domain, one folder per domain mirroring `graphql/<domain>/`.
+//!
+//! Each domain folder has two layers. Its row-level functions take a connection (inside or
+//! outside a transaction), authorize with the one guard, validate, and read or write. Its
+//! commands (`<domain>/commands.rs`, re-exported from the domain) take the application and a
+//! [`RequestContext`] — never a GraphQL context — and own a whole change: they open the
+//! [`UnitOfWork`], write, record the audit entry, commit, then run the after-commit effects
+//! (enqueue a job, publish an event, reload policies). A resolver, an HTTP handler or a
+//! command-line command runs the same command.
+//!
+//! Dependencies between domains point one way: `account` → `organization` → `access`;
+//! `execution` → `prompt`, `workflow` → `prompt`; every domain → `pages`, `work`.
 
-pub mod accounts;
-pub mod api_keys;
-pub mod audit_log;
-pub mod credentials;
-pub mod executions;
-pub mod invitations;
-pub mod members;
-pub mod organizations;
+pub mod access;
+pub mod account;
+pub mod audit;
+pub mod execution;
+pub mod organization;
 pub mod pages;
-pub mod prompt_diff;
-pub mod prompt_labels;
-pub mod prompt_versions;
-pub mod prompts;
-pub mod roles;
-pub mod workflows;
+pub mod prompt;
+mod work;
+pub mod workflow;
+
+pub use work::{RequestContext, UnitOfWork};
 
 use sea_orm::DbErr;
 

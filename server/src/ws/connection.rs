@@ -196,7 +196,7 @@ impl State {
             .or_else(|| payload.get("Authorization"))
             .and_then(Value::as_str);
         let caller = match authorization {
-            Some(value) => authenticate(&self.conn.app, Some(value)).await,
+            Some(value) => authenticate(&self.conn.app.db, &self.conn.app.jwt, Some(value)).await,
             None => Caller::Anonymous,
         };
         let slot = match &caller {
@@ -224,7 +224,7 @@ impl State {
             return Step::Close(Close::duplicate(&id));
         }
         let caller = session.caller.clone();
-        match revalidate(&self.conn.app, &caller).await {
+        match revalidate(&self.conn.app.db, &caller).await {
             Ok(()) => {}
             Err(AppError::Unauthenticated(reason)) => return self.end_session(&reason).await,
             Err(error) => tracing::warn!(?error, "could not re-validate a WebSocket credential"),
@@ -302,7 +302,7 @@ impl State {
         let Some(session) = &self.session else {
             return Step::Continue;
         };
-        match revalidate(&self.conn.app, &session.caller).await {
+        match revalidate(&self.conn.app.db, &session.caller).await {
             Ok(()) => Step::Continue,
             Err(AppError::Unauthenticated(reason)) => self.end_session(&reason).await,
             Err(error) => {

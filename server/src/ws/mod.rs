@@ -102,7 +102,7 @@ fn accept(
         )
             .into_response();
     };
-    let ip = crate::http::client_ip(&state.app, headers, peer);
+    let ip = crate::request::client_ip(&state.app, headers, peer);
     let max = state.app.config.ws_max_connections_per_ip;
     let Some(ip_slot) = state.registry.acquire_ip(ip, max) else {
         return (

@@ -39,6 +39,7 @@ mod provider_egress;
 mod readme;
 mod schema;
 mod schema_conventions;
+mod services;
 mod sessions;
 mod subscriptions;
 mod toy_kind;

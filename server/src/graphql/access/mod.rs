@@ -6,7 +6,7 @@ pub mod query;
 use async_graphql::{ID, SimpleObject};
 use chrono::{DateTime, Utc};
 
-use crate::service::roles::RoleView;
+use crate::service::access::roles::RoleView;
 use entities::api_key;
 
 #[derive(SimpleObject)]

@@ -2,12 +2,10 @@
 
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::{DateTime, Utc};
-use serde_json::json;
 
 use super::{ApiKey, CreatedApiKey, Role};
-use crate::audit::AuditEntry;
-use crate::graphql::{ContextExt, UnitOfWork, parse_id};
-use crate::service::{api_keys, roles};
+use crate::graphql::{ContextExt, parse_id};
+use crate::service::access::{self, NewApiKey};
 
 #[derive(Default)]
 pub struct AccessMutation;
@@ -42,19 +40,16 @@ impl AccessMutation {
             role,
             expires_at,
         } = input;
-        let app = ctx.app()?;
         let actor = ctx.actor()?;
         let org = parse_id("orgId", &org_id)?;
-        let mut work = UnitOfWork::begin(ctx).await?;
-        let (key, secret) =
-            api_keys::create(&work.txn, &app.authz, actor, org, &name, &role, expires_at).await?;
-        work.audit(
-            Some(actor),
-            AuditEntry::new(Some(org), "api_key.create", "api_key", key.id)
-                .summary(json!({ "name": key.name, "role": key.role, "prefix": key.prefix })),
-        )
-        .await?;
-        work.commit_with_policy().await?;
+        let new = NewApiKey {
+            name,
+            role,
+            expires_at,
+        };
+        let request = ctx.request_context()?;
+        let (key, secret) = access::create_api_key(ctx.app()?, &request, actor, org, new).await?;
+        ctx.forget_loaded();
         Ok(CreatedApiKey {
             secret,
             api_key: key.into(),
@@ -63,17 +58,11 @@ impl AccessMutation {
 
     /// Revokes an API key; it stops working at once.
     async fn revoke_api_key(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ApiKey> {
-        let app = ctx.app()?;
         let actor = ctx.actor()?;
-        let mut work = UnitOfWork::begin(ctx).await?;
-        let key = api_keys::revoke(&work.txn, &app.authz, actor, parse_id("id", &id)?).await?;
-        work.audit(
-            Some(actor),
-            AuditEntry::new(Some(key.org_id), "api_key.revoke", "api_key", key.id)
-                .summary(json!({ "prefix": key.prefix })),
-        )
-        .await?;
-        work.commit_with_policy().await?;
+        let id = parse_id("id", &id)?;
+        let request = ctx.request_context()?;
+        let key = access::revoke_api_key(ctx.app()?, &request, actor, id).await?;
+        ctx.forget_loaded();
         Ok(key.into())
     }
 
@@ -85,18 +74,12 @@ impl AccessMutation {
         input: CreateRoleInput,
     ) -> async_graphql::Result<Role> {
         let CreateRoleInput { name, permissions } = input;
-        let app = ctx.app()?;
         let actor = ctx.actor()?;
         let org = parse_id("orgId", &org_id)?;
-        let mut work = UnitOfWork::begin(ctx).await?;
-        let role = roles::create(&work.txn, &app.authz, actor, org, &name, &permissions).await?;
-        work.audit(
-            Some(actor),
-            AuditEntry::new(Some(org), "role.create", "role", &role.name)
-                .summary(json!({ "permissions": role.permissions })),
-        )
-        .await?;
-        work.commit_with_policy().await?;
+        let request = ctx.request_context()?;
+        let app = ctx.app()?;
+        let role = access::create_role(app, &request, actor, org, &name, &permissions).await?;
+        ctx.forget_loaded();
         Ok(role.into())
     }
 }

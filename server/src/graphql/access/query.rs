@@ -4,7 +4,7 @@ use async_graphql::{Context, ID, Object};
 
 use super::{ApiKey, Role};
 use crate::graphql::{ContextExt, parse_id};
-use crate::service::{api_keys, roles};
+use crate::service::access::{api_keys, roles};
 
 #[derive(Default)]
 pub struct AccessQuery;

@@ -9,7 +9,8 @@ use chrono::{DateTime, Utc};
 use super::ContextExt;
 use super::organization::Organization;
 use super::organization::invitation::Invitation;
-use crate::service::{accounts, invitations};
+use crate::service::account::accounts;
+use crate::service::organization::invitations;
 use entities::user;
 
 #[derive(SimpleObject, Clone)]

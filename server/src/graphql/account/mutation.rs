@@ -2,16 +2,12 @@
 //! `declineInvitation`.
 
 use async_graphql::{Context, ID, InputObject, Object};
-use serde_json::json;
 
 use super::AuthPayload;
-use crate::audit::AuditEntry;
-use crate::auth::Actor;
-use crate::error::AppError;
 use crate::graphql::organization::invitation::Invitation;
-use crate::graphql::{ContextExt, UnitOfWork, parse_id};
-use crate::service::accounts::{self, Login, Rotation, SignUp};
-use crate::service::invitations;
+use crate::graphql::{ContextExt, parse_id};
+use crate::service::account::{self, SignedIn, accounts::SignUp};
+use crate::service::organization;
 
 #[derive(InputObject)]
 pub struct SignUpInput {
@@ -32,6 +28,12 @@ pub struct LoginInput {
 #[derive(Default)]
 pub struct AccountMutation;
 
+impl From<SignedIn> for AuthPayload {
+    fn from(signed_in: SignedIn) -> Self {
+        AuthPayload::new(signed_in.tokens, signed_in.user, signed_in.organization)
+    }
+}
+
 #[Object]
 impl AccountMutation {
     /// Creates an account and an organization owned by it, and signs in.
@@ -40,31 +42,16 @@ impl AccountMutation {
         ctx: &Context<'_>,
         input: SignUpInput,
     ) -> async_graphql::Result<AuthPayload> {
-        let app = ctx.app()?;
-        let ip = crate::ratelimit::client_key(ctx.request()?.client_ip);
-        let prepared = accounts::prepare_sign_up(
-            app,
-            &ip,
-            SignUp {
-                email: input.email,
-                password: input.password,
-                name: input.name,
-                organization_name: input.organization_name,
-            },
-        )
-        .await?;
-        let mut work = UnitOfWork::begin(ctx).await?;
-        let (user, org) = accounts::sign_up(&work.txn, prepared).await?;
-        let tokens = accounts::issue_tokens(&work.txn, app, user.id, None).await?;
-        let actor = Actor::User { id: user.id };
-        work.audit(
-            Some(&actor),
-            AuditEntry::new(Some(org.id), "user.sign_up", "user", user.id)
-                .summary(json!({ "email": user.email, "organization": org.slug })),
-        )
-        .await?;
-        work.commit_with_policy().await?;
-        Ok(AuthPayload::new(tokens, user, Some(org)))
+        let input = SignUp {
+            email: input.email,
+            password: input.password,
+            name: input.name,
+            organization_name: input.organization_name,
+        };
+        let request = ctx.request_context()?;
+        let signed_in = account::sign_up(ctx.app()?, &request, input).await?;
+        ctx.forget_loaded();
+        Ok(signed_in.into())
     }
 
     /// Signs in with email and password. Rate limited per (email, client address) and per
@@ -74,34 +61,10 @@ impl AccountMutation {
         ctx: &Context<'_>,
         input: LoginInput,
     ) -> async_graphql::Result<AuthPayload> {
-        let app = ctx.app()?;
-        let ip = crate::ratelimit::client_key(ctx.request()?.client_ip);
-        let user = match accounts::login(app, &input.email, input.password, &ip).await? {
-            Login::Succeeded(user) => user,
-            Login::WrongPassword { user_id } => {
-                if let Some(user_id) = user_id {
-                    let mut work = UnitOfWork::begin(ctx).await?;
-                    let org = accounts::home_organization(&work.txn, user_id).await?;
-                    let entry =
-                        AuditEntry::new(org.map(|o| o.id), "user.login_failed", "user", user_id)
-                            .summary(json!({ "client": ip }));
-                    work.audit(None, entry).await?;
-                    work.commit().await?;
-                }
-                return Err(accounts::wrong_credentials().into());
-            }
-        };
-        let mut work = UnitOfWork::begin(ctx).await?;
-        let org = accounts::home_organization(&work.txn, user.id).await?;
-        let tokens = accounts::issue_tokens(&work.txn, app, user.id, None).await?;
-        let actor = Actor::User { id: user.id };
-        work.audit(
-            Some(&actor),
-            AuditEntry::new(org.as_ref().map(|o| o.id), "user.login", "user", user.id),
-        )
-        .await?;
-        work.commit().await?;
-        Ok(AuthPayload::new(tokens, user, org))
+        let request = ctx.request_context()?;
+        let signed_in = account::login(ctx.app()?, &request, &input.email, input.password).await;
+        ctx.forget_loaded();
+        Ok(signed_in?.into())
     }
 
     /// Exchanges a refresh token for a new pair. Each refresh token works once; presenting a
@@ -111,43 +74,10 @@ impl AccountMutation {
         ctx: &Context<'_>,
         refresh_token: String,
     ) -> async_graphql::Result<AuthPayload> {
-        let app = ctx.app()?;
-        let mut work = UnitOfWork::begin(ctx).await?;
-        match accounts::rotate(&work.txn, app, &refresh_token).await? {
-            Rotation::Rotated { user, tokens } => {
-                let org = accounts::home_organization(&work.txn, user.id).await?;
-                let actor = Actor::User { id: user.id };
-                let entry = AuditEntry::new(
-                    org.as_ref().map(|o| o.id),
-                    "user.refresh_token",
-                    "user",
-                    user.id,
-                );
-                work.audit(Some(&actor), entry).await?;
-                work.commit().await?;
-                Ok(AuthPayload::new(tokens, user, org))
-            }
-            Rotation::Reused { user_id, family_id } => {
-                accounts::revoke_family(&work.txn, family_id).await?;
-                let org = accounts::home_organization(&work.txn, user_id).await?;
-                let entry = AuditEntry::new(
-                    org.map(|o| o.id),
-                    "user.refresh_token_reuse",
-                    "user",
-                    user_id,
-                )
-                .summary(
-                    json!({ "family": family_id, "effect": "every session of this login revoked" }),
-                );
-                work.audit(None, entry).await?;
-                work.commit().await?;
-                tracing::warn!(user.id = %user_id, "refresh token reuse: family revoked");
-                Err(AppError::Unauthenticated(
-                    "refresh token already used; every session of this login was signed out".into(),
-                )
-                .into())
-            }
-        }
+        let request = ctx.request_context()?;
+        let signed_in = account::refresh_token(ctx.app()?, &request, &refresh_token).await;
+        ctx.forget_loaded();
+        Ok(signed_in?.into())
     }
 
     /// Signs out the login the refresh token belongs to: its refresh tokens and its access
@@ -157,14 +87,9 @@ impl AccountMutation {
         ctx: &Context<'_>,
         refresh_token: String,
     ) -> async_graphql::Result<bool> {
-        let mut work = UnitOfWork::begin(ctx).await?;
-        if let Some(id) = accounts::logout(&work.txn, &refresh_token).await? {
-            let actor = Actor::User { id };
-            let org = accounts::home_organization(&work.txn, id).await?;
-            let entry = AuditEntry::new(org.map(|o| o.id), "user.logout", "user", id);
-            work.audit(Some(&actor), entry).await?;
-        }
-        work.commit().await?;
+        let request = ctx.request_context()?;
+        account::logout(ctx.app()?, &request, &refresh_token).await?;
+        ctx.forget_loaded();
         Ok(true)
     }
 
@@ -176,13 +101,12 @@ impl AccountMutation {
         id: ID,
     ) -> async_graphql::Result<Invitation> {
         let actor = ctx.actor()?;
-        let mut work = UnitOfWork::begin(ctx).await?;
-        let accepted = invitations::accept(&work.txn, actor, parse_id("id", &id)?).await?;
-        work.audit(Some(actor), answered("invitation.accept", &accepted))
-            .await?;
-        let invitation = Invitation::load(&work.txn, accepted).await?;
-        work.commit_with_policy().await?;
-        Ok(invitation)
+        let id = parse_id("id", &id)?;
+        let request = ctx.request_context()?;
+        let (accepted, org) =
+            organization::accept_invitation(ctx.app()?, &request, actor, id).await?;
+        ctx.forget_loaded();
+        Ok(Invitation::new(accepted, org))
     }
 
     /// Declines an invitation addressed to your email.
@@ -192,18 +116,11 @@ impl AccountMutation {
         id: ID,
     ) -> async_graphql::Result<Invitation> {
         let actor = ctx.actor()?;
-        let mut work = UnitOfWork::begin(ctx).await?;
-        let declined = invitations::decline(&work.txn, actor, parse_id("id", &id)?).await?;
-        work.audit(Some(actor), answered("invitation.decline", &declined))
-            .await?;
-        let invitation = Invitation::load(&work.txn, declined).await?;
-        work.commit().await?;
-        Ok(invitation)
+        let id = parse_id("id", &id)?;
+        let request = ctx.request_context()?;
+        let (declined, org) =
+            organization::decline_invitation(ctx.app()?, &request, actor, id).await?;
+        ctx.forget_loaded();
+        Ok(Invitation::new(declined, org))
     }
-}
-
-/// The audit entry of an invitee's answer (`action`) to an invitation.
-fn answered(action: &'static str, invitation: &entities::invitation::Model) -> AuditEntry {
-    AuditEntry::new(Some(invitation.org_id), action, "invitation", invitation.id)
-        .summary(json!({ "email": invitation.email, "role": invitation.role }))
 }

@@ -4,7 +4,7 @@ use async_graphql::{Context, Object};
 
 use super::User;
 use crate::graphql::ContextExt;
-use crate::service::accounts;
+use crate::service::account::accounts;
 
 #[derive(Default)]
 pub struct AccountQuery;

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::AuditEvent;
 use crate::error::AppError;
 use crate::graphql::{ContextExt, parse_id};
-use crate::service::audit_log;
+use crate::service::audit as audit_log;
 
 #[derive(Default)]
 pub struct AuditQuery;

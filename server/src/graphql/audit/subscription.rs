@@ -10,7 +10,7 @@ use crate::authz::permissions;
 use crate::graphql::feed::org_feed;
 use crate::graphql::live::Access;
 use crate::graphql::{ContextExt, parse_id};
-use crate::service::audit_log;
+use crate::service::audit as audit_log;
 
 #[derive(Default)]
 pub struct AuditSubscription;

@@ -1,15 +1,13 @@
 //! `executePrompt`, `cancelExecution`, `setProviderCredential`, `deleteProviderCredential`.
 
 use async_graphql::{Context, ID, InputObject, Json, Object};
-use serde_json::{Value, json};
-use workers::execution::events::{self, EventKind, ExecutionEvent};
+use serde_json::Value;
 
 use super::{Execution, ProviderCredential};
-use crate::audit::AuditEntry;
 use crate::graphql::provider::Provider;
-use crate::graphql::{ContextExt, UnitOfWork, parse_id};
-use crate::service::prompt_versions::Selector;
-use crate::service::{credentials, executions};
+use crate::graphql::{ContextExt, parse_id};
+use crate::service::execution::{self, credentials::CredentialInput, executions::ExecuteInput};
+use crate::service::prompt::versions::Selector;
 
 #[derive(Default)]
 pub struct ExecutionMutation;
@@ -53,40 +51,16 @@ impl ExecutionMutation {
             variables,
             cache,
         } = input;
-        let app = ctx.app()?;
         let actor = ctx.actor()?;
-        let input = executions::ExecuteInput {
+        let input = ExecuteInput {
             prompt_id: parse_id("promptId", &prompt_id)?,
             selector: Selector::from_args(version, label)?,
             variables: variables.map(|v| v.0).unwrap_or(Value::Null),
             cache,
         };
-        // Rendering first, outside the transaction: it may wait for a sandbox slot.
-        let prepared =
-            executions::prepare(&app.db, &app.authz, actor, &app.renderer, input).await?;
-        let mut work = UnitOfWork::begin(ctx).await?;
-        let (execution, job) = executions::execute(
-            &work.txn,
-            actor,
-            prepared,
-            app.config.job_max_attempts.max(1),
-        )
-        .await?;
-        let entry = AuditEntry::new(
-            Some(execution.org_id),
-            "execution.create",
-            "execution",
-            execution.id,
-        )
-        .summary(
-            json!({ "promptId": execution.prompt_id, "versionId": execution.prompt_version_id }),
-        );
-        work.audit(Some(actor), entry).await?;
-        work.commit().await?;
-        // After the commit: a worker must find the row. If the queue is down, the job waits
-        // unpublished and the reconciler hands it over when the queue is back.
-        app.runtime.enqueue(job.id).await;
-        events::announce(&app.bus, execution.org_id, execution.id, &execution.status).await;
+        let request = ctx.request_context()?;
+        let execution = execution::execute(ctx.app()?, &request, actor, input).await?;
+        ctx.forget_loaded();
         Ok(execution.into())
     }
 
@@ -97,29 +71,11 @@ impl ExecutionMutation {
         ctx: &Context<'_>,
         id: ID,
     ) -> async_graphql::Result<Execution> {
-        let app = ctx.app()?;
         let actor = ctx.actor()?;
-        let mut work = UnitOfWork::begin(ctx).await?;
-        let (execution, cancelled) =
-            executions::cancel(&work.txn, &app.authz, actor, parse_id("id", &id)?).await?;
-        if cancelled {
-            let entry = AuditEntry::new(
-                Some(execution.org_id),
-                "execution.cancel",
-                "execution",
-                execution.id,
-            );
-            work.audit(Some(actor), entry).await?;
-        }
-        work.commit().await?;
-        if cancelled {
-            app.runtime.broadcast_cancel(execution.id).await;
-            let event = ExecutionEvent::new(EventKind::Cancelled);
-            if let Err(error) = events::append(&app.bus, execution.id, &event, 0).await {
-                tracing::warn!(%error, "could not publish a cancellation event");
-            }
-            events::announce(&app.bus, execution.org_id, execution.id, &execution.status).await;
-        }
+        let id = parse_id("id", &id)?;
+        let request = ctx.request_context()?;
+        let execution = execution::cancel_execution(ctx.app()?, &request, actor, id).await?;
+        ctx.forget_loaded();
         Ok(execution.into())
     }
 
@@ -137,33 +93,16 @@ impl ExecutionMutation {
             api_key,
             base_url,
         } = input;
-        let app = ctx.app()?;
         let actor = ctx.actor()?;
-        let mut work = UnitOfWork::begin(ctx).await?;
-        let input = credentials::CredentialInput {
+        let input = CredentialInput {
             org: parse_id("orgId", &org_id)?,
             provider: provider.as_str().to_owned(),
             api_key,
             base_url,
         };
-        let stored = credentials::set(
-            &work.txn,
-            &app.authz,
-            actor,
-            &app.runtime.ctx.completion.sealer,
-            &app.runtime.ctx.completion.llm.http.egress,
-            input,
-        )
-        .await?;
-        let entry = AuditEntry::new(
-            Some(stored.org_id),
-            "credential.set",
-            "provider_credential",
-            stored.id,
-        )
-        .summary(json!({ "provider": stored.provider, "baseUrl": stored.base_url }));
-        work.audit(Some(actor), entry).await?;
-        work.commit().await?;
+        let request = ctx.request_context()?;
+        let stored = execution::set_credential(ctx.app()?, &request, actor, input).await?;
+        ctx.forget_loaded();
         Ok(stored.into())
     }
 
@@ -174,18 +113,13 @@ impl ExecutionMutation {
         org_id: ID,
         provider: Provider,
     ) -> async_graphql::Result<bool> {
-        let app = ctx.app()?;
         let actor = ctx.actor()?;
         let org = parse_id("orgId", &org_id)?;
-        let mut work = UnitOfWork::begin(ctx).await?;
+        let request = ctx.request_context()?;
+        let app = ctx.app()?;
         let deleted =
-            credentials::delete(&work.txn, &app.authz, actor, org, provider.as_str()).await?;
-        if deleted {
-            let entry = AuditEntry::new(Some(org), "credential.delete", "provider_credential", org)
-                .summary(json!({ "provider": provider.as_str() }));
-            work.audit(Some(actor), entry).await?;
-        }
-        work.commit().await?;
+            execution::delete_credential(app, &request, actor, org, provider.as_str()).await?;
+        ctx.forget_loaded();
         Ok(deleted)
     }
 }

@@ -7,7 +7,7 @@ use super::{
     Execution, ExecutionConnection, ExecutionConnectionFields, ExecutionStatus, ProviderCredential,
 };
 use crate::graphql::{ContextExt, parse_id};
-use crate::service::{credentials, executions};
+use crate::service::execution::{credentials, executions};
 
 #[derive(Default)]
 pub struct ExecutionQuery;

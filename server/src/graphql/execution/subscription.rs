@@ -13,7 +13,7 @@ use crate::authz::permissions;
 use crate::graphql::feed::{org_feed, run_events};
 use crate::graphql::live::Access;
 use crate::graphql::{ContextExt, parse_id};
-use crate::service::executions;
+use crate::service::execution::executions;
 
 /// With no event for this long, the log and then the row are checked: an execution that
 /// finished while its events could not be published (Redis down) still ends the stream.

@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::Organization;
-use crate::error::{AppError, AppResult};
-use crate::service::invitations;
+use crate::error::AppResult;
+use crate::service::organization::invitations;
 use entities::{invitation, organization};
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
@@ -54,15 +54,6 @@ impl Invitation {
             expires_at: model.expires_at,
             responded_at: model.responded_at,
         }
-    }
-
-    /// With its organization loaded.
-    pub async fn load(conn: &impl ConnectionTrait, model: invitation::Model) -> AppResult<Self> {
-        let org = organization::Entity::find_by_id(model.org_id)
-            .one(conn)
-            .await?
-            .ok_or(AppError::NotFound("organization"))?;
-        Ok(Self::new(model, org))
     }
 
     /// With their organizations loaded, in one query.

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::ContextExt;
 use super::account::User;
-use crate::service::members;
+use crate::service::organization::members;
 use entities::{membership, organization, user};
 
 #[derive(SimpleObject, Clone)]

@@ -2,13 +2,11 @@
 //! `removeMember`.
 
 use async_graphql::{Context, ID, InputObject, Object};
-use serde_json::json;
 
 use super::invitation::Invitation;
 use super::{Member, Organization};
-use crate::audit::AuditEntry;
-use crate::graphql::{ContextExt, UnitOfWork, parse_id};
-use crate::service::{invitations, members, organizations};
+use crate::graphql::{ContextExt, parse_id};
+use crate::service::organization;
 
 #[derive(InputObject)]
 pub struct CreateOrganizationInput {
@@ -42,16 +40,11 @@ impl OrganizationMutation {
         input: CreateOrganizationInput,
     ) -> async_graphql::Result<Organization> {
         let actor = ctx.actor()?;
-        let mut work = UnitOfWork::begin(ctx).await?;
+        let request = ctx.request_context()?;
+        let (name, slug) = (&input.name, input.slug.as_deref());
         let org =
-            organizations::create(&work.txn, actor, &input.name, input.slug.as_deref()).await?;
-        work.audit(
-            Some(actor),
-            AuditEntry::new(Some(org.id), "organization.create", "organization", org.id)
-                .summary(json!({ "name": org.name, "slug": org.slug })),
-        )
-        .await?;
-        work.commit_with_policy().await?;
+            organization::create_organization(ctx.app()?, &request, actor, name, slug).await?;
+        ctx.forget_loaded();
         Ok(org.into())
     }
 
@@ -66,29 +59,13 @@ impl OrganizationMutation {
         input: AddMemberInput,
     ) -> async_graphql::Result<Invitation> {
         let AddMemberInput { email, role } = input;
-        let app = ctx.app()?;
         let actor = ctx.actor()?;
         let org = parse_id("orgId", &org_id)?;
-        let mut work = UnitOfWork::begin(ctx).await?;
-        let invited = invitations::invite(
-            &work.txn,
-            &app.authz,
-            actor,
-            org,
-            &email,
-            &role,
-            app.config.invitation_ttl,
-        )
-        .await?;
-        work.audit(
-            Some(actor),
-            AuditEntry::new(Some(org), "invitation.create", "invitation", invited.id)
-                .summary(json!({ "email": invited.email, "role": invited.role })),
-        )
-        .await?;
-        let invitation = Invitation::load(&work.txn, invited).await?;
-        work.commit().await?;
-        Ok(invitation)
+        let request = ctx.request_context()?;
+        let (invited, org) =
+            organization::invite(ctx.app()?, &request, actor, org, &email, &role).await?;
+        ctx.forget_loaded();
+        Ok(Invitation::new(invited, org))
     }
 
     /// Withdraws a pending invitation (needs `member:manage` and a role covering the
@@ -98,25 +75,13 @@ impl OrganizationMutation {
         ctx: &Context<'_>,
         id: ID,
     ) -> async_graphql::Result<Invitation> {
-        let app = ctx.app()?;
         let actor = ctx.actor()?;
-        let mut work = UnitOfWork::begin(ctx).await?;
-        let revoked =
-            invitations::revoke(&work.txn, &app.authz, actor, parse_id("id", &id)?).await?;
-        work.audit(
-            Some(actor),
-            AuditEntry::new(
-                Some(revoked.org_id),
-                "invitation.revoke",
-                "invitation",
-                revoked.id,
-            )
-            .summary(json!({ "email": revoked.email, "role": revoked.role })),
-        )
-        .await?;
-        let invitation = Invitation::load(&work.txn, revoked).await?;
-        work.commit().await?;
-        Ok(invitation)
+        let id = parse_id("id", &id)?;
+        let request = ctx.request_context()?;
+        let (revoked, org) =
+            organization::revoke_invitation(ctx.app()?, &request, actor, id).await?;
+        ctx.forget_loaded();
+        Ok(Invitation::new(revoked, org))
     }
 
     /// Changes a member's role. Only owners grant or change the owner role; the last owner
@@ -128,21 +93,15 @@ impl OrganizationMutation {
         input: UpdateMemberRoleInput,
     ) -> async_graphql::Result<Member> {
         let UpdateMemberRoleInput { user_id, role } = input;
-        let app = ctx.app()?;
         let actor = ctx.actor()?;
         let org = parse_id("orgId", &org_id)?;
         let user_id = parse_id("userId", &user_id)?;
-        let mut work = UnitOfWork::begin(ctx).await?;
-        let (member, user) =
-            members::update_role(&work.txn, &app.authz, actor, org, user_id, &role).await?;
-        work.audit(
-            Some(actor),
-            AuditEntry::new(Some(org), "member.update_role", "user", user.id)
-                .summary(json!({ "role": member.role })),
-        )
-        .await?;
-        work.commit_with_policy().await?;
-        Ok((member, user).into())
+        let request = ctx.request_context()?;
+        let app = ctx.app()?;
+        let changed =
+            organization::update_member_role(app, &request, actor, org, user_id, &role).await?;
+        ctx.forget_loaded();
+        Ok(changed.into())
     }
 
     /// Removes a member. The last owner cannot be removed.
@@ -152,19 +111,12 @@ impl OrganizationMutation {
         org_id: ID,
         user_id: ID,
     ) -> async_graphql::Result<bool> {
-        let app = ctx.app()?;
         let actor = ctx.actor()?;
         let org = parse_id("orgId", &org_id)?;
         let user_id = parse_id("userId", &user_id)?;
-        let mut work = UnitOfWork::begin(ctx).await?;
-        let removed = members::remove(&work.txn, &app.authz, actor, org, user_id).await?;
-        work.audit(
-            Some(actor),
-            AuditEntry::new(Some(org), "member.remove", "user", removed.user_id)
-                .summary(json!({ "role": removed.role })),
-        )
-        .await?;
-        work.commit_with_policy().await?;
+        let request = ctx.request_context()?;
+        organization::remove_member(ctx.app()?, &request, actor, org, user_id).await?;
+        ctx.forget_loaded();
         Ok(true)
     }
 }

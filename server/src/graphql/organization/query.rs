@@ -5,7 +5,7 @@ use async_graphql::{Context, ID, Object};
 use super::invitation::Invitation;
 use super::{Member, Organization};
 use crate::graphql::{ContextExt, parse_id};
-use crate::service::{invitations, members, organizations};
+use crate::service::organization::{invitations, members, organizations};
 
 #[derive(Default)]
 pub struct OrganizationQuery;

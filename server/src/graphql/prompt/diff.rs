@@ -4,7 +4,7 @@ use async_graphql::{Enum, Json, SimpleObject};
 
 use super::types::{MessageRole, PromptVersion};
 use crate::error::AppResult;
-use crate::service::{prompt_diff, prompt_versions};
+use crate::service::prompt::{diff as prompt_diff, versions};
 use entities::prompt_version;
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
@@ -86,14 +86,11 @@ impl PromptDiff {
     /// The diff, computed on the blocking pool within its size and time budgets.
     pub async fn between(a: prompt_version::Model, b: prompt_version::Model) -> AppResult<Self> {
         let messages = prompt_diff::messages_off_thread(
-            prompt_versions::messages_of(&a)?,
-            prompt_versions::messages_of(&b)?,
+            versions::messages_of(&a)?,
+            versions::messages_of(&b)?,
         )
         .await?;
-        let model_changes = prompt_diff::model(
-            &prompt_versions::model_of(&a)?,
-            &prompt_versions::model_of(&b)?,
-        );
+        let model_changes = prompt_diff::model(&versions::model_of(&a)?, &versions::model_of(&b)?);
         Ok(Self {
             a: a.into(),
             b: b.into(),

@@ -5,7 +5,7 @@ use workers::templating::ChatMessage as Message;
 
 use super::types::MessageRole;
 use crate::graphql::provider::Provider;
-use crate::service::prompt_versions::{ModelConfig as Config, VersionInput};
+use crate::service::prompt::versions::{ModelConfig as Config, VersionInput};
 
 #[derive(InputObject)]
 pub struct ChatMessageInput {

@@ -9,8 +9,8 @@ use super::{
 };
 use crate::authz::permissions;
 use crate::graphql::{ContextExt, parse_id};
-use crate::service::prompt_versions::{self, Selector};
-use crate::service::prompts;
+use crate::service::prompt::versions::{self, Selector};
+use crate::service::prompt::{prompts, rows};
 
 #[derive(Default)]
 pub struct PromptQuery;
@@ -94,7 +94,7 @@ impl PromptQuery {
     /// A prompt by id: null with NOT_FOUND when there is none the caller may read.
     async fn prompt(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Prompt>> {
         let app = ctx.app()?;
-        let prompt = prompts::authorized(
+        let prompt = rows::authorized(
             &app.db,
             &app.authz,
             ctx.actor()?,
@@ -113,7 +113,7 @@ impl PromptQuery {
     ) -> async_graphql::Result<Option<PromptVersion>> {
         let app = ctx.app()?;
         let version =
-            prompt_versions::get(&app.db, &app.authz, ctx.actor()?, parse_id("id", &id)?).await?;
+            versions::get(&app.db, &app.authz, ctx.actor()?, parse_id("id", &id)?).await?;
         Ok(Some(version.into()))
     }
 
@@ -126,8 +126,8 @@ impl PromptQuery {
     ) -> async_graphql::Result<PromptDiff> {
         let app = ctx.app()?;
         let actor = ctx.actor()?;
-        let va = prompt_versions::get(&app.db, &app.authz, actor, parse_id("a", &a)?).await?;
-        let vb = prompt_versions::get(&app.db, &app.authz, actor, parse_id("b", &b)?).await?;
+        let va = versions::get(&app.db, &app.authz, actor, parse_id("a", &a)?).await?;
+        let vb = versions::get(&app.db, &app.authz, actor, parse_id("b", &b)?).await?;
         Ok(PromptDiff::between(va, vb).await?)
     }
 
@@ -144,7 +144,7 @@ impl PromptQuery {
         let app = ctx.app()?;
         let selector = Selector::from_args(version, label)?;
         let variables = variables.map_or(serde_json::Value::Null, |j| j.0);
-        let (version, messages) = prompt_versions::render(
+        let (version, messages) = versions::render(
             &app.db,
             &app.authz,
             ctx.actor()?,

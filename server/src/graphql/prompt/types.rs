@@ -12,7 +12,7 @@ use crate::error::AppError;
 use crate::graphql::account::User;
 use crate::graphql::provider::Provider;
 use crate::graphql::{ContextExt, TotalCount};
-use crate::service::prompt_versions::{self, LATEST, ModelConfig as Config, Selector};
+use crate::service::prompt::versions::{self, LATEST, ModelConfig as Config, Selector};
 use entities::{prompt, prompt_label, prompt_version};
 
 pub(crate) fn loader_error(error: std::sync::Arc<sea_orm::DbErr>) -> AppError {
@@ -220,7 +220,7 @@ impl Prompt {
                     .map_err(|_| AppError::validation("after is not a valid cursor"))
             })
             .transpose()?;
-        let (rows, more, total) = prompt_versions::page(
+        let (rows, more, total) = versions::page(
             &app.db,
             self.uuid,
             u64::try_from(first).unwrap_or(0),
@@ -249,11 +249,9 @@ impl Prompt {
     ) -> async_graphql::Result<PromptDiff> {
         let app = ctx.app()?;
         let va =
-            prompt_versions::resolve(&app.db, self.uuid, &Selector::from_args(a.number, a.label)?)
-                .await?;
+            versions::resolve(&app.db, self.uuid, &Selector::from_args(a.number, a.label)?).await?;
         let vb =
-            prompt_versions::resolve(&app.db, self.uuid, &Selector::from_args(b.number, b.label)?)
-                .await?;
+            versions::resolve(&app.db, self.uuid, &Selector::from_args(b.number, b.label)?).await?;
         Ok(PromptDiff::between(va, vb).await?)
     }
 
@@ -266,7 +264,7 @@ impl Prompt {
     ) -> async_graphql::Result<PromptVersion> {
         let app = ctx.app()?;
         let selector = Selector::from_args(number, label)?;
-        Ok(prompt_versions::resolve(&app.db, self.uuid, &selector)
+        Ok(versions::resolve(&app.db, self.uuid, &selector)
             .await?
             .into())
     }
@@ -292,8 +290,8 @@ pub struct PromptVersion {
 
 impl From<prompt_version::Model> for PromptVersion {
     fn from(m: prompt_version::Model) -> Self {
-        let messages: Vec<Message> = prompt_versions::messages_of(&m).unwrap_or_default();
-        let model = prompt_versions::model_of(&m).unwrap_or_else(|_| Config {
+        let messages: Vec<Message> = versions::messages_of(&m).unwrap_or_default();
+        let model = versions::model_of(&m).unwrap_or_else(|_| Config {
             provider: String::new(),
             model: String::new(),
             temperature: None,

@@ -4,7 +4,7 @@ use async_graphql::{Context, ID, Object};
 
 use super::{WorkflowDefinitionInput, WorkflowValidation};
 use crate::graphql::{ContextExt, parse_id};
-use crate::service::workflows;
+use crate::service::workflow;
 
 #[derive(Default)]
 pub struct WorkflowQuery;
@@ -27,7 +27,7 @@ impl WorkflowQuery {
         let org = parse_id("orgId", &org_id)?;
         let definition = definition.into_definition()?;
         let checked =
-            workflows::check_definition(&app.db, &app.authz, ctx.actor()?, org, definition).await?;
+            workflow::check_definition(&app.db, &app.authz, ctx.actor()?, org, definition).await?;
         Ok(checked.into())
     }
 }

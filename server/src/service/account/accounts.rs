@@ -7,11 +7,12 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{is_unique_violation, organizations};
 use crate::auth::{Actor, password, secret, session};
-use crate::authz::{self, Authz, permissions::OWNER};
+use crate::authz::Authz;
 use crate::domain::{self, Email};
 use crate::error::{AppError, AppResult};
+use crate::service::is_unique_violation;
+use crate::service::organization::organizations;
 use crate::state::App;
 use entities::{membership, organization, refresh_token, user};
 
@@ -269,20 +270,6 @@ pub async fn revoke_family(conn: &impl ConnectionTrait, family: Uuid) -> AppResu
         .exec(conn)
         .await?;
     Ok(())
-}
-
-/// Gives `user` the owner role of `org` (membership row and policy line).
-pub async fn make_owner(conn: &impl ConnectionTrait, user_id: Uuid, org_id: Uuid) -> AppResult<()> {
-    membership::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        org_id: Set(org_id),
-        user_id: Set(user_id),
-        role: Set(OWNER.to_owned()),
-        created_at: Set(Utc::now()),
-    }
-    .insert(conn)
-    .await?;
-    authz::assign_role(conn, &Actor::User { id: user_id }.subject(), OWNER, org_id).await
 }
 
 /// A signed-in user's account.

@@ -10,12 +10,12 @@ use uuid::Uuid;
 use workers::sandbox::Renderer;
 use workers::templating::{self, ChatMessage, TemplateError};
 
-use super::pages;
-use super::prompts::{self, authorized, now, user_of};
+use super::rows::{self, authorized, now, user_of};
 use crate::auth::Actor;
 use crate::authz::{Authz, permissions};
 use crate::domain;
 use crate::error::{AppError, AppResult};
+use crate::service::pages;
 use entities::{prompt, prompt_label, prompt_version};
 
 pub const LATEST: &str = "latest";
@@ -144,7 +144,7 @@ pub async fn insert(
         variables: Set(to_json(&version.variables)?),
         commit_message: Set(version.commit_message),
         created_by: Set(user_of(actor)),
-        created_by_api_key: Set(prompts::api_key_of(actor)),
+        created_by_api_key: Set(rows::api_key_of(actor)),
         created_at: Set(now()),
     }
     .insert(conn)
@@ -166,7 +166,7 @@ pub async fn create(
     let prompt = authorized(conn, authz, actor, prompt_id, permissions::PROMPT_WRITE).await?;
     // Writing first takes the write lock (SQLite) or the row lock (PostgreSQL), so two
     // concurrent versions cannot both read the same maximum.
-    prompts::touch(conn, &prompt).await?;
+    rows::touch(conn, &prompt).await?;
     let number = latest(conn, prompt.id).await?.map_or(1, |v| v.version + 1);
     insert(conn, &prompt, number, version, actor).await
 }

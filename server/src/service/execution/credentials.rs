@@ -126,6 +126,7 @@ pub async fn set(
     Ok(row)
 }
 
+#[tracing::instrument(skip_all, fields(org = %org))]
 pub async fn list(
     conn: &impl ConnectionTrait,
     authz: &Authz,

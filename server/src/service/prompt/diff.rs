@@ -15,7 +15,7 @@ use serde_json::Value;
 use similar::{ChangeTag, TextDiff};
 use workers::templating::ChatMessage;
 
-use super::prompt_versions::ModelConfig;
+use super::versions::ModelConfig;
 use crate::error::{AppError, AppResult};
 
 /// Lines of both versions together (all messages) above which no line diff is computed.

@@ -6,12 +6,12 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{accounts, is_unique_violation};
 use crate::auth::Actor;
-use crate::authz::{Authz, permissions};
+use crate::authz::{self, Authz, permissions, permissions::OWNER};
 use crate::domain;
 use crate::error::{AppError, AppResult};
-use entities::organization;
+use crate::service::is_unique_violation;
+use entities::{membership, organization};
 
 pub const SLUG_MAX: usize = 48;
 
@@ -57,7 +57,7 @@ pub async fn insert_with_owner(
             e.into()
         }
     })?;
-    accounts::make_owner(conn, owner, org.id).await?;
+    make_owner(conn, owner, org.id).await?;
     Ok(org)
 }
 
@@ -106,4 +106,18 @@ pub async fn get(
         .one(conn)
         .await?
         .ok_or(AppError::NotFound("organization"))
+}
+
+/// Gives `user` the owner role of `org` (membership row and policy line).
+async fn make_owner(conn: &impl ConnectionTrait, user_id: Uuid, org_id: Uuid) -> AppResult<()> {
+    membership::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        org_id: Set(org_id),
+        user_id: Set(user_id),
+        role: Set(OWNER.to_owned()),
+        created_at: Set(Utc::now()),
+    }
+    .insert(conn)
+    .await?;
+    authz::assign_role(conn, &Actor::User { id: user_id }.subject(), OWNER, org_id).await
 }

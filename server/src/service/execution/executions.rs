@@ -15,11 +15,12 @@ use workers::jobs;
 use workers::sandbox::Renderer;
 use workers::templating::ChatMessage;
 
-use super::prompt_versions::{self, Selector};
-use super::{pages, prompts};
 use crate::auth::Actor;
 use crate::authz::{Authz, permissions};
 use crate::error::{AppError, AppResult};
+use crate::service::pages;
+use crate::service::prompt::rows;
+use crate::service::prompt::versions::{self, Selector};
 use entities::{execution, job};
 
 pub struct ExecuteInput {
@@ -49,7 +50,7 @@ pub async fn prepare(
     renderer: &Renderer,
     input: ExecuteInput,
 ) -> AppResult<Prepared> {
-    let prompt = prompts::authorized(
+    let prompt = rows::authorized(
         conn,
         authz,
         actor,
@@ -61,7 +62,7 @@ pub async fn prepare(
         .require(actor, prompt.org_id, permissions::EXECUTION_EXECUTE)
         .await?;
     let (version, rendered) =
-        prompt_versions::render_version(conn, &prompt, &input.selector, &input.variables, renderer)
+        versions::render_version(conn, &prompt, &input.selector, &input.variables, renderer)
             .await?;
     Ok(Prepared {
         org_id: prompt.org_id,
@@ -78,7 +79,7 @@ pub async fn prepare(
 
 /// Writes the PENDING execution and its job. The caller commits, then hands the job to the
 /// queue.
-pub async fn execute(
+pub async fn insert(
     conn: &impl ConnectionTrait,
     actor: &Actor,
     prepared: Prepared,
@@ -117,7 +118,7 @@ pub async fn execute(
             Actor::User { id } => Some(*id),
             Actor::ApiKey { .. } => None,
         }),
-        created_by_api_key: Set(prompts::api_key_of(actor)),
+        created_by_api_key: Set(rows::api_key_of(actor)),
         created_at: Set(Utc::now()),
         started_at: Set(None),
         finished_at: Set(None),
@@ -197,6 +198,7 @@ pub fn cursor(execution: &execution::Model) -> String {
 }
 
 /// Newest first.
+#[tracing::instrument(skip_all, fields(org = %org))]
 pub async fn list(
     conn: &impl ConnectionTrait,
     authz: &Authz,

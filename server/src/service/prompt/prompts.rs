@@ -1,7 +1,6 @@
 //! Prompts: creation with version 1, metadata updates, soft deletion, and the paged,
 //! searchable list ordered by last update.
 
-use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
@@ -9,22 +8,16 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::prompt_versions::{self, ValidVersion};
-use super::{is_unique_violation, pages};
+use super::rows::{api_key_of, authorized, now, user_of};
+use super::versions::{self, ValidVersion};
 use crate::auth::Actor;
-use crate::authz::{Authz, Permission, permissions};
+use crate::authz::{Authz, permissions};
 use crate::domain;
 use crate::error::{AppError, AppResult};
+use crate::service::{is_unique_violation, pages};
 use entities::{prompt, prompt_tag, prompt_version};
 
 const MAX_TAGS: usize = 20;
-
-/// Now, at the precision PostgreSQL keeps (so a value reads back equal to what was written,
-/// which keeps cursors exact on both databases).
-pub fn now() -> DateTime<Utc> {
-    use chrono::SubsecRound;
-    Utc::now().trunc_subsecs(6)
-}
 
 pub struct NewPrompt {
     pub name: String,
@@ -142,43 +135,12 @@ pub async fn create(
         }
     })?;
     write_tags(conn, &prompt, &tags).await?;
-    let first = prompt_versions::insert(conn, &prompt, 1, version, actor).await?;
+    let first = versions::insert(conn, &prompt, 1, version, actor).await?;
     Ok((prompt, first))
-}
-
-pub fn user_of(actor: &Actor) -> Option<Uuid> {
-    match actor {
-        Actor::User { id } => Some(*id),
-        Actor::ApiKey { .. } => None,
-    }
-}
-
-pub fn api_key_of(actor: &Actor) -> Option<Uuid> {
-    match actor {
-        Actor::User { .. } => None,
-        Actor::ApiKey { id, .. } => Some(*id),
-    }
 }
 
 fn search_text(name: &str, slug: &str, description: &str) -> String {
     format!("{name}\n{slug}\n{description}").to_lowercase()
-}
-
-/// A live prompt that `actor` holds `permission` on; another organization's is NOT_FOUND.
-pub async fn authorized(
-    conn: &impl ConnectionTrait,
-    authz: &Authz,
-    actor: &Actor,
-    id: Uuid,
-    permission: Permission,
-) -> AppResult<prompt::Model> {
-    let prompt = prompt::Entity::find_by_id(id)
-        .filter(prompt::Column::DeletedAt.is_null())
-        .one(conn)
-        .await?
-        .ok_or(AppError::NotFound("prompt"))?;
-    authz.require(actor, prompt.org_id, permission).await?;
-    Ok(prompt)
 }
 
 pub struct PromptChanges {
@@ -230,16 +192,6 @@ pub async fn delete(
     Ok(active.update(conn).await?)
 }
 
-/// Marks the prompt as changed now (new version, label moved).
-pub async fn touch(conn: &impl ConnectionTrait, prompt: &prompt::Model) -> AppResult<()> {
-    prompt::Entity::update_many()
-        .col_expr(prompt::Column::UpdatedAt, Expr::value(now()))
-        .filter(prompt::Column::Id.eq(prompt.id))
-        .exec(conn)
-        .await?;
-    Ok(())
-}
-
 pub struct ListFilter {
     pub search: Option<String>,
     pub tag: Option<String>,
@@ -256,6 +208,7 @@ pub fn cursor(prompt: &prompt::Model) -> String {
     pages::encode_cursor(prompt.updated_at, prompt.id)
 }
 
+#[tracing::instrument(skip_all, fields(org = %org))]
 pub async fn list(
     conn: &impl ConnectionTrait,
     authz: &Authz,

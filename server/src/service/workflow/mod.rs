@@ -1,4 +1,5 @@
-//! Workflows: so far, checking a definition the way saving a version will.
+//! Workflows: so far, checking a definition the way saving a version will (a read: no unit
+//! of work).
 
 use std::collections::BTreeSet;
 
@@ -14,6 +15,7 @@ use entities::prompt;
 /// Validates `definition` for `org`: its graph, templates and expressions, and that every
 /// prompt it names is a live prompt of the organization. The analysis runs on the blocking
 /// pool (it parses every template).
+#[tracing::instrument(skip_all, fields(org = %org))]
 pub async fn check_definition(
     conn: &impl ConnectionTrait,
     authz: &Authz,

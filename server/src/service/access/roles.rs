@@ -7,11 +7,11 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::is_unique_violation;
 use crate::auth::Actor;
 use crate::authz::{self, Authz, Permission, permissions};
 use crate::domain;
 use crate::error::{AppError, AppResult};
+use crate::service::is_unique_violation;
 use entities::role;
 
 /// A role as the API shows it.
@@ -21,6 +21,7 @@ pub struct RoleView {
     pub permissions: Vec<String>,
 }
 
+#[tracing::instrument(skip_all, fields(org = %org))]
 pub async fn list(
     conn: &impl ConnectionTrait,
     authz: &Authz,

@@ -60,6 +60,7 @@ pub async fn create(
     Ok((model, key))
 }
 
+#[tracing::instrument(skip_all, fields(org = %org))]
 pub async fn list(
     conn: &impl ConnectionTrait,
     authz: &Authz,

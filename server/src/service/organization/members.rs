@@ -8,12 +8,14 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{is_unique_violation, roles};
 use crate::auth::Actor;
 use crate::authz::{self, Authz, permissions};
 use crate::error::{AppError, AppResult};
+use crate::service::access::roles;
+use crate::service::is_unique_violation;
 use entities::{membership, organization, user};
 
+#[tracing::instrument(skip_all, fields(org = %org))]
 pub async fn list(
     conn: &impl ConnectionTrait,
     authz: &Authz,

@@ -4,8 +4,8 @@
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait};
 use uuid::Uuid;
 
-use super::prompt_versions::{LATEST, Selector, resolve};
-use super::prompts::{self, authorized, now, user_of};
+use super::rows::{self, authorized, now, user_of};
+use super::versions::{LATEST, Selector, resolve};
 use crate::auth::Actor;
 use crate::authz::{Authz, permissions};
 use crate::error::{AppError, AppResult};
@@ -54,7 +54,7 @@ async fn lock_for_label(
         .require(actor, prompt.org_id, label_permission(label))
         .await?;
     check_label(label)?;
-    prompts::touch(conn, &prompt).await?;
+    rows::touch(conn, &prompt).await?;
     Ok(prompt)
 }
 

@@ -5,10 +5,10 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::pages;
 use crate::auth::Actor;
 use crate::authz::{Authz, permissions};
 use crate::error::{AppError, AppResult};
+use crate::service::pages;
 use entities::audit_event;
 
 /// A page of the log: up to `first` events, whether more follow, and the log's length.
@@ -19,6 +19,7 @@ pub struct Page {
 }
 
 /// Up to `first` events older than `after` (an event id).
+#[tracing::instrument(skip_all, fields(org = %org))]
 pub async fn page(
     conn: &impl ConnectionTrait,
     authz: &Authz,

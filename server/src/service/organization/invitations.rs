@@ -9,12 +9,13 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{members, roles};
+use super::members;
 use crate::auth::Actor;
 use crate::authz::{Authz, permissions};
 use crate::domain::Email;
 use crate::error::{AppError, AppResult};
-use entities::{invitation, user};
+use crate::service::access::roles;
+use entities::{invitation, organization, user};
 
 pub const PENDING: &str = "PENDING";
 pub const ACCEPTED: &str = "ACCEPTED";
@@ -101,6 +102,7 @@ pub async fn invite(
 }
 
 /// The organization's open invitations, newest first (for those who manage members).
+#[tracing::instrument(skip_all, fields(org = %org))]
 pub async fn list_for_org(
     conn: &impl ConnectionTrait,
     authz: &Authz,
@@ -245,4 +247,16 @@ async fn respond(
         responded_at: Some(now),
         ..found
     })
+}
+
+/// The invitation with its organization (what every answer shows).
+pub async fn with_organization(
+    conn: &impl ConnectionTrait,
+    model: invitation::Model,
+) -> AppResult<(invitation::Model, organization::Model)> {
+    let org = organization::Entity::find_by_id(model.org_id)
+        .one(conn)
+        .await?
+        .ok_or(AppError::NotFound("organization"))?;
+    Ok((model, org))
 }

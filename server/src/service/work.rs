@@ -1,0 +1,97 @@
+//! The unit of work of one command: its writes and its audit events in one transaction, then,
+//! once committed and in this order, the policy reload, the audit events' publication and the
+//! command's own after-commit effects (enqueue a job, publish a run event …). It is built from
+//! the application and a [`RequestContext`], so any entry point — GraphQL, HTTP, a
+//! command-line command — runs a command the same way.
+
+use std::net::IpAddr;
+
+use futures_util::future::BoxFuture;
+use sea_orm::DatabaseTransaction;
+
+use crate::audit::{self, AuditEntry};
+use crate::auth::Actor;
+use crate::error::AppResult;
+use crate::state::App;
+use entities::audit_event;
+
+/// What a command knows of the request that asked for it.
+#[derive(Debug, Clone)]
+pub struct RequestContext {
+    /// Recorded with every audit event of the command.
+    pub request_id: String,
+    /// The caller's address (rate limits, the failed-login audit entry).
+    pub client_ip: IpAddr,
+}
+
+impl RequestContext {
+    pub fn new(request_id: impl Into<String>, client_ip: IpAddr) -> Self {
+        Self {
+            request_id: request_id.into(),
+            client_ip,
+        }
+    }
+
+    /// The rate-limit key of the caller's address.
+    pub fn client_key(&self) -> String {
+        crate::ratelimit::client_key(self.client_ip)
+    }
+}
+
+/// Something to do once the transaction committed (a worker must find the row it is told of).
+type Effect = Box<dyn for<'e> FnOnce(&'e App) -> BoxFuture<'e, ()> + Send>;
+
+pub struct UnitOfWork<'a> {
+    pub txn: DatabaseTransaction,
+    app: &'a App,
+    request: &'a RequestContext,
+    events: Vec<audit_event::Model>,
+    policy_changed: bool,
+    effects: Vec<Effect>,
+}
+
+impl<'a> UnitOfWork<'a> {
+    pub async fn begin(app: &'a App, request: &'a RequestContext) -> AppResult<Self> {
+        Ok(Self {
+            txn: workers::jobs::begin_write(&app.db).await?,
+            app,
+            request,
+            events: Vec::new(),
+            policy_changed: false,
+            effects: Vec::new(),
+        })
+    }
+
+    pub async fn audit(&mut self, actor: Option<&Actor>, entry: AuditEntry) -> AppResult<()> {
+        let event = audit::record(&self.txn, actor, &self.request.request_id, entry).await?;
+        self.events.push(event);
+        Ok(())
+    }
+
+    /// This change writes policy lines: every process applies them after the commit, before
+    /// the events are published — so a subscriber whose access this change removed is refused
+    /// the event announcing it.
+    pub fn changes_policy(&mut self) {
+        self.policy_changed = true;
+    }
+
+    /// Runs `effect` after the commit (in the order added), never when the command fails.
+    pub fn after_commit<F>(&mut self, effect: F)
+    where
+        F: for<'e> FnOnce(&'e App) -> BoxFuture<'e, ()> + Send + 'static,
+    {
+        self.effects.push(Box::new(effect));
+    }
+
+    pub async fn commit(self) -> AppResult<()> {
+        self.txn.commit().await?;
+        if self.policy_changed {
+            self.app.authz.policy_changed().await?;
+        }
+        audit::publish(&self.app.bus, &self.events).await;
+        for effect in self.effects {
+            effect(self.app).await;
+        }
+        Ok(())
+    }
+}
