@@ -36,6 +36,7 @@ mod prompt_templates;
 mod prompts;
 mod provider_egress;
 mod readme;
+mod render_pool;
 mod schema;
 mod schema_conventions;
 mod sessions;
