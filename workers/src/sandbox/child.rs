@@ -114,3 +114,78 @@ pub fn child_main() -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::templating::ChatMessage;
+
+    #[test]
+    fn cpu_time_is_read_and_grows() {
+        let before = cpu_used_ms().unwrap();
+        let started = std::time::Instant::now();
+        let mut x = 0_u64;
+        while started.elapsed() < std::time::Duration::from_millis(300) {
+            x = std::hint::black_box(x.wrapping_mul(31).wrapping_add(7));
+        }
+        assert!(cpu_used_ms().unwrap() >= before + 100, "{x}");
+    }
+
+    #[test]
+    fn a_child_answers_every_job_until_its_input_ends() {
+        let job = |name: &str| {
+            let messages = vec![ChatMessage {
+                role: "user".into(),
+                content: "Hi {{ name }}".into(),
+            }];
+            let variables = serde_json::json!({ "name": name });
+            let variables = variables.as_object().cloned().unwrap();
+            protocol::encode(&Job {
+                messages,
+                variables,
+            })
+            .unwrap()
+        };
+        let input = [
+            job("Ada"),
+            job("Bo"),
+            protocol::encode(&Job {
+                messages: vec![ChatMessage {
+                    role: "user".into(),
+                    content: "{{ missing }}".into(),
+                }],
+                variables: serde_json::Map::new(),
+            })
+            .unwrap(),
+        ]
+        .concat();
+        let mut output = Vec::new();
+        serve(&mut input.as_slice(), &mut output).unwrap();
+        let mut frames = output.as_slice();
+        let mut next = || {
+            let body = protocol::read_blocking(&mut frames).unwrap().unwrap();
+            serde_json::from_slice::<Frame>(&body).unwrap()
+        };
+        assert!(matches!(next(), Frame::Ready));
+        for name in ["Ada", "Bo"] {
+            match next() {
+                Frame::Answer {
+                    outcome: Ok(messages),
+                    cpu_ms,
+                } => {
+                    assert_eq!(messages[0].content, format!("Hi {name}"));
+                    assert!(cpu_ms.is_some());
+                }
+                _ => panic!("no answer for {name}"),
+            }
+        }
+        assert!(matches!(
+            next(),
+            Frame::Answer {
+                outcome: Err(templating::TemplateError::MissingVariables(_)),
+                ..
+            }
+        ));
+        assert!(protocol::read_blocking(&mut frames).unwrap().is_none());
+    }
+}

@@ -3,12 +3,13 @@
 //! CPU budget. Replacements start in the background, so a render rarely waits for a process
 //! to start.
 //!
-//! A child that dies mid-render is replaced and, unless it was fresh and died by a limit
-//! (out of memory, out of CPU — the template's doing), the render runs once more on a fresh
-//! child: a SIGKILL from outside, or a child left worse by earlier renders, is not the
-//! template's fault. The fresh child's end is the verdict: a signal means the template
-//! exceeded its limits (BAD_USER_INPUT), any other exit is the sandbox's fault (INTERNAL) —
-//! the same rule as when every render had a fresh process.
+//! A child that dies mid-render is replaced. The render runs once more on a fresh child when
+//! the death may not be the template's doing: a SIGKILL from outside (an operator, the OOM
+//! killer), or a warm child that died of anything but its per-render CPU limit (earlier
+//! renders could have left it worse off). A fresh child's end is the verdict: a signal means
+//! the template exceeded its limits (BAD_USER_INPUT), any other exit is the sandbox's fault
+//! (INTERNAL) — the same rule as when every render had a fresh process. A render past its
+//! wall-clock deadline is not retried: its child is killed and replaced.
 
 use std::collections::HashSet;
 use std::os::unix::process::ExitStatusExt;
@@ -28,6 +29,9 @@ use crate::templating::{ChatMessage, TemplateError};
 /// SIGKILL: sent from outside (an operator, the kernel's OOM killer), never by a limit the
 /// child set itself. Our own kills (a deadline overrun) are known without it.
 const SIGKILL: i32 = 9;
+/// SIGXCPU (Linux): the render's own CPU limit (`child` moves it before each render), so the
+/// template's doing even on a warm child.
+const SIGXCPU: i32 = 24;
 /// How long a child that closed its pipes has to show its exit status.
 const EXIT_WAIT: Duration = Duration::from_secs(1);
 
@@ -100,8 +104,19 @@ struct Death {
 }
 
 impl Death {
-    fn killed_from_outside(&self) -> bool {
-        self.status.and_then(|s| s.signal()) == Some(SIGKILL)
+    fn signal(&self) -> Option<i32> {
+        self.status.and_then(|s| s.signal())
+    }
+
+    /// Whether the render deserves another go on a fresh child: the child was killed from
+    /// outside, or it had rendered before and died of something other than the render's
+    /// own CPU limit (memory left fragmented by earlier renders is not this template's fault).
+    fn worth_retrying(&self, was_warm: bool) -> bool {
+        match self.signal() {
+            Some(SIGKILL) => true,
+            Some(SIGXCPU) => false,
+            _ => was_warm,
+        }
     }
 
     /// A signal means a limit stopped the template; anything else is the sandbox's fault.
@@ -191,8 +206,9 @@ impl Pool {
         let lease = self.lease().await?;
         match self.attempt(lease, job, max_answer).await {
             Attempt::Done(rendered) => rendered,
-            Attempt::Died { death, was_warm } if was_warm || death.killed_from_outside() => {
+            Attempt::Died { death, was_warm } if death.worth_retrying(was_warm) => {
                 tracing::warn!("{death} mid-render; rendering again on a fresh sandbox");
+                self.lock().starting += 1;
                 let fresh = self.start_busy().await?;
                 match self.attempt(fresh, job, max_answer).await {
                     Attempt::Done(rendered) => rendered,
@@ -309,7 +325,8 @@ impl Pool {
     }
 
     /// A live idle child (marked busy), how many dead ones were dropped on the way, and
-    /// whether the pool has room for a new child.
+    /// whether the pool has room for a new child (then counted as starting: the caller starts
+    /// it).
     fn take_idle(&self) -> (Option<Warm>, usize, bool) {
         let mut state = self.lock();
         let mut dead = 0;
@@ -320,13 +337,17 @@ impl Pool {
             }
             dead += 1;
         }
-        (None, dead, state.total() < self.size)
+        let room = state.total() < self.size;
+        if room {
+            state.starting += 1;
+        }
+        (None, dead, room)
     }
 
-    /// Starts a child for the caller's render (the pool may hold one more than its size for
-    /// a moment; the extra one is retired when given back).
+    /// Starts a child for the caller's render, already counted as starting (for a retry, the
+    /// pool may hold one more than its size for a moment; the extra one is retired when given
+    /// back).
     async fn start_busy(self: &Arc<Self>) -> Result<Lease, TemplateError> {
-        self.lock().starting += 1;
         let starting = Starting(self);
         let warm = self.start().await?;
         self.lock().busy.insert(warm.pid);
