@@ -14,6 +14,7 @@ mod child;
 mod pool;
 mod protocol;
 mod shares;
+mod warm;
 
 use std::path::PathBuf;
 use std::sync::Arc;
