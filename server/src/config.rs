@@ -103,8 +103,17 @@ pub struct Config {
     #[arg(long, env = "PROMPTOPS_TEMPLATE_SANDBOX")]
     pub template_sandbox: Option<String>,
 
-    /// Template renders one organization may run at once (of one per core in all); default:
-    /// half the cores, at least one. Its further renders wait for its own turn.
+    /// Template renders that may run at once in all, one warm sandbox child each (each may
+    /// take 512 MiB); default: one per core.
+    #[arg(long, env = "PROMPTOPS_RENDER_SLOTS")]
+    pub render_slots: Option<usize>,
+
+    /// Renders a sandbox child does before a fresh one replaces it.
+    #[arg(long, env = "PROMPTOPS_RENDERS_PER_SANDBOX", default_value_t = workers::sandbox::DEFAULT_RENDERS_PER_SANDBOX)]
+    pub renders_per_sandbox: u32,
+
+    /// Template renders one organization may run at once (of the render slots); default:
+    /// half the slots, at least one. Its further renders wait for its own turn.
     #[arg(long, env = "PROMPTOPS_RENDERS_PER_ORG")]
     pub renders_per_org: Option<usize>,
 

@@ -33,7 +33,8 @@ enum Command {
     Migrate(Box<Config>),
     /// Print the GraphQL schema (SDL).
     Schema,
-    /// Render one template job from stdin under memory and CPU limits (used by the server).
+    /// Render template jobs (length-prefixed JSON frames on stdin) under memory and CPU limits
+    /// until stdin closes: a warm sandbox child of the server.
     #[command(name = "sandbox-render", hide = true)]
     SandboxRender,
 }

@@ -126,12 +126,19 @@ impl App {
                     .context("locating this executable for the template sandbox")?,
             ),
         };
-        let slots = sandbox::default_slots();
+        let slots = config
+            .render_slots
+            .filter(|n| *n > 0)
+            .unwrap_or_else(sandbox::default_slots);
         let per_org = config
             .renders_per_org
             .filter(|n| *n > 0)
             .unwrap_or(slots.div_ceil(2));
-        let renderer = Renderer::new(place, Shares::new(slots, per_org));
+        let renderer = Renderer::with_renders_per_sandbox(
+            place,
+            Shares::new(slots, per_org),
+            config.renders_per_sandbox,
+        );
         let completion = Completion {
             db: db.clone(),
             sealer,

@@ -322,7 +322,9 @@ async fn one_tenant_cannot_take_every_render_slot(backend: Backend) {
     let slow = prompt_with(&app, &greedy, SLOW, mock_model()).await;
     let victim_slow = prompt_with(&app, &victim, SLOW, mock_model()).await;
     let stop = Arc::new(AtomicBool::new(false));
-    let loops: Vec<_> = (0..4)
+    // Eight clients: with warm sandboxes a render is quick, and four waiting turns no longer
+    // stood clear of the scheduling noise of a busy two-core machine.
+    let loops: Vec<_> = (0..8)
         .map(|_| {
             let (app, token, slow, stop) = (
                 app.clone(),
@@ -359,7 +361,7 @@ async fn one_tenant_cannot_take_every_render_slot(backend: Backend) {
     }
     let mean = |times: &[Duration]| times.iter().sum::<Duration>() / times.len().max(1) as u32;
     let victim_worst = victim_times.iter().max().copied().unwrap_or_default();
-    // The greedy tenant's four clients share its one slot, so each of its renders waits for
+    // The greedy tenant's eight clients share its one slot, so each of its renders waits for
     // the others; the victim has a slot of its own and waits for nobody.
     assert!(
         victim_worst < mean(&greedy_times),

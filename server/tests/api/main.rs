@@ -37,6 +37,7 @@ mod prompt_templates;
 mod prompts;
 mod provider_egress;
 mod readme;
+mod render_pool;
 mod schema;
 mod schema_conventions;
 mod services;

@@ -24,6 +24,7 @@ pub enum Refused {
 
 #[derive(Debug)]
 pub struct Shares {
+    size: usize,
     slots: Arc<Semaphore>,
     per_org: usize,
     orgs: Mutex<HashMap<Uuid, Queue>>,
@@ -71,10 +72,16 @@ impl Shares {
     pub fn new(slots: usize, per_org: usize) -> Arc<Self> {
         let slots = slots.max(1);
         Arc::new(Self {
+            size: slots,
             slots: Arc::new(Semaphore::new(slots)),
             per_org: per_org.clamp(1, slots),
             orgs: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// Renders that may run at once in all.
+    pub fn slots(&self) -> usize {
+        self.size
     }
 
     /// Waits for `org`'s permit, then for a slot, `wait` at most in all.

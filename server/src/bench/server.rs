@@ -1,0 +1,74 @@
+//! An embedded server (`promptops serve` on SQLite in a fresh directory, port chosen by the
+//! system) that the bench starts itself, so two setups are measured in one run.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+pub(super) struct Embedded {
+    pub base: String,
+    child: Child,
+    data_dir: PathBuf,
+}
+
+impl Embedded {
+    /// Starts `program serve` with the template sandbox on, or off when `sandbox` is false
+    /// (`PROMPTOPS_TEMPLATE_SANDBOX=off`); waits for its address.
+    pub async fn start(program: &Path, sandbox: bool) -> anyhow::Result<Embedded> {
+        let data_dir =
+            std::env::temp_dir().join(format!("promptops-bench-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&data_dir)?;
+        let mut command = Command::new(program);
+        command
+            .arg("serve")
+            .env("PROMPTOPS_DATA_DIR", &data_dir)
+            .env("PROMPTOPS_ADDR", "127.0.0.1:0")
+            .env("PROMPTOPS_LOG", "warn")
+            // `--provider openai` reaches `mock-llm` on loopback.
+            .env("PROMPTOPS_PROVIDER_ALLOWED_HOSTS", "127.0.0.1")
+            .env_remove("DATABASE_URL")
+            .env_remove("REDIS_URL")
+            .env_remove("PROMPTOPS_TEMPLATE_SANDBOX")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true);
+        if !sandbox {
+            command.env("PROMPTOPS_TEMPLATE_SANDBOX", "off");
+        }
+        let mut child = command
+            .spawn()
+            .with_context(|| format!("starting {}", program.display()))?;
+        let stdout = child.stdout.take().context("the server's stdout")?;
+        let mut lines = BufReader::new(stdout).lines();
+        let listening = async {
+            while let Some(line) = lines.next_line().await? {
+                if let Some(rest) = line.split("listening on ").nth(1)
+                    && let Some(base) = rest.split_whitespace().next()
+                {
+                    return Ok(base.to_owned());
+                }
+            }
+            bail!("the server ended before it listened")
+        };
+        let base = tokio::time::timeout(Duration::from_secs(60), listening)
+            .await
+            .context("the server did not listen within 60 s")??;
+        // Keep reading, so that the server never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        Ok(Embedded {
+            base,
+            child,
+            data_dir,
+        })
+    }
+
+    /// Stops the server and removes its data.
+    pub async fn stop(mut self) {
+        let _ = self.child.kill().await;
+        let _ = std::fs::remove_dir_all(&self.data_dir);
+    }
+}
