@@ -210,3 +210,19 @@ fn a_deeply_nested_expression_is_refused_before_parsing() {
         "{got:?}"
     );
 }
+
+#[test]
+fn an_oversized_definition_is_refused_before_any_analysis() {
+    let nodes: Vec<Value> = (0..20_000).map(|i| llm(&format!("n{i}"), "x")).collect();
+    let edges: Vec<Value> = (1..20_000)
+        .map(|i| json!({ "from": format!("n{}", i - 1), "to": format!("n{i}") }))
+        .collect();
+    let got = errors(json!({ "nodes": nodes, "edges": edges, "output": "" }));
+    assert_eq!(
+        got,
+        [
+            "a workflow holds at most 500 nodes",
+            "a workflow holds at most 2000 edges"
+        ]
+    );
+}

@@ -9,7 +9,7 @@
 //! command-line command runs the same command.
 //!
 //! Dependencies between domains point one way: `account` → `organization` → `access`;
-//! `execution` → `prompt`, `workflow` → `prompt`; every domain → `pages`, `work`.
+//! `execution` → `prompt`; `workflow` reads prompt rows only; every domain → `pages`, `work`.
 
 pub mod access;
 pub mod account;

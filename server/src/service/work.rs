@@ -85,8 +85,12 @@ impl<'a> UnitOfWork<'a> {
 
     pub async fn commit(self) -> AppResult<()> {
         self.txn.commit().await?;
-        if self.policy_changed {
-            self.app.authz.policy_changed().await?;
+        // Committed: whatever happens now, the change stands and its effects must run. A
+        // policy reload that fails is logged; the periodic reload catches up.
+        if self.policy_changed
+            && let Err(error) = self.app.authz.policy_changed().await
+        {
+            tracing::error!(%error, "policy reload after a committed change failed");
         }
         audit::publish(&self.app.bus, &self.events).await;
         for effect in self.effects {

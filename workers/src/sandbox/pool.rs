@@ -206,8 +206,12 @@ impl Pool {
 
     /// An idle child, a new one when the pool has room, or the next one given back.
     async fn lease(self: &Arc<Self>) -> Result<Lease, TemplateError> {
+        let deadline = tokio::time::Instant::now() + WALL_LIMIT + WALL_LIMIT;
         loop {
+            // Registered before looking, so a child given back in between still wakes us.
             let notified = self.returned.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
             let (found, dead, room) = self.take_idle();
             for _ in 0..dead {
                 self.refill();
@@ -221,13 +225,12 @@ impl Pool {
             if room {
                 return self.start_busy().await;
             }
-            // Every child is busy or starting: one will be back within its deadline.
-            if tokio::time::timeout(WALL_LIMIT + WALL_LIMIT, notified)
-                .await
-                .is_err()
-            {
+            // Every child is busy or starting: one will be back within its deadline. A missed
+            // wake-up only costs a look: the loop checks again until the deadline.
+            if tokio::time::Instant::now() >= deadline {
                 return Err(TemplateError::Sandbox("no sandbox became free".into()));
             }
+            let _ = tokio::time::timeout_at(deadline, notified).await;
         }
     }
 

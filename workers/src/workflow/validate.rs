@@ -117,9 +117,6 @@ impl<'a> Checker<'a> {
         if self.def.nodes.is_empty() {
             self.issue(None, "a workflow needs at least one node");
         }
-        if self.def.nodes.len() > MAX_NODES {
-            self.issue(None, format!("a workflow holds at most {MAX_NODES} nodes"));
-        }
         for node in &self.def.nodes {
             let key = node.key.as_str();
             if !is_identifier(key) {
@@ -135,9 +132,6 @@ impl<'a> Checker<'a> {
     }
 
     fn edges(&mut self) {
-        if self.def.edges.len() > MAX_EDGES {
-            self.issue(None, format!("a workflow holds at most {MAX_EDGES} edges"));
-        }
         let mut seen = BTreeSet::new();
         for edge in &self.def.edges {
             let (from, to) = (edge.from.as_str(), edge.to.as_str());
@@ -522,6 +516,23 @@ pub fn validate(
     def: &Definition,
     prompt_exists: &dyn Fn(Uuid) -> bool,
 ) -> Result<Plan, Vec<Issue>> {
+    // Past these sizes nothing else is looked at: the checks below are not linear.
+    let mut too_big = Vec::new();
+    if def.nodes.len() > MAX_NODES {
+        too_big.push(format!("a workflow holds at most {MAX_NODES} nodes"));
+    }
+    if def.edges.len() > MAX_EDGES {
+        too_big.push(format!("a workflow holds at most {MAX_EDGES} edges"));
+    }
+    if !too_big.is_empty() {
+        return Err(too_big
+            .into_iter()
+            .map(|message| Issue {
+                node: None,
+                message,
+            })
+            .collect());
+    }
     let mut checker = Checker {
         def,
         issues: Vec::new(),
