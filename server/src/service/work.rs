@@ -90,7 +90,7 @@ impl<'a> UnitOfWork<'a> {
         if self.policy_changed
             && let Err(error) = self.app.authz.policy_changed().await
         {
-            tracing::error!(%error, "policy reload after a committed change failed");
+            tracing::error!(?error, "policy reload after a committed change failed");
         }
         audit::publish(&self.app.bus, &self.events).await;
         for effect in self.effects {
