@@ -67,6 +67,37 @@ pub fn identifier(field: &str, raw: &str, min: usize, max: usize) -> AppResult<S
     }
 }
 
+/// A free-text description: trimmed, at most 2000 characters (empty is fine).
+pub fn description(raw: &str) -> AppResult<String> {
+    if raw.chars().count() > 2000 {
+        return Err(AppError::validation(
+            "description must be at most 2000 characters",
+        ));
+    }
+    Ok(raw.trim().to_owned())
+}
+
+/// A label a client may set or remove (of a prompt or a workflow): `[a-z0-9-]{1,32}`, never
+/// `latest`, which always follows the newest version.
+pub fn label(label: &str) -> AppResult<()> {
+    if label == "latest" {
+        return Err(AppError::validation(
+            "`latest` always follows the newest version; it cannot be set or removed",
+        ));
+    }
+    let valid = (1..=32).contains(&label.len())
+        && label
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if valid {
+        Ok(())
+    } else {
+        Err(AppError::validation(format!(
+            "label `{label}` must be 1 to 32 characters of a-z, 0-9 and `-`"
+        )))
+    }
+}
+
 /// A slug made from a name: lower-cased ASCII letters and digits, other runs become `-`.
 pub fn slugify(name: &str, max: usize) -> String {
     let mut slug = String::new();

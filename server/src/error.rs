@@ -21,6 +21,9 @@ pub enum AppError {
     Forbidden(String),
     NotFound(&'static str),
     Validation(String),
+    /// A workflow definition with these problems (BAD_USER_INPUT; every one of them is in
+    /// `extensions.issues` as `{node, message}`).
+    InvalidDefinition(Vec<workers::workflow::Issue>),
     Conflict(String),
     RateLimited {
         retry_after: u64,
@@ -36,7 +39,7 @@ impl AppError {
             AppError::Unauthenticated(_) => "UNAUTHENTICATED",
             AppError::Forbidden(_) => "FORBIDDEN",
             AppError::NotFound(_) => "NOT_FOUND",
-            AppError::Validation(_) => "BAD_USER_INPUT",
+            AppError::Validation(_) | AppError::InvalidDefinition(_) => "BAD_USER_INPUT",
             AppError::Conflict(_) => "CONFLICT",
             AppError::RateLimited { .. } => "RATE_LIMITED",
             AppError::Unavailable(_) => "UNAVAILABLE",
@@ -53,6 +56,13 @@ impl AppError {
             | AppError::Conflict(m)
             | AppError::Unavailable(m) => m.clone(),
             AppError::NotFound(what) => format!("{what} not found"),
+            AppError::InvalidDefinition(issues) => {
+                let listed: Vec<String> = issues.iter().map(ToString::to_string).collect();
+                format!(
+                    "the workflow definition is not valid: {}",
+                    listed.join("; ")
+                )
+            }
             AppError::RateLimited { retry_after } => {
                 format!("too many attempts; retry in {retry_after} s")
             }
@@ -104,6 +114,15 @@ impl From<AppError> for async_graphql::Error {
             if let AppError::RateLimited { retry_after } = &error {
                 ext.set("retryAfter", *retry_after);
             }
+            if let AppError::InvalidDefinition(issues) = &error {
+                let listed: Vec<serde_json::Value> = issues
+                    .iter()
+                    .map(|issue| serde_json::json!({ "node": issue.node, "message": issue.message }))
+                    .collect();
+                let listed = async_graphql::Value::from_json(serde_json::Value::Array(listed))
+                    .unwrap_or_default();
+                ext.set("issues", listed);
+            }
         })
     }
 }
@@ -121,6 +140,33 @@ mod tests {
         assert_eq!(
             ext.get("code"),
             Some(&async_graphql::Value::from("INTERNAL"))
+        );
+    }
+
+    #[test]
+    fn invalid_definitions_list_every_issue() {
+        let issues = vec![
+            workers::workflow::Issue {
+                node: Some("a".into()),
+                message: "first".into(),
+            },
+            workers::workflow::Issue {
+                node: None,
+                message: "second".into(),
+            },
+        ];
+        let error: async_graphql::Error = AppError::InvalidDefinition(issues).into();
+        assert_eq!(
+            error.message,
+            "the workflow definition is not valid: node `a`: first; second"
+        );
+        let ext = error.extensions.expect("extensions are set");
+        assert_eq!(
+            ext.get("issues").map(|v| v.clone().into_json().expect("json")),
+            Some(serde_json::json!([
+                { "node": "a", "message": "first" },
+                { "node": null, "message": "second" }
+            ]))
         );
     }
 

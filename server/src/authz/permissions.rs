@@ -43,6 +43,7 @@ permissions! {
     WORKFLOW_WRITE = "workflow":"write";
     WORKFLOW_EXECUTE = "workflow":"execute";
     WORKFLOW_DELETE = "workflow":"delete";
+    WORKFLOW_DEPLOY = "workflow":"deploy";
     DATASET_READ = "dataset":"read";
     DATASET_WRITE = "dataset":"write";
     DATASET_DELETE = "dataset":"delete";
@@ -89,6 +90,7 @@ const ADMIN_EXTRA: &[Permission] = &[
     PROMPT_DELETE,
     PROMPT_DEPLOY,
     WORKFLOW_DELETE,
+    WORKFLOW_DEPLOY,
     DATASET_DELETE,
 ];
 
@@ -179,6 +181,8 @@ mod tests {
         assert!(editor.iter().all(|p| admin.contains(p)));
         assert!(admin.iter().all(|p| owner.contains(p)));
         assert!(!editor.contains(&PROMPT_DEPLOY));
+        assert!(!editor.contains(&WORKFLOW_DEPLOY));
+        assert!(admin.contains(&WORKFLOW_DEPLOY));
         assert!(!viewer.contains(&API_KEY_MANAGE));
     }
 }

@@ -50,6 +50,7 @@ pub struct Mutation(
     access::mutation::AccessMutation,
     prompt::mutation::PromptMutation,
     execution::mutation::ExecutionMutation,
+    workflow::mutation::WorkflowMutation,
 );
 
 #[derive(MergedSubscription, Default)]

@@ -72,3 +72,18 @@ pub async fn newest_first<E: EntityTrait>(
         .await?;
     Ok(split(rows, first))
 }
+
+/// The `LIKE` pattern (escape character `\`) of a free-text search over lower-cased text:
+/// `None` when there is nothing to search for.
+pub fn search_pattern(search: Option<&str>) -> Option<String> {
+    let search = search.map(str::trim).filter(|s| !s.is_empty())?;
+    let mut pattern = String::from("%");
+    for c in search.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    Some(pattern)
+}

@@ -1,11 +1,15 @@
-//! Workflows: versioned DAGs of steps. So far the definition's typed input and
-//! `validateWorkflow`, which answers editors exactly as saving a version will.
+//! Workflows: versioned DAGs of steps — the definition's typed input, `validateWorkflow`
+//! (which answers editors exactly as saving a version will), and workflows, their versions
+//! (exported and imported as JSON) and labels.
 
 mod inputs;
+pub mod mutation;
 pub mod query;
+mod types;
 
 use async_graphql::SimpleObject;
 pub use inputs::*;
+pub use types::*;
 use workers::workflow::{Issue, Plan};
 
 /// One problem of a definition.

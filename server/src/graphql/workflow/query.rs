@@ -1,16 +1,72 @@
-//! `validateWorkflow`.
+//! `workflows`, `workflow`, `validateWorkflow`.
 
+use async_graphql::connection::Edge;
 use async_graphql::{Context, ID, Object};
 
-use super::{WorkflowDefinitionInput, WorkflowValidation};
+use super::{
+    Workflow, WorkflowConnection, WorkflowConnectionFields, WorkflowDefinitionInput,
+    WorkflowValidation,
+};
+use crate::authz::permissions;
 use crate::graphql::{ContextExt, parse_id};
-use crate::service::workflow;
+use crate::service::workflow::{self, workflows};
 
 #[derive(Default)]
 pub struct WorkflowQuery;
 
 #[Object]
 impl WorkflowQuery {
+    /// The organization's workflows, most recently updated first. `search` matches name, slug
+    /// and description (case-insensitive).
+    #[graphql(complexity = "crate::graphql::cost::page(first, child_complexity)")]
+    async fn workflows(
+        &self,
+        ctx: &Context<'_>,
+        org_id: ID,
+        #[graphql(default = 20)] first: i32,
+        after: Option<String>,
+        search: Option<String>,
+    ) -> async_graphql::Result<WorkflowConnection> {
+        let app = ctx.app()?;
+        let page = workflows::list(
+            &app.db,
+            &app.authz,
+            ctx.actor()?,
+            parse_id("orgId", &org_id)?,
+            u64::try_from(first).unwrap_or(0),
+            after.as_deref(),
+            search.as_deref(),
+        )
+        .await?;
+        let mut connection = WorkflowConnection::with_additional_fields(
+            after.is_some(),
+            page.has_next,
+            WorkflowConnectionFields {
+                total_count: page.total,
+            },
+        );
+        connection.edges.extend(
+            page.workflows
+                .into_iter()
+                .map(|w| Edge::new(workflows::cursor(&w), Workflow::from(w))),
+        );
+        Ok(connection)
+    }
+
+    /// A workflow by id: null with NOT_FOUND when there is none the caller may read.
+    async fn workflow(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Workflow>> {
+        let app = ctx.app()?;
+        let found = workflows::authorized(
+            &app.db,
+            &app.authz,
+            ctx.actor()?,
+            parse_id("id", &id)?,
+            permissions::WORKFLOW_READ,
+        )
+        .await?;
+        Ok(Some(found.into()))
+    }
+
     /// Checks a definition as saving it as a version will (needs `workflow:write`): every
     /// problem at once, each naming its node — a cycle with its path, an edge to an unknown
     /// node, duplicate keys, a template reading a node that is not upstream, an expression

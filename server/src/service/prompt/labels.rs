@@ -5,7 +5,7 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait};
 use uuid::Uuid;
 
 use super::rows::{self, authorized, now, user_of};
-use super::versions::{LATEST, Selector, resolve};
+use super::versions::{Selector, resolve};
 use crate::auth::Actor;
 use crate::authz::{Authz, permissions};
 use crate::error::{AppError, AppResult};
@@ -18,25 +18,6 @@ fn label_permission(label: &str) -> crate::authz::Permission {
         permissions::PROMPT_DEPLOY
     } else {
         permissions::PROMPT_WRITE
-    }
-}
-
-fn check_label(label: &str) -> AppResult<()> {
-    if label == LATEST {
-        return Err(AppError::validation(
-            "`latest` always follows the newest version; it cannot be set or removed",
-        ));
-    }
-    let valid = (1..=32).contains(&label.len())
-        && label
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    if valid {
-        Ok(())
-    } else {
-        Err(AppError::validation(format!(
-            "label `{label}` must be 1 to 32 characters of a-z, 0-9 and `-`"
-        )))
     }
 }
 
@@ -53,7 +34,7 @@ async fn lock_for_label(
     authz
         .require(actor, prompt.org_id, label_permission(label))
         .await?;
-    check_label(label)?;
+    crate::domain::label(label)?;
     rows::touch(conn, &prompt).await?;
     Ok(prompt)
 }

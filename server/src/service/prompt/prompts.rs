@@ -42,15 +42,6 @@ fn clean_tags(tags: &[String]) -> AppResult<Vec<String>> {
     Ok(out)
 }
 
-fn description(raw: &str) -> AppResult<String> {
-    if raw.chars().count() > 2000 {
-        return Err(AppError::validation(
-            "description must be at most 2000 characters",
-        ));
-    }
-    Ok(raw.trim().to_owned())
-}
-
 async fn write_tags(
     conn: &impl ConnectionTrait,
     prompt: &prompt::Model,
@@ -94,7 +85,7 @@ pub async fn create(
         }
     };
     let tags = clean_tags(&input.tags)?;
-    let description = description(&input.description)?;
+    let description = domain::description(&input.description)?;
     let version = input.version;
     let conflict = || {
         AppError::Conflict(format!(
@@ -162,7 +153,7 @@ pub async fn update(
         active.name = Set(domain::name("name", &name, 200)?);
     }
     if let Some(text) = changes.description {
-        active.description = Set(description(&text)?);
+        active.description = Set(domain::description(&text)?);
     }
     let tags = changes.tags.map(|t| clean_tags(&t)).transpose()?;
     if let Some(tags) = &tags {
@@ -223,13 +214,7 @@ pub async fn list(
     let mut query = prompt::Entity::find()
         .filter(prompt::Column::OrgId.eq(org))
         .filter(prompt::Column::DeletedAt.is_null());
-    if let Some(search) = filter
-        .search
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        let pattern = format!("%{}%", escape_like(&search.to_lowercase()));
+    if let Some(pattern) = pages::search_pattern(filter.search.as_deref()) {
         query = query.filter(
             Expr::col(prompt::Column::SearchText).like(LikeExpr::new(pattern).escape('\\')),
         );
@@ -259,15 +244,4 @@ pub async fn list(
         has_next,
         total,
     })
-}
-
-fn escape_like(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
 }

@@ -1,8 +1,7 @@
 //! The prompt row as every part of this domain reads it: the authorized lookup, the
-//! "changed now" touch, the timestamp precision and who wrote it. The lowest module of the
-//! domain: it uses none of its siblings.
+//! "changed now" touch, and (from the shared `authorship`) the timestamp and who wrote it.
+//! The lowest module of the domain: it uses none of its siblings.
 
-use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
@@ -12,26 +11,7 @@ use crate::authz::{Authz, Permission};
 use crate::error::{AppError, AppResult};
 use entities::prompt;
 
-/// Now, at the precision PostgreSQL keeps (so a value reads back equal to what was written,
-/// which keeps cursors exact on both databases).
-pub fn now() -> DateTime<Utc> {
-    use chrono::SubsecRound;
-    Utc::now().trunc_subsecs(6)
-}
-
-pub fn user_of(actor: &Actor) -> Option<Uuid> {
-    match actor {
-        Actor::User { id } => Some(*id),
-        Actor::ApiKey { .. } => None,
-    }
-}
-
-pub fn api_key_of(actor: &Actor) -> Option<Uuid> {
-    match actor {
-        Actor::User { .. } => None,
-        Actor::ApiKey { id, .. } => Some(*id),
-    }
-}
+pub use crate::service::authorship::{api_key_of, now, user_of};
 
 /// A live prompt that `actor` holds `permission` on; another organization's is NOT_FOUND.
 pub async fn authorized(

@@ -1,5 +1,17 @@
-//! Workflows: so far, checking a definition the way saving a version will (a read: no unit
-//! of work).
+//! Workflows: checking a definition the way saving a version will (a read: no unit of
+//! work, here); the workflow rows (`workflows`), their immutable versions, resolution and
+//! export/import (`versions`), labels (`labels`), and the commands that change them
+//! (`commands`).
+
+mod commands;
+pub mod labels;
+pub mod versions;
+pub mod workflows;
+
+pub use commands::{
+    NewWorkflow, VersionSource, create_version, create_workflow, delete_workflow, remove_label,
+    set_label, update_workflow,
+};
 
 use std::collections::BTreeSet;
 
