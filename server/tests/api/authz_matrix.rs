@@ -145,6 +145,44 @@ const OPERATIONS: &[(&str, Kind, Rule)] = &[
         Kind::Query,
         Rule::Needs(p::WORKFLOW_WRITE),
     ),
+    ("workflows", Kind::Query, Rule::Needs(p::WORKFLOW_READ)),
+    ("workflow", Kind::Query, Rule::Needs(p::WORKFLOW_READ)),
+    (
+        "createWorkflow",
+        Kind::Mutation,
+        Rule::Needs(p::WORKFLOW_WRITE),
+    ),
+    (
+        "updateWorkflow",
+        Kind::Mutation,
+        Rule::Needs(p::WORKFLOW_WRITE),
+    ),
+    (
+        "deleteWorkflow",
+        Kind::Mutation,
+        Rule::Needs(p::WORKFLOW_DELETE),
+    ),
+    (
+        "createWorkflowVersion",
+        Kind::Mutation,
+        Rule::Needs(p::WORKFLOW_WRITE),
+    ),
+    (
+        "importWorkflowVersion",
+        Kind::Mutation,
+        Rule::Needs(p::WORKFLOW_WRITE),
+    ),
+    // As for prompts: moving `production` is a deployment; any other label is an edit.
+    (
+        "setWorkflowLabel",
+        Kind::Mutation,
+        Rule::Needs(p::WORKFLOW_DEPLOY),
+    ),
+    (
+        "removeWorkflowLabel",
+        Kind::Mutation,
+        Rule::Needs(p::WORKFLOW_WRITE),
+    ),
     (
         "providerCredentials",
         Kind::Query,

@@ -153,6 +153,9 @@ pub async fn request(app: &TestApp, op: &str, org: &Org) -> Request {
             CREATE_PROMPT.into(),
             json!({ "org": id, "input": prompt_input(&format!("new {unique}"), "Hi") }),
         ),
+        "workflows" | "workflow" | "createWorkflow" | "updateWorkflow" | "deleteWorkflow"
+        | "createWorkflowVersion" | "importWorkflowVersion" | "setWorkflowLabel"
+        | "removeWorkflowLabel" => crate::authz_workflow_requests::request(app, op, org).await,
         other => panic!("the matrix has no request for `{other}`: add one"),
     }
 }

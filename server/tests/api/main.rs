@@ -12,6 +12,7 @@ mod accounts;
 mod api_key_rank;
 mod authz_matrix;
 mod authz_requests;
+mod authz_workflow_requests;
 mod bench;
 mod cost;
 mod distributed;
