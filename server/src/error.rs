@@ -117,7 +117,9 @@ impl From<AppError> for async_graphql::Error {
             if let AppError::InvalidDefinition(issues) = &error {
                 let listed: Vec<serde_json::Value> = issues
                     .iter()
-                    .map(|issue| serde_json::json!({ "node": issue.node, "message": issue.message }))
+                    .map(
+                        |issue| serde_json::json!({ "node": issue.node, "message": issue.message }),
+                    )
                     .collect();
                 let listed = async_graphql::Value::from_json(serde_json::Value::Array(listed))
                     .unwrap_or_default();
@@ -162,7 +164,8 @@ mod tests {
         );
         let ext = error.extensions.expect("extensions are set");
         assert_eq!(
-            ext.get("issues").map(|v| v.clone().into_json().expect("json")),
+            ext.get("issues")
+                .map(|v| v.clone().into_json().expect("json")),
             Some(serde_json::json!([
                 { "node": "a", "message": "first" },
                 { "node": null, "message": "second" }

@@ -37,7 +37,8 @@ pub async fn request(app: &TestApp, op: &str, org: &Org) -> Request {
         "output": "{{ nodes.a.output }}"
     })
     .to_string();
-    let vars = json!({ "w": workflow, "input": { "definition": definition("z") }, "json": exported });
+    let vars =
+        json!({ "w": workflow, "input": { "definition": definition("z") }, "json": exported });
     let query = match op {
         "workflow" => "query($w: ID!) { workflow(id: $w) { id labels { name } } }",
         "updateWorkflow" => {

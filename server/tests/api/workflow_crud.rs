@@ -180,7 +180,9 @@ async fn update_and_soft_delete(backend: Backend) {
         .gql(Some(&editor.token), delete, json!({ "id": id }))
         .await;
     assert_eq!(error_code(&refused), Some("FORBIDDEN"), "{refused:#}");
-    let deleted = app.ok(Some(&owner.token), delete, json!({ "id": id })).await;
+    let deleted = app
+        .ok(Some(&owner.token), delete, json!({ "id": id }))
+        .await;
     assert_eq!(deleted["deleteWorkflow"], true);
 
     let list = app
@@ -201,7 +203,9 @@ async fn update_and_soft_delete(backend: Backend) {
         "mutation($id: ID!) { updateWorkflow(id: $id, input: {name: \"x\"}) { id } }",
         "mutation($id: ID!) { setWorkflowLabel(workflowId: $id, input: {label: \"staging\", version: 1}) { name } }",
     ] {
-        let body = app.gql(Some(&owner.token), query, json!({ "id": id })).await;
+        let body = app
+            .gql(Some(&owner.token), query, json!({ "id": id }))
+            .await;
         assert_eq!(error_code(&body), Some("NOT_FOUND"), "{query}: {body:#}");
     }
     // The slug is free again.
@@ -269,11 +273,7 @@ async fn versions_are_numbered_immutable_and_authored(backend: Backend) {
     // Version 1 still holds what it was created with.
     let v1: Value =
         serde_json::from_str(workflow["first"]["definitionJson"].as_str().unwrap()).unwrap();
-    assert_eq!(
-        v1["nodes"][0]["template"],
-        "{{ inputs.topic }}",
-        "{v1:#}"
-    );
+    assert_eq!(v1["nodes"][0]["template"], "{{ inputs.topic }}", "{v1:#}");
     assert_eq!(workflow["versions"]["totalCount"], 3);
     assert_eq!(workflow["versions"]["pageInfo"]["hasNextPage"], true);
     let versions: Vec<i64> = workflow["versions"]["edges"]
@@ -360,7 +360,11 @@ async fn nothing_crosses_organizations(backend: Backend) {
         assert_eq!(error_code(&body), Some("NOT_FOUND"), "{query}: {body:#}");
     }
     let own = app
-        .ok(Some(&stranger.token), LIST, json!({ "org": stranger.org_id }))
+        .ok(
+            Some(&stranger.token),
+            LIST,
+            json!({ "org": stranger.org_id }),
+        )
         .await;
     assert_eq!(own["workflows"]["totalCount"], 1);
 }

@@ -191,10 +191,7 @@ async fn export_and_import_round_trip(backend: Backend) {
         )
         .await;
     assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{body:#}");
-    assert!(
-        error_message(&body).contains("line 3 column 5"),
-        "{body:#}"
-    );
+    assert!(error_message(&body).contains("line 3 column 5"), "{body:#}");
     // JSON of the wrong shape, and a valid shape with problems (every one listed).
     let body = app
         .gql(
@@ -215,7 +212,9 @@ async fn export_and_import_round_trip(backend: Backend) {
         )
         .await;
     assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{body:#}");
-    let issues = body["errors"][0]["extensions"]["issues"].as_array().unwrap();
+    let issues = body["errors"][0]["extensions"]["issues"]
+        .as_array()
+        .unwrap();
     assert!(
         issues
             .iter()

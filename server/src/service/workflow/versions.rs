@@ -58,9 +58,7 @@ pub async fn validate(
 /// BAD_USER_INPUT with serde's line and column.
 pub fn import(json: &str) -> AppResult<Definition> {
     Definition::from_json(json).map_err(|error| {
-        AppError::validation(format!(
-            "the JSON is not a workflow definition: {error}"
-        ))
+        AppError::validation(format!("the JSON is not a workflow definition: {error}"))
     })
 }
 
@@ -105,11 +103,12 @@ pub async fn create(
     workflow_id: Uuid,
     valid: ValidDefinition,
 ) -> AppResult<(workflow::Model, workflow_version::Model)> {
-    let workflow =
-        authorized(conn, authz, actor, workflow_id, permissions::WORKFLOW_WRITE).await?;
+    let workflow = authorized(conn, authz, actor, workflow_id, permissions::WORKFLOW_WRITE).await?;
     // Writing first serializes concurrent versions: the second reads the first's number.
     touch(conn, &workflow).await?;
-    let number = latest(conn, workflow.id).await?.map_or(1, |v| v.version + 1);
+    let number = latest(conn, workflow.id)
+        .await?
+        .map_or(1, |v| v.version + 1);
     let version = insert(conn, &workflow, number, valid, actor).await?;
     Ok((workflow, version))
 }

@@ -192,7 +192,9 @@ pub async fn list(
     after: Option<&str>,
     search: Option<&str>,
 ) -> AppResult<Page> {
-    authz.require(actor, org, permissions::WORKFLOW_READ).await?;
+    authz
+        .require(actor, org, permissions::WORKFLOW_READ)
+        .await?;
     pages::check_first(first)?;
     let mut query = workflow::Entity::find()
         .filter(workflow::Column::OrgId.eq(org))
