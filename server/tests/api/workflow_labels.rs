@@ -284,7 +284,57 @@ async fn resolve_by_number_label_or_latest(backend: Backend) {
     );
 }
 
+/// A page of workflows with their latest version, labels and authors costs the same number
+/// of SQL statements whatever its size.
+async fn a_page_costs_a_constant_number_of_statements(backend: Backend) {
+    // No reconciler pass or policy reload during the measurement: the counter counts the
+    // whole app's statements.
+    let env = std::sync::Arc::new(crate::helpers::TestEnv::new(&backend).await);
+    let app = TestApp::spawn_on(env, |config| {
+        config.reconcile_secs = 3600;
+        config.policy_reload_secs = 3600;
+    })
+    .await;
+    let owner = app.sign_up("owner").await;
+    for i in 0..12 {
+        let id = create_workflow(&app, &owner, &format!("Batched {i}")).await;
+        if i % 3 == 0 {
+            app.ok(
+                Some(&owner.token),
+                SET_LABEL,
+                json!({ "w": id, "label": "production", "v": 1 }),
+            )
+            .await;
+        }
+    }
+    let query = "query($org: ID!, $first: Int!) { workflows(orgId: $org, first: $first) { totalCount edges { node {
+        name author { name } latestVersion { version author { email } nodes { key } } labels { name version } } } } }";
+    let mut costs = Vec::new();
+    for first in [1, 5, 12] {
+        let before = app.app.statements.get();
+        let data = app
+            .ok(
+                Some(&owner.token),
+                query,
+                json!({ "org": owner.org_id, "first": first }),
+            )
+            .await;
+        costs.push(app.app.statements.get() - before);
+        let edges = data["workflows"]["edges"].as_array().unwrap();
+        assert_eq!(edges.len(), first as usize);
+        assert!(edges.iter().all(
+            |e| e["node"]["latestVersion"]["author"]["email"].is_string()
+                && e["node"]["labels"][0]["name"] == "latest"
+        ));
+    }
+    assert!(
+        costs[0] == costs[1] && costs[1] == costs[2],
+        "statements for 1, 5 and 12 workflows: {costs:?}"
+    );
+}
+
 backend_tests!(
+    a_page_costs_a_constant_number_of_statements,
     only_deployers_move_production,
     export_and_import_round_trip,
     resolve_by_number_label_or_latest,

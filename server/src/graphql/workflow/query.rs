@@ -1,18 +1,61 @@
 //! `workflows`, `workflow`, `validateWorkflow`.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use async_graphql::connection::Edge;
 use async_graphql::{Context, ID, Object};
 
+use uuid::Uuid;
+
 use super::{
-    Workflow, WorkflowConnection, WorkflowConnectionFields, WorkflowDefinitionInput,
+    Preloaded, Workflow, WorkflowConnection, WorkflowConnectionFields, WorkflowDefinitionInput,
     WorkflowValidation,
 };
 use crate::authz::permissions;
 use crate::graphql::{ContextExt, parse_id};
-use crate::service::workflow::{self, workflows};
+use crate::service::workflow::{self, labels, versions, workflows};
 
 #[derive(Default)]
 pub struct WorkflowQuery;
+
+/// Loads, in one statement each, the latest versions and labels of every workflow on the page
+/// when the selection asks for them, and primes the authors' loader.
+async fn prefetch(
+    ctx: &Context<'_>,
+    page: &[entities::workflow::Model],
+) -> async_graphql::Result<HashMap<Uuid, Preloaded>> {
+    let node = ctx.look_ahead().field("edges").field("node");
+    if !(node.field("latestVersion").exists() || node.field("labels").exists()) {
+        return Ok(HashMap::new());
+    }
+    let db = &ctx.app()?.db;
+    let ids: Vec<Uuid> = page.iter().map(|w| w.id).collect();
+    let mut latest = versions::latest_of(db, &ids).await?;
+    let mut set = if node.field("labels").exists() {
+        labels::list_of(db, &ids).await?
+    } else {
+        HashMap::new()
+    };
+    let authors: Vec<Uuid> = latest.values().filter_map(|v| v.created_by).collect();
+    if node.field("latestVersion").field("author").exists() && !authors.is_empty() {
+        ctx.loaders()?
+            .users
+            .load_many(authors)
+            .await
+            .map_err(crate::graphql::prompt::loader_error)?;
+    }
+    Ok(ids
+        .into_iter()
+        .map(|id| {
+            let preloaded = Preloaded {
+                latest: latest.remove(&id),
+                labels: set.remove(&id).unwrap_or_default(),
+            };
+            (id, preloaded)
+        })
+        .collect())
+}
 
 #[Object]
 impl WorkflowQuery {
@@ -45,11 +88,14 @@ impl WorkflowQuery {
                 total_count: page.total,
             },
         );
-        connection.edges.extend(
-            page.workflows
-                .into_iter()
-                .map(|w| Edge::new(workflows::cursor(&w), Workflow::from(w))),
-        );
+        let mut preloaded = prefetch(ctx, &page.workflows).await?;
+        connection.edges.extend(page.workflows.into_iter().map(|w| {
+            let cursor = workflows::cursor(&w);
+            let id = w.id;
+            let mut node = Workflow::from(w);
+            node.preloaded = preloaded.remove(&id).map(Arc::new);
+            Edge::new(cursor, node)
+        }));
         Ok(connection)
     }
 

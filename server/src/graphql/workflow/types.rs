@@ -1,6 +1,8 @@
 //! Workflow types as the API shows them, built from entities (whose shape never leaks): a
 //! workflow, its versions (the definition summarized, and whole as exported JSON) and labels.
 
+use std::sync::Arc;
+
 use async_graphql::connection::{Connection, Edge, EmptyFields};
 use async_graphql::{ComplexObject, Context, Enum, ID, SimpleObject};
 use chrono::{DateTime, Utc};
@@ -8,7 +10,7 @@ use uuid::Uuid;
 use workers::workflow::definition as def;
 
 use super::WorkflowInputType;
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
 use crate::graphql::account::User;
 use crate::graphql::prompt::author;
 use crate::graphql::{ContextExt, TotalCount};
@@ -31,6 +33,15 @@ pub struct Workflow {
     pub uuid: Uuid,
     #[graphql(skip)]
     pub created_by: Option<Uuid>,
+    /// Loaded for a whole page at once (see `workflows`); read per workflow otherwise.
+    #[graphql(skip)]
+    pub preloaded: Option<Arc<Preloaded>>,
+}
+
+/// What a page of workflows loaded for each of them, in a constant number of statements.
+pub struct Preloaded {
+    pub latest: Option<workflow_version::Model>,
+    pub labels: Vec<workflow_label::Model>,
 }
 
 impl From<workflow::Model> for Workflow {
@@ -46,6 +57,7 @@ impl From<workflow::Model> for Workflow {
             author_api_key_id: m.created_by_api_key.map(|id| ID(id.to_string())),
             uuid: m.id,
             created_by: m.created_by,
+            preloaded: None,
         }
     }
 }
@@ -68,6 +80,15 @@ impl From<workflow_label::Model> for WorkflowLabel {
     }
 }
 
+impl Workflow {
+    async fn latest(&self, ctx: &Context<'_>) -> AppResult<Option<workflow_version::Model>> {
+        match &self.preloaded {
+            Some(preloaded) => Ok(preloaded.latest.clone()),
+            None => versions::latest(&ctx.app()?.db, self.uuid).await,
+        }
+    }
+}
+
 #[ComplexObject]
 impl Workflow {
     async fn author(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
@@ -79,16 +100,13 @@ impl Workflow {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<WorkflowVersion>> {
-        let app = ctx.app()?;
-        let latest = versions::latest(&app.db, self.uuid).await?;
-        Ok(latest.map(WorkflowVersion::from))
+        Ok(self.latest(ctx).await?.map(WorkflowVersion::from))
     }
 
     /// Labels and the versions they point at, `latest` first (when there is a version).
     #[graphql(complexity = "crate::graphql::cost::list(child_complexity)")]
     async fn labels(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<WorkflowLabel>> {
-        let app = ctx.app()?;
-        let latest = versions::latest(&app.db, self.uuid).await?;
+        let latest = self.latest(ctx).await?;
         let mut out: Vec<WorkflowLabel> = latest
             .map(|v| WorkflowLabel {
                 name: versions::LATEST.into(),
@@ -97,7 +115,10 @@ impl Workflow {
             })
             .into_iter()
             .collect();
-        let set = labels::list(&app.db, self.uuid).await?;
+        let set = match &self.preloaded {
+            Some(preloaded) => preloaded.labels.clone(),
+            None => labels::list(&ctx.app()?.db, self.uuid).await?,
+        };
         out.extend(set.into_iter().map(WorkflowLabel::from));
         Ok(out)
     }

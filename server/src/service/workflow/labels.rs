@@ -1,6 +1,8 @@
 //! Workflow labels: named pointers at versions, exactly as prompts have them. `latest` is
 //! implicit; `production` is a deployment and needs `workflow:deploy`.
 
+use std::collections::HashMap;
+
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait};
 use sea_orm::{QueryFilter, QueryOrder};
 use uuid::Uuid;
@@ -105,4 +107,23 @@ pub async fn list(
         .order_by_asc(workflow_label::Column::Name)
         .all(conn)
         .await?)
+}
+
+/// The labels set on each of `workflow_ids` (every one gets an entry), by name, in one
+/// statement.
+pub async fn list_of(
+    conn: &impl ConnectionTrait,
+    workflow_ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, Vec<workflow_label::Model>>> {
+    let rows = workflow_label::Entity::find()
+        .filter(workflow_label::Column::WorkflowId.is_in(workflow_ids.iter().copied()))
+        .order_by_asc(workflow_label::Column::Name)
+        .all(conn)
+        .await?;
+    let mut out: HashMap<Uuid, Vec<workflow_label::Model>> =
+        workflow_ids.iter().map(|id| (*id, Vec::new())).collect();
+    for row in rows {
+        out.entry(row.workflow_id).or_default().push(row);
+    }
+    Ok(out)
 }

@@ -2,6 +2,9 @@
 //! `check_definition` found nothing wrong with it. Resolution by number or label (what runs
 //! call), pages of versions, and the JSON export and import format.
 
+use std::collections::HashMap;
+
+use sea_orm::sea_query::{Expr, ExprTrait, Query, QueryStatementBuilder, SimpleExpr};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect,
@@ -124,6 +127,38 @@ pub async fn latest(
         .one(conn)
         .await?)
 }
+
+/// The newest version of each of `workflow_ids` that has one, in one statement (a page of
+/// workflows asks this of every workflow on it).
+pub async fn latest_of(
+    conn: &impl ConnectionTrait,
+    workflow_ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, workflow_version::Model>> {
+    let newest = Query::select()
+        .expr(Expr::col((Newest, workflow_version::Column::Version)).max())
+        .from_as(workflow_version::Entity, Newest)
+        .and_where(
+            Expr::col((Newest, workflow_version::Column::WorkflowId)).equals((
+                workflow_version::Entity,
+                workflow_version::Column::WorkflowId,
+            )),
+        )
+        .to_owned();
+    let rows = workflow_version::Entity::find()
+        .filter(workflow_version::Column::WorkflowId.is_in(workflow_ids.iter().copied()))
+        .filter(
+            Expr::col((workflow_version::Entity, workflow_version::Column::Version)).eq(
+                SimpleExpr::SubQuery(None, Box::new(newest.into_sub_query_statement())),
+            ),
+        )
+        .all(conn)
+        .await?;
+    Ok(rows.into_iter().map(|v| (v.workflow_id, v)).collect())
+}
+
+/// Alias of `workflow_versions` inside the correlated subquery.
+#[derive(sea_orm::DeriveIden)]
+struct Newest;
 
 /// The version of a workflow (whose access the caller checked) by number, or by label
 /// (`latest` included), or — neither given — the newest. Both given is BAD_USER_INPUT; a
