@@ -8,12 +8,14 @@ use async_graphql::{Context, ID, Interface, Object};
 use super::execution::Execution;
 use super::organization::Organization;
 use super::prompt::{Prompt, PromptVersion};
+use super::workflow::{Workflow, WorkflowVersion};
 use super::{ContextExt, parse_id};
 use crate::authz::permissions;
 use crate::error::{AppError, AppResult};
 use crate::service::execution::executions;
 use crate::service::organization::organizations;
 use crate::service::prompt::{rows, versions};
+use crate::service::workflow::{versions as workflow_versions, workflows};
 
 /// An object with a globally unique `id`, fetchable again with `node(id:)`.
 #[derive(Interface)]
@@ -27,6 +29,8 @@ pub enum Node {
     Prompt(Prompt),
     PromptVersion(PromptVersion),
     Execution(Execution),
+    Workflow(Workflow),
+    WorkflowVersion(WorkflowVersion),
 }
 
 #[derive(Default)]
@@ -60,6 +64,13 @@ impl NodeQuery {
         }
         if let Some(row) = absent(executions::get(db, authz, actor, id).await)? {
             return Ok(Some(Node::Execution(row.into())));
+        }
+        let read = permissions::WORKFLOW_READ;
+        if let Some(row) = absent(workflows::authorized(db, authz, actor, id, read).await)? {
+            return Ok(Some(Node::Workflow(row.into())));
+        }
+        if let Some(row) = absent(workflow_versions::get(db, authz, actor, id).await)? {
+            return Ok(Some(Node::WorkflowVersion(row.into())));
         }
         if let Some(row) = absent(organizations::get(db, authz, actor, id).await)? {
             return Ok(Some(Node::Organization(row.into())));

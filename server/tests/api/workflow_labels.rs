@@ -333,7 +333,38 @@ async fn a_page_costs_a_constant_number_of_statements(backend: Backend) {
     );
 }
 
+/// `node(id:)` finds workflows and their versions, and nothing of another organization.
+async fn node_finds_workflows_and_versions(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.sign_up("owner").await;
+    let stranger = app.sign_up("stranger").await;
+    let id = create_workflow(&app, &owner, "Noded").await;
+    let data = app
+        .ok(
+            Some(&owner.token),
+            "query($w: ID!) { workflow(id: $w) { latestVersion { id } } }",
+            json!({ "w": id }),
+        )
+        .await;
+    let version = data["workflow"]["latestVersion"]["id"].as_str().unwrap();
+    let query = "query($id: ID!) { node(id: $id) { __typename id
+        ... on Workflow { name } ... on WorkflowVersion { version } } }";
+    for (node, typename) in [(id.as_str(), "Workflow"), (version, "WorkflowVersion")] {
+        let data = app
+            .ok(Some(&owner.token), query, json!({ "id": node }))
+            .await;
+        assert_eq!(data["node"]["__typename"], typename, "{data:#}");
+        assert_eq!(data["node"]["id"], node, "{data:#}");
+        let body = app
+            .gql(Some(&stranger.token), query, json!({ "id": node }))
+            .await;
+        assert_eq!(body["data"], json!({ "node": null }), "{body:#}");
+        assert_eq!(error_code(&body), Some("NOT_FOUND"), "{body:#}");
+    }
+}
+
 backend_tests!(
+    node_finds_workflows_and_versions,
     a_page_costs_a_constant_number_of_statements,
     only_deployers_move_production,
     export_and_import_round_trip,

@@ -116,6 +116,25 @@ pub async fn create(
     Ok((workflow, version))
 }
 
+/// A version by id, if `actor` may read workflows of its organization (versions of a
+/// deleted workflow stay readable: runs refer to them).
+pub async fn get(
+    conn: &impl ConnectionTrait,
+    authz: &Authz,
+    actor: &Actor,
+    id: Uuid,
+) -> AppResult<workflow_version::Model> {
+    let version = workflow_version::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .ok_or(AppError::NotFound("workflow version"))?;
+    authz
+        .require(actor, version.org_id, permissions::WORKFLOW_READ)
+        .await
+        .map_err(|e| e.not_found_as("workflow version"))?;
+    Ok(version)
+}
+
 /// The newest version of a workflow, if it has any.
 pub async fn latest(
     conn: &impl ConnectionTrait,
