@@ -40,6 +40,7 @@ pub struct Query(
     prompt::query::PromptQuery,
     execution::query::ExecutionQuery,
     workflow::query::WorkflowQuery,
+    workflow::runs::query::WorkflowRunQuery,
     node::NodeQuery,
 );
 
@@ -50,12 +51,14 @@ pub struct Mutation(
     access::mutation::AccessMutation,
     prompt::mutation::PromptMutation,
     execution::mutation::ExecutionMutation,
+    workflow::runs::mutation::WorkflowRunMutation,
 );
 
 #[derive(MergedSubscription, Default)]
 pub struct Subscription(
     audit::subscription::AuditSubscription,
     execution::subscription::ExecutionSubscription,
+    workflow::runs::subscription::WorkflowRunSubscription,
 );
 
 pub type AppSchema = Schema<Query, Mutation, Subscription>;

@@ -3,6 +3,7 @@
 
 mod inputs;
 pub mod query;
+pub mod runs;
 
 use async_graphql::SimpleObject;
 pub use inputs::*;

@@ -1,5 +1,7 @@
-//! Workflows: so far, checking a definition the way saving a version will (a read: no unit
-//! of work).
+//! Workflows: checking a definition the way saving a version will (a read: no unit of work),
+//! and runs (`runs`).
+
+pub mod runs;
 
 use std::collections::BTreeSet;
 

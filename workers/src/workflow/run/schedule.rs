@@ -35,6 +35,9 @@ pub struct Advanced {
     pub events: Vec<WorkflowRunEvent>,
     pub status: Option<String>,
     pub stop: bool,
+    /// Jobs of nodes the change cancelled: closed after the commit, outside the run's lock
+    /// (a finishing node holds its job's row, then waits for the run's).
+    pub cancel_jobs: Vec<Uuid>,
 }
 
 impl Advanced {
@@ -52,6 +55,23 @@ impl Advanced {
                 .await
         {
             tracing::warn!(%error, run = %self.run, "could not broadcast a run's end; lease checks will stop its jobs");
+        }
+        if !self.cancel_jobs.is_empty() {
+            let closed = job::Entity::update_many()
+                .col_expr(job::Column::Status, Expr::value(jobs::CANCELLED))
+                .col_expr(
+                    job::Column::LeaseUntil,
+                    Expr::value(Option::<chrono::DateTime<Utc>>::None),
+                )
+                .col_expr(job::Column::UpdatedAt, Expr::value(Utc::now()))
+                .filter(job::Column::Id.is_in(self.cancel_jobs))
+                .filter(job::Column::Status.is_in([jobs::PENDING.as_str(), jobs::RUNNING.as_str()]))
+                .exec(&ctx.db)
+                .await;
+            // Not fatal: a cancelled node's job that is claimed again finds it and closes.
+            if let Err(error) = closed {
+                tracing::warn!(%error, run = %self.run, "could not close a cancelled run's jobs");
+            }
         }
         for job in self.jobs {
             ctx.enqueue(job).await;
@@ -443,19 +463,7 @@ pub(super) async fn close(
         active.updated_at = Set(now);
         *row = active.update(txn).await?;
     }
-    if !jobs_to_cancel.is_empty() {
-        job::Entity::update_many()
-            .col_expr(job::Column::Status, Expr::value(jobs::CANCELLED))
-            .col_expr(
-                job::Column::LeaseUntil,
-                Expr::value(Option::<chrono::DateTime<Utc>>::None),
-            )
-            .col_expr(job::Column::UpdatedAt, Expr::value(now))
-            .filter(job::Column::Id.is_in(jobs_to_cancel))
-            .filter(job::Column::Status.is_in([jobs::PENDING.as_str(), jobs::RUNNING.as_str()]))
-            .exec(txn)
-            .await?;
-    }
+    out.cancel_jobs.extend(jobs_to_cancel);
     let nodes = &loaded.nodes;
     let mut active: workflow_run::ActiveModel = loaded.run.clone().into();
     active.status = Set(status.to_owned());
