@@ -44,6 +44,8 @@ mod services;
 mod sessions;
 mod subscriptions;
 mod toy_kind;
+mod workflow_helpers;
+mod workflow_runs;
 mod workflows;
 mod ws_helpers;
 mod ws_limits;
