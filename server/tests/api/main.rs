@@ -44,6 +44,7 @@ mod services;
 mod sessions;
 mod subscriptions;
 mod toy_kind;
+mod workflow_failures;
 mod workflow_helpers;
 mod workflow_runs;
 mod workflows;

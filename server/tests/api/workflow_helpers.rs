@@ -101,7 +101,10 @@ pub async fn run_reaches(app: &TestApp, token: &str, run: &str, statuses: &[&str
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    panic!("run {run} did not reach {statuses:?}: {:#}", get_run(app, token, run).await);
+    panic!(
+        "run {run} did not reach {statuses:?}: {:#}",
+        get_run(app, token, run).await
+    );
 }
 
 /// Polls the run until it ended (FINISHED, FAILED or CANCELLED).

@@ -10,8 +10,8 @@ use crate::backend_tests;
 use crate::execution_helpers::prompt_with;
 use crate::helpers::{Backend, TestApp, error_code, error_message};
 use crate::workflow_helpers::{
-    echo, ended, follow_run, mock_llm_with_stats, node, openai, run, save_workflow, use_mock_llm,
-    RUN,
+    RUN, echo, ended, follow_run, mock_llm_with_stats, node, openai, run, save_workflow,
+    use_mock_llm,
 };
 
 /// Research → Analyze (a stored prompt) → Summarize on `mock`: each node's rendered input
@@ -51,9 +51,19 @@ async fn research_analyze_summarize(backend: Backend) {
     let analyze = node(&done, "analyze");
     let summarize = node(&done, "summarize");
     assert_eq!(research["output"], "Research tides");
-    assert!(analyze["renderedInput"].as_str().unwrap().contains("Analyze Research tides"));
+    assert!(
+        analyze["renderedInput"]
+            .as_str()
+            .unwrap()
+            .contains("Analyze Research tides")
+    );
     assert_eq!(analyze["output"], "Analyze Research tides");
-    assert!(summarize["renderedInput"].as_str().unwrap().contains("Analyze Research tides"));
+    assert!(
+        summarize["renderedInput"]
+            .as_str()
+            .unwrap()
+            .contains("Analyze Research tides")
+    );
     assert_eq!(done["output"], "Summarize Analyze Research tides");
     assert_eq!(done["output"], summarize["output"]);
     assert_eq!(done["promptVersions"]["analyze"]["version"], 1, "{done:#}");
@@ -61,7 +71,10 @@ async fn research_analyze_summarize(backend: Backend) {
         assert_eq!(n["status"], "COMPLETED");
         assert_eq!(n["attempt"], 1);
     }
-    assert_eq!(done["criticalPath"], json!(["research", "analyze", "summarize"]));
+    assert_eq!(
+        done["criticalPath"],
+        json!(["research", "analyze", "summarize"])
+    );
     assert!(done["tokensOut"].as_i64().unwrap() >= 8, "{done:#}");
 
     // The whole story, replayed after the end.
@@ -71,7 +84,10 @@ async fn research_analyze_summarize(backend: Backend) {
     assert_eq!(events[0]["type"], "RUN_STATUS");
     assert_eq!(events[0]["status"], "PENDING");
     let last = events.last().unwrap();
-    assert_eq!((&last["type"], &last["status"]), (&json!("RUN_STATUS"), &json!("FINISHED")));
+    assert_eq!(
+        (&last["type"], &last["status"]),
+        (&json!("RUN_STATUS"), &json!("FINISHED"))
+    );
     let output = &events[events.len() - 2];
     assert_eq!(output["type"], "RUN_OUTPUT");
     assert_eq!(output["text"], "Summarize Analyze Research tides");
@@ -81,7 +97,11 @@ async fn research_analyze_summarize(backend: Backend) {
             .filter(|e| e["type"] == "NODE_TOKEN" && e["node"] == key)
             .map(|e| e["text"].as_str().unwrap())
             .collect();
-        assert_eq!(tokens, node(&done, key)["output"].as_str().unwrap(), "{key}");
+        assert_eq!(
+            tokens,
+            node(&done, key)["output"].as_str().unwrap(),
+            "{key}"
+        );
         let statuses: Vec<&str> = events
             .iter()
             .filter(|e| e["type"] == "NODE_STATUS" && e["node"] == key)
@@ -215,7 +235,11 @@ async fn a_map_keeps_its_concurrency_and_order(backend: Backend) {
         .collect();
     assert_eq!(outputs, expected);
     assert_eq!(stats.requests(), 20);
-    assert_eq!(stats.max_in_flight(), 4, "at most 4 at once, and 4 were reached");
+    assert_eq!(
+        stats.max_in_flight(),
+        4,
+        "at most 4 at once, and 4 were reached"
+    );
 }
 
 /// Missing, unknown and mistyped inputs are refused all at once, and no run is written.
@@ -242,7 +266,11 @@ async fn bad_inputs_are_refused_before_anything_is_queued(backend: Backend) {
         .await;
     assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{body}");
     let message = error_message(&body);
-    for part in ["unknown input `colour`", "input `topic` is required", "input `count` must be of type INTEGER"] {
+    for part in [
+        "unknown input `colour`",
+        "input `topic` is required",
+        "input `count` must be of type INTEGER",
+    ] {
         assert!(message.contains(part), "{message}");
     }
     let listed = app

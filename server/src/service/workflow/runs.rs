@@ -86,7 +86,9 @@ async fn pick_version(
 ) -> AppResult<workflow_version::Model> {
     let number = match (version, label) {
         (Some(_), Some(_)) => {
-            return Err(AppError::validation("give either version or label, not both"));
+            return Err(AppError::validation(
+                "give either version or label, not both",
+            ));
         }
         (Some(n), None) => Some(n),
         (None, Some(label)) if label != "latest" => Some(
@@ -200,8 +202,13 @@ pub async fn run_workflow(
         by: who(actor),
     };
     let (run, advanced) = engine::start(&work.txn, &app.runtime.ctx, start).await?;
-    let entry = AuditEntry::new(Some(run.org_id), "workflow_run.create", "workflow_run", run.id)
-        .summary(json!({ "workflowId": run.workflow_id, "version": run.version }));
+    let entry = AuditEntry::new(
+        Some(run.org_id),
+        "workflow_run.create",
+        "workflow_run",
+        run.id,
+    )
+    .summary(json!({ "workflowId": run.workflow_id, "version": run.version }));
     work.audit(Some(actor), entry).await?;
     apply_after(&mut work, advanced);
     work.commit().await?;
@@ -226,10 +233,22 @@ pub async fn cancel_run(
     actor: &Actor,
     id: Uuid,
 ) -> AppResult<workflow_run::Model> {
-    let run = authorized(&app.db, &app.authz, actor, id, permissions::WORKFLOW_EXECUTE).await?;
+    let run = authorized(
+        &app.db,
+        &app.authz,
+        actor,
+        id,
+        permissions::WORKFLOW_EXECUTE,
+    )
+    .await?;
     let mut work = UnitOfWork::begin(app, request).await?;
     if let Ok(advanced) = engine::cancel(&work.txn, run.id).await? {
-        let entry = AuditEntry::new(Some(run.org_id), "workflow_run.cancel", "workflow_run", run.id);
+        let entry = AuditEntry::new(
+            Some(run.org_id),
+            "workflow_run.cancel",
+            "workflow_run",
+            run.id,
+        );
         work.audit(Some(actor), entry).await?;
         apply_after(&mut work, advanced);
     }
@@ -248,7 +267,14 @@ pub async fn resume_run(
     approved: bool,
     input: Option<Value>,
 ) -> AppResult<workflow_run::Model> {
-    let run = authorized(&app.db, &app.authz, actor, id, permissions::WORKFLOW_EXECUTE).await?;
+    let run = authorized(
+        &app.db,
+        &app.authz,
+        actor,
+        id,
+        permissions::WORKFLOW_EXECUTE,
+    )
+    .await?;
     let mut work = UnitOfWork::begin(app, request).await?;
     let advanced = engine::approve(
         &work.txn,
@@ -261,8 +287,13 @@ pub async fn resume_run(
     )
     .await?
     .map_err(refused)?;
-    let entry = AuditEntry::new(Some(run.org_id), "workflow_run.resume", "workflow_run", run.id)
-        .summary(json!({ "node": node_key, "approved": approved }));
+    let entry = AuditEntry::new(
+        Some(run.org_id),
+        "workflow_run.resume",
+        "workflow_run",
+        run.id,
+    )
+    .summary(json!({ "node": node_key, "approved": approved }));
     work.audit(Some(actor), entry).await?;
     apply_after(&mut work, advanced);
     work.commit().await?;
@@ -278,7 +309,14 @@ pub async fn retry_run(
     actor: &Actor,
     id: Uuid,
 ) -> AppResult<workflow_run::Model> {
-    let run = authorized(&app.db, &app.authz, actor, id, permissions::WORKFLOW_EXECUTE).await?;
+    let run = authorized(
+        &app.db,
+        &app.authz,
+        actor,
+        id,
+        permissions::WORKFLOW_EXECUTE,
+    )
+    .await?;
     let version = workflow_version::Entity::find_by_id(run.workflow_version_id)
         .one(&app.db)
         .await?
@@ -289,7 +327,12 @@ pub async fn retry_run(
     let advanced = engine::retry(&work.txn, &app.runtime.ctx, run.id, prompts, who(actor))
         .await?
         .map_err(refused)?;
-    let entry = AuditEntry::new(Some(run.org_id), "workflow_run.retry", "workflow_run", run.id);
+    let entry = AuditEntry::new(
+        Some(run.org_id),
+        "workflow_run.retry",
+        "workflow_run",
+        run.id,
+    );
     work.audit(Some(actor), entry).await?;
     apply_after(&mut work, advanced);
     work.commit().await?;
@@ -333,7 +376,9 @@ pub async fn list(
     after: Option<&str>,
     filter: ListFilter,
 ) -> AppResult<Page> {
-    authz.require(actor, org, permissions::WORKFLOW_READ).await?;
+    authz
+        .require(actor, org, permissions::WORKFLOW_READ)
+        .await?;
     let mut query = workflow_run::Entity::find().filter(workflow_run::Column::OrgId.eq(org));
     if let Some(workflow) = filter.workflow_id {
         query = query.filter(workflow_run::Column::WorkflowId.eq(workflow));

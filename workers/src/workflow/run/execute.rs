@@ -49,7 +49,9 @@ impl StepError {
 
 fn template_error(error: TemplateError) -> StepError {
     match error {
-        TemplateError::Busy(_) | TemplateError::Sandbox(_) => StepError::Retryable(error.to_string()),
+        TemplateError::Busy(_) | TemplateError::Sandbox(_) => {
+            StepError::Retryable(error.to_string())
+        }
         other => StepError::Fatal(other.to_string()),
     }
 }
@@ -248,19 +250,20 @@ async fn fan_out(
         )));
     };
     let concurrency = usize::try_from(map.concurrency.max(1)).unwrap_or(1);
-    let results: Vec<(usize, Result<Done, StepError>)> = stream::iter(items.into_iter().enumerate())
-        .map(|(index, item)| {
-            let mut vars = vars.clone();
-            vars.insert("item".into(), item);
-            vars.insert("index".into(), Value::from(index));
-            async move {
-                let at = u32::try_from(index).ok();
-                (index, execute(target, &map.step, &vars, at).await)
-            }
-        })
-        .buffered(concurrency)
-        .collect()
-        .await;
+    let results: Vec<(usize, Result<Done, StepError>)> =
+        stream::iter(items.into_iter().enumerate())
+            .map(|(index, item)| {
+                let mut vars = vars.clone();
+                vars.insert("item".into(), item);
+                vars.insert("index".into(), Value::from(index));
+                async move {
+                    let at = u32::try_from(index).ok();
+                    (index, execute(target, &map.step, &vars, at).await)
+                }
+            })
+            .buffered(concurrency)
+            .collect()
+            .await;
     let mut done = Done::default();
     let mut outputs = Vec::with_capacity(results.len());
     for (index, result) in results {
@@ -307,5 +310,8 @@ pub(super) async fn within(
 pub(super) async fn timed<T>(work: impl Future<Output = T>) -> (T, i64) {
     let began = Instant::now();
     let out = work.await;
-    (out, i64::try_from(began.elapsed().as_millis()).unwrap_or(i64::MAX))
+    (
+        out,
+        i64::try_from(began.elapsed().as_millis()).unwrap_or(i64::MAX),
+    )
 }

@@ -14,8 +14,8 @@ use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
 use super::events::WorkflowRunEvent;
-use super::schedule::{Loaded, advance, close, lock};
 pub use super::schedule::Advanced;
+use super::schedule::{Loaded, advance, close, lock};
 use super::scope::text_of;
 use super::status::*;
 use crate::engine::{JobContext, chrono_duration};
@@ -55,7 +55,10 @@ pub struct Start<'a> {
 /// The run's inputs checked against the definition: every required one given, each of its
 /// type, none unknown; an optional one not given takes its default (or null). Every problem is
 /// reported at once.
-pub fn check_inputs(definition: &Definition, given: &Value) -> Result<Map<String, Value>, Vec<String>> {
+pub fn check_inputs(
+    definition: &Definition,
+    given: &Value,
+) -> Result<Map<String, Value>, Vec<String>> {
     let given = match given {
         Value::Null => Map::new(),
         Value::Object(map) => map.clone(),
@@ -75,16 +78,27 @@ pub fn check_inputs(definition: &Definition, given: &Value) -> Result<Map<String
                     checked.insert(spec.name.clone(), value.clone());
                 } else {
                     let kind = serde_json::to_value(spec.kind).unwrap_or(Value::Null);
-                    problems.push(format!("input `{}` must be of type {}", spec.name, text_of(&kind)));
+                    problems.push(format!(
+                        "input `{}` must be of type {}",
+                        spec.name,
+                        text_of(&kind)
+                    ));
                 }
             }
             _ if spec.required => problems.push(format!("input `{}` is required", spec.name)),
             _ => {
-                checked.insert(spec.name.clone(), spec.default.clone().unwrap_or(Value::Null));
+                checked.insert(
+                    spec.name.clone(),
+                    spec.default.clone().unwrap_or(Value::Null),
+                );
             }
         }
     }
-    if problems.is_empty() { Ok(checked) } else { Err(problems) }
+    if problems.is_empty() {
+        Ok(checked)
+    } else {
+        Err(problems)
+    }
 }
 
 /// Creates a run of `start.version` (PENDING, every node PENDING) and makes its first nodes
@@ -182,7 +196,10 @@ pub async fn cancel(
         return Ok(Err("the run does not exist".into()));
     };
     if run_is_terminal(&loaded.run.status) {
-        return Ok(Err(format!("the run already ended ({})", loaded.run.status)));
+        return Ok(Err(format!(
+            "the run already ended ({})",
+            loaded.run.status
+        )));
     }
     let mut out = Advanced {
         run,
@@ -226,7 +243,9 @@ pub async fn approve(
     });
     let mut active: node_run::ActiveModel = row.clone().into();
     let (status, error) = if approved {
-        let output = input.as_ref().map_or_else(|| "approved".to_owned(), text_of);
+        let output = input
+            .as_ref()
+            .map_or_else(|| "approved".to_owned(), text_of);
         active.output = Set(Some(output));
         (COMPLETED, None)
     } else {
@@ -255,9 +274,18 @@ pub(super) fn node_events(
 ) -> Vec<WorkflowRunEvent> {
     let mut events = Vec::new();
     if let (COMPLETED, Some(output)) = (status, &row.output) {
-        events.push(WorkflowRunEvent::node_output(&row.node_key, attempt, output));
+        events.push(WorkflowRunEvent::node_output(
+            &row.node_key,
+            attempt,
+            output,
+        ));
     }
-    events.push(WorkflowRunEvent::node_status(&row.node_key, status, attempt, error));
+    events.push(WorkflowRunEvent::node_status(
+        &row.node_key,
+        status,
+        attempt,
+        error,
+    ));
     events
 }
 
@@ -280,7 +308,11 @@ pub async fn retry(
             loaded.run.status
         )));
     }
-    let Loaded { run: row, definition, nodes } = loaded;
+    let Loaded {
+        run: row,
+        definition,
+        nodes,
+    } = loaded;
     let now = Utc::now();
     let mut rerun = Vec::new();
     let mut events = vec![WorkflowRunEvent::run_status(RUNNING, None)];
@@ -299,7 +331,12 @@ pub async fn retry(
         active.latency_ms = Set(None);
         active.updated_at = Set(now);
         active.update(txn).await?;
-        events.push(WorkflowRunEvent::node_status(&node.node_key, PENDING, node.attempt, None));
+        events.push(WorkflowRunEvent::node_status(
+            &node.node_key,
+            PENDING,
+            node.attempt,
+            None,
+        ));
     }
     let mut pinned: BTreeMap<String, ResolvedPrompt> =
         serde_json::from_value(row.prompt_versions.clone()).unwrap_or_default();
@@ -371,13 +408,22 @@ pub async fn sweep(ctx: &JobContext) -> Result<usize, DbErr> {
     for node in approvals {
         let txn = jobs::begin_write(&ctx.db).await?;
         let expired = node_run::Entity::update_many()
-            .col_expr(node_run::Column::Status, sea_orm::sea_query::Expr::value(FAILED))
+            .col_expr(
+                node_run::Column::Status,
+                sea_orm::sea_query::Expr::value(FAILED),
+            )
             .col_expr(
                 node_run::Column::Error,
                 sea_orm::sea_query::Expr::value("nobody answered the approval before its timeout"),
             )
-            .col_expr(node_run::Column::FinishedAt, sea_orm::sea_query::Expr::value(now))
-            .col_expr(node_run::Column::UpdatedAt, sea_orm::sea_query::Expr::value(now))
+            .col_expr(
+                node_run::Column::FinishedAt,
+                sea_orm::sea_query::Expr::value(now),
+            )
+            .col_expr(
+                node_run::Column::UpdatedAt,
+                sea_orm::sea_query::Expr::value(now),
+            )
             .filter(node_run::Column::Id.eq(node.id))
             .filter(node_run::Column::Status.eq(WAITING))
             .exec(&txn)
@@ -387,8 +433,10 @@ pub async fn sweep(ctx: &JobContext) -> Result<usize, DbErr> {
         }
         let mut out = advance(&txn, ctx, node.run_id).await?;
         let error = Some("nobody answered the approval before its timeout".to_owned());
-        out.events
-            .insert(0, WorkflowRunEvent::node_status(&node.node_key, FAILED, node.attempt, error));
+        out.events.insert(
+            0,
+            WorkflowRunEvent::node_status(&node.node_key, FAILED, node.attempt, error),
+        );
         txn.commit().await?;
         out.apply(ctx).await;
         changed += 1;

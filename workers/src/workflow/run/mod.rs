@@ -13,10 +13,10 @@ pub mod schedule;
 mod scope;
 
 pub use events::{WorkflowEventKind, WorkflowRunEvent};
+pub use execute::Done;
 pub use lifecycle::{
     Actor, Advanced, ResolvedPrompt, Start, approve, cancel, check_inputs, retry, start,
 };
-pub use execute::Done;
 pub use node::{KIND, NodeKind, NodeRun};
 
 /// The run and node statuses.

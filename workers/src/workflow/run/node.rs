@@ -79,7 +79,10 @@ impl JobKind for NodeKind {
         txn: &DatabaseTransaction,
         job: &job::Model,
     ) -> Result<Option<NodeRun>, DbErr> {
-        let Some(node) = node_run::Entity::find_by_id(job.subject_id).one(txn).await? else {
+        let Some(node) = node_run::Entity::find_by_id(job.subject_id)
+            .one(txn)
+            .await?
+        else {
             return Ok(None);
         };
         if !matches!(node.status.as_str(), PENDING | EXECUTING) || node.job_id != Some(job.id) {
@@ -94,7 +97,10 @@ impl JobKind for NodeKind {
             .filter(workflow_run::Column::Status.eq(PENDING))
             .exec(txn)
             .await?;
-        let Some(run) = workflow_run::Entity::find_by_id(node.run_id).one(txn).await? else {
+        let Some(run) = workflow_run::Entity::find_by_id(node.run_id)
+            .one(txn)
+            .await?
+        else {
             return Ok(None);
         };
         if run_is_terminal(&run.status) {
@@ -148,7 +154,12 @@ impl JobKind for NodeKind {
         if subject.started_run {
             opening.push(WorkflowRunEvent::run_status(RUNNING, None));
         }
-        opening.push(WorkflowRunEvent::node_status(&key, EXECUTING, subject.attempt, None));
+        opening.push(WorkflowRunEvent::node_status(
+            &key,
+            EXECUTING,
+            subject.attempt,
+            None,
+        ));
         events::publish(&ctx.bus, subject.run.id, &opening, 0).await;
         if subject.started_run {
             events::announce(&ctx.bus, subject.run.org_id, subject.run.id, RUNNING).await;
@@ -194,7 +205,8 @@ impl JobKind for NodeKind {
             if subject.attempt >= allowed {
                 return Outcome::Failed(error);
             }
-            let retrying = WorkflowRunEvent::node_status(&key, "RETRYING", subject.attempt, Some(error));
+            let retrying =
+                WorkflowRunEvent::node_status(&key, "RETRYING", subject.attempt, Some(error));
             events::publish(&ctx.bus, subject.run.id, &[retrying], 0).await;
             tokio::select! {
                 () = tokio::time::sleep(backoff(spec.retry.backoff_ms, subject.attempt)) => {}
@@ -233,7 +245,10 @@ impl JobKind for NodeKind {
         let update = node_run::Entity::update_many()
             .col_expr(node_run::Column::UpdatedAt, Expr::value(now))
             .col_expr(node_run::Column::Attempt, Expr::value(subject.attempt))
-            .col_expr(node_run::Column::RenderedInput, Expr::value(row.rendered_input.clone()))
+            .col_expr(
+                node_run::Column::RenderedInput,
+                Expr::value(row.rendered_input.clone()),
+            )
             .col_expr(node_run::Column::LatencyMs, Expr::value(row.latency_ms))
             .filter(node_run::Column::Id.eq(row.id))
             .filter(node_run::Column::Status.eq(EXECUTING));
@@ -284,7 +299,10 @@ impl JobKind for NodeKind {
         let mut events = node_events(&ended, subject.attempt, status, error);
         events.append(&mut out.events);
         out.events = events;
-        *subject.advanced.lock().unwrap_or_else(PoisonError::into_inner) = Some(out);
+        *subject
+            .advanced
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(out);
         Ok(())
     }
 
@@ -312,11 +330,17 @@ impl JobKind for NodeKind {
         txn: &DatabaseTransaction,
         job: &job::Model,
     ) -> Result<(), DbErr> {
-        let Some(node) = node_run::Entity::find_by_id(job.subject_id).one(txn).await? else {
+        let Some(node) = node_run::Entity::find_by_id(job.subject_id)
+            .one(txn)
+            .await?
+        else {
             return Ok(());
         };
         touch_run(txn, node.run_id).await?;
-        let definition = match workflow_run::Entity::find_by_id(node.run_id).one(txn).await? {
+        let definition = match workflow_run::Entity::find_by_id(node.run_id)
+            .one(txn)
+            .await?
+        {
             Some(run) => schedule::definition_of(txn, run.workflow_version_id).await?,
             None => return Ok(()),
         };
@@ -379,7 +403,9 @@ fn failed(spec: Option<&Node>) -> (&'static str, Option<String>, bool) {
 
 /// The node's own timeout, cut short by the run's deadline.
 fn limit(spec: &Node, run: &workflow_run::Model) -> Option<Duration> {
-    let own = spec.timeout_secs.map(|secs| Duration::from_secs(u64::from(secs)));
+    let own = spec
+        .timeout_secs
+        .map(|secs| Duration::from_secs(u64::from(secs)));
     let left = run
         .deadline
         .map(|deadline| (deadline - Utc::now()).to_std().unwrap_or(Duration::ZERO));
@@ -392,7 +418,9 @@ fn limit(spec: &Node, run: &workflow_run::Model) -> Option<Duration> {
 /// The wait before attempt `attempt + 1`: `base` doubled per attempt, ±25% jitter, at most a
 /// minute.
 fn backoff(base_ms: u64, attempt: i32) -> Duration {
-    let exponent = u32::try_from(attempt.saturating_sub(1)).unwrap_or(0).min(16);
+    let exponent = u32::try_from(attempt.saturating_sub(1))
+        .unwrap_or(0)
+        .min(16);
     let ms = base_ms.saturating_mul(1 << exponent).min(60_000);
     let jitter = rand::rng().random_range(0.75..1.25);
     Duration::from_millis((ms as f64 * jitter) as u64)

@@ -149,7 +149,11 @@ pub async fn advance(
         close(txn, &mut loaded, FAILED, Some(error), &mut out).await?;
         return Ok(out);
     }
-    if loaded.run.deadline.is_some_and(|deadline| deadline < Utc::now()) {
+    if loaded
+        .run
+        .deadline
+        .is_some_and(|deadline| deadline < Utc::now())
+    {
         let error = Some("the run took longer than its timeout".to_owned());
         close(txn, &mut loaded, FAILED, error, &mut out).await?;
         return Ok(out);
@@ -164,8 +168,12 @@ pub async fn advance(
         let updated = match decide(&loaded, &key) {
             Decision::Wait => continue,
             Decision::Skip => {
-                out.events
-                    .push(WorkflowRunEvent::node_status(&key, SKIPPED, row.attempt, None));
+                out.events.push(WorkflowRunEvent::node_status(
+                    &key,
+                    SKIPPED,
+                    row.attempt,
+                    None,
+                ));
                 let mut active: node_run::ActiveModel = row.clone().into();
                 active.status = Set(SKIPPED.to_owned());
                 active.finished_at = Set(Some(Utc::now()));
@@ -209,16 +217,28 @@ async fn ready(
             None,
         ));
     } else {
-        let job = jobs::insert(
-            txn,
-            row.org_id,
-            node::KIND,
-            row.id,
-            ctx.settings.max_attempts,
-        )
-        .await?;
-        active.job_id = Set(Some(job.id));
-        out.jobs.push(job.id);
+        // A node re-run by a resumed run already has its job (one per node): run it again.
+        let resumed = loaded
+            .run
+            .resumptions
+            .as_array()
+            .is_some_and(|r| !r.is_empty());
+        let max_attempts = ctx.settings.max_attempts;
+        let rearmed = if resumed {
+            jobs::rearm(txn, node::KIND, row.id, max_attempts).await?
+        } else {
+            None
+        };
+        let job = match rearmed {
+            Some(job) => job,
+            None => {
+                jobs::insert(txn, row.org_id, node::KIND, row.id, max_attempts)
+                    .await?
+                    .id
+            }
+        };
+        active.job_id = Set(Some(job));
+        out.jobs.push(job);
     }
     active.update(txn).await
 }
@@ -355,7 +375,11 @@ async fn settle(
             role: "output".into(),
             content: loaded.definition.output.clone(),
         }];
-        match ctx.renderer.render(loaded.run.org_id, &template, &vars).await {
+        match ctx
+            .renderer
+            .render(loaded.run.org_id, &template, &vars)
+            .await
+        {
             Ok(rendered) => {
                 let output = rendered.into_iter().next().map(|m| m.content);
                 if let Some(output) = &output {
@@ -411,7 +435,10 @@ fn critical_path(loaded: &Loaded) -> Vec<String> {
             .edges
             .iter()
             .filter(|e| e.to == *key)
-            .filter_map(|e| best.get(e.from.as_str()).map(|(d, _)| (*d, e.from.as_str())))
+            .filter_map(|e| {
+                best.get(e.from.as_str())
+                    .map(|(d, _)| (*d, e.from.as_str()))
+            })
             .max_by_key(|(d, _)| *d);
         let own = row.latency_ms.unwrap_or(0);
         let (total, prev) = match parent {

@@ -78,9 +78,13 @@ impl WorkflowRunSubscription {
             org,
             permission: permissions::WORKFLOW_READ,
         };
-        org_feed(access, &events::org_topic(org), |app, actor, id| async move {
-            runs::authorized(&app.db, &app.authz, &actor, id, permissions::WORKFLOW_READ).await
-        })
+        org_feed(
+            access,
+            &events::org_topic(org),
+            |app, actor, id| async move {
+                runs::authorized(&app.db, &app.authz, &actor, id, permissions::WORKFLOW_READ).await
+            },
+        )
         .await
     }
 }
