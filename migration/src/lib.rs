@@ -8,6 +8,7 @@ mod m20261126_000003_executions;
 mod m20261127_000010_sessions_invitations;
 mod m20261127_140000_execution_finish_reason;
 mod m20261127_180000_workflows;
+mod m20261127_200000_workflow_runs;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000010_sessions_invitations::Migration),
             Box::new(m20261127_140000_execution_finish_reason::Migration),
             Box::new(m20261127_180000_workflows::Migration),
+            Box::new(m20261127_200000_workflow_runs::Migration),
         ]
     }
 }

@@ -118,6 +118,47 @@ pub async fn insert(
     .await
 }
 
+/// Runs the job of (`kind`, `subject`) again, whatever its state, for `more_attempts` more
+/// attempts; its id, or `None` when there is no such job. Its attempt count keeps growing, so
+/// a worker still holding an earlier attempt can write nothing. (A workflow node re-run by a
+/// resumed run keeps its one job: a subject has at most one job of a kind.)
+pub async fn rearm(
+    conn: &impl ConnectionTrait,
+    kind: &str,
+    subject: Uuid,
+    more_attempts: i32,
+) -> Result<Option<Uuid>, DbErr> {
+    let Some(found) = job::Entity::find()
+        .filter(job::Column::Kind.eq(kind))
+        .filter(job::Column::SubjectId.eq(subject))
+        .one(conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    job::Entity::update_many()
+        .col_expr(job::Column::Status, Expr::value(PENDING))
+        .col_expr(
+            job::Column::MaxAttempts,
+            Expr::value(found.attempt.saturating_add(more_attempts.max(1))),
+        )
+        .col_expr(
+            job::Column::LeaseUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(job::Column::Worker, Expr::value(Option::<String>::None))
+        .col_expr(job::Column::LastError, Expr::value(Option::<String>::None))
+        .col_expr(
+            job::Column::PublishedAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(job::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(job::Column::Id.eq(found.id))
+        .exec(conn)
+        .await?;
+    Ok(Some(found.id))
+}
+
 /// What a delivery found when it tried to claim its job.
 #[derive(Debug)]
 pub enum Claim {

@@ -3,8 +3,11 @@
 
 use crate::engine::Registry;
 use crate::execution::ExecutionKind;
+use crate::workflow::run::NodeKind;
 
 /// Every kind the workers of `promptops` run.
 pub fn registry() -> Registry {
-    Registry::default().with(ExecutionKind)
+    Registry::default()
+        .with(ExecutionKind)
+        .with(NodeKind::default())
 }

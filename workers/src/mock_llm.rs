@@ -60,6 +60,9 @@ pub struct MockLlmStats {
     streams_started: AtomicU32,
     streams_finished: AtomicU32,
     streams_aborted: AtomicU32,
+    /// Streams being sent now, and the most there were at once.
+    in_flight: AtomicU32,
+    max_in_flight: AtomicU32,
     /// The JSON bodies of authenticated completion requests, in order.
     bodies: Mutex<Vec<serde_json::Value>>,
 }
@@ -79,6 +82,10 @@ impl MockLlmStats {
     /// Streams dropped before their end because the client went away.
     pub fn streams_aborted(&self) -> u32 {
         self.streams_aborted.load(Ordering::SeqCst)
+    }
+    /// The most streams that were being sent at the same time.
+    pub fn max_in_flight(&self) -> u32 {
+        self.max_in_flight.load(Ordering::SeqCst)
     }
     /// The request bodies received (the valid JSON ones), oldest first.
     pub fn bodies(&self) -> Vec<serde_json::Value> {
@@ -248,6 +255,8 @@ async fn complete(
         ending = Ending::Abort;
     }
     shared.stats.streams_started.fetch_add(1, Ordering::SeqCst);
+    let now = shared.stats.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+    shared.stats.max_in_flight.fetch_max(now, Ordering::SeqCst);
     sse(frames, ending, pace(&shared.config), shared.stats.clone())
 }
 

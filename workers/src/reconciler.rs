@@ -54,6 +54,7 @@ impl Runtime {
         if published > 0 {
             tracing::info!(published, "reconciler re-published stranded jobs");
         }
+        self.registry.tick(&self.ctx).await;
         Ok(published)
     }
 }

@@ -30,7 +30,7 @@ pub const CANCEL_TOPIC: &str = "jobs.cancel";
 pub struct Runtime {
     /// What every job is given; also the queue and settings the pool uses.
     pub ctx: Arc<JobContext>,
-    registry: Registry,
+    pub(crate) registry: Registry,
     running: Running,
 }
 

@@ -40,6 +40,7 @@ pub struct Query(
     prompt::query::PromptQuery,
     execution::query::ExecutionQuery,
     workflow::query::WorkflowQuery,
+    workflow::runs::query::WorkflowRunQuery,
     node::NodeQuery,
 );
 
@@ -51,12 +52,14 @@ pub struct Mutation(
     prompt::mutation::PromptMutation,
     execution::mutation::ExecutionMutation,
     workflow::mutation::WorkflowMutation,
+    workflow::runs::mutation::WorkflowRunMutation,
 );
 
 #[derive(MergedSubscription, Default)]
 pub struct Subscription(
     audit::subscription::AuditSubscription,
     execution::subscription::ExecutionSubscription,
+    workflow::runs::subscription::WorkflowRunSubscription,
 );
 
 pub type AppSchema = Schema<Query, Mutation, Subscription>;

@@ -132,6 +132,7 @@ impl JobKind for ToyKind {
 
     async fn write(
         &self,
+        _ctx: &JobContext,
         txn: &DatabaseTransaction,
         _job: &job::Model,
         subject: &ToySubject,
@@ -164,7 +165,12 @@ impl JobKind for ToyKind {
         self.note(format!("after {} {} {what}", subject.id, job.attempt));
     }
 
-    async fn on_exhausted(&self, txn: &DatabaseTransaction, job: &job::Model) -> Result<(), DbErr> {
+    async fn on_exhausted(
+        &self,
+        _ctx: &JobContext,
+        txn: &DatabaseTransaction,
+        job: &job::Model,
+    ) -> Result<(), DbErr> {
         let error = job
             .last_error
             .clone()

@@ -35,7 +35,7 @@ pub(crate) async fn finish<K: JobKind>(
         if !held {
             return Ok::<_, sea_orm::DbErr>(false);
         }
-        kind.write(&txn, job, subject, &finish).await?;
+        kind.write(ctx, &txn, job, subject, &finish).await?;
         txn.commit().await?;
         Ok(true)
     };

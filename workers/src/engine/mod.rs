@@ -67,6 +67,7 @@ pub trait JobKind: Send + Sync + 'static {
     /// subject's row.
     async fn write(
         &self,
+        ctx: &JobContext,
         txn: &DatabaseTransaction,
         job: &job::Model,
         subject: &Self::Subject,
@@ -83,8 +84,17 @@ pub trait JobKind: Send + Sync + 'static {
     );
 
     /// Inside the claim transaction that marked the job DEAD (its workers kept dying).
-    async fn on_exhausted(&self, txn: &DatabaseTransaction, job: &job::Model) -> Result<(), DbErr>;
+    async fn on_exhausted(
+        &self,
+        ctx: &JobContext,
+        txn: &DatabaseTransaction,
+        job: &job::Model,
+    ) -> Result<(), DbErr>;
 
     /// After that transaction committed.
     async fn after_exhausted(&self, ctx: &JobContext, job: &job::Model);
+
+    /// On every reconciler pass: the kind's timers (a workflow approval's deadline). Every
+    /// process runs it, so what it changes must be conditional.
+    async fn tick(&self, _ctx: &JobContext) {}
 }

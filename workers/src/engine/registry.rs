@@ -34,6 +34,13 @@ impl Registry {
         names
     }
 
+    /// Runs every kind's timers (see `JobKind::tick`).
+    pub async fn tick(&self, ctx: &JobContext) {
+        for kind in self.kinds.values() {
+            kind.tick(ctx).await;
+        }
+    }
+
     pub(crate) fn get(&self, name: &str) -> Option<&Arc<dyn Registered>> {
         self.kinds.get(name)
     }
@@ -47,8 +54,14 @@ pub(crate) trait Registered: Send + Sync {
         txn: &DatabaseTransaction,
         job: &job::Model,
     ) -> Result<Option<Box<dyn Claimed>>, DbErr>;
-    async fn on_exhausted(&self, txn: &DatabaseTransaction, job: &job::Model) -> Result<(), DbErr>;
+    async fn on_exhausted(
+        &self,
+        ctx: &JobContext,
+        txn: &DatabaseTransaction,
+        job: &job::Model,
+    ) -> Result<(), DbErr>;
     async fn after_exhausted(&self, ctx: &JobContext, job: &job::Model);
+    async fn tick(&self, ctx: &JobContext);
 }
 
 /// A claimed job, ready to run.
@@ -90,12 +103,21 @@ impl<K: JobKind> Registered for Entry<K> {
         })))
     }
 
-    async fn on_exhausted(&self, txn: &DatabaseTransaction, job: &job::Model) -> Result<(), DbErr> {
-        self.0.on_exhausted(txn, job).await
+    async fn on_exhausted(
+        &self,
+        ctx: &JobContext,
+        txn: &DatabaseTransaction,
+        job: &job::Model,
+    ) -> Result<(), DbErr> {
+        self.0.on_exhausted(ctx, txn, job).await
     }
 
     async fn after_exhausted(&self, ctx: &JobContext, job: &job::Model) {
         self.0.after_exhausted(ctx, job).await;
+    }
+
+    async fn tick(&self, ctx: &JobContext) {
+        self.0.tick(ctx).await;
     }
 }
 

@@ -65,6 +65,7 @@ impl JobKind for ExecutionKind {
 
     async fn write(
         &self,
+        _ctx: &JobContext,
         txn: &DatabaseTransaction,
         job: &job::Model,
         run: &Run,
@@ -83,7 +84,12 @@ impl JobKind for ExecutionKind {
         run.announce(&ctx.bus, finish).await;
     }
 
-    async fn on_exhausted(&self, txn: &DatabaseTransaction, job: &job::Model) -> Result<(), DbErr> {
+    async fn on_exhausted(
+        &self,
+        _ctx: &JobContext,
+        txn: &DatabaseTransaction,
+        job: &job::Model,
+    ) -> Result<(), DbErr> {
         row::give_up(txn, job).await
     }
 

@@ -62,6 +62,7 @@ impl Drop for Progress {
             &self.stats.streams_aborted
         };
         counter.fetch_add(1, Ordering::SeqCst);
+        self.stats.in_flight.fetch_sub(1, Ordering::SeqCst);
     }
 }
 

@@ -58,7 +58,7 @@ impl Runtime {
                     tracing::error!(kind = %job.kind, "gave up a job of a kind this worker does not know");
                     return Ok(Step::Done(Processed::Dead));
                 };
-                kind.on_exhausted(&txn, &job).await?;
+                kind.on_exhausted(&self.ctx, &txn, &job).await?;
                 txn.commit().await?;
                 kind.after_exhausted(&self.ctx, &job).await;
                 return Ok(Step::Done(Processed::Dead));

@@ -21,6 +21,9 @@ pub struct Definition {
     pub edges: Vec<Edge>,
     /// A template over `inputs.*` and `nodes.<key>.*`: the run's output.
     pub output: String,
+    /// Longest time a run may take, approvals included; past it the run FAILS.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_secs: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -7,3 +7,4 @@ pub mod validate;
 
 pub use definition::{Definition, Edge, Node, Step};
 pub use validate::{Issue, Plan, validate};
+pub mod run;

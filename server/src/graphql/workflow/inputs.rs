@@ -21,6 +21,8 @@ pub struct WorkflowDefinitionInput {
     pub edges: Vec<WorkflowEdgeInput>,
     /// A template over `inputs.*` and `nodes.<key>.output|json|status`: the run's output.
     pub output: String,
+    /// Longest time a run may take, approvals included (seconds); past it the run FAILS.
+    pub timeout_secs: Option<u64>,
 }
 
 #[derive(InputObject)]
@@ -334,6 +336,7 @@ impl WorkflowDefinitionInput {
             nodes,
             edges,
             output: self.output,
+            timeout_secs: self.timeout_secs,
         })
     }
 }

@@ -5,6 +5,7 @@
 mod inputs;
 pub mod mutation;
 pub mod query;
+pub mod runs;
 mod types;
 
 use async_graphql::SimpleObject;

@@ -1,10 +1,11 @@
 //! Workflows: checking a definition the way saving a version will (a read: no unit of
 //! work, here); the workflow rows (`workflows`), their immutable versions, resolution and
-//! export/import (`versions`), labels (`labels`), and the commands that change them
-//! (`commands`).
+//! export/import (`versions`), labels (`labels`), the commands that change them
+//! (`commands`), and runs (`runs`).
 
 mod commands;
 pub mod labels;
+pub mod runs;
 pub mod versions;
 pub mod workflows;
 

@@ -1,0 +1,510 @@
+//! `advance`: the one place a run moves on. Called in the transaction that changed one of its
+//! nodes (a node job's finish, an approval, a cancel, a retry, a timer), it takes the run's row
+//! lock — so the finishes of parallel nodes serialize and each sees the others' results — then
+//! aborts the run if a node failed with `abort`, makes ready every node whose predecessors
+//! are all decided (a job, or WAITING for an approval), skips those reached only through
+//! untaken edges, and finishes the run when every node is done.
+
+use std::collections::BTreeMap;
+
+use chrono::Utc;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait,
+    QueryFilter, QueryOrder, Set,
+};
+use uuid::Uuid;
+
+use super::events::WorkflowRunEvent;
+use super::status::{self, *};
+use super::{node, scope};
+use crate::engine::{JobContext, chrono_duration};
+use crate::jobs;
+use crate::templating::ChatMessage;
+use crate::workflow::definition::{Definition, Edge, OnFailure, Step};
+use entities::{job, node_run, workflow_run, workflow_version};
+
+/// What a change to a run did, for after its commit: jobs to hand to the queue, events to
+/// publish (in order), the run's new status to announce, and whether the run's running node
+/// jobs must be stopped.
+#[derive(Debug, Default)]
+pub struct Advanced {
+    pub run: Uuid,
+    pub org: Uuid,
+    pub jobs: Vec<Uuid>,
+    pub events: Vec<WorkflowRunEvent>,
+    pub status: Option<String>,
+    pub stop: bool,
+    /// Jobs of nodes the change cancelled: closed after the commit, outside the run's lock
+    /// (a finishing node holds its job's row, then waits for the run's).
+    pub cancel_jobs: Vec<Uuid>,
+}
+
+impl Advanced {
+    /// Publishes the events, announces the status, stops the run's jobs if it ended and
+    /// queues the new ones.
+    pub async fn apply(self, ctx: &JobContext) {
+        super::events::publish(&ctx.bus, self.run, &self.events, 0).await;
+        if let Some(status) = &self.status {
+            super::events::announce(&ctx.bus, self.org, self.run, status).await;
+        }
+        if self.stop
+            && let Err(error) = ctx
+                .bus
+                .publish(crate::runtime::CANCEL_TOPIC, &self.run.to_string())
+                .await
+        {
+            tracing::warn!(%error, run = %self.run, "could not broadcast a run's end; lease checks will stop its jobs");
+        }
+        if !self.cancel_jobs.is_empty() {
+            let closed = job::Entity::update_many()
+                .col_expr(job::Column::Status, Expr::value(jobs::CANCELLED))
+                .col_expr(
+                    job::Column::LeaseUntil,
+                    Expr::value(Option::<chrono::DateTime<Utc>>::None),
+                )
+                .col_expr(job::Column::UpdatedAt, Expr::value(Utc::now()))
+                .filter(job::Column::Id.is_in(self.cancel_jobs))
+                .filter(job::Column::Status.is_in([jobs::PENDING.as_str(), jobs::RUNNING.as_str()]))
+                .exec(&ctx.db)
+                .await;
+            // Not fatal: a cancelled node's job that is claimed again finds it and closes.
+            if let Err(error) = closed {
+                tracing::warn!(%error, run = %self.run, "could not close a cancelled run's jobs");
+            }
+        }
+        for job in self.jobs {
+            ctx.enqueue(job).await;
+        }
+    }
+}
+
+/// A run's definition and nodes, loaded under its row lock.
+pub(super) struct Loaded {
+    pub run: workflow_run::Model,
+    pub definition: Definition,
+    pub nodes: BTreeMap<String, node_run::Model>,
+}
+
+/// Takes the run's row lock (an update: it works the same on SQLite, whose writers are
+/// serialized anyway, and PostgreSQL) and loads it; `None` when it does not exist.
+pub(super) async fn lock(txn: &DatabaseTransaction, run: Uuid) -> Result<Option<Loaded>, DbErr> {
+    workflow_run::Entity::update_many()
+        .col_expr(workflow_run::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(workflow_run::Column::Id.eq(run))
+        .exec(txn)
+        .await?;
+    let Some(run) = workflow_run::Entity::find_by_id(run).one(txn).await? else {
+        return Ok(None);
+    };
+    let definition = definition_of(txn, run.workflow_version_id).await?;
+    let nodes = node_run::Entity::find()
+        .filter(node_run::Column::RunId.eq(run.id))
+        .order_by_asc(node_run::Column::NodeKey)
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|node| (node.node_key.clone(), node))
+        .collect();
+    Ok(Some(Loaded {
+        run,
+        definition,
+        nodes,
+    }))
+}
+
+pub(super) async fn definition_of(
+    conn: &impl ConnectionTrait,
+    version: Uuid,
+) -> Result<Definition, DbErr> {
+    let row = workflow_version::Entity::find_by_id(version)
+        .one(conn)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(format!("workflow version {version}")))?;
+    serde_json::from_value(row.definition)
+        .map_err(|error| DbErr::Custom(format!("workflow version {version}: {error}")))
+}
+
+/// Moves the run on (see the module's documentation).
+pub async fn advance(
+    txn: &DatabaseTransaction,
+    ctx: &JobContext,
+    run: Uuid,
+) -> Result<Advanced, DbErr> {
+    let Some(mut loaded) = lock(txn, run).await? else {
+        return Ok(Advanced {
+            run,
+            ..Advanced::default()
+        });
+    };
+    let mut out = Advanced {
+        run,
+        org: loaded.run.org_id,
+        ..Advanced::default()
+    };
+    if status::run_is_terminal(&loaded.run.status) {
+        return Ok(out);
+    }
+    if let Some(error) = aborted(&loaded) {
+        close(txn, &mut loaded, FAILED, Some(error), &mut out).await?;
+        return Ok(out);
+    }
+    if loaded
+        .run
+        .deadline
+        .is_some_and(|deadline| deadline < Utc::now())
+    {
+        let error = Some("the run took longer than its timeout".to_owned());
+        close(txn, &mut loaded, FAILED, error, &mut out).await?;
+        return Ok(out);
+    }
+    for key in order(&loaded.definition) {
+        let Some(row) = loaded.nodes.get(&key) else {
+            continue;
+        };
+        if row.status != PENDING || row.job_id.is_some() {
+            continue;
+        }
+        let updated = match decide(&loaded, &key) {
+            Decision::Wait => continue,
+            Decision::Skip => {
+                out.events.push(WorkflowRunEvent::node_status(
+                    &key,
+                    SKIPPED,
+                    row.attempt,
+                    None,
+                ));
+                let mut active: node_run::ActiveModel = row.clone().into();
+                active.status = Set(SKIPPED.to_owned());
+                active.finished_at = Set(Some(Utc::now()));
+                active.updated_at = Set(Utc::now());
+                active.update(txn).await?
+            }
+            Decision::Ready => ready(txn, ctx, &loaded, row, &mut out).await?,
+        };
+        loaded.nodes.insert(key, updated);
+    }
+    settle(txn, ctx, &mut loaded, &mut out).await?;
+    Ok(out)
+}
+
+/// A node made ready: an approval starts waiting, anything else gets its job.
+async fn ready(
+    txn: &DatabaseTransaction,
+    ctx: &JobContext,
+    loaded: &Loaded,
+    row: &node_run::Model,
+    out: &mut Advanced,
+) -> Result<node_run::Model, DbErr> {
+    let now = Utc::now();
+    let mut active: node_run::ActiveModel = row.clone().into();
+    active.updated_at = Set(now);
+    let step = loaded
+        .definition
+        .nodes
+        .iter()
+        .find(|n| n.key == row.node_key)
+        .map(|n| &n.step);
+    if let Some(Step::Approval(approval)) = step {
+        let wait = std::time::Duration::from_secs(approval.timeout_secs);
+        active.status = Set(WAITING.to_owned());
+        active.started_at = Set(Some(now));
+        active.deadline = Set(Some(now + chrono_duration(wait)));
+        out.events.push(WorkflowRunEvent::node_status(
+            &row.node_key,
+            WAITING,
+            row.attempt,
+            None,
+        ));
+    } else {
+        // A node re-run by a resumed run already has its job (one per node): run it again.
+        let resumed = loaded
+            .run
+            .resumptions
+            .as_array()
+            .is_some_and(|r| !r.is_empty());
+        let max_attempts = ctx.settings.max_attempts;
+        let rearmed = if resumed {
+            jobs::rearm(txn, node::KIND, row.id, max_attempts).await?
+        } else {
+            None
+        };
+        let job = match rearmed {
+            Some(job) => job,
+            None => {
+                jobs::insert(txn, row.org_id, node::KIND, row.id, max_attempts)
+                    .await?
+                    .id
+            }
+        };
+        active.job_id = Set(Some(job));
+        out.jobs.push(job);
+    }
+    active.update(txn).await
+}
+
+/// The error of a node that failed with the `abort` policy, if one did.
+fn aborted(loaded: &Loaded) -> Option<String> {
+    loaded.definition.nodes.iter().find_map(|node| {
+        let row = loaded.nodes.get(&node.key)?;
+        (row.status == FAILED && node.on_failure == OnFailure::Abort).then(|| {
+            format!(
+                "node `{}` failed: {}",
+                node.key,
+                row.error.as_deref().unwrap_or("unknown error")
+            )
+        })
+    })
+}
+
+enum Decision {
+    Wait,
+    Ready,
+    Skip,
+}
+
+/// Whether a PENDING node can be decided: every incoming edge's source must be done; it runs
+/// when at least one of them was taken, and is skipped when none was.
+fn decide(loaded: &Loaded, key: &str) -> Decision {
+    let incoming: Vec<&Edge> = loaded
+        .definition
+        .edges
+        .iter()
+        .filter(|e| e.to == key)
+        .collect();
+    if incoming.is_empty() {
+        return Decision::Ready;
+    }
+    let mut taken = false;
+    for edge in incoming {
+        let Some(source) = loaded.nodes.get(&edge.from) else {
+            continue;
+        };
+        match source.status.as_str() {
+            PENDING | EXECUTING | WAITING => return Decision::Wait,
+            COMPLETED => {
+                let is_condition = loaded
+                    .definition
+                    .nodes
+                    .iter()
+                    .any(|n| n.key == edge.from && matches!(n.step, Step::Condition(_)));
+                taken |= !edge.on_failure
+                    && match (&edge.branch, is_condition) {
+                        (Some(branch), true) => source.output.as_deref() == Some(branch),
+                        _ => true,
+                    };
+            }
+            FAILED => {
+                let policy = loaded
+                    .definition
+                    .nodes
+                    .iter()
+                    .find(|n| n.key == edge.from)
+                    .map(|n| &n.on_failure);
+                taken |= match policy {
+                    Some(OnFailure::Branch) => edge.on_failure,
+                    Some(OnFailure::Continue) => !edge.on_failure,
+                    _ => false,
+                };
+            }
+            _ => {}
+        }
+    }
+    if taken {
+        Decision::Ready
+    } else {
+        Decision::Skip
+    }
+}
+
+/// The nodes in an order where each comes after its parents (Kahn's; the definition was
+/// validated acyclic when saved).
+pub(super) fn order(definition: &Definition) -> Vec<String> {
+    let mut indegree: BTreeMap<&str, usize> = definition
+        .nodes
+        .iter()
+        .map(|n| (n.key.as_str(), 0))
+        .collect();
+    for edge in &definition.edges {
+        if let Some(count) = indegree.get_mut(edge.to.as_str()) {
+            *count += 1;
+        }
+    }
+    let mut ready: Vec<&str> = definition
+        .nodes
+        .iter()
+        .map(|n| n.key.as_str())
+        .filter(|key| indegree.get(key) == Some(&0))
+        .collect();
+    let mut order = Vec::with_capacity(definition.nodes.len());
+    while let Some(key) = ready.pop() {
+        order.push(key.to_owned());
+        for edge in definition.edges.iter().filter(|e| e.from == key) {
+            if let Some(count) = indegree.get_mut(edge.to.as_str()) {
+                *count -= 1;
+                if *count == 0 {
+                    ready.push(edge.to.as_str());
+                }
+            }
+        }
+    }
+    order
+}
+
+/// After the decisions: the run's totals and status — FINISHED with its output when every
+/// node is done, WAITING while only approvals are open, RUNNING otherwise.
+async fn settle(
+    txn: &DatabaseTransaction,
+    ctx: &JobContext,
+    loaded: &mut Loaded,
+    out: &mut Advanced,
+) -> Result<(), DbErr> {
+    let nodes = &loaded.nodes;
+    let mut active: workflow_run::ActiveModel = loaded.run.clone().into();
+    active.tokens_in = Set(nodes.values().map(|n| n.tokens_in).sum());
+    active.tokens_out = Set(nodes.values().map(|n| n.tokens_out).sum());
+    active.cost_usd = Set(nodes.values().map(|n| n.cost_usd).sum());
+    let done = nodes.values().all(|n| status::node_is_terminal(&n.status));
+    let busy = nodes
+        .values()
+        .any(|n| n.status == EXECUTING || (n.status == PENDING && n.job_id.is_some()));
+    let waiting = nodes.values().any(|n| n.status == WAITING);
+    let status = if done {
+        let vars = scope::variables(&loaded.run, nodes.values());
+        let template = [ChatMessage {
+            role: "output".into(),
+            content: loaded.definition.output.clone(),
+        }];
+        match ctx
+            .renderer
+            .render(loaded.run.org_id, &template, &vars)
+            .await
+        {
+            Ok(rendered) => {
+                let output = rendered.into_iter().next().map(|m| m.content);
+                if let Some(output) = &output {
+                    out.events.push(WorkflowRunEvent::run_output(output));
+                }
+                active.output = Set(output);
+                FINISHED
+            }
+            Err(error) => {
+                active.error = Set(Some(format!("the run's output template: {error}")));
+                FAILED
+            }
+        }
+    } else if waiting && !busy {
+        WAITING
+    } else if loaded.run.status == WAITING {
+        RUNNING
+    } else {
+        loaded.run.status.as_str()
+    };
+    let status = status.to_owned();
+    if status::run_is_terminal(&status) {
+        let now = Utc::now();
+        active.finished_at = Set(Some(now));
+        let began = loaded.run.started_at.unwrap_or(loaded.run.created_at);
+        active.latency_ms = Set(Some((now - began).num_milliseconds()));
+        active.critical_path = Set(Some(serde_json::json!(critical_path(loaded))));
+    }
+    if status != loaded.run.status {
+        let error = active.error.clone().take().flatten();
+        out.events
+            .push(WorkflowRunEvent::run_status(&status, error));
+        out.status = Some(status.clone());
+        active.status = Set(status);
+    }
+    loaded.run = active.update(txn).await?;
+    Ok(())
+}
+
+/// The longest chain of executed nodes by latency: what the run's latency is made of.
+fn critical_path(loaded: &Loaded) -> Vec<String> {
+    let mut best: BTreeMap<&str, (i64, Option<&str>)> = BTreeMap::new();
+    let order = order(&loaded.definition);
+    for key in &order {
+        let Some(row) = loaded.nodes.get(key) else {
+            continue;
+        };
+        if !matches!(row.status.as_str(), COMPLETED | FAILED) {
+            continue;
+        }
+        let parent = loaded
+            .definition
+            .edges
+            .iter()
+            .filter(|e| e.to == *key)
+            .filter_map(|e| {
+                best.get(e.from.as_str())
+                    .map(|(d, _)| (*d, e.from.as_str()))
+            })
+            .max_by_key(|(d, _)| *d);
+        let own = row.latency_ms.unwrap_or(0);
+        let (total, prev) = match parent {
+            Some((d, from)) => (d + own, Some(from)),
+            None => (own, None),
+        };
+        best.insert(key.as_str(), (total, prev));
+    }
+    let mut at = best
+        .iter()
+        .max_by_key(|(_, (d, _))| *d)
+        .map(|(key, _)| *key);
+    let mut path = Vec::new();
+    while let Some(key) = at {
+        path.push(key.to_owned());
+        at = best.get(key).and_then(|(_, prev)| *prev);
+    }
+    path.reverse();
+    path
+}
+
+/// Ends a run that did not finish (FAILED or CANCELLED): its open nodes are CANCELLED and
+/// their jobs too; the running ones are stopped after the commit (`Advanced::stop`).
+pub(super) async fn close(
+    txn: &DatabaseTransaction,
+    loaded: &mut Loaded,
+    status: &str,
+    error: Option<String>,
+    out: &mut Advanced,
+) -> Result<(), DbErr> {
+    let now = Utc::now();
+    let mut jobs_to_cancel = Vec::new();
+    for row in loaded.nodes.values_mut() {
+        if !matches!(row.status.as_str(), PENDING | EXECUTING | WAITING) {
+            continue;
+        }
+        if row.status != PENDING || row.job_id.is_some() {
+            out.events.push(WorkflowRunEvent::node_status(
+                &row.node_key,
+                CANCELLED,
+                row.attempt,
+                None,
+            ));
+        }
+        jobs_to_cancel.extend(row.job_id);
+        let mut active: node_run::ActiveModel = row.clone().into();
+        active.status = Set(CANCELLED.to_owned());
+        active.finished_at = Set(Some(now));
+        active.updated_at = Set(now);
+        *row = active.update(txn).await?;
+    }
+    out.cancel_jobs.extend(jobs_to_cancel);
+    let nodes = &loaded.nodes;
+    let mut active: workflow_run::ActiveModel = loaded.run.clone().into();
+    active.status = Set(status.to_owned());
+    active.error = Set(error.clone());
+    active.finished_at = Set(Some(now));
+    let began = loaded.run.started_at.unwrap_or(loaded.run.created_at);
+    active.latency_ms = Set(Some((now - began).num_milliseconds()));
+    active.tokens_in = Set(nodes.values().map(|n| n.tokens_in).sum());
+    active.tokens_out = Set(nodes.values().map(|n| n.tokens_out).sum());
+    active.cost_usd = Set(nodes.values().map(|n| n.cost_usd).sum());
+    active.updated_at = Set(now);
+    loaded.run = active.update(txn).await?;
+    out.events.push(WorkflowRunEvent::run_status(status, error));
+    out.status = Some(status.to_owned());
+    out.stop = true;
+    Ok(())
+}
