@@ -47,6 +47,7 @@ mod subscriptions;
 mod toy_kind;
 mod workflow_crud;
 mod workflow_labels;
+mod workflow_versions;
 mod workflows;
 mod ws_helpers;
 mod ws_limits;
