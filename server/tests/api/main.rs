@@ -47,6 +47,7 @@ mod toy_kind;
 mod workflow_failures;
 mod workflow_helpers;
 mod workflow_runs;
+mod workflow_timers;
 mod workflows;
 mod ws_helpers;
 mod ws_limits;
