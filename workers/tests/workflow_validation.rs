@@ -182,6 +182,18 @@ fn every_problem_is_reported_at_once_naming_its_node() {
             ],
         ),
         (
+            "zero timeouts for a node, an approval and the run",
+            json!({ "nodes": [{ "key": "a", "kind": "template", "template": "x", "timeoutSecs": 0 },
+                              { "key": "ok", "kind": "approval", "timeoutSecs": 0 }],
+                    "edges": [{ "from": "a", "to": "ok" }],
+                    "output": "", "timeoutSecs": 0 }),
+            vec![
+                "node `a`: a timeout is at least 1 second",
+                "node `ok`: a timeout is at least 1 second",
+                "the run's timeout is at least 1 second",
+            ],
+        ),
+        (
             "no nodes, bad names",
             json!({ "inputs": [{ "name": "Topic", "type": "STRING", "default": 3 }], "nodes": [], "output": "" }),
             vec![

@@ -50,6 +50,7 @@ mod workflow_failures;
 mod workflow_helpers;
 mod workflow_labels;
 mod workflow_runs;
+mod workflow_timers;
 mod workflow_versions;
 mod workflows;
 mod ws_helpers;

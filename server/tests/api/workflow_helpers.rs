@@ -82,7 +82,9 @@ pub async fn run(app: &TestApp, token: &str, workflow: &str, inputs: Value) -> S
     let data = app
         .ok(Some(token), RUN, json!({ "w": workflow, "inputs": inputs }))
         .await;
-    assert_eq!(data["runWorkflow"]["status"], "PENDING", "{data}");
+    // WAITING when it starts with an approval.
+    let status = &data["runWorkflow"]["status"];
+    assert!(status == "PENDING" || status == "WAITING", "{data}");
     data["runWorkflow"]["id"].as_str().expect("id").to_owned()
 }
 

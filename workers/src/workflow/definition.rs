@@ -87,8 +87,8 @@ pub struct Node {
     pub retry: RetryPolicy,
     #[serde(default)]
     pub on_failure: OnFailure,
-    /// Longest time one attempt may take.
-    #[serde(default)]
+    /// Longest time one attempt may take; for an approval, how long it waits for an answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout_secs: Option<u32>,
 }
 
@@ -188,25 +188,19 @@ pub enum ItemFailure {
     Skip,
 }
 
-/// Waits for `resumeWorkflowRun` by someone allowed to execute workflows, or its timeout.
+/// Waits for `resumeWorkflowRun` by someone allowed to execute workflows, or until the node's
+/// `timeoutSecs` (7 days when not given), when it FAILS and its `onFailure` decides.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ApprovalStep {
     /// Shown to the approver.
     #[serde(default)]
     pub instructions: String,
-    /// Refused when nobody answers in time.
-    #[serde(default = "default_approval_timeout")]
-    pub timeout_secs: u64,
 }
 
 impl ApprovalStep {
     /// Seven days.
     pub const DEFAULT_TIMEOUT_SECS: u64 = 7 * 24 * 3600;
-}
-
-fn default_approval_timeout() -> u64 {
-    ApprovalStep::DEFAULT_TIMEOUT_SECS
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

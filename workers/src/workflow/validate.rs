@@ -228,6 +228,9 @@ pub fn validate(
         everything,
         false,
     );
+    if def.timeout_secs == Some(0) {
+        checker.issue(None, "the run's timeout is at least 1 second");
+    }
     if !checker.issues.is_empty() {
         return Err(checker.issues);
     }

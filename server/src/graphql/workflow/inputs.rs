@@ -148,10 +148,10 @@ pub enum ItemFailure {
 
 #[derive(InputObject)]
 pub struct ApprovalStepInput {
+    /// Shown to the approver. (How long it waits is the node's `timeoutSecs`: 7 days when
+    /// not given.)
     #[graphql(default)]
     pub instructions: String,
-    /// Refused when nobody answers in time (default 7 days).
-    pub timeout_secs: Option<u64>,
 }
 
 #[derive(InputObject)]
@@ -266,9 +266,6 @@ fn step(step: WorkflowStepInput) -> AppResult<def::Step> {
         }),
         WorkflowStepInput::Approval(a) => def::Step::Approval(def::ApprovalStep {
             instructions: a.instructions,
-            timeout_secs: a
-                .timeout_secs
-                .unwrap_or(def::ApprovalStep::DEFAULT_TIMEOUT_SECS),
         }),
     })
 }

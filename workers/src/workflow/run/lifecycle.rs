@@ -407,6 +407,10 @@ pub async fn sweep(ctx: &JobContext) -> Result<usize, DbErr> {
     let mut changed = 0;
     for node in approvals {
         let txn = jobs::begin_write(&ctx.db).await?;
+        // The run's lock first, as every writer of a run takes it before its nodes.
+        if lock(&txn, node.run_id).await?.is_none() {
+            continue;
+        }
         let expired = node_run::Entity::update_many()
             .col_expr(
                 node_run::Column::Status,

@@ -21,7 +21,7 @@ use super::{node, scope};
 use crate::engine::{JobContext, chrono_duration};
 use crate::jobs;
 use crate::templating::ChatMessage;
-use crate::workflow::definition::{Definition, Edge, OnFailure, Step};
+use crate::workflow::definition::{ApprovalStep, Definition, Edge, OnFailure, Step};
 use entities::{job, node_run, workflow_run, workflow_version};
 
 /// What a change to a run did, for after its commit: jobs to hand to the queue, events to
@@ -145,17 +145,18 @@ pub async fn advance(
     if status::run_is_terminal(&loaded.run.status) {
         return Ok(out);
     }
-    if let Some(error) = aborted(&loaded) {
-        close(txn, &mut loaded, FAILED, Some(error), &mut out).await?;
-        return Ok(out);
-    }
+    // Past its deadline, the run fails for that, whatever its nodes did meanwhile.
     if loaded
         .run
         .deadline
-        .is_some_and(|deadline| deadline < Utc::now())
+        .is_some_and(|deadline| deadline <= Utc::now())
     {
         let error = Some("the run took longer than its timeout".to_owned());
         close(txn, &mut loaded, FAILED, error, &mut out).await?;
+        return Ok(out);
+    }
+    if let Some(error) = aborted(&loaded) {
+        close(txn, &mut loaded, FAILED, Some(error), &mut out).await?;
         return Ok(out);
     }
     for key in order(&loaded.definition) {
@@ -199,14 +200,16 @@ async fn ready(
     let now = Utc::now();
     let mut active: node_run::ActiveModel = row.clone().into();
     active.updated_at = Set(now);
-    let step = loaded
+    let spec = loaded
         .definition
         .nodes
         .iter()
-        .find(|n| n.key == row.node_key)
-        .map(|n| &n.step);
-    if let Some(Step::Approval(approval)) = step {
-        let wait = std::time::Duration::from_secs(approval.timeout_secs);
+        .find(|n| n.key == row.node_key);
+    if let Some(Step::Approval(_)) = spec.map(|n| &n.step) {
+        let secs = spec
+            .and_then(|n| n.timeout_secs)
+            .map_or(ApprovalStep::DEFAULT_TIMEOUT_SECS, u64::from);
+        let wait = std::time::Duration::from_secs(secs);
         active.status = Set(WAITING.to_owned());
         active.started_at = Set(Some(now));
         active.deadline = Set(Some(now + chrono_duration(wait)));
