@@ -183,6 +183,38 @@ const OPERATIONS: &[(&str, Kind, Rule)] = &[
         Kind::Mutation,
         Rule::Needs(p::WORKFLOW_WRITE),
     ),
+    ("workflowRun", Kind::Query, Rule::Needs(p::WORKFLOW_READ)),
+    ("workflowRuns", Kind::Query, Rule::Needs(p::WORKFLOW_READ)),
+    (
+        "runWorkflow",
+        Kind::Mutation,
+        Rule::Needs(p::WORKFLOW_EXECUTE),
+    ),
+    (
+        "cancelWorkflowRun",
+        Kind::Mutation,
+        Rule::Needs(p::WORKFLOW_EXECUTE),
+    ),
+    (
+        "resumeWorkflowRun",
+        Kind::Mutation,
+        Rule::Needs(p::WORKFLOW_EXECUTE),
+    ),
+    (
+        "retryWorkflowRun",
+        Kind::Mutation,
+        Rule::Needs(p::WORKFLOW_EXECUTE),
+    ),
+    (
+        "workflowRunEvents",
+        Kind::Subscription,
+        Rule::Needs(p::WORKFLOW_READ),
+    ),
+    (
+        "orgWorkflowRunUpdates",
+        Kind::Subscription,
+        Rule::Needs(p::WORKFLOW_READ),
+    ),
     (
         "providerCredentials",
         Kind::Query,
@@ -232,6 +264,14 @@ async fn outcome(
         json!({ "org": org.id }),
     )
     .await;
+    if let Some(workflow) = variables.get("rw") {
+        app.ok(
+            Some(&org.owner.token),
+            "mutation($w: ID!) { runWorkflow(workflowId: $w) { id } }",
+            json!({ "w": workflow }),
+        )
+        .await;
+    }
     if let Some(prompt) = variables.get("p") {
         app.ok(
             Some(&org.owner.token),

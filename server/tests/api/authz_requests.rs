@@ -156,6 +156,9 @@ pub async fn request(app: &TestApp, op: &str, org: &Org) -> Request {
         "workflows" | "workflow" | "createWorkflow" | "updateWorkflow" | "deleteWorkflow"
         | "createWorkflowVersion" | "importWorkflowVersion" | "setWorkflowLabel"
         | "removeWorkflowLabel" => crate::authz_workflow_requests::request(app, op, org).await,
+        "workflowRun" | "workflowRuns" | "runWorkflow" | "cancelWorkflowRun"
+        | "resumeWorkflowRun" | "retryWorkflowRun" | "workflowRunEvents"
+        | "orgWorkflowRunUpdates" => crate::authz_workflow_requests::run_request(app, op, org).await,
         other => panic!("the matrix has no request for `{other}`: add one"),
     }
 }

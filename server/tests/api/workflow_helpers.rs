@@ -3,15 +3,11 @@
 
 use std::sync::Arc;
 
-use chrono::Utc;
-use sea_orm::{ActiveModelTrait, Set};
 use serde_json::{Value, json};
-use uuid::Uuid;
 use workers::mock_llm::{Faults, MockLlmConfig, MockLlmStats};
 
 use crate::execution_helpers::{Protocol, connect_to, next, send};
 use crate::helpers::{Session, TestApp};
-use entities::{workflow, workflow_version};
 
 pub const RUN: &str = "mutation($w: ID!, $inputs: JSON) {
     runWorkflow(workflowId: $w, input: {inputs: $inputs}) { id status } }";
@@ -33,48 +29,30 @@ pub fn echo(key: &str, content: &str) -> Value {
 }
 
 /// Saves `definition` (the export format) as version 1 of a new workflow of `owner`'s
-/// organization; returns the workflow's id.
+/// organization, through `createWorkflow` and `importWorkflowVersion`; returns its id.
 pub async fn save_workflow(app: &TestApp, owner: &Session, definition: Value) -> String {
-    let parsed: workers::workflow::Definition =
-        serde_json::from_value(definition.clone()).expect("a definition");
-    if let Err(issues) = workers::workflow::validate(&parsed, &|_| true) {
-        panic!("the test's definition is invalid: {issues:?}");
-    }
-    let org = Uuid::parse_str(&owner.org_id).expect("org id");
-    let now = Utc::now();
-    let id = Uuid::now_v7();
-    let name = format!("wf-{}", &id.simple().to_string()[..12]);
-    workflow::ActiveModel {
-        id: Set(id),
-        org_id: Set(org),
-        name: Set(name.clone()),
-        slug: Set(name.clone()),
-        description: Set(String::new()),
-        search_text: Set(name),
-        created_by: Set(None),
-        created_by_api_key: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        deleted_at: Set(None),
-    }
-    .insert(&app.app.db)
-    .await
-    .expect("insert workflow");
-    workflow_version::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        workflow_id: Set(id),
-        org_id: Set(org),
-        version: Set(1),
-        definition: Set(definition),
-        commit_message: Set("test".into()),
-        created_by: Set(None),
-        created_by_api_key: Set(None),
-        created_at: Set(now),
-    }
-    .insert(&app.app.db)
-    .await
-    .expect("insert version");
-    id.to_string()
+    let name = format!("wf-{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
+    let created = app
+        .ok(
+            Some(&owner.token),
+            "mutation($org: ID!, $name: String!) { createWorkflow(orgId: $org, input: {name: $name}) { id } }",
+            json!({ "org": owner.org_id, "name": name }),
+        )
+        .await;
+    let id = created["createWorkflow"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let imported = app
+        .ok(
+            Some(&owner.token),
+            "mutation($w: ID!, $json: String!) {
+                importWorkflowVersion(workflowId: $w, input: {json: $json, commitMessage: \"test\"}) { version } }",
+            json!({ "w": id, "json": definition.to_string() }),
+        )
+        .await;
+    assert_eq!(imported["importWorkflowVersion"]["version"], 1);
+    id
 }
 
 /// Starts a run; returns its id.

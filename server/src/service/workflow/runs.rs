@@ -19,9 +19,10 @@ use crate::error::{AppError, AppResult};
 use crate::service::pages;
 use crate::service::prompt::rows::api_key_of;
 use crate::service::prompt::versions::{self as prompt_versions, Selector};
+use crate::service::workflow::{versions, workflows};
 use crate::service::{RequestContext, UnitOfWork};
 use crate::state::App;
-use entities::{node_run, prompt, workflow, workflow_label, workflow_run, workflow_version};
+use entities::{node_run, prompt, workflow_run, workflow_version};
 
 /// What `runWorkflow` asks for.
 pub struct RunInput {
@@ -41,23 +42,6 @@ fn who(actor: &Actor) -> engine::Actor {
     }
 }
 
-/// A live workflow `actor` holds `permission` on; another organization's is NOT_FOUND.
-async fn authorized_workflow(
-    conn: &impl ConnectionTrait,
-    authz: &Authz,
-    actor: &Actor,
-    id: Uuid,
-    permission: Permission,
-) -> AppResult<workflow::Model> {
-    let found = workflow::Entity::find_by_id(id)
-        .filter(workflow::Column::DeletedAt.is_null())
-        .one(conn)
-        .await?
-        .ok_or(AppError::NotFound("workflow"))?;
-    authz.require(actor, found.org_id, permission).await?;
-    Ok(found)
-}
-
 /// A run `actor` holds `permission` on; another organization's is NOT_FOUND.
 pub async fn authorized(
     conn: &impl ConnectionTrait,
@@ -75,45 +59,6 @@ pub async fn authorized(
         .await
         .map_err(|error| error.not_found_as("workflow run"))?;
     Ok(run)
-}
-
-/// The version picked by number or label (`latest`, the newest, when neither).
-async fn pick_version(
-    conn: &impl ConnectionTrait,
-    workflow: Uuid,
-    version: Option<i32>,
-    label: Option<&str>,
-) -> AppResult<workflow_version::Model> {
-    let number = match (version, label) {
-        (Some(_), Some(_)) => {
-            return Err(AppError::validation(
-                "give either version or label, not both",
-            ));
-        }
-        (Some(n), None) => Some(n),
-        (None, Some(label)) if label != "latest" => Some(
-            workflow_label::Entity::find_by_id((workflow, label.to_owned()))
-                .one(conn)
-                .await?
-                .ok_or(AppError::NotFound("workflow label"))?
-                .version,
-        ),
-        _ => None,
-    };
-    let mut query =
-        workflow_version::Entity::find().filter(workflow_version::Column::WorkflowId.eq(workflow));
-    if let Some(number) = number {
-        query = query.filter(workflow_version::Column::Version.eq(number));
-    }
-    query
-        .order_by_desc(workflow_version::Column::Version)
-        .one(conn)
-        .await?
-        .ok_or(AppError::NotFound("workflow version"))
-}
-
-fn definition_of(version: &workflow_version::Model) -> AppResult<Definition> {
-    serde_json::from_value(version.definition.clone()).map_err(AppError::internal)
 }
 
 /// The prompt version every prompt node (and map over a prompt) runs now, by its label or
@@ -179,7 +124,7 @@ pub async fn run_workflow(
     actor: &Actor,
     input: RunInput,
 ) -> AppResult<workflow_run::Model> {
-    let found = authorized_workflow(
+    let found = workflows::authorized(
         &app.db,
         &app.authz,
         actor,
@@ -187,8 +132,9 @@ pub async fn run_workflow(
         permissions::WORKFLOW_EXECUTE,
     )
     .await?;
-    let version = pick_version(&app.db, found.id, input.version, input.label.as_deref()).await?;
-    let definition = definition_of(&version)?;
+    let version =
+        versions::select(&app.db, found.id, input.version, input.label.as_deref()).await?;
+    let definition = versions::definition_of(&version)?;
     let inputs = engine::check_inputs(&definition, &input.inputs)
         .map_err(|problems| AppError::validation(problems.join("; ")))?;
     let prompts = resolve_prompts(&app.db, found.org_id, &definition).await?;
@@ -321,7 +267,7 @@ pub async fn retry_run(
         .one(&app.db)
         .await?
         .ok_or(AppError::NotFound("workflow version"))?;
-    let definition = definition_of(&version)?;
+    let definition = versions::definition_of(&version)?;
     let prompts = resolve_prompts(&app.db, run.org_id, &definition).await?;
     let mut work = UnitOfWork::begin(app, request).await?;
     let advanced = engine::retry(&work.txn, &app.runtime.ctx, run.id, prompts, who(actor))
