@@ -18,6 +18,8 @@ pub struct Model {
     pub status: String,
     /// Executions of the node so far (retries and takeovers each count one).
     pub attempt: i32,
+    /// `attempt` when the run was last resumed: the node's retry budget counts from it.
+    pub attempt_base: i32,
     /// The job that runs it, once it was made ready.
     pub job_id: Option<Uuid>,
     /// What the node was given, rendered (messages as JSON, or the template's text).

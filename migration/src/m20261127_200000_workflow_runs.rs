@@ -91,6 +91,7 @@ impl MigrationTrait for Migration {
                 .col(string(NodeRuns::Kind))
                 .col(string(NodeRuns::Status))
                 .col(integer(NodeRuns::Attempt))
+                .col(integer(NodeRuns::AttemptBase))
                 .col(uuid_null(NodeRuns::JobId))
                 .col(text_null(NodeRuns::RenderedInput))
                 .col(text_null(NodeRuns::Output))
@@ -181,6 +182,7 @@ enum NodeRuns {
     Kind,
     Status,
     Attempt,
+    AttemptBase,
     JobId,
     RenderedInput,
     Output,

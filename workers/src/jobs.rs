@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    DatabaseTransaction, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
     TransactionTrait,
 };
 use uuid::Uuid;
@@ -255,11 +255,20 @@ pub async fn claim(
 }
 
 /// Attempt `attempt` still holds the job: every write of a running attempt is conditional on it.
-fn held(job_id: Uuid, attempt: i32) -> Condition {
+fn held_by(job_id: Uuid, attempt: i32) -> Condition {
     Condition::all()
         .add(job::Column::Id.eq(job_id))
         .add(job::Column::Attempt.eq(attempt))
         .add(job::Column::Status.eq(RUNNING))
+}
+
+/// Whether attempt `attempt` still holds the job (not cancelled, not taken over).
+pub async fn held(conn: &impl ConnectionTrait, job_id: Uuid, attempt: i32) -> Result<bool, DbErr> {
+    Ok(job::Entity::find()
+        .filter(held_by(job_id, attempt))
+        .count(conn)
+        .await?
+        == 1)
 }
 
 /// Extends the lease of a job we still hold; false when we lost it (taken over or cancelled).
@@ -273,7 +282,7 @@ pub async fn heartbeat(
     let updated = job::Entity::update_many()
         .col_expr(job::Column::LeaseUntil, Expr::value(now + lease))
         .col_expr(job::Column::UpdatedAt, Expr::value(now))
-        .filter(held(job_id, attempt))
+        .filter(held_by(job_id, attempt))
         .exec(conn)
         .await?;
     Ok(updated.rows_affected == 1)
@@ -299,7 +308,7 @@ pub async fn finish(
             Expr::value(Option::<DateTime<Utc>>::None),
         )
         .col_expr(job::Column::UpdatedAt, Expr::value(Utc::now()))
-        .filter(held(job_id, attempt))
+        .filter(held_by(job_id, attempt))
         .exec(conn)
         .await?;
     Ok(updated.rows_affected == 1)
@@ -324,7 +333,7 @@ pub async fn release(
             Expr::value(Option::<DateTime<Utc>>::None),
         )
         .col_expr(job::Column::UpdatedAt, Expr::value(Utc::now()))
-        .filter(held(job_id, attempt))
+        .filter(held_by(job_id, attempt))
         .exec(conn)
         .await?;
     Ok(updated.rows_affected == 1)

@@ -193,6 +193,7 @@ impl Runtime {
         let (stop_tx, stop_rx) = watch::channel(None);
         self.running
             .insert(job.id, claimed.scope(), stop_tx.clone());
+
         // Dropped however the run ends, a panic included: no heartbeat outlives its run.
         let _guard = RunGuard {
             running: &self.running,
@@ -202,6 +203,14 @@ impl Runtime {
                 .clone()
                 .heartbeat(job.id, job.attempt, delivery.clone(), stop_tx),
         };
+        // A cancellation broadcast between the claim's commit and the registration above
+        // reached no one: look at the row once more, now that later broadcasts reach the run.
+        match jobs::held(&self.ctx.db, job.id, job.attempt).await {
+            Ok(false) => return Processed::Cancelled,
+            Ok(true) => {}
+            // The heartbeat will tell.
+            Err(error) => tracing::warn!(%error, "could not re-check a claimed job"),
+        }
         claimed.run(&self.ctx, &job, StopSignal::new(stop_rx)).await
     }
 

@@ -49,6 +49,7 @@ mod workflow_crud;
 mod workflow_failures;
 mod workflow_helpers;
 mod workflow_labels;
+mod workflow_resume;
 mod workflow_runs;
 mod workflow_timers;
 mod workflow_versions;

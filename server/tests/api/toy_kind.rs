@@ -82,6 +82,7 @@ impl JobKind for ToyKind {
 
     async fn on_claimed(
         &self,
+        _ctx: &JobContext,
         txn: &DatabaseTransaction,
         job: &job::Model,
     ) -> Result<Option<ToySubject>, DbErr> {

@@ -1,6 +1,5 @@
 //! Workflow runs when things go wrong: every failure policy, a node retried after a provider's
-//! 500, an approval (refused to a viewer, answered by an editor), a run cancelled mid-node, and
-//! a failed run resumed after its prompt was fixed without re-running what completed.
+//! 500, an approval (refused to a viewer, answered by an editor), and a run cancelled mid-node.
 
 use std::time::Duration;
 
@@ -9,9 +8,7 @@ use serde_json::{Value, json};
 use workers::mock_llm::Faults;
 
 use crate::backend_tests;
-use crate::execution_helpers::prompt_with;
 use crate::helpers::{Backend, TestApp, error_code};
-use crate::prompts::NEW_VERSION;
 use crate::workflow_helpers::{
     echo, ended, get_run, mock_llm_with_stats, node, openai, run, run_reaches, save_workflow,
     use_mock_llm,
@@ -303,88 +300,9 @@ async fn cancel_stops_every_node(backend: Backend) {
     assert!(open.is_empty(), "{open:?}");
 }
 
-/// A run whose third node fails; its prompt is fixed with a new version; `retryWorkflowRun`
-/// finishes it, and the first two nodes were executed once in all (mock-llm's count).
-async fn retry_resumes_from_the_failed_node(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
-    let owner = app.sign_up("owner").await;
-    let (llm, stats) = mock_llm_with_stats(Faults::default(), None).await;
-    use_mock_llm(&app, &owner, &llm).await;
-    let model = json!({ "provider": "OPENAI", "model": "gpt-4o-mini" });
-    // Version 1 reads a variable the workflow does not give: the node fails to render.
-    let prompt = prompt_with(
-        &app,
-        &owner,
-        "Summarize {{ text }} {{ forgotten }}",
-        model.clone(),
-    )
-    .await;
-    let workflow = save_workflow(&app, &owner, json!({
-        "nodes": [openai("research", "research tides"),
-                  openai("analyze", "analyze {{ nodes.research.output }}"),
-                  { "key": "summarize", "kind": "prompt", "promptId": prompt,
-                    "variables": { "text": "{{ nodes.analyze.output }}" } }],
-        "edges": [{ "from": "research", "to": "analyze" }, { "from": "analyze", "to": "summarize" }],
-        "output": "{{ nodes.summarize.output }}"
-    })).await;
-    let id = run(&app, &owner.token, &workflow, Value::Null).await;
-    let failed = ended(&app, &owner.token, &id).await;
-    assert_eq!(failed["status"], "FAILED", "{failed:#}");
-    assert_eq!(node(&failed, "summarize")["status"], "FAILED");
-    assert!(
-        node(&failed, "summarize")["error"]
-            .as_str()
-            .unwrap()
-            .contains("forgotten")
-    );
-    assert_eq!(stats.requests(), 2);
-
-    let fixed = json!({ "messages": [{ "role": "USER", "content": "Summarize {{ text }}" }],
-                        "model": model, "commitMessage": "drop the forgotten variable" });
-    app.ok(
-        Some(&owner.token),
-        NEW_VERSION,
-        json!({ "p": prompt, "input": fixed }),
-    )
-    .await;
-    let retried = app
-        .ok(
-            Some(&owner.token),
-            "mutation($id: ID!) { retryWorkflowRun(runId: $id) { status } }",
-            json!({ "id": id }),
-        )
-        .await;
-    assert_eq!(retried["retryWorkflowRun"]["status"], "RUNNING");
-    let done = ended(&app, &owner.token, &id).await;
-    assert_eq!(done["status"], "FINISHED", "{done:#}");
-    assert_eq!(done["output"], "Summarize analyze research tides");
-    assert_eq!(
-        stats.requests(),
-        3,
-        "research and analyze were not asked again"
-    );
-    assert_eq!(node(&done, "research")["attempt"], 1);
-    assert_eq!(node(&done, "analyze")["attempt"], 1);
-    assert_eq!(done["promptVersions"]["summarize"]["version"], 2);
-    let resumptions = done["resumptions"].as_array().unwrap();
-    assert_eq!(resumptions.len(), 1);
-    assert_eq!(resumptions[0]["nodes"], json!(["summarize"]));
-    assert_eq!(resumptions[0]["after"], "FAILED");
-    // A finished run cannot be retried.
-    let body = app
-        .gql(
-            Some(&owner.token),
-            "mutation($id: ID!) { retryWorkflowRun(runId: $id) { status } }",
-            json!({ "id": id }),
-        )
-        .await;
-    assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{body}");
-}
-
 backend_tests!(
     every_failure_policy,
     a_node_retries_after_a_500,
     an_approval_waits_for_an_editor,
     cancel_stops_every_node,
-    retry_resumes_from_the_failed_node,
 );

@@ -45,6 +45,7 @@ pub trait JobKind: Send + Sync + 'static {
     /// job is then closed as CANCELLED.
     async fn on_claimed(
         &self,
+        ctx: &JobContext,
         txn: &DatabaseTransaction,
         job: &job::Model,
     ) -> Result<Option<Self::Subject>, DbErr>;

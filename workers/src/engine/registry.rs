@@ -51,6 +51,7 @@ impl Registry {
 pub(crate) trait Registered: Send + Sync {
     async fn claimed(
         &self,
+        ctx: &JobContext,
         txn: &DatabaseTransaction,
         job: &job::Model,
     ) -> Result<Option<Box<dyn Claimed>>, DbErr>;
@@ -89,10 +90,11 @@ struct ClaimedRun<K: JobKind> {
 impl<K: JobKind> Registered for Entry<K> {
     async fn claimed(
         &self,
+        ctx: &JobContext,
         txn: &DatabaseTransaction,
         job: &job::Model,
     ) -> Result<Option<Box<dyn Claimed>>, DbErr> {
-        let Some(subject) = self.0.on_claimed(txn, job).await? else {
+        let Some(subject) = self.0.on_claimed(ctx, txn, job).await? else {
             return Ok(None);
         };
         let scope = self.0.cancel_scope(job, &subject);

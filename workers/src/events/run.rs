@@ -112,11 +112,29 @@ impl<E: RunEvent> RunTopic<E> {
         R: FnMut() -> F + Send + 'static,
         F: Future<Output = Option<E>> + Send + 'static,
     {
+        self.follow_until(bus, after, idle, from_row, |event: &E| event.is_terminal())
+    }
+
+    /// `follow`, ending after the first event `is_end` accepts instead of the first terminal
+    /// one (a workflow run retried after it failed has more than one terminal event).
+    pub fn follow_until<R, F>(
+        &self,
+        bus: &EventBus,
+        after: u64,
+        idle: Duration,
+        from_row: R,
+        is_end: impl Fn(&E) -> bool + Send + Sync + 'static,
+    ) -> BoxStream<'static, Result<Numbered<E>, EventError>>
+    where
+        R: FnMut() -> F + Send + 'static,
+        F: Future<Output = Option<E>> + Send + 'static,
+    {
         let state = Follower {
             inner: bus.follow_idle(&self.name, after, Some(idle)),
             last: after,
             attempts: Attempts::default(),
             from_row,
+            is_end: Box::new(is_end),
             done: false,
         };
         futures_util::stream::unfold(state, |mut s| async move {
@@ -125,7 +143,7 @@ impl<E: RunEvent> RunTopic<E> {
             }
             let item = s.next().await?;
             s.done = match &item {
-                Ok(numbered) => numbered.event.is_terminal(),
+                Ok(numbered) => (s.is_end)(&numbered.event),
                 Err(_) => true,
             };
             Some((item, s))
@@ -139,6 +157,7 @@ struct Follower<E: RunEvent, R> {
     last: u64,
     attempts: Attempts<E::Step>,
     from_row: R,
+    is_end: Box<dyn Fn(&E) -> bool + Send + Sync>,
     done: bool,
 }
 

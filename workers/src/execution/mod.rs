@@ -42,6 +42,7 @@ impl JobKind for ExecutionKind {
 
     async fn on_claimed(
         &self,
+        _ctx: &JobContext,
         txn: &DatabaseTransaction,
         job: &job::Model,
     ) -> Result<Option<Run>, DbErr> {

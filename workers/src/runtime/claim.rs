@@ -40,7 +40,7 @@ impl Runtime {
                         tracing::error!(kind = %job.kind, "{error}");
                         return Ok(Step::Done(Processed::UnknownKind));
                     }
-                    Some(kind) => match kind.claimed(&txn, &job).await? {
+                    Some(kind) => match kind.claimed(&self.ctx, &txn, &job).await? {
                         Some(claimed) => Step::Run(job, claimed),
                         None => {
                             // Its subject is gone or finished (cancelled): close the job.

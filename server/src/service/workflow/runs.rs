@@ -156,12 +156,16 @@ pub async fn run_workflow(
     )
     .summary(json!({ "workflowId": run.workflow_id, "version": run.version }));
     work.audit(Some(actor), entry).await?;
-    apply_after(&mut work, advanced);
+    publish_then_apply(app, &mut work, advanced).await;
     work.commit().await?;
     Ok(run)
 }
 
-fn apply_after(work: &mut UnitOfWork<'_>, advanced: Advanced) {
+/// Publishes the change's events now, while the transaction holds the run's lock (so the
+/// run's events are numbered in the order its changes commit), and does the rest after the
+/// commit.
+async fn publish_then_apply(app: &App, work: &mut UnitOfWork<'_>, mut advanced: Advanced) {
+    advanced.publish(&app.runtime.ctx).await;
     work.after_commit(move |app| Box::pin(async move { advanced.apply(&app.runtime.ctx).await }));
 }
 
@@ -196,7 +200,7 @@ pub async fn cancel_run(
             run.id,
         );
         work.audit(Some(actor), entry).await?;
-        apply_after(&mut work, advanced);
+        publish_then_apply(app, &mut work, advanced).await;
     }
     work.commit().await?;
     reload(&app.db, id).await
@@ -241,7 +245,7 @@ pub async fn resume_run(
     )
     .summary(json!({ "node": node_key, "approved": approved }));
     work.audit(Some(actor), entry).await?;
-    apply_after(&mut work, advanced);
+    publish_then_apply(app, &mut work, advanced).await;
     work.commit().await?;
     reload(&app.db, id).await
 }
@@ -267,7 +271,16 @@ pub async fn retry_run(
         .one(&app.db)
         .await?
         .ok_or(AppError::NotFound("workflow version"))?;
-    let definition = versions::definition_of(&version)?;
+    let mut definition = versions::definition_of(&version)?;
+    // Only the nodes that will run again need their prompts (one only a completed node used
+    // may be gone by now).
+    let completed: Vec<String> = nodes(&app.db, run.id)
+        .await?
+        .into_iter()
+        .filter(|n| n.status == engine::status::COMPLETED)
+        .map(|n| n.node_key)
+        .collect();
+    definition.nodes.retain(|n| !completed.contains(&n.key));
     let prompts = resolve_prompts(&app.db, run.org_id, &definition).await?;
     let mut work = UnitOfWork::begin(app, request).await?;
     let advanced = engine::retry(&work.txn, &app.runtime.ctx, run.id, prompts, who(actor))
@@ -280,7 +293,7 @@ pub async fn retry_run(
         run.id,
     );
     work.audit(Some(actor), entry).await?;
-    apply_after(&mut work, advanced);
+    publish_then_apply(app, &mut work, advanced).await;
     work.commit().await?;
     reload(&app.db, id).await
 }

@@ -46,6 +46,10 @@ pub struct WorkflowRunEvent {
     pub text: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// RUN_STATUS: how many times the run had been resumed (`retryWorkflowRun`) then; a
+    /// follower ends at the terminal status of the latest resumption, not at an earlier one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resumption: Option<u32>,
 }
 
 impl WorkflowRunEvent {
@@ -59,6 +63,7 @@ impl WorkflowRunEvent {
             item: None,
             text: None,
             error: None,
+            resumption: None,
         }
     }
 
@@ -108,6 +113,14 @@ impl WorkflowRunEvent {
     }
 }
 
+impl WorkflowRunEvent {
+    /// A RUN_STATUS FINISHED, FAILED or CANCELLED.
+    pub fn is_terminal_status(&self) -> bool {
+        self.kind == WorkflowEventKind::RunStatus
+            && self.status.as_deref().is_some_and(status::run_is_terminal)
+    }
+}
+
 impl RunEvent for WorkflowRunEvent {
     /// Attempts are per node.
     type Step = String;
@@ -117,8 +130,7 @@ impl RunEvent for WorkflowRunEvent {
     }
 
     fn is_terminal(&self) -> bool {
-        self.kind == WorkflowEventKind::RunStatus
-            && self.status.as_deref().is_some_and(status::run_is_terminal)
+        self.is_terminal_status()
     }
 }
 
@@ -131,7 +143,9 @@ pub fn topic(run: Uuid) -> RunTopic<WorkflowRunEvent> {
 }
 
 /// Appends `events` to the run's topic in order; returns the last number. Best effort: the
-/// rows are the truth, and a follower whose log lacks the end makes it from the row.
+/// rows are the truth, and a follower whose log lacks the end makes it from the row. A change
+/// that holds the run's lock publishes its events before it commits, so the run's events are
+/// numbered in the order its changes were made (and its terminal status is the last).
 pub async fn publish(bus: &EventBus, run: Uuid, events: &[WorkflowRunEvent], floor: u64) -> u64 {
     let topic = topic(run);
     let mut last = floor;
@@ -170,6 +184,12 @@ pub async fn terminal_from_row(conn: &impl ConnectionTrait, id: Uuid) -> Option<
             return None;
         }
     };
-    status::run_is_terminal(&found.status)
-        .then(|| WorkflowRunEvent::run_status(&found.status, found.error.clone()))
+    let resumption = found
+        .resumptions
+        .as_array()
+        .map_or(0, |r| u32::try_from(r.len()).unwrap_or(u32::MAX));
+    status::run_is_terminal(&found.status).then(|| WorkflowRunEvent {
+        resumption: Some(resumption),
+        ..WorkflowRunEvent::run_status(&found.status, found.error.clone())
+    })
 }

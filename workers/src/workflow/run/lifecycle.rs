@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use chrono::Utc;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, Set,
 };
@@ -15,13 +16,12 @@ use uuid::Uuid;
 
 use super::events::WorkflowRunEvent;
 pub use super::schedule::Advanced;
-use super::schedule::{Loaded, advance, close, lock};
+use super::schedule::{self, Loaded, advance, close, lock};
 use super::scope::text_of;
 use super::status::*;
 use crate::engine::{JobContext, chrono_duration};
-use crate::jobs;
 use crate::workflow::definition::{Definition, Step};
-use entities::{node_run, workflow_run, workflow_version};
+use entities::{job, node_run, workflow_run, workflow_version};
 
 /// Who made a change (recorded on the run).
 #[derive(Debug, Clone, Copy, Default)]
@@ -153,6 +153,7 @@ pub async fn start(
             kind: Set(node.step.kind().to_owned()),
             status: Set(PENDING.to_owned()),
             attempt: Set(0),
+            attempt_base: Set(0),
             job_id: Set(None),
             rendered_input: Set(None),
             output: Set(None),
@@ -201,11 +202,7 @@ pub async fn cancel(
             loaded.run.status
         )));
     }
-    let mut out = Advanced {
-        run,
-        org: loaded.run.org_id,
-        ..Advanced::default()
-    };
+    let mut out = Advanced::of(&loaded.run);
     close(txn, &mut loaded, CANCELLED, None, &mut out).await?;
     Ok(Ok(out))
 }
@@ -249,7 +246,12 @@ pub async fn approve(
         active.output = Set(Some(output));
         (COMPLETED, None)
     } else {
-        (FAILED, Some("refused by the approver".to_owned()))
+        // A refusal is the node's failure: its policy decides (a default COMPLETES it).
+        let spec = loaded.definition.nodes.iter().find(|n| n.key == node_key);
+        let (status, output, defaulted) = schedule::failed(spec);
+        active.output = Set(output);
+        active.defaulted = Set(defaulted);
+        (status, Some("refused by the approver".to_owned()))
     };
     active.status = Set(status.to_owned());
     active.error = Set(error.clone());
@@ -299,6 +301,23 @@ pub async fn retry(
     prompts: BTreeMap<String, ResolvedPrompt>,
     by: Actor,
 ) -> Result<Result<Advanced, Refusal>, DbErr> {
+    // The jobs this may re-arm are locked before the run, the order a finishing node takes
+    // them in (its job, then its run): a stale worker finishing now cannot deadlock with us.
+    let open_jobs: Vec<Uuid> = node_run::Entity::find()
+        .filter(node_run::Column::RunId.eq(run))
+        .filter(node_run::Column::Status.ne(COMPLETED))
+        .all(txn)
+        .await?
+        .into_iter()
+        .filter_map(|node| node.job_id)
+        .collect();
+    if !open_jobs.is_empty() {
+        job::Entity::update_many()
+            .col_expr(job::Column::UpdatedAt, Expr::value(Utc::now()))
+            .filter(job::Column::Id.is_in(open_jobs))
+            .exec(txn)
+            .await?;
+    }
     let Some(loaded) = lock(txn, run).await? else {
         return Ok(Err("the run does not exist".into()));
     };
@@ -320,6 +339,7 @@ pub async fn retry(
         rerun.push(node.node_key.clone());
         let mut active: node_run::ActiveModel = node.clone().into();
         active.status = Set(PENDING.to_owned());
+        active.attempt_base = Set(node.attempt);
         active.job_id = Set(None);
         active.error = Set(None);
         active.output = Set(None);
@@ -387,70 +407,4 @@ pub fn prompt_of(step: &Step) -> Option<&crate::workflow::definition::PromptStep
         },
         _ => None,
     }
-}
-
-/// The timers: approvals past their deadline FAIL (their policy decides the run), and runs
-/// past their deadline FAIL. Run by every process's reconciler; each change is conditional
-/// under the run's lock, so two processes sweeping at once change a run once.
-pub async fn sweep(ctx: &JobContext) -> Result<usize, DbErr> {
-    let now = Utc::now();
-    let approvals = node_run::Entity::find()
-        .filter(node_run::Column::Status.eq(WAITING))
-        .filter(node_run::Column::Deadline.lt(now))
-        .all(&ctx.db)
-        .await?;
-    let runs = workflow_run::Entity::find()
-        .filter(workflow_run::Column::Status.is_in([PENDING, RUNNING, WAITING]))
-        .filter(workflow_run::Column::Deadline.lt(now))
-        .all(&ctx.db)
-        .await?;
-    let mut changed = 0;
-    for node in approvals {
-        let txn = jobs::begin_write(&ctx.db).await?;
-        // The run's lock first, as every writer of a run takes it before its nodes.
-        if lock(&txn, node.run_id).await?.is_none() {
-            continue;
-        }
-        let expired = node_run::Entity::update_many()
-            .col_expr(
-                node_run::Column::Status,
-                sea_orm::sea_query::Expr::value(FAILED),
-            )
-            .col_expr(
-                node_run::Column::Error,
-                sea_orm::sea_query::Expr::value("nobody answered the approval before its timeout"),
-            )
-            .col_expr(
-                node_run::Column::FinishedAt,
-                sea_orm::sea_query::Expr::value(now),
-            )
-            .col_expr(
-                node_run::Column::UpdatedAt,
-                sea_orm::sea_query::Expr::value(now),
-            )
-            .filter(node_run::Column::Id.eq(node.id))
-            .filter(node_run::Column::Status.eq(WAITING))
-            .exec(&txn)
-            .await?;
-        if expired.rows_affected == 0 {
-            continue;
-        }
-        let mut out = advance(&txn, ctx, node.run_id).await?;
-        let error = Some("nobody answered the approval before its timeout".to_owned());
-        out.events.insert(
-            0,
-            WorkflowRunEvent::node_status(&node.node_key, FAILED, node.attempt, error),
-        );
-        txn.commit().await?;
-        out.apply(ctx).await;
-        changed += 1;
-    }
-    for run in runs {
-        let txn = jobs::begin_write(&ctx.db).await?;
-        let out = advance(&txn, ctx, run.id).await?;
-        txn.commit().await?;
-        changed += usize::from(out.status.is_some());
-        out.apply(ctx).await;
-    }
-    Ok(changed)
 }

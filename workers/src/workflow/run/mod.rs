@@ -11,6 +11,7 @@ pub mod lifecycle;
 mod node;
 pub mod schedule;
 mod scope;
+mod timers;
 
 pub use events::{WorkflowEventKind, WorkflowRunEvent};
 pub use execute::Done;

@@ -20,7 +20,7 @@ use super::schedule::{self, Advanced, advance};
 use super::scope;
 use super::status::*;
 use crate::engine::{Finish, JobContext, JobKind, Outcome, StopSignal};
-use crate::workflow::definition::{Definition, Node, OnFailure};
+use crate::workflow::definition::{Definition, Node};
 use entities::{job, node_run, workflow_run};
 
 /// The `kind` of node jobs.
@@ -76,6 +76,7 @@ impl JobKind for NodeKind {
 
     async fn on_claimed(
         &self,
+        ctx: &JobContext,
         txn: &DatabaseTransaction,
         job: &job::Model,
     ) -> Result<Option<NodeRun>, DbErr> {
@@ -88,6 +89,9 @@ impl JobKind for NodeKind {
         if !matches!(node.status.as_str(), PENDING | EXECUTING) || node.job_id != Some(job.id) {
             return Ok(None);
         }
+        // The run's lock before the node's, as every writer of a run; and its events are
+        // published under it, so a cancel's terminal event comes after this claim's.
+        touch_run(txn, node.run_id).await?;
         let now = Utc::now();
         let started = workflow_run::Entity::update_many()
             .col_expr(workflow_run::Column::Status, Expr::value(RUNNING))
@@ -123,6 +127,19 @@ impl JobKind for NodeKind {
             return Ok(None);
         }
         let definition = schedule::definition_of(txn, run.workflow_version_id).await?;
+        let mut opening = Advanced::of(&run);
+        if started.rows_affected == 1 {
+            opening
+                .events
+                .push(WorkflowRunEvent::run_status(RUNNING, None));
+        }
+        opening.events.push(WorkflowRunEvent::node_status(
+            &node.node_key,
+            EXECUTING,
+            attempt,
+            None,
+        ));
+        opening.publish(ctx).await;
         Ok(Some(NodeRun {
             run,
             node: node_run::Model {
@@ -145,22 +162,11 @@ impl JobKind for NodeKind {
     async fn run(
         &self,
         ctx: &JobContext,
-        _job: &job::Model,
+        job: &job::Model,
         subject: &mut NodeRun,
         stop: &mut StopSignal,
     ) -> Outcome<Done> {
         let key = subject.node.node_key.clone();
-        let mut opening = Vec::new();
-        if subject.started_run {
-            opening.push(WorkflowRunEvent::run_status(RUNNING, None));
-        }
-        opening.push(WorkflowRunEvent::node_status(
-            &key,
-            EXECUTING,
-            subject.attempt,
-            None,
-        ));
-        events::publish(&ctx.bus, subject.run.id, &opening, 0).await;
         if subject.started_run {
             events::announce(&ctx.bus, subject.run.org_id, subject.run.id, RUNNING).await;
         }
@@ -201,29 +207,23 @@ impl JobKind for NodeKind {
                 Err(StepError::Fatal(error)) => return Outcome::Failed(error),
                 Err(StepError::Retryable(error)) => error,
             };
+            // Attempts count from the run's latest resumption (a resumed node retries afresh).
             let allowed = i32::try_from(spec.retry.max_attempts).unwrap_or(i32::MAX);
-            if subject.attempt >= allowed {
+            if subject.attempt - subject.node.attempt_base >= allowed {
                 return Outcome::Failed(error);
             }
             let retrying =
                 WorkflowRunEvent::node_status(&key, "RETRYING", subject.attempt, Some(error));
             events::publish(&ctx.bus, subject.run.id, &[retrying], 0).await;
             tokio::select! {
-                () = tokio::time::sleep(backoff(spec.retry.backoff_ms, subject.attempt)) => {}
+                () = tokio::time::sleep(backoff(spec.retry.backoff_ms, subject.attempt - subject.node.attempt_base)) => {}
                 reason = stop.stopped() => return Outcome::Stopped(reason),
             }
             subject.attempt += 1;
-            let counted = node_run::Entity::update_many()
-                .col_expr(node_run::Column::Attempt, Expr::value(subject.attempt))
-                .col_expr(node_run::Column::UpdatedAt, Expr::value(Utc::now()))
-                .filter(node_run::Column::Id.eq(subject.node.id))
-                .filter(node_run::Column::Status.eq(EXECUTING))
-                .exec(&ctx.db)
-                .await;
-            match counted {
-                Ok(updated) if updated.rows_affected == 1 => {}
-                // Cancelled meanwhile: the stop signal follows.
-                Ok(_) => return Outcome::Stopped(stop.stopped().await),
+            match count_attempt(ctx, job, subject.node.id, subject.attempt).await {
+                Ok(true) => {}
+                // Cancelled or taken over meanwhile: the stop signal follows.
+                Ok(false) => return Outcome::Stopped(stop.stopped().await),
                 Err(error) => return Outcome::Failed(format!("recording the retry: {error}")),
             }
             let again = WorkflowRunEvent::node_status(&key, EXECUTING, subject.attempt, None);
@@ -271,7 +271,7 @@ impl JobKind for NodeKind {
                 None,
             ),
             Finish::Failed(error) => {
-                let (status, output, defaulted) = failed(subject.spec());
+                let (status, output, defaulted) = schedule::failed(subject.spec());
                 (
                     update.col_expr(node_run::Column::Defaulted, Expr::value(defaulted)),
                     status,
@@ -299,6 +299,7 @@ impl JobKind for NodeKind {
         let mut events = node_events(&ended, subject.attempt, status, error);
         events.append(&mut out.events);
         out.events = events;
+        out.publish(ctx).await;
         *subject
             .advanced
             .lock()
@@ -345,7 +346,7 @@ impl JobKind for NodeKind {
             None => return Ok(()),
         };
         let spec = definition.nodes.iter().find(|n| n.key == node.node_key);
-        let (status, output, defaulted) = failed(spec);
+        let (status, output, defaulted) = schedule::failed(spec);
         let error = job.last_error.clone();
         let written = node_run::Entity::update_many()
             .col_expr(node_run::Column::Status, Expr::value(status))
@@ -366,6 +367,7 @@ impl JobKind for NodeKind {
         let mut events = node_events(&ended, ended.attempt, status, error);
         events.append(&mut out.events);
         out.events = events;
+        out.publish(ctx).await;
         self.exhausted
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -375,7 +377,7 @@ impl JobKind for NodeKind {
 
     /// Approvals and runs past their deadline.
     async fn tick(&self, ctx: &JobContext) {
-        if let Err(error) = super::lifecycle::sweep(ctx).await {
+        if let Err(error) = super::timers::sweep(ctx).await {
             tracing::warn!(%error, "could not sweep workflow timers");
         }
     }
@@ -389,15 +391,6 @@ impl JobKind for NodeKind {
         if let Some(advanced) = advanced {
             advanced.apply(ctx).await;
         }
-    }
-}
-
-/// A node's status after its last attempt failed, by its policy: `default` COMPLETES with the
-/// default output (marked defaulted); anything else FAILS.
-fn failed(spec: Option<&Node>) -> (&'static str, Option<String>, bool) {
-    match spec.map(|n| &n.on_failure) {
-        Some(OnFailure::Default { output }) => (COMPLETED, Some(output.clone()), true),
-        _ => (FAILED, None, false),
     }
 }
 
@@ -424,4 +417,27 @@ fn backoff(base_ms: u64, attempt: i32) -> Duration {
     let ms = base_ms.saturating_mul(1 << exponent).min(60_000);
     let jitter = rand::rng().random_range(0.75..1.25);
     Duration::from_millis((ms as f64 * jitter) as u64)
+}
+
+/// Records the node's next attempt, only while this delivery still holds its job (a worker
+/// that lost its lease writes nothing); false when it does not.
+async fn count_attempt(
+    ctx: &JobContext,
+    job: &job::Model,
+    node: Uuid,
+    attempt: i32,
+) -> Result<bool, DbErr> {
+    let txn = crate::jobs::begin_write(&ctx.db).await?;
+    if !crate::jobs::held(&txn, job.id, job.attempt).await? {
+        return Ok(false);
+    }
+    let counted = node_run::Entity::update_many()
+        .col_expr(node_run::Column::Attempt, Expr::value(attempt))
+        .col_expr(node_run::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(node_run::Column::Id.eq(node))
+        .filter(node_run::Column::Status.eq(EXECUTING))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(counted.rows_affected == 1)
 }

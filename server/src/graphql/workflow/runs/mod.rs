@@ -258,6 +258,8 @@ pub struct WorkflowRunEvent {
     /// NODE_TOKEN: the token; NODE_OUTPUT and RUN_OUTPUT: the output.
     pub text: Option<String>,
     pub error: Option<String>,
+    /// RUN_STATUS: the run's resumptions when it was published.
+    pub resumption: Option<i32>,
     #[graphql(skip)]
     pub run_id: Uuid,
 }
@@ -280,6 +282,7 @@ impl WorkflowRunEvent {
             item: event.item.and_then(|i| i32::try_from(i).ok()),
             text: event.text,
             error: event.error,
+            resumption: event.resumption.and_then(|r| i32::try_from(r).ok()),
             run_id,
         }
     }
@@ -287,10 +290,35 @@ impl WorkflowRunEvent {
 
 #[ComplexObject]
 impl WorkflowRunEvent {
-    /// The run as it is now (select it on the last event for totals and nodes).
+    /// The run as it is now (select it on the last event for totals and nodes). Events are
+    /// published just before their change commits: on a terminal RUN_STATUS this waits (up to
+    /// two seconds) for the row to show it.
     async fn run(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<WorkflowRun>> {
+        let db = &ctx.app()?.db;
+        let ending = self.kind == WorkflowRunEventType::RunStatus
+            && self
+                .status
+                .as_deref()
+                .is_some_and(workers::workflow::run::status::run_is_terminal);
+        for _ in 0..40 {
+            let found = workflow_run::Entity::find_by_id(self.run_id)
+                .one(db)
+                .await
+                .map_err(AppError::from)?;
+            // Settled when the row shows the status, or has been resumed since.
+            let settled = found.as_ref().is_none_or(|run| {
+                let resumed = run.resumptions.as_array().map_or(0, Vec::len);
+                !ending
+                    || Some(run.status.as_str()) == self.status.as_deref()
+                    || resumed > usize::try_from(self.resumption.unwrap_or(0)).unwrap_or(0)
+            });
+            if settled {
+                return Ok(found.map(WorkflowRun::from));
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
         let found = workflow_run::Entity::find_by_id(self.run_id)
-            .one(&ctx.app()?.db)
+            .one(db)
             .await
             .map_err(AppError::from)?;
         Ok(found.map(WorkflowRun::from))

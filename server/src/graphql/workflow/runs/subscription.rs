@@ -49,10 +49,24 @@ impl WorkflowRunSubscription {
             IDLE_CHECK
         };
         let db = app.db.clone();
-        let followed = events::topic(id).follow(&app.bus, after, idle, move || {
-            let db = db.clone();
-            async move { events::terminal_from_row(&db, id).await }
-        });
+        // A run retried after it ended has an earlier terminal status in its log: the stream
+        // ends at the one of its latest resumption (or a later one).
+        let resumption = found
+            .resumptions
+            .as_array()
+            .map_or(0, |r| u32::try_from(r.len()).unwrap_or(u32::MAX));
+        let followed = events::topic(id).follow_until(
+            &app.bus,
+            after,
+            idle,
+            move || {
+                let db = db.clone();
+                async move { events::terminal_from_row(&db, id).await }
+            },
+            move |event: &workers::workflow::run::WorkflowRunEvent| {
+                event.is_terminal_status() && event.resumption.unwrap_or(0) >= resumption
+            },
+        );
         let access = Access {
             app,
             caller,
