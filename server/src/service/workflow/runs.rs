@@ -71,7 +71,7 @@ async fn resolve_prompts(
     let mut resolved = BTreeMap::new();
     let mut problems = Vec::new();
     for node in &definition.nodes {
-        let Some(step) = engine::lifecycle::prompt_of(&node.step) else {
+        let Some(step) = engine::prompt_of(&node.step) else {
             continue;
         };
         let live = prompt::Entity::find_by_id(step.prompt_id)

@@ -14,13 +14,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
+use super::advanced;
 use super::events::WorkflowRunEvent;
 pub use super::schedule::Advanced;
-use super::schedule::{self, Loaded, advance, close, lock};
+use super::schedule::{Loaded, advance, close, lock};
 use super::scope::text_of;
 use super::status::*;
 use crate::engine::{JobContext, chrono_duration};
-use crate::workflow::definition::{Definition, Step};
+use crate::workflow::definition::Definition;
 use entities::{job, node_run, workflow_run, workflow_version};
 
 /// Who made a change (recorded on the run).
@@ -50,55 +51,6 @@ pub struct Start<'a> {
     /// Per prompt node.
     pub prompts: BTreeMap<String, ResolvedPrompt>,
     pub by: Actor,
-}
-
-/// The run's inputs checked against the definition: every required one given, each of its
-/// type, none unknown; an optional one not given takes its default (or null). Every problem is
-/// reported at once.
-pub fn check_inputs(
-    definition: &Definition,
-    given: &Value,
-) -> Result<Map<String, Value>, Vec<String>> {
-    let given = match given {
-        Value::Null => Map::new(),
-        Value::Object(map) => map.clone(),
-        _ => return Err(vec!["inputs must be a JSON object".to_owned()]),
-    };
-    let mut problems = Vec::new();
-    for name in given.keys() {
-        if !definition.inputs.iter().any(|spec| &spec.name == name) {
-            problems.push(format!("unknown input `{name}`"));
-        }
-    }
-    let mut checked = Map::new();
-    for spec in &definition.inputs {
-        match given.get(&spec.name) {
-            Some(value) if !value.is_null() => {
-                if spec.kind.accepts(value) {
-                    checked.insert(spec.name.clone(), value.clone());
-                } else {
-                    let kind = serde_json::to_value(spec.kind).unwrap_or(Value::Null);
-                    problems.push(format!(
-                        "input `{}` must be of type {}",
-                        spec.name,
-                        text_of(&kind)
-                    ));
-                }
-            }
-            _ if spec.required => problems.push(format!("input `{}` is required", spec.name)),
-            _ => {
-                checked.insert(
-                    spec.name.clone(),
-                    spec.default.clone().unwrap_or(Value::Null),
-                );
-            }
-        }
-    }
-    if problems.is_empty() {
-        Ok(checked)
-    } else {
-        Err(problems)
-    }
 }
 
 /// Creates a run of `start.version` (PENDING, every node PENDING) and makes its first nodes
@@ -248,7 +200,7 @@ pub async fn approve(
     } else {
         // A refusal is the node's failure: its policy decides (a default COMPLETES it).
         let spec = loaded.definition.nodes.iter().find(|n| n.key == node_key);
-        let (status, output, defaulted) = schedule::failed(spec);
+        let (status, output, defaulted) = advanced::failed(spec);
         active.output = Set(output);
         active.defaulted = Set(defaulted);
         (status, Some("refused by the approver".to_owned()))
@@ -395,16 +347,4 @@ pub async fn retry(
     out.events = events;
     out.status = out.status.or(Some(RUNNING.to_owned()));
     Ok(Ok(out))
-}
-
-/// Whether a node's step needs a prompt resolved (a prompt node, or a map over one).
-pub fn prompt_of(step: &Step) -> Option<&crate::workflow::definition::PromptStep> {
-    match step {
-        Step::Prompt(prompt) => Some(prompt),
-        Step::Map(map) => match map.step.as_ref() {
-            Step::Prompt(prompt) => Some(prompt),
-            _ => None,
-        },
-        _ => None,
-    }
 }

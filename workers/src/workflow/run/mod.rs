@@ -5,8 +5,12 @@
 //! and the reconciler's timers ([`lifecycle`]) end in the same `advance`, so a crash anywhere
 //! leaves rows from which the next writer continues, and a completed node never runs again.
 
+mod advanced;
+mod attempts;
 pub mod events;
 mod execute;
+mod graph;
+mod inputs;
 pub mod lifecycle;
 mod node;
 pub mod schedule;
@@ -15,9 +19,8 @@ mod timers;
 
 pub use events::{WorkflowEventKind, WorkflowRunEvent};
 pub use execute::Done;
-pub use lifecycle::{
-    Actor, Advanced, ResolvedPrompt, Start, approve, cancel, check_inputs, retry, start,
-};
+pub use inputs::{check_inputs, prompt_of};
+pub use lifecycle::{Actor, Advanced, ResolvedPrompt, Start, approve, cancel, retry, start};
 pub use node::{KIND, NodeKind, NodeRun};
 
 /// The run and node statuses.

@@ -8,125 +8,23 @@
 use std::collections::BTreeMap;
 
 use chrono::Utc;
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait,
     QueryFilter, QueryOrder, Set,
 };
 use uuid::Uuid;
 
-use super::events::{WorkflowEventKind, WorkflowRunEvent};
+pub use super::advanced::Advanced;
+use super::events::WorkflowRunEvent;
+use super::graph::{critical_path, order};
 use super::status::{self, *};
 use super::{node, scope};
 use crate::engine::{JobContext, chrono_duration};
 use crate::jobs;
 use crate::templating::ChatMessage;
-use crate::workflow::definition::{ApprovalStep, Definition, Edge, Node, OnFailure, Step};
-use entities::{job, node_run, workflow_run, workflow_version};
-
-/// What a change to a run did: the events to publish (in order, before the commit, while the
-/// run's lock is held), then, after the commit, the run's new status to announce, whether its
-/// running node jobs must be stopped, the jobs of the nodes it cancelled and the jobs to queue.
-#[derive(Debug, Default)]
-pub struct Advanced {
-    pub run: Uuid,
-    pub org: Uuid,
-    /// The run's resumptions so far: stamped on its RUN_STATUS events.
-    pub resumption: u32,
-    pub jobs: Vec<Uuid>,
-    pub events: Vec<WorkflowRunEvent>,
-    pub status: Option<String>,
-    pub stop: bool,
-    /// (job, node) of the nodes the change cancelled: their jobs are closed after the commit,
-    /// outside the run's lock (a finishing node holds its job's row, then waits for the run's),
-    /// and only while the node is still CANCELLED (a retry may have re-armed the job since).
-    pub cancel_jobs: Vec<(Uuid, Uuid)>,
-}
-
-impl Advanced {
-    pub(super) fn of(run: &workflow_run::Model) -> Self {
-        Advanced {
-            run: run.id,
-            org: run.org_id,
-            resumption: resumptions(run),
-            ..Advanced::default()
-        }
-    }
-
-    /// Publishes the events so far (call it before the commit, the run's lock held).
-    pub async fn publish(&mut self, ctx: &JobContext) {
-        let mut events = std::mem::take(&mut self.events);
-        for event in &mut events {
-            if event.kind == WorkflowEventKind::RunStatus {
-                event.resumption = Some(self.resumption);
-            }
-        }
-        super::events::publish(&ctx.bus, self.run, &events, 0).await;
-    }
-
-    /// After the commit: any events not yet published, the status notice, the stop of the
-    /// run's jobs if it ended, the close of its cancelled nodes' jobs, and the new jobs queued.
-    pub async fn apply(mut self, ctx: &JobContext) {
-        self.publish(ctx).await;
-        if let Some(status) = &self.status {
-            super::events::announce(&ctx.bus, self.org, self.run, status).await;
-        }
-        if self.stop
-            && let Err(error) = ctx
-                .bus
-                .publish(crate::runtime::CANCEL_TOPIC, &self.run.to_string())
-                .await
-        {
-            tracing::warn!(%error, run = %self.run, "could not broadcast a run's end; lease checks will stop its jobs");
-        }
-        if !self.cancel_jobs.is_empty() {
-            let (job_ids, node_ids): (Vec<Uuid>, Vec<Uuid>) =
-                self.cancel_jobs.iter().copied().unzip();
-            let still_cancelled = Query::select()
-                .column(node_run::Column::Id)
-                .from(node_run::Entity)
-                .and_where(node_run::Column::Id.is_in(node_ids))
-                .and_where(node_run::Column::Status.eq(CANCELLED))
-                .to_owned();
-            let closed = job::Entity::update_many()
-                .col_expr(job::Column::Status, Expr::value(jobs::CANCELLED))
-                .col_expr(
-                    job::Column::LeaseUntil,
-                    Expr::value(Option::<chrono::DateTime<Utc>>::None),
-                )
-                .col_expr(job::Column::UpdatedAt, Expr::value(Utc::now()))
-                .filter(job::Column::Id.is_in(job_ids))
-                .filter(job::Column::Status.is_in([jobs::PENDING.as_str(), jobs::RUNNING.as_str()]))
-                .filter(job::Column::SubjectId.in_subquery(still_cancelled))
-                .exec(&ctx.db)
-                .await;
-            // Not fatal: a cancelled node's job that is claimed again finds it and closes.
-            if let Err(error) = closed {
-                tracing::warn!(%error, run = %self.run, "could not close a cancelled run's jobs");
-            }
-        }
-        for job in self.jobs {
-            ctx.enqueue(job).await;
-        }
-    }
-}
-
-/// How many times the run was resumed.
-pub(super) fn resumptions(run: &workflow_run::Model) -> u32 {
-    run.resumptions
-        .as_array()
-        .map_or(0, |r| u32::try_from(r.len()).unwrap_or(u32::MAX))
-}
-
-/// A node's status after its last attempt failed (or an approval was refused or timed out),
-/// by its policy: `default` COMPLETES with the default output, marked defaulted; anything else
-/// FAILS. `(status, output, defaulted)`.
-pub(super) fn failed(spec: Option<&Node>) -> (&'static str, Option<String>, bool) {
-    match spec.map(|n| &n.on_failure) {
-        Some(OnFailure::Default { output }) => (COMPLETED, Some(output.clone()), true),
-        _ => (FAILED, None, false),
-    }
-}
+use crate::workflow::definition::{ApprovalStep, Definition, Edge, OnFailure, Step};
+use entities::{node_run, workflow_run, workflow_version};
 
 /// A run's definition and nodes, loaded under its row lock.
 pub(super) struct Loaded {
@@ -365,40 +263,6 @@ fn decide(loaded: &Loaded, key: &str) -> Decision {
     }
 }
 
-/// The nodes in an order where each comes after its parents (Kahn's; the definition was
-/// validated acyclic when saved).
-pub(super) fn order(definition: &Definition) -> Vec<String> {
-    let mut indegree: BTreeMap<&str, usize> = definition
-        .nodes
-        .iter()
-        .map(|n| (n.key.as_str(), 0))
-        .collect();
-    for edge in &definition.edges {
-        if let Some(count) = indegree.get_mut(edge.to.as_str()) {
-            *count += 1;
-        }
-    }
-    let mut ready: Vec<&str> = definition
-        .nodes
-        .iter()
-        .map(|n| n.key.as_str())
-        .filter(|key| indegree.get(key) == Some(&0))
-        .collect();
-    let mut order = Vec::with_capacity(definition.nodes.len());
-    while let Some(key) = ready.pop() {
-        order.push(key.to_owned());
-        for edge in definition.edges.iter().filter(|e| e.from == key) {
-            if let Some(count) = indegree.get_mut(edge.to.as_str()) {
-                *count -= 1;
-                if *count == 0 {
-                    ready.push(edge.to.as_str());
-                }
-            }
-        }
-    }
-    order
-}
-
 /// After the decisions: the run's totals and status — FINISHED with its output when every
 /// node is done, WAITING while only approvals are open, RUNNING otherwise.
 async fn settle(
@@ -465,47 +329,6 @@ async fn settle(
     }
     loaded.run = active.update(txn).await?;
     Ok(())
-}
-
-/// The longest chain of executed nodes by latency: what the run's latency is made of.
-fn critical_path(loaded: &Loaded) -> Vec<String> {
-    let mut best: BTreeMap<&str, (i64, Option<&str>)> = BTreeMap::new();
-    let order = order(&loaded.definition);
-    for key in &order {
-        let Some(row) = loaded.nodes.get(key) else {
-            continue;
-        };
-        if !matches!(row.status.as_str(), COMPLETED | FAILED) {
-            continue;
-        }
-        let parent = loaded
-            .definition
-            .edges
-            .iter()
-            .filter(|e| e.to == *key)
-            .filter_map(|e| {
-                best.get(e.from.as_str())
-                    .map(|(d, _)| (*d, e.from.as_str()))
-            })
-            .max_by_key(|(d, _)| *d);
-        let own = row.latency_ms.unwrap_or(0);
-        let (total, prev) = match parent {
-            Some((d, from)) => (d + own, Some(from)),
-            None => (own, None),
-        };
-        best.insert(key.as_str(), (total, prev));
-    }
-    let mut at = best
-        .iter()
-        .max_by_key(|(_, (d, _))| *d)
-        .map(|(key, _)| *key);
-    let mut path = Vec::new();
-    while let Some(key) = at {
-        path.push(key.to_owned());
-        at = best.get(key).and_then(|(_, prev)| *prev);
-    }
-    path.reverse();
-    path
 }
 
 /// Ends a run that did not finish (FAILED or CANCELLED): its open nodes are CANCELLED and

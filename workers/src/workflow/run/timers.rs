@@ -5,8 +5,9 @@ use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter};
 
+use super::advanced;
 use super::events::WorkflowRunEvent;
-use super::schedule::{self, advance, lock};
+use super::schedule::{advance, lock};
 use super::status::*;
 use crate::engine::JobContext;
 use crate::jobs;
@@ -40,7 +41,7 @@ pub async fn sweep(ctx: &JobContext) -> Result<usize, DbErr> {
             .nodes
             .iter()
             .find(|n| n.key == node.node_key);
-        let (status, output, defaulted) = schedule::failed(spec);
+        let (status, output, defaulted) = advanced::failed(spec);
         let error = "nobody answered the approval before its timeout".to_owned();
         let expired = node_run::Entity::update_many()
             .col_expr(node_run::Column::Status, Expr::value(status))
