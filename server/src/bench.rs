@@ -6,10 +6,14 @@
 //! `--compare-sandbox` starts two embedded servers itself, with the template sandbox and
 //! without (`PROMPTOPS_TEMPLATE_SANDBOX=off`), runs the same load on each and reports the
 //! throughput ratio; `--healthz` adds `/healthz` latency under attack-like requests.
+//! `--workflows N` puts N three-node workflow runs in flight instead (`bench/workflows.rs`);
+//! `--embedded` loads an embedded server the bench starts itself, whose memory it reports.
 
 mod client;
 mod healthz;
+mod rss;
 mod server;
+mod workflows;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -53,6 +57,17 @@ pub struct BenchArgs {
     /// Also measure `/healthz` every 10 ms while attack-like requests run beside the load.
     #[arg(long)]
     pub healthz: bool,
+    /// Put this many three-node workflow runs (Research → Analyze → Summarize on `mock`) in
+    /// flight instead of executions; `--concurrency` submit them, without waiting for each.
+    #[arg(long)]
+    pub workflows: Option<usize>,
+    /// With `--workflows`: start an embedded server (`serve` on SQLite in a fresh directory,
+    /// the defaults otherwise; the binary is `--server-bin`) and load it instead of `--target`.
+    #[arg(long)]
+    pub embedded: bool,
+    /// The process id of the `--target` server, for its peak RSS (Linux).
+    #[arg(long)]
+    pub server_pid: Option<u32>,
 }
 
 struct Stats {
@@ -63,17 +78,28 @@ struct Stats {
 }
 
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
-    if args.executions == 0 || args.concurrency == 0 {
-        bail!("--executions and --concurrency must be at least 1");
-    }
-    if !args.compare_sandbox {
-        load(&args, args.target.trim_end_matches('/')).await?;
-        return Ok(());
+    if args.executions == 0 || args.concurrency == 0 || args.workflows == Some(0) {
+        bail!("--executions, --workflows and --concurrency must be at least 1");
     }
     let program = match &args.server_bin {
         Some(program) => program.clone(),
         None => std::env::current_exe()?,
     };
+    if let Some(runs) = args.workflows {
+        if !args.embedded {
+            let base = args.target.trim_end_matches('/');
+            return workflows::load(&args, base, runs, args.server_pid).await;
+        }
+        let server = server::Embedded::start(&program, true).await?;
+        println!("== embedded server (SQLite, in-process queue, defaults)");
+        let measured = workflows::load(&args, &server.base, runs, server.pid()).await;
+        server.stop().await;
+        return measured;
+    }
+    if !args.compare_sandbox {
+        load(&args, args.target.trim_end_matches('/')).await?;
+        return Ok(());
+    }
     let mut throughput = Vec::new();
     for (setup, sandbox) in [
         ("sandboxed", true),

@@ -217,3 +217,51 @@ pub(super) async fn count(
         .as_u64()
         .context("no totalCount")
 }
+
+/// Every event of the subscription `query` (its `field`) until it completes, over a fresh
+/// WebSocket (graphql-transport-ws).
+pub(super) async fn follow(
+    base: &str,
+    token: &str,
+    query: &str,
+    variables: Value,
+    field: &str,
+) -> anyhow::Result<Vec<Value>> {
+    let url = format!("{}/graphql/ws", base.replacen("http", "ws", 1));
+    let mut request = url.into_client_request()?;
+    request
+        .headers_mut()
+        .insert("Sec-WebSocket-Protocol", "graphql-transport-ws".parse()?);
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await?;
+    let send = |v: Value| Message::Text(v.to_string().into());
+    socket.send(send(json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {token}") } }))).await?;
+    socket
+        .send(send(json!({ "id": "1", "type": "subscribe",
+                           "payload": { "query": query, "variables": variables } })))
+        .await?;
+    let mut events = Vec::new();
+    loop {
+        let message = tokio::time::timeout(Duration::from_secs(60), socket.next())
+            .await
+            .context("no event for 60 s")?
+            .context("socket closed")??;
+        let Message::Text(text) = message else {
+            continue;
+        };
+        let value: Value = serde_json::from_str(&text)?;
+        match value["type"].as_str() {
+            Some("next") => {
+                if value["payload"]["errors"].is_array() {
+                    bail!("subscription error {value}");
+                }
+                events.push(value["payload"]["data"][field].clone());
+            }
+            Some("complete") => break,
+            Some("ping") => socket.send(send(json!({ "type": "pong" }))).await?,
+            Some("error") => bail!("subscription refused {value}"),
+            _ => {}
+        }
+    }
+    let _ = socket.close(None).await;
+    Ok(events)
+}

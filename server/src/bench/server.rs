@@ -66,6 +66,11 @@ impl Embedded {
         })
     }
 
+    /// The server's process id (for its memory).
+    pub fn pid(&self) -> Option<u32> {
+        self.child.id()
+    }
+
     /// Stops the server and removes its data.
     pub async fn stop(mut self) {
         let _ = self.child.kill().await;
