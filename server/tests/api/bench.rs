@@ -1,5 +1,6 @@
 //! `promptops bench` against a real server: it runs what it was asked to, counts every
-//! execution finished exactly once from the server's records, and reports percentiles.
+//! execution (or workflow run) finished exactly once from the server's records, and reports
+//! percentiles (and, for workflow runs, the server's peak memory).
 
 use crate::backend_tests;
 use crate::helpers::{Backend, TestApp};
@@ -40,4 +41,75 @@ async fn bench_runs_executions_and_counts_them_from_the_server(backend: Backend)
     }
 }
 
-backend_tests!(bench_runs_executions_and_counts_them_from_the_server);
+async fn bench(args: &[&str]) -> String {
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_promptops"))
+        .arg("bench")
+        .args(args)
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
+fn assert_workflow_report(stdout: &str, runs: usize) {
+    let counted = format!(
+        "submitted {runs} · recorded {runs} · FINISHED {runs} · nodes COMPLETED {} · nodes executed more than once 0 · failed as seen by the client 0",
+        runs * 3
+    );
+    assert!(stdout.contains(&counted), "{stdout}");
+    for row in [
+        "runWorkflow (HTTP)",
+        "run (created → finished)",
+        "node (latencyMs)",
+        "node wait (ready → started)",
+        "runs/s",
+        "most runs in flight at once: ",
+        "server RSS peak: ",
+        "each ended with one FINISHED, no node executed twice",
+    ] {
+        assert!(stdout.contains(row), "{row}: {stdout}");
+    }
+}
+
+/// `--workflows`: three-node runs on the server under test (whose memory is this process's).
+async fn bench_puts_workflow_runs_in_flight_and_counts_them_from_the_server(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let pid = std::process::id().to_string();
+    let args = [
+        "--target",
+        &app.base,
+        "--workflows",
+        "12",
+        "--concurrency",
+        "4",
+    ];
+    let stdout = bench(&[&args[..], &["--words", "3", "--server-pid", &pid]].concat()).await;
+    assert_workflow_report(&stdout, 12);
+    assert!(stdout.contains("events replayed for 12 runs"), "{stdout}");
+}
+
+/// `--embedded --workflows`: the bench starts the server itself and measures its memory.
+#[tokio::test]
+async fn bench_runs_workflows_on_an_embedded_server_it_starts() {
+    let stdout = bench(&["--embedded", "--workflows", "6", "--concurrency", "3"]).await;
+    assert!(stdout.contains("== embedded server"), "{stdout}");
+    assert_workflow_report(&stdout, 6);
+    let peak: f64 = stdout
+        .split("server RSS peak: ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|mib| mib.parse().ok())
+        .unwrap();
+    assert!(peak > 1.0 && peak < 1024.0, "{stdout}");
+}
+
+backend_tests!(
+    bench_runs_executions_and_counts_them_from_the_server,
+    bench_puts_workflow_runs_in_flight_and_counts_them_from_the_server,
+);
