@@ -55,7 +55,7 @@ async fn a_worker_killed_while_node_2_streams_is_replaced_and_the_run_finishes()
     gql(&api.base, &token,
         "mutation($org: ID!, $url: String) { setProviderCredential(orgId: $org, input: {provider: OPENAI, apiKey: \"sk-test-abcdefghijklmnop\", baseUrl: $url}) { id } }",
         json!({ "org": org, "url": format!("{llm}/v1") })).await;
-    let workflow = save_workflow(&db, &org, chain()).await;
+    let workflow = save_workflow(&api.base, &token, &org, chain()).await;
 
     let id = run(&api.base, &token, &workflow, json!({ "topic": "tides" })).await;
     let mut follower = Follower::open(&api.base, &token, &id, None).await;
@@ -185,10 +185,10 @@ async fn a_subscriber_whose_api_process_dies_resumes_on_another_without_a_gap() 
             &[("PROMPTOPS_WORKER_ID", "worker-1")]
         ),
     );
-    let db = Database::connect(env.database_url.as_str()).await.unwrap();
     let (token, org) = owner(&a.base).await;
     let workflow = save_workflow(
-        &db,
+        &a.base,
+        &token,
         &org,
         json!({
             "nodes": [lorem("one", 15), lorem("two", 15), lorem("three", 15)],

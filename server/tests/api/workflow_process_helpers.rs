@@ -4,9 +4,8 @@
 
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
 use futures_util::StreamExt;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 use uuid::Uuid;
@@ -14,7 +13,7 @@ use uuid::Uuid;
 use crate::execution_helpers::{Protocol, Socket, connect_to, send};
 use crate::process_helpers::gql;
 use crate::workflow_helpers::{EVENTS, RUN, RUN_FIELDS};
-use entities::{job, node_run, workflow, workflow_version};
+use entities::{job, node_run};
 
 /// Signs an owner up on `base`; (token, organization id).
 pub async fn owner(base: &str) -> (String, String) {
@@ -29,43 +28,19 @@ pub async fn owner(base: &str) -> (String, String) {
     )
 }
 
-/// Saves `definition` as version 1 of a new workflow of `org`, straight into the database (as
-/// `workflow_helpers::save_workflow` does); returns the workflow's id.
-pub async fn save_workflow(db: &DatabaseConnection, org: &str, definition: Value) -> String {
-    let org = Uuid::parse_str(org).unwrap();
-    let (id, now) = (Uuid::now_v7(), Utc::now());
-    let name = format!("wf-{}", &id.simple().to_string()[..12]);
-    workflow::ActiveModel {
-        id: Set(id),
-        org_id: Set(org),
-        name: Set(name.clone()),
-        slug: Set(name.clone()),
-        description: Set(String::new()),
-        search_text: Set(name),
-        created_by: Set(None),
-        created_by_api_key: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        deleted_at: Set(None),
-    }
-    .insert(db)
-    .await
-    .unwrap();
-    workflow_version::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        workflow_id: Set(id),
-        org_id: Set(org),
-        version: Set(1),
-        definition: Set(definition),
-        commit_message: Set("test".into()),
-        created_by: Set(None),
-        created_by_api_key: Set(None),
-        created_at: Set(now),
-    }
-    .insert(db)
-    .await
-    .unwrap();
-    id.to_string()
+/// Creates a workflow of `org` through `base` and imports `definition` (the export format)
+/// as its version 1; returns the workflow's id.
+pub async fn save_workflow(base: &str, token: &str, org: &str, definition: Value) -> String {
+    let name = format!("wf-{}", &Uuid::new_v4().simple().to_string()[..12]);
+    let created = gql(base, token,
+        "mutation($org: ID!, $name: String!) { createWorkflow(orgId: $org, input: {name: $name}) { id } }",
+        json!({ "org": org, "name": name })).await;
+    let id = created["createWorkflow"]["id"].as_str().unwrap().to_owned();
+    let imported = gql(base, token,
+        "mutation($w: ID!, $json: String!) { importWorkflowVersion(workflowId: $w, input: {json: $json}) { version } }",
+        json!({ "w": id, "json": definition.to_string() })).await;
+    assert_eq!(imported["importWorkflowVersion"]["version"], 1);
+    id
 }
 
 /// Starts a run of `workflow` through `base`; returns its id.
