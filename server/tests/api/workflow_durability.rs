@@ -1,16 +1,19 @@
 //! Workflow runs survive the death of their processes, on PostgreSQL + Redis with real
 //! `promptops` processes: the worker SIGKILLed while node 2 of 3 streams (another worker takes
-//! the node over, the completed node is never run again), and the API process a subscriber
-//! follows SIGKILLed mid-run (the subscriber resumes on another with `after`, gapless).
+//! the node over, the completed node is never run again) or stopped with SIGTERM (it gives the
+//! node back), and the API process a subscriber follows SIGKILLed mid-run (the subscriber
+//! resumes on another with `after`, gapless).
 
 use std::time::Duration;
 
-use sea_orm::Database;
+use std::sync::Arc;
+
+use sea_orm::{Database, DatabaseConnection};
 use serde_json::{Value, json};
-use workers::mock_llm::Faults;
+use workers::mock_llm::{Faults, MockLlmStats};
 
 use crate::helpers::TestEnv;
-use crate::process_helpers::{distributed, gql, start};
+use crate::process_helpers::{Process, distributed, gql, start};
 use crate::workflow_helpers::{mock_llm_with_stats, node, openai};
 use crate::workflow_process_helpers::{
     Follower, ended, get_run, node_job, node_row, node_text, owner, run, save_workflow,
@@ -37,18 +40,27 @@ fn chain() -> Value {
     })
 }
 
-/// The only worker is SIGKILLed while node 2 streams; a worker started afterwards takes the
-/// node over when its lease (3 s here) expires, and the run FINISHES: node 1 was executed once
-/// (one request to `mock-llm`), node 2 twice (attempt 2), node 3 once.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_worker_killed_while_node_2_streams_is_replaced_and_the_run_finishes() {
-    let Some((backend, redis)) = distributed() else {
-        return;
-    };
-    let env = TestEnv::new(&backend).await;
-    let api = start(&env, &redis, "serve", &[NO_WORKERS, LOOPBACK]).await;
-    let worker = [("PROMPTOPS_WORKER_ID", "worker-1"), LOOPBACK];
-    let mut first = start(&env, &redis, "worker", &worker).await;
+/// A chain run through an API process without workers, followed until node 2 streams.
+struct Streaming {
+    api: Process,
+    db: DatabaseConnection,
+    stats: Arc<MockLlmStats>,
+    token: String,
+    id: String,
+    follower: Follower,
+    events: Vec<Value>,
+}
+
+/// Starts an API process and a worker `worker-1` (with `settings`), and a chain run on
+/// `mock-llm`; returns with node 2 streaming on that worker.
+async fn node_2_streaming(
+    env: &TestEnv,
+    redis: &str,
+    settings: &[(&str, &str)],
+) -> (Streaming, Process) {
+    let api = start(env, redis, "serve", &[NO_WORKERS, LOOPBACK]).await;
+    let worker = [&[("PROMPTOPS_WORKER_ID", "worker-1"), LOOPBACK], settings].concat();
+    let first = start(env, redis, "worker", &worker).await;
     let db = Database::connect(env.database_url.as_str()).await.unwrap();
     let (llm, stats) = mock_llm_with_stats(Faults::default(), Some(20.0)).await;
     let (token, org) = owner(&api.base).await;
@@ -72,90 +84,157 @@ async fn a_worker_killed_while_node_2_streams_is_replaced_and_the_run_finishes()
         ("EXECUTING", 1)
     );
     assert_eq!(node_row(&db, &id, "research").await.status, "COMPLETED");
+    let streaming = Streaming {
+        api,
+        db,
+        stats,
+        token,
+        id,
+        follower,
+        events,
+    };
+    (streaming, first)
+}
+
+impl Streaming {
+    /// Waits for the run's end and checks what every ending must show: FINISHED; node 1 asked
+    /// of `mock-llm` once and run by worker-1, node 2 asked twice, node 3 once; node 2's job
+    /// finished by worker-2 as `job_attempt`; node 2's output its second execution's tokens and
+    /// node 3 run on it; a gapless story ending with FINISHED. Returns the run.
+    async fn finishes(mut self, job_attempt: i32) -> Value {
+        let (base, token, id) = (&self.api.base, &self.token, &self.id);
+        let done = ended(base, token, id, Duration::from_secs(60)).await;
+        self.follower.until(&mut self.events, |_| false).await;
+        assert!(
+            self.follower.completed,
+            "the subscription completes after the run's end"
+        );
+        let (db, events) = (&self.db, &self.events);
+
+        assert_eq!(done["status"], "FINISHED", "{done:#}");
+        let attempts: Vec<(&str, i64)> = ["research", "analyze", "summarize"]
+            .iter()
+            .map(|key| (*key, node(&done, key)["attempt"].as_i64().unwrap()))
+            .collect();
+        assert_eq!(
+            attempts,
+            [("research", 1), ("analyze", 2), ("summarize", 1)]
+        );
+        let research = node_job(db, id, "research").await;
+        assert_eq!(
+            (research.attempt, research.worker.as_deref()),
+            (1, Some("worker-1"))
+        );
+        let analyze = node_job(db, id, "analyze").await;
+        assert_eq!(
+            (analyze.status.as_str(), analyze.attempt),
+            ("SUCCEEDED", job_attempt)
+        );
+        assert_eq!(
+            analyze.worker.as_deref(),
+            Some("worker-2"),
+            "the new worker took it over"
+        );
+        assert_eq!(
+            node_job(db, id, "summarize").await.worker.as_deref(),
+            Some("worker-2")
+        );
+
+        // What `mock-llm` received, per node: node 1 once, node 2 twice, node 3 once.
+        let asked = |prefix: &str| {
+            self.stats
+                .bodies()
+                .iter()
+                .filter(|b| {
+                    b["messages"][0]["content"]
+                        .as_str()
+                        .unwrap()
+                        .starts_with(prefix)
+                })
+                .count()
+        };
+        assert_eq!(
+            (asked("Research "), asked("Analyze "), asked("Summarize ")),
+            (1, 2, 1)
+        );
+        assert_eq!(self.stats.requests(), 4);
+
+        let analyzed = node(&done, "analyze")["output"].as_str().unwrap();
+        assert!(analyzed.starts_with("Analyze w0 w1") && analyzed.ends_with("w39 Research tides"));
+        assert_eq!(node_text(events, "analyze", 2), analyzed);
+        assert_eq!(done["output"], format!("Summarize {analyzed}"));
+        let started = |key: &str| -> Vec<i64> {
+            events
+                .iter()
+                .filter(|e| {
+                    e["type"] == "NODE_STATUS" && e["node"] == key && e["status"] == "EXECUTING"
+                })
+                .map(|e| e["attempt"].as_i64().unwrap())
+                .collect()
+        };
+        assert_eq!(started("analyze"), [1, 2], "{events:#?}");
+        assert_eq!(started("research"), [1]);
+        let seqs: Vec<i64> = events.iter().map(|e| e["seq"].as_i64().unwrap()).collect();
+        assert!(seqs.windows(2).all(|w| w[0] < w[1]), "{seqs:?}");
+        let last = events.last().unwrap();
+        assert_eq!(
+            (&last["type"], &last["status"]),
+            (&json!("RUN_STATUS"), &json!("FINISHED"))
+        );
+        done
+    }
+}
+
+/// The only worker is SIGKILLed while node 2 streams; a worker started afterwards takes the
+/// node over when its lease (3 s here) expires, and the run FINISHES: node 1 was executed once
+/// (one request to `mock-llm`), node 2 twice (attempt 2, its job's too), node 3 once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_killed_while_node_2_streams_is_replaced_and_the_run_finishes() {
+    let Some((backend, redis)) = distributed() else {
+        return;
+    };
+    let env = TestEnv::new(&backend).await;
+    let (streaming, mut first) = node_2_streaming(&env, &redis, &[]).await;
     first.child.start_kill().unwrap();
     first.child.wait().await.unwrap();
 
     let worker = [("PROMPTOPS_WORKER_ID", "worker-2"), LOOPBACK];
     let _second = start(&env, &redis, "worker", &worker).await;
-    let done = ended(&api.base, &token, &id, Duration::from_secs(60)).await;
-    follower.until(&mut events, |_| false).await;
-    assert!(
-        follower.completed,
-        "the subscription completes after the run's end"
-    );
+    streaming.finishes(2).await;
+}
 
-    assert_eq!(done["status"], "FINISHED", "{done:#}");
-    let attempts: Vec<(&str, i64)> = ["research", "analyze", "summarize"]
-        .iter()
-        .map(|key| (*key, node(&done, key)["attempt"].as_i64().unwrap()))
-        .collect();
-    assert_eq!(
-        attempts,
-        [("research", 1), ("analyze", 2), ("summarize", 1)]
-    );
-    let research = node_job(&db, &id, "research").await;
-    assert_eq!(
-        (research.attempt, research.worker.as_deref()),
-        (1, Some("worker-1"))
-    );
-    let analyze = node_job(&db, &id, "analyze").await;
-    assert_eq!((analyze.status.as_str(), analyze.attempt), ("SUCCEEDED", 2));
-    assert_eq!(
-        analyze.worker.as_deref(),
-        Some("worker-2"),
-        "the new worker took it over"
-    );
-    assert_eq!(
-        node_job(&db, &id, "summarize").await.worker.as_deref(),
-        Some("worker-2")
-    );
-
-    // What `mock-llm` received, per node: node 1 once, node 2 twice, node 3 once.
-    let asked = |prefix: &str| {
-        stats
-            .bodies()
-            .iter()
-            .filter(|b| {
-                b["messages"][0]["content"]
-                    .as_str()
-                    .unwrap()
-                    .starts_with(prefix)
-            })
-            .count()
+/// The only worker is stopped (SIGTERM) while node 2 streams, with a grace period shorter than
+/// the node: it gives node 2 back (PENDING, its job not counting the attempt) and exits; a
+/// worker started afterwards runs it again and the run FINISHES, node 1 never run again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_stopped_while_node_2_streams_gives_it_back_and_the_run_finishes() {
+    let Some((backend, redis)) = distributed() else {
+        return;
     };
-    assert_eq!(
-        (asked("Research "), asked("Analyze "), asked("Summarize ")),
-        (1, 2, 1)
+    let env = TestEnv::new(&backend).await;
+    let grace = [("PROMPTOPS_SHUTDOWN_GRACE_SECS", "1")];
+    let (streaming, mut first) = node_2_streaming(&env, &redis, &grace).await;
+    let pid = first.child.id().unwrap().to_string();
+    let signalled = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(signalled.success());
+    let exited = tokio::time::timeout(Duration::from_secs(15), first.child.wait()).await;
+    assert!(
+        exited
+            .expect("the worker exits after its grace period")
+            .unwrap()
+            .success()
     );
-    assert_eq!(stats.requests(), 4);
+    let given_back = node_row(&streaming.db, &streaming.id, "analyze").await;
+    assert_eq!(given_back.status, "PENDING");
+    let job = node_job(&streaming.db, &streaming.id, "analyze").await;
+    assert_eq!((job.status.as_str(), job.attempt), ("PENDING", 0));
 
-    // Node 2's output is its second attempt's, and node 3 ran on it.
-    let analyzed = node(&done, "analyze")["output"].as_str().unwrap();
-    assert!(analyzed.starts_with("Analyze w0 w1") && analyzed.ends_with("w39 Research tides"));
-    assert_eq!(node_text(&events, "analyze", 2), analyzed);
-    assert_eq!(done["output"], format!("Summarize {analyzed}"));
-    let executing: Vec<i64> = events
-        .iter()
-        .filter(|e| {
-            e["type"] == "NODE_STATUS" && e["node"] == "analyze" && e["status"] == "EXECUTING"
-        })
-        .map(|e| e["attempt"].as_i64().unwrap())
-        .collect();
-    assert_eq!(executing, [1, 2], "{events:#?}");
-    let research_runs = events
-        .iter()
-        .filter(|e| {
-            e["type"] == "NODE_STATUS" && e["node"] == "research" && e["status"] == "EXECUTING"
-        })
-        .count();
-    assert_eq!(research_runs, 1);
-    let seqs: Vec<i64> = events.iter().map(|e| e["seq"].as_i64().unwrap()).collect();
-    assert!(seqs.windows(2).all(|w| w[0] < w[1]), "{seqs:?}");
-    let last = events.last().unwrap();
-    assert_eq!(
-        (&last["type"], &last["status"]),
-        (&json!("RUN_STATUS"), &json!("FINISHED"))
-    );
+    let worker = [("PROMPTOPS_WORKER_ID", "worker-2"), LOOPBACK];
+    let _second = start(&env, &redis, "worker", &worker).await;
+    streaming.finishes(1).await;
 }
 
 fn lorem(key: &str, tokens: u32) -> Value {
