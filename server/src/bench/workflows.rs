@@ -161,6 +161,7 @@ pub(super) async fn load(
         ("runWorkflow (HTTP)", &submitted.run_workflow),
         ("run (created → finished)", &report.run),
         ("node (latencyMs)", &report.node),
+        ("node (started → finished)", &report.node_span),
         ("node wait (ready → started)", &report.wait),
     ] {
         println!(
@@ -278,6 +279,8 @@ async fn all_runs(
 struct Report {
     run: Histogram<u64>,
     node: Histogram<u64>,
+    /// From its claim to its result's commit.
+    node_span: Histogram<u64>,
     wait: Histogram<u64>,
     /// From the first run's creation to the last one's end.
     span: Duration,
@@ -305,6 +308,7 @@ impl Report {
         let mut report = Report {
             run: Histogram::new(3)?,
             node: Histogram::new(3)?,
+            node_span: Histogram::new(3)?,
             wait: Histogram::new(3)?,
             span: Duration::ZERO,
             finished: 0,
@@ -342,6 +346,11 @@ impl Report {
                     let _ = report.node.record((latency * 1000).max(1));
                 }
                 record(&mut report.wait, ready, at(&node["startedAt"]));
+                record(
+                    &mut report.node_span,
+                    at(&node["startedAt"]),
+                    at(&node["finishedAt"]),
+                );
                 ready = at(&node["finishedAt"]);
             }
         }

@@ -67,6 +67,7 @@ fn assert_workflow_report(stdout: &str, runs: usize) {
         "runWorkflow (HTTP)",
         "run (created → finished)",
         "node (latencyMs)",
+        "node (started → finished)",
         "node wait (ready → started)",
         "runs/s",
         "most runs in flight at once: ",
