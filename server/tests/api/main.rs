@@ -45,6 +45,7 @@ mod services;
 mod sessions;
 mod subscriptions;
 mod toy_kind;
+mod workflow_commit_failure;
 mod workflow_crud;
 mod workflow_durability;
 mod workflow_failures;
