@@ -50,7 +50,13 @@ async fn create_prompt(app: &TestApp, token: &str, org: &str, content: &str) -> 
 }
 
 async fn nested_pages_are_priced_by_their_size(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
+    // Counts the whole app's statements: no background pass inside the measurement.
+    let env = std::sync::Arc::new(crate::helpers::TestEnv::new(&backend).await);
+    let app = TestApp::spawn_on(env, |config| {
+        config.reconcile_secs = 3600;
+        config.policy_reload_secs = 3600;
+    })
+    .await;
     let ada = app.sign_up("ada").await;
     create_prompt(&app, &ada.token, &ada.org_id, "Hello {{ name }}").await;
 

@@ -144,7 +144,13 @@ async fn queries_run_over_get_and_mutations_do_not(backend: Backend) {
 }
 
 async fn request_errors_are_400_without_data(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
+    // Counts the whole app's statements: no background pass inside the measurement.
+    let env = std::sync::Arc::new(crate::helpers::TestEnv::new(&backend).await);
+    let app = TestApp::spawn_on(env, |config| {
+        config.reconcile_secs = 3600;
+        config.policy_reload_secs = 3600;
+    })
+    .await;
     let statements = app.app.statements.get();
     for (query, code) in [
         (r#"{"query":"{"}"#, "GRAPHQL_PARSE_FAILED"),

@@ -6,7 +6,13 @@ use crate::backend_tests;
 use crate::helpers::{Backend, TestApp};
 
 async fn deep_and_wide_queries_are_refused(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
+    // Counts the whole app's statements: no background pass inside the measurement.
+    let env = std::sync::Arc::new(crate::helpers::TestEnv::new(&backend).await);
+    let app = TestApp::spawn_on(env, |config| {
+        config.reconcile_secs = 3600;
+        config.policy_reload_secs = 3600;
+    })
+    .await;
     let ada = app.sign_up("ada").await;
     let statements_before = app.app.statements.get();
 
