@@ -5,12 +5,15 @@
 use std::time::Duration;
 
 use serde_json::{Value, json};
+use workers::mock_llm::Faults;
 
 use crate::backend_tests;
 use crate::execution_helpers::{Protocol, connect, next, prompt_with, send};
 use crate::helpers::{Backend, TestApp};
 use crate::prompts::{NEW_VERSION, SET_LABEL};
-use crate::workflow_helpers::{echo, ended, get_run, node, run, save_workflow};
+use crate::workflow_helpers::{
+    echo, ended, get_run, mock_llm_with_stats, node, openai, run, save_workflow, use_mock_llm,
+};
 use crate::ws_helpers::spawn_with;
 
 fn lorem(key: &str, tokens: u32, delay_ms: u32) -> Value {
@@ -182,6 +185,50 @@ async fn a_map_skips_its_failed_items(backend: Backend) {
     assert_eq!(node(&done, "names")["json"], json!(["ADA", null, "CY"]));
 }
 
+/// A map item whose provider call fails once is retried on its own by the node's policy: the
+/// map completes at its first attempt, and only that item was asked twice.
+async fn a_map_retries_a_flaky_item_alone(backend: Backend) {
+    let app = spawn_with(backend, |config| config.llm_max_retries = 0).await;
+    let owner = app.sign_up("owner").await;
+    let (llm, stats) = mock_llm_with_stats(
+        Faults {
+            server_error_first: 1,
+            ..Faults::default()
+        },
+        None,
+    )
+    .await;
+    use_mock_llm(&app, &owner, &llm).await;
+    let mut inner = openai("unused", "say {{ item }}");
+    inner.as_object_mut().unwrap().remove("key");
+    let workflow = save_workflow(
+        &app,
+        &owner,
+        json!({
+            "inputs": [{ "name": "words", "type": "ARRAY" }],
+            "nodes": [{ "key": "each", "kind": "map", "source": "inputs.words", "concurrency": 1,
+                        "retry": { "maxAttempts": 2, "backoffMs": 10 }, "step": inner }],
+            "output": "{{ nodes.each.output }}"
+        }),
+    )
+    .await;
+    let id = run(
+        &app,
+        &owner.token,
+        &workflow,
+        json!({ "words": ["a", "b", "c"] }),
+    )
+    .await;
+    let done = ended(&app, &owner.token, &id).await;
+    assert_eq!(done["status"], "FINISHED", "{done:#}");
+    assert_eq!(
+        node(&done, "each")["json"],
+        json!(["say a", "say b", "say c"])
+    );
+    assert_eq!(node(&done, "each")["attempt"], 1, "the map itself ran once");
+    assert_eq!(stats.requests(), 4, "three items, the first asked twice");
+}
+
 /// `orgWorkflowRunUpdates` follows a run's status changes; the run commands are audited.
 async fn the_org_feed_and_the_audit_trail(backend: Backend) {
     let app = TestApp::spawn(backend).await;
@@ -282,5 +329,6 @@ backend_tests!(
     a_node_past_its_timeout_is_retried_then_fails,
     a_label_moved_mid_run_changes_nothing,
     a_map_skips_its_failed_items,
+    a_map_retries_a_flaky_item_alone,
     the_org_feed_and_the_audit_trail,
 );

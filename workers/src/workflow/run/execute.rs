@@ -16,7 +16,7 @@ use crate::completion::{Ask, CompletionError, TokenSink};
 use crate::engine::JobContext;
 use crate::llm::ModelConfig;
 use crate::templating::{ChatMessage, TemplateError};
-use crate::workflow::definition::{ItemFailure, MapStep, Step};
+use crate::workflow::definition::{ItemFailure, MapStep, RetryPolicy, Step};
 use entities::{prompt_version, workflow_run};
 
 /// What an execution of a step produced.
@@ -62,6 +62,8 @@ pub(super) struct Target<'a> {
     pub run: &'a workflow_run::Model,
     pub key: &'a str,
     pub attempt: i32,
+    /// The node's retry policy: a map retries each of its items by it.
+    pub retry: RetryPolicy,
 }
 
 struct NodeSink<'a> {
@@ -258,7 +260,7 @@ async fn fan_out(
                 vars.insert("index".into(), Value::from(index));
                 async move {
                     let at = u32::try_from(index).ok();
-                    (index, execute(target, &map.step, &vars, at).await)
+                    (index, item_with_retries(target, &map.step, &vars, at).await)
                 }
             })
             .buffered(concurrency)
@@ -288,6 +290,31 @@ async fn fan_out(
     }
     done.output = Value::Array(outputs).to_string();
     Ok(done)
+}
+
+/// One item of a map, tried again by the node's retry policy when it fails in a way worth
+/// retrying (a provider error), so one flaky call does not run the whole map again.
+async fn item_with_retries(
+    target: &Target<'_>,
+    step: &Step,
+    vars: &Map<String, Value>,
+    item: Option<u32>,
+) -> Result<Done, StepError> {
+    let mut tries: u32 = 1;
+    loop {
+        match execute(target, step, vars, item).await {
+            Err(StepError::Retryable(error)) if tries < target.retry.max_attempts => {
+                tracing::debug!(item, tries, %error, "retrying a map item");
+                let wait = super::attempts::backoff(
+                    target.retry.backoff_ms,
+                    i32::try_from(tries).unwrap_or(i32::MAX),
+                );
+                tokio::time::sleep(wait).await;
+                tries += 1;
+            }
+            other => return other,
+        }
+    }
 }
 
 /// Runs `step` under `timeout` (none: no limit).

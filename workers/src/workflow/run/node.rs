@@ -179,6 +179,7 @@ impl JobKind for NodeKind {
                 run: &subject.run,
                 key: &key,
                 attempt: subject.attempt,
+                retry: spec.retry,
             };
             let once = execute::timed(execute::within(
                 timeout,
