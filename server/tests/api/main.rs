@@ -11,6 +11,7 @@ mod helpers;
 mod accounts;
 mod api_key_rank;
 mod authz_matrix;
+mod authz_operations;
 mod authz_requests;
 mod authz_workflow_requests;
 mod bench;
