@@ -151,7 +151,16 @@ async fn request_errors_are_400_without_data(backend: Backend) {
         config.policy_reload_secs = 3600;
     })
     .await;
-    let statements = app.app.statements.get();
+    // The reconciler's first pass runs at start-up: let it end before counting.
+    let mut statements = app.app.statements.get();
+    loop {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let now = app.app.statements.get();
+        if now == statements {
+            break;
+        }
+        statements = now;
+    }
     for (query, code) in [
         (r#"{"query":"{"}"#, "GRAPHQL_PARSE_FAILED"),
         (
