@@ -28,6 +28,14 @@ pub fn echo(key: &str, content: &str) -> Value {
             "model": { "provider": "mock", "model": "echo" } })
 }
 
+/// An `llm` node on the mock's `lorem`: `tokens` words, one every `delay_ms`.
+pub fn lorem(key: &str, tokens: u32, delay_ms: u32) -> Value {
+    json!({ "key": key, "kind": "llm",
+            "messages": [{ "role": "user", "content": "go" }],
+            "model": { "provider": "mock", "model": "lorem",
+                       "extra": { "tokens": tokens, "tokenDelayMs": delay_ms } } })
+}
+
 /// Saves `definition` (the export format) as version 1 of a new workflow of `owner`'s
 /// organization, through `createWorkflow` and `importWorkflowVersion`; returns its id.
 pub async fn save_workflow(app: &TestApp, owner: &Session, definition: Value) -> String {

@@ -10,7 +10,7 @@ use crate::backend_tests;
 use crate::execution_helpers::prompt_with;
 use crate::helpers::{Backend, TestApp, error_code, error_message};
 use crate::workflow_helpers::{
-    RUN, echo, ended, follow_run, mock_llm_with_stats, node, openai, run, save_workflow,
+    RUN, echo, ended, follow_run, lorem, mock_llm_with_stats, node, openai, run, save_workflow,
     use_mock_llm,
 };
 
@@ -113,13 +113,6 @@ async fn research_analyze_summarize(backend: Backend) {
     let middle = seqs[seqs.len() / 2];
     let rest = follow_run(&app.base, &owner.token, &id, Some(middle)).await;
     assert_eq!(rest, events[seqs.len() / 2 + 1..].to_vec());
-}
-
-fn lorem(key: &str, tokens: u32, delay_ms: u32) -> Value {
-    json!({ "key": key, "kind": "llm",
-            "messages": [{ "role": "user", "content": "go" }],
-            "model": { "provider": "mock", "model": "lorem",
-                       "extra": { "tokens": tokens, "tokenDelayMs": delay_ms } } })
 }
 
 fn window(node: &Value) -> (DateTime<chrono::Utc>, DateTime<chrono::Utc>) {

@@ -12,16 +12,10 @@ use crate::execution_helpers::{Protocol, connect, next, prompt_with, send};
 use crate::helpers::{Backend, TestApp};
 use crate::prompts::{NEW_VERSION, SET_LABEL};
 use crate::workflow_helpers::{
-    echo, ended, get_run, mock_llm_with_stats, node, openai, run, save_workflow, use_mock_llm,
+    echo, ended, get_run, lorem, mock_llm_with_stats, node, openai, run, save_workflow,
+    use_mock_llm,
 };
 use crate::ws_helpers::spawn_with;
-
-fn lorem(key: &str, tokens: u32, delay_ms: u32) -> Value {
-    json!({ "key": key, "kind": "llm",
-            "messages": [{ "role": "user", "content": "go" }],
-            "model": { "provider": "mock", "model": "lorem",
-                       "extra": { "tokens": tokens, "tokenDelayMs": delay_ms } } })
-}
 
 /// Nobody answers an approval within its timeout: it FAILS (the reconciler's timer), and its
 /// policy — abort — fails the run.

@@ -16,8 +16,8 @@ use crate::audit::AuditEntry;
 use crate::auth::Actor;
 use crate::authz::{Authz, Permission, permissions};
 use crate::error::{AppError, AppResult};
+use crate::service::authorship::{api_key_of, user_of};
 use crate::service::pages;
-use crate::service::prompt::rows::api_key_of;
 use crate::service::prompt::versions::{self as prompt_versions, Selector};
 use crate::service::workflow::{versions, workflows};
 use crate::service::{RequestContext, UnitOfWork};
@@ -34,10 +34,7 @@ pub struct RunInput {
 
 fn who(actor: &Actor) -> engine::Actor {
     engine::Actor {
-        user: match actor {
-            Actor::User { id } => Some(*id),
-            Actor::ApiKey { .. } => None,
-        },
+        user: user_of(actor),
         api_key: api_key_of(actor),
     }
 }

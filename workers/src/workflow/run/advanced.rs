@@ -101,8 +101,8 @@ impl Advanced {
     }
 }
 
-/// How many times the run was resumed.
-pub(super) fn resumptions(run: &workflow_run::Model) -> u32 {
+/// How many times the run was resumed (`retryWorkflowRun`).
+pub fn resumptions(run: &workflow_run::Model) -> u32 {
     run.resumptions
         .as_array()
         .map_or(0, |r| u32::try_from(r.len()).unwrap_or(u32::MAX))

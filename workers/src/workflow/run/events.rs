@@ -184,10 +184,7 @@ pub async fn terminal_from_row(conn: &impl ConnectionTrait, id: Uuid) -> Option<
             return None;
         }
     };
-    let resumption = found
-        .resumptions
-        .as_array()
-        .map_or(0, |r| u32::try_from(r.len()).unwrap_or(u32::MAX));
+    let resumption = super::resumptions(&found);
     status::run_is_terminal(&found.status).then(|| WorkflowRunEvent {
         resumption: Some(resumption),
         ..WorkflowRunEvent::run_status(&found.status, found.error.clone())

@@ -17,6 +17,7 @@ pub mod schedule;
 mod scope;
 mod timers;
 
+pub use advanced::resumptions;
 pub use events::{WorkflowEventKind, WorkflowRunEvent};
 pub use execute::Done;
 pub use inputs::{check_inputs, prompt_of};

@@ -8,7 +8,6 @@
 use std::collections::BTreeMap;
 
 use chrono::Utc;
-use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait,
     QueryFilter, QueryOrder, Set,
@@ -16,6 +15,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 pub use super::advanced::Advanced;
+use super::attempts::touch_run;
 use super::events::WorkflowRunEvent;
 use super::graph::{critical_path, order};
 use super::status::{self, *};
@@ -36,11 +36,7 @@ pub(super) struct Loaded {
 /// Takes the run's row lock (an update: it works the same on SQLite, whose writers are
 /// serialized anyway, and PostgreSQL) and loads it; `None` when it does not exist.
 pub(super) async fn lock(txn: &DatabaseTransaction, run: Uuid) -> Result<Option<Loaded>, DbErr> {
-    workflow_run::Entity::update_many()
-        .col_expr(workflow_run::Column::UpdatedAt, Expr::value(Utc::now()))
-        .filter(workflow_run::Column::Id.eq(run))
-        .exec(txn)
-        .await?;
+    touch_run(txn, run).await?;
     let Some(run) = workflow_run::Entity::find_by_id(run).one(txn).await? else {
         return Ok(None);
     };
@@ -164,11 +160,7 @@ async fn ready(
         ));
     } else {
         // A node re-run by a resumed run already has its job (one per node): run it again.
-        let resumed = loaded
-            .run
-            .resumptions
-            .as_array()
-            .is_some_and(|r| !r.is_empty());
+        let resumed = super::resumptions(&loaded.run) > 0;
         let max_attempts = ctx.settings.max_attempts;
         let rearmed = if resumed {
             jobs::rearm(txn, node::KIND, row.id, max_attempts).await?

@@ -307,10 +307,10 @@ impl WorkflowRunEvent {
                 .map_err(AppError::from)?;
             // Settled when the row shows the status, or has been resumed since.
             let settled = found.as_ref().is_none_or(|run| {
-                let resumed = run.resumptions.as_array().map_or(0, Vec::len);
+                let resumed = workers::workflow::run::resumptions(run);
                 !ending
                     || Some(run.status.as_str()) == self.status.as_deref()
-                    || resumed > usize::try_from(self.resumption.unwrap_or(0)).unwrap_or(0)
+                    || i64::from(resumed) > i64::from(self.resumption.unwrap_or(0))
             });
             if settled {
                 return Ok(found.map(WorkflowRun::from));

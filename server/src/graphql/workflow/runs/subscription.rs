@@ -61,10 +61,7 @@ impl WorkflowRunSubscription {
         let db = app.db.clone();
         // A run retried after it ended has an earlier terminal status in its log: the stream
         // ends at the one of its latest resumption (or a later one).
-        let resumption = found
-            .resumptions
-            .as_array()
-            .map_or(0, |r| u32::try_from(r.len()).unwrap_or(u32::MAX));
+        let resumption = workers::workflow::run::resumptions(&found);
         let from_row = db.clone();
         let followed = events::topic(id).follow_until(
             &app.bus,
