@@ -146,7 +146,7 @@ impl MigrationTrait for Migration {
     }
 }
 
-#[derive(DeriveIden)]
+#[derive(DeriveIden, Clone)]
 pub(crate) enum Datasets {
     Table,
     Id,
@@ -165,7 +165,7 @@ pub(crate) enum Datasets {
     DeletedAt,
 }
 
-#[derive(DeriveIden)]
+#[derive(DeriveIden, Clone)]
 enum DatasetVersions {
     Table,
     Id,
