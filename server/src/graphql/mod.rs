@@ -6,6 +6,7 @@
 pub mod access;
 pub mod account;
 pub mod audit;
+pub mod evaluation;
 pub mod execution;
 pub mod feed;
 pub mod live;
@@ -41,6 +42,7 @@ pub struct Query(
     execution::query::ExecutionQuery,
     workflow::query::WorkflowQuery,
     workflow::runs::query::WorkflowRunQuery,
+    evaluation::query::EvaluationQuery,
     node::NodeQuery,
 );
 
@@ -53,6 +55,7 @@ pub struct Mutation(
     execution::mutation::ExecutionMutation,
     workflow::mutation::WorkflowMutation,
     workflow::runs::mutation::WorkflowRunMutation,
+    evaluation::mutation::EvaluationMutation,
 );
 
 #[derive(MergedSubscription, Default)]
@@ -60,6 +63,7 @@ pub struct Subscription(
     audit::subscription::AuditSubscription,
     execution::subscription::ExecutionSubscription,
     workflow::runs::subscription::WorkflowRunSubscription,
+    evaluation::subscription::EvaluationSubscription,
 );
 
 pub type AppSchema = Schema<Query, Mutation, Subscription>;

@@ -15,6 +15,7 @@ pub mod access;
 pub mod account;
 pub mod audit;
 pub mod authorship;
+pub mod evaluation;
 pub mod execution;
 pub mod organization;
 pub mod pages;

@@ -75,3 +75,35 @@ pub fn item_result(verdicts: &[Verdict], _threshold: Option<f64>) -> ItemScore {
 pub fn validate(_specs: &[EvaluatorSpec]) -> Vec<String> {
     Vec::new()
 }
+
+pub mod stats {
+    pub struct Interval {
+        pub mean: f64,
+        pub low: f64,
+        pub high: f64,
+    }
+    pub fn mcnemar_exact(_b: u64, _c: u64) -> f64 {
+        1.0
+    }
+    pub fn paired_bootstrap(_d: &[f64], _r: usize, _c: f64, _s: u64) -> Interval {
+        Interval {
+            mean: 0.0,
+            low: 0.0,
+            high: 0.0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiffKind {
+    Same,
+    Added,
+    Removed,
+}
+pub struct DiffLine {
+    pub kind: DiffKind,
+    pub text: String,
+}
+pub fn line_diff(_a: &str, _b: &str) -> Vec<DiffLine> {
+    Vec::new()
+}

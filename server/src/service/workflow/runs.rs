@@ -60,7 +60,7 @@ pub async fn authorized(
 
 /// The prompt version every prompt node (and map over a prompt) runs now, by its label or
 /// version; each must be a live prompt of the organization.
-async fn resolve_prompts(
+pub(crate) async fn resolve_prompts(
     conn: &impl ConnectionTrait,
     org: Uuid,
     definition: &Definition,
