@@ -8,6 +8,7 @@ pub mod completion;
 pub mod credentials;
 pub mod crypto;
 pub mod engine;
+pub mod evaluation;
 pub mod events;
 pub mod execution;
 pub mod jobs;

@@ -32,6 +32,7 @@ impl Completion {
         inputs: Vec<String>,
     ) -> Result<Embedded, CompletionError> {
         let began = Instant::now();
+        llm::embedding::check_provider(provider)?;
         let endpoint = credentials::endpoint(&self.db, &self.sealer, org, provider)
             .await
             .map_err(CompletionError::Credential)?;

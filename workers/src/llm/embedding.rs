@@ -193,7 +193,12 @@ pub(crate) fn parse(value: &Value, expected: usize) -> Result<Embeddings, LlmErr
         indexed.push((index, vector));
     }
     indexed.sort_by_key(|(index, _)| *index);
-    if indexed.len() != expected || indexed.iter().enumerate().any(|(i, (index, _))| i != *index) {
+    if indexed.len() != expected
+        || indexed
+            .iter()
+            .enumerate()
+            .any(|(i, (index, _))| i != *index)
+    {
         return Err(invalid(&format!(
             "{} vectors for {expected} inputs",
             indexed.len()
@@ -207,6 +212,15 @@ pub(crate) fn parse(value: &Value, expected: usize) -> Result<Embeddings, LlmErr
         vectors: indexed.into_iter().map(|(_, vector)| vector).collect(),
         tokens,
     })
+}
+
+/// Refuses a provider without embeddings before anything is read or sent.
+pub fn check_provider(provider: &str) -> Result<(), LlmError> {
+    match provider {
+        "mock" | "openai" | "openai-compatible" => Ok(()),
+        "anthropic" => Err(LlmError::NoEmbeddings(provider.to_string())),
+        other => Err(LlmError::UnknownProvider(other.to_string())),
+    }
 }
 
 /// The embedder for `provider`, resolving endpoints like [`super::provider_for`]: the
@@ -224,6 +238,7 @@ pub fn embedder_for(
             .check_url(url)
             .map_err(LlmError::BaseUrlNotAllowed)
     };
+    check_provider(provider)?;
     let client = http.client.clone();
     match provider {
         "mock" => Ok(Box::new(MockEmbedder)),
@@ -252,7 +267,6 @@ pub fn embedder_for(
                 timeouts,
             )))
         }
-        "anthropic" => Err(LlmError::NoEmbeddings(provider.to_string())),
         other => Err(LlmError::UnknownProvider(other.to_string())),
     }
 }
@@ -263,7 +277,10 @@ mod tests {
 
     #[test]
     fn mock_vectors_compare_by_shared_words() {
-        let same = cosine(&mock_embedding("The cat sat."), &mock_embedding("the CAT sat"));
+        let same = cosine(
+            &mock_embedding("The cat sat."),
+            &mock_embedding("the CAT sat"),
+        );
         assert!((same - 1.0).abs() < 1e-6, "{same}");
         let overlap = cosine(
             &mock_embedding("the cat sat on the mat"),
