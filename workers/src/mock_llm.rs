@@ -65,7 +65,7 @@ pub struct MockLlmStats {
     /// Streams being sent now, and the most there were at once.
     in_flight: AtomicU32,
     max_in_flight: AtomicU32,
-    /// The JSON bodies of authenticated completion requests, in order.
+    /// The JSON bodies of authenticated requests (completions and embeddings), in order.
     bodies: Mutex<Vec<serde_json::Value>>,
 }
 
@@ -134,7 +134,7 @@ pub fn router_with_stats(config: MockLlmConfig) -> (Router, Arc<MockLlmStats>) {
             post(
                 |state: State<Arc<Shared>>, headers: HeaderMap, body: Bytes| async move {
                     match admit(Dialect::OpenAi, &state, &headers).await {
-                        Ok(_) => embeddings::answer(&body),
+                        Ok(_) => embeddings::answer(&state, &body),
                         Err(response) => response,
                     }
                 },

@@ -1,14 +1,25 @@
 //! `POST /v1/embeddings` in OpenAI's wire format, with the in-process mock's vectors.
 
+use std::sync::PoisonError;
+
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use super::Shared;
 use super::openai::error_body;
 use crate::llm::embedding::{mock_embedding, mock_tokens};
 
 /// `input` is a string or an array of strings; any non-empty `model` is accepted.
-pub(super) fn answer(body: &[u8]) -> Response {
+pub(super) fn answer(shared: &Shared, body: &[u8]) -> Response {
+    if let Ok(value) = serde_json::from_slice::<Value>(body) {
+        let mut bodies = shared
+            .stats
+            .bodies
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        bodies.push(value);
+    }
     match parse(body) {
         Ok((model, inputs)) => axum::Json(json(&model, &inputs)).into_response(),
         Err(message) => (
