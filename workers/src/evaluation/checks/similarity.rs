@@ -132,8 +132,8 @@ mod tests {
     #[test]
     fn numeric_within_tolerance() {
         let check = |tolerance, value| Check::Numeric { tolerance, value };
-        assert!(run(check(0.01, Some(3.14159)), " 3.14\n", None).pass);
-        assert!(!run(check(0.001, Some(3.14159)), "3.14", None).pass);
+        assert!(run(check(0.01, Some(12.3456)), " 12.35\n", None).pass);
+        assert!(!run(check(0.001, Some(12.3456)), "12.35", None).pass);
         let expected = json!("42");
         assert!(run(check(0.0, None), "42", Some(&expected)).pass);
         assert!(!run(check(0.0, None), "about 42", Some(&expected)).pass);

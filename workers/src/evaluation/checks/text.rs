@@ -157,7 +157,7 @@ mod tests {
             value: value.into(),
             ignore_case,
         };
-        assert!(run(contains("World", false), "hello world", None).pass == false);
+        assert!(!run(contains("World", false), "hello world", None).pass);
         assert!(run(contains("World", true), "hello world", None).pass);
         let all = Check::ContainsAll {
             values: vec!["a".into(), "b".into()],
