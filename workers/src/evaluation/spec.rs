@@ -33,6 +33,11 @@ fn yes() -> bool {
     true
 }
 
+/// A field that is there, `null` included, is `Some`; only an absent one is `None`.
+fn present<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(deserializer).map(Some)
+}
+
 fn half() -> f64 {
     0.5
 }
@@ -90,10 +95,15 @@ pub enum Check {
     /// The output is JSON valid against `schema` (local `$ref`s only; nothing is fetched).
     JsonSchema { schema: Value },
     /// The value at `path`, a JSON pointer (`/items/0/name`, `""` for the whole document),
-    /// in the output's JSON equals `equals` (default: the expected output as JSON).
+    /// in the output's JSON equals `equals` (default: the expected output as JSON; an explicit
+    /// `null` means the value must be `null`).
     JsonPath {
         path: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "present",
+            skip_serializing_if = "Option::is_none"
+        )]
         equals: Option<Value>,
     },
     /// Similarity of the output and `value` (default: the expected output) in [0, 1], as

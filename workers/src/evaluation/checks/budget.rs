@@ -27,22 +27,15 @@ mod tests {
 
     use super::*;
 
-    fn case(
-        latency_ms: Option<i64>,
-        cost_usd: Option<f64>,
-    ) -> (Map<String, serde_json::Value>, Option<i64>, Option<f64>) {
-        (Map::new(), latency_ms, cost_usd)
-    }
-
     #[test]
     fn budgets_pass_fail_and_need_their_measure() {
-        let (input, latency_ms, cost_usd) = case(Some(120), Some(0.002));
+        let input = Map::new();
         let case = Case {
             input: &input,
             output: "",
             expected: None,
-            latency_ms,
-            cost_usd,
+            latency_ms: Some(120),
+            cost_usd: Some(0.002),
         };
         assert!(latency(&case, 200).unwrap().pass);
         assert!(!latency(&case, 100).unwrap().pass);
