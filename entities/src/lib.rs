@@ -4,6 +4,12 @@
 pub mod api_key;
 pub mod audit_event;
 pub mod casbin_rule;
+pub mod dataset;
+pub mod dataset_item;
+pub mod dataset_version;
+pub mod evaluation_result;
+pub mod evaluation_run;
+pub mod evaluator;
 pub mod execution;
 pub mod invitation;
 pub mod job;

@@ -32,6 +32,8 @@ pub struct Model {
     pub resumptions: Json,
     /// Past it, the run fails.
     pub deadline: Option<DateTimeUtc>,
+    /// The evaluation result this run was started for, if any: its end schedules the scoring.
+    pub evaluation_result_id: Option<Uuid>,
     pub created_by: Option<Uuid>,
     pub created_by_api_key: Option<Uuid>,
     pub created_at: DateTimeUtc,

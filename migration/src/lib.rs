@@ -9,6 +9,8 @@ mod m20261127_000010_sessions_invitations;
 mod m20261127_140000_execution_finish_reason;
 mod m20261127_180000_workflows;
 mod m20261127_200000_workflow_runs;
+mod m20261128_000001_datasets;
+mod m20261128_000002_evaluations;
 
 pub struct Migrator;
 
@@ -23,6 +25,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_140000_execution_finish_reason::Migration),
             Box::new(m20261127_180000_workflows::Migration),
             Box::new(m20261127_200000_workflow_runs::Migration),
+            Box::new(m20261128_000001_datasets::Migration),
+            Box::new(m20261128_000002_evaluations::Migration),
         ]
     }
 }

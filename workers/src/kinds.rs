@@ -2,6 +2,7 @@
 //! `workers/src/` implementing `engine::JobKind`, plus its line here.
 
 use crate::engine::Registry;
+use crate::evaluation::run::ItemKind;
 use crate::execution::ExecutionKind;
 use crate::workflow::run::NodeKind;
 
@@ -10,4 +11,5 @@ pub fn registry() -> Registry {
     Registry::default()
         .with(ExecutionKind)
         .with(NodeKind::default())
+        .with(ItemKind::default())
 }

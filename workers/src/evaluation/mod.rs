@@ -1,7 +1,8 @@
 //! Scoring one dataset item's output: evaluator specs (`spec`), the checks that need only the
 //! case (`checks`), LLM-as-judge (`judge`) and embedding similarity (`embedding`), verdicts and
 //! how they add up (`verdict`), validating a run's evaluators (`validate`), statistics for
-//! comparing runs (`stats`) and the output-vs-expected line diff (`diff`).
+//! comparing runs (`stats`) and the output-vs-expected line diff (`diff`); the evaluation job
+//! itself is `run`.
 //!
 //! Pure of the database and the API: the evaluation job calls [`evaluate`] per item and
 //! evaluator and stores what it returns. An evaluator never fails an item: what goes wrong is
@@ -11,6 +12,7 @@ mod checks;
 pub mod diff;
 mod embedding;
 mod judge;
+pub mod run;
 pub mod spec;
 pub mod stats;
 pub mod validate;

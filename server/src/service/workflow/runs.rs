@@ -143,6 +143,7 @@ pub async fn run_workflow(
         inputs,
         prompts,
         by: who(actor),
+        evaluation_result: None,
     };
     let (run, advanced) = engine::start(&work.txn, &app.runtime.ctx, start).await?;
     let entry = AuditEntry::new(

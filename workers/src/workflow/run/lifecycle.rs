@@ -51,6 +51,8 @@ pub struct Start<'a> {
     /// Per prompt node.
     pub prompts: BTreeMap<String, ResolvedPrompt>,
     pub by: Actor,
+    /// The evaluation result the run is for, if any.
+    pub evaluation_result: Option<Uuid>,
 }
 
 /// Creates a run of `start.version` (PENDING, every node PENDING) and makes its first nodes
@@ -84,6 +86,7 @@ pub async fn start(
         critical_path: Set(None),
         resumptions: Set(json!([])),
         deadline: Set(deadline),
+        evaluation_result_id: Set(start.evaluation_result),
         created_by: Set(start.by.user),
         created_by_api_key: Set(start.by.api_key),
         created_at: Set(now),

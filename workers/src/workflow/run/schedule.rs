@@ -56,7 +56,7 @@ pub(super) async fn lock(txn: &DatabaseTransaction, run: Uuid) -> Result<Option<
     }))
 }
 
-pub(super) async fn definition_of(
+pub async fn definition_of(
     conn: &impl ConnectionTrait,
     version: Uuid,
 ) -> Result<Definition, DbErr> {
@@ -369,5 +369,15 @@ pub(super) async fn close(
     out.events.push(WorkflowRunEvent::run_status(status, error));
     out.status = Some(status.to_owned());
     out.stop = true;
+    // A run started for an evaluation item hands it back: its job runs again to score it.
+    if let Some(result) = loaded.run.evaluation_result_id
+        && let Some(job) =
+            jobs::rearm(txn, crate::evaluation::run::KIND, result, SCORING_ATTEMPTS).await?
+    {
+        out.jobs.push(job);
+    }
     Ok(())
 }
+
+/// Attempts the scoring job of an evaluation item gets when its workflow run ends.
+const SCORING_ATTEMPTS: i32 = 3;
