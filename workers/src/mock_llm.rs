@@ -1,8 +1,10 @@
 //! `mock-llm`: a fake OpenAI- and Anthropic-compatible HTTP server for tests, demos and
 //! benchmarks, with configurable latency, pacing and faults (429s, 500s, streams cut cleanly,
-//! stalled or dropped, JSON answers to streamed requests, late usage).
+//! stalled or dropped, JSON answers to streamed requests, late usage), and OpenAI's
+//! embeddings (the mock provider's vectors).
 
 mod anthropic;
+mod embeddings;
 mod openai;
 mod request;
 mod stream;
@@ -63,7 +65,7 @@ pub struct MockLlmStats {
     /// Streams being sent now, and the most there were at once.
     in_flight: AtomicU32,
     max_in_flight: AtomicU32,
-    /// The JSON bodies of authenticated completion requests, in order.
+    /// The JSON bodies of authenticated requests (completions and embeddings), in order.
     bodies: Mutex<Vec<serde_json::Value>>,
 }
 
@@ -128,6 +130,17 @@ pub fn router_with_stats(config: MockLlmConfig) -> (Router, Arc<MockLlmStats>) {
             ),
         )
         .route(
+            "/v1/embeddings",
+            post(
+                |state: State<Arc<Shared>>, headers: HeaderMap, body: Bytes| async move {
+                    match admit(Dialect::OpenAi, &state, &headers).await {
+                        Ok(_) => embeddings::answer(&state, &body),
+                        Err(response) => response,
+                    }
+                },
+            ),
+        )
+        .route(
             "/v1/messages",
             post(
                 |state: State<Arc<Shared>>, headers: HeaderMap, body: Bytes| {
@@ -157,21 +170,18 @@ pub async fn serve_router(
         .await
 }
 
-async fn complete(
-    dialect: Dialect,
-    State(shared): State<Arc<Shared>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
+/// What every route does first: the latency, the key check, the count, and the rate-limit
+/// and server-error faults. `Ok` carries the request's number; `Err` the response to send.
+async fn admit(dialect: Dialect, shared: &Shared, headers: &HeaderMap) -> Result<u32, Response> {
     tokio::time::sleep(shared.config.latency).await;
-    if !authenticated(&headers) {
+    if !authenticated(headers) {
         let message = "missing API key: send a non-empty key";
-        return error(
+        return Err(error(
             dialect,
             StatusCode::UNAUTHORIZED,
             "authentication_error",
             message,
-        );
+        ));
     }
     let faults = &shared.config.faults;
     let n = shared.stats.requests.fetch_add(1, Ordering::SeqCst);
@@ -187,20 +197,34 @@ async fn complete(
         response
             .headers_mut()
             .insert(header::RETRY_AFTER, seconds.into());
-        return response;
+        return Err(response);
     }
     if n < faults
         .rate_limit_first
         .saturating_add(faults.server_error_first)
     {
         let message = "internal server error (mock-llm fault)";
-        return error(
+        return Err(error(
             dialect,
             StatusCode::INTERNAL_SERVER_ERROR,
             "server_error",
             message,
-        );
+        ));
     }
+    Ok(n)
+}
+
+async fn complete(
+    dialect: Dialect,
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let n = match admit(dialect, &shared, &headers).await {
+        Ok(n) => n,
+        Err(response) => return response,
+    };
+    let faults = &shared.config.faults;
     let parsed = serde_json::from_slice::<serde_json::Value>(&body)
         .map_err(|e| format!("the body is not valid JSON: {e}"))
         .inspect(|value| {

@@ -30,6 +30,9 @@ const DEFAULTS: &[(&str, f64, f64)] = &[
     ("claude-3-7-sonnet", 3.0, 15.0),
     ("claude-sonnet-4", 3.0, 15.0),
     ("claude-opus-4", 15.0, 75.0),
+    ("text-embedding-3-small", 0.02, 0.0),
+    ("text-embedding-3-large", 0.13, 0.0),
+    ("text-embedding-ada-002", 0.1, 0.0),
     ("echo", 0.0, 0.0),
     ("lorem", 0.0, 0.0),
 ];

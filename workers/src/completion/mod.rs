@@ -7,9 +7,13 @@
 //! execution's events, a workflow node's output) is the caller's business. It is cancelled by
 //! dropping its future: a kind selects it against its stop signal, and dropping the provider's
 //! stream aborts the HTTP request.
+//!
+//! Embeddings (`Completion::embed`) go the same way: credentials, providers, prices.
 
+mod embed;
 mod sink;
 
+pub use embed::Embedded;
 pub use sink::{Collect, TokenSink};
 
 use std::time::Instant;

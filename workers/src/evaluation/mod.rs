@@ -1,109 +1,83 @@
-//! Evaluations. TEMPORARY STUB of the evaluators' API (replaced by the evaluators library).
+//! Scoring one dataset item's output: evaluator specs (`spec`), the checks that need only the
+//! case (`checks`), LLM-as-judge (`judge`) and embedding similarity (`embedding`), verdicts and
+//! how they add up (`verdict`), validating a run's evaluators (`validate`), statistics for
+//! comparing runs (`stats`) and the output-vs-expected line diff (`diff`); the evaluation job
+//! itself is `run`.
+//!
+//! Pure of the database and the API: the evaluation job calls [`evaluate`] per item and
+//! evaluator and stores what it returns. An evaluator never fails an item: what goes wrong is
+//! an error verdict (score 0, not a pass).
 
+mod checks;
+pub mod diff;
+mod embedding;
+mod judge;
 pub mod run;
+pub mod spec;
+pub mod stats;
+pub mod validate;
+pub mod verdict;
 
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use crate::completion::Completion;
 use crate::sandbox::Renderer;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct EvaluatorSpec {
-    pub name: String,
-}
+pub use diff::{DiffKind, DiffLine, line_diff};
+pub use spec::{Check, EvaluatorSpec, Normalize, SimilarityAlgorithm};
+pub use stats::{Interval, mcnemar_exact, paired_bootstrap, percentile};
+pub use validate::validate;
+pub use verdict::{ItemScore, Verdict, item_result};
 
+/// What is evaluated: one dataset item and the target's answer to it.
+#[derive(Debug, Clone, Copy)]
 pub struct Case<'a> {
+    /// The dataset item's inputs.
     pub input: &'a Map<String, Value>,
+    /// The target's output text.
     pub output: &'a str,
+    /// The item's expected output: text (`Value::String`) or JSON.
     pub expected: Option<&'a Value>,
+    /// How long the target took, and what it cost (for the budgets).
     pub latency_ms: Option<i64>,
     pub cost_usd: Option<f64>,
 }
 
+/// What the model-backed checks use: the completion step (judge, embeddings), the sandboxed
+/// renderer (rubrics), on behalf of `org`.
 pub struct Io<'a> {
     pub completion: &'a Completion,
     pub renderer: &'a Renderer,
     pub org: Uuid,
+    /// Lets the judge's completion use the response cache.
     pub use_cache: bool,
 }
 
-#[derive(Debug, Clone)]
-pub struct Verdict {
-    pub name: String,
-    pub score: f64,
-    pub pass: bool,
-    pub reason: String,
-    pub error: Option<String>,
-    pub weight: f64,
-    pub required: bool,
-    pub tokens_in: Option<u32>,
-    pub tokens_out: Option<u32>,
-    pub cost_usd: Option<f64>,
+/// Runs one evaluator on one case. Never fails: a check that cannot be made gives a verdict
+/// with `error` set, score 0 and no pass.
+pub async fn evaluate(spec: &EvaluatorSpec, case: &Case<'_>, io: &Io<'_>) -> Verdict {
+    let result = match checks::local(&spec.check, case) {
+        Some(result) => result,
+        None => match &spec.check {
+            Check::LlmJudge {
+                rubric,
+                model,
+                threshold,
+            } => judge::judge(rubric, model, *threshold, case, io).await,
+            Check::Embedding {
+                provider,
+                model,
+                threshold,
+                value,
+            } => {
+                embedding::similarity(provider, model, *threshold, value.as_deref(), case, io).await
+            }
+            other => Err(format!("{} is not a model-backed check", other.kind()).into()),
+        },
+    };
+    Verdict::of(spec, result)
 }
 
-pub struct ItemScore {
-    pub score: f64,
-    pub pass: bool,
-}
-
-pub async fn evaluate(spec: &EvaluatorSpec, case: &Case<'_>, _io: &Io<'_>) -> Verdict {
-    let pass = case.expected.and_then(Value::as_str) == Some(case.output);
-    Verdict {
-        name: spec.name.clone(),
-        score: if pass { 1.0 } else { 0.0 },
-        pass,
-        reason: String::new(),
-        error: None,
-        weight: 1.0,
-        required: true,
-        tokens_in: None,
-        tokens_out: None,
-        cost_usd: None,
-    }
-}
-
-pub fn item_result(verdicts: &[Verdict], _threshold: Option<f64>) -> ItemScore {
-    let pass = verdicts.iter().all(|v| v.pass);
-    ItemScore {
-        score: if pass { 1.0 } else { 0.0 },
-        pass,
-    }
-}
-
-pub fn validate(_specs: &[EvaluatorSpec]) -> Vec<String> {
-    Vec::new()
-}
-
-pub mod stats {
-    pub struct Interval {
-        pub mean: f64,
-        pub low: f64,
-        pub high: f64,
-    }
-    pub fn mcnemar_exact(_b: u64, _c: u64) -> f64 {
-        1.0
-    }
-    pub fn paired_bootstrap(_d: &[f64], _r: usize, _c: f64, _s: u64) -> Interval {
-        Interval {
-            mean: 0.0,
-            low: 0.0,
-            high: 0.0,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DiffKind {
-    Same,
-    Added,
-    Removed,
-}
-pub struct DiffLine {
-    pub kind: DiffKind,
-    pub text: String,
-}
-pub fn line_diff(_a: &str, _b: &str) -> Vec<DiffLine> {
-    Vec::new()
-}
+#[cfg(test)]
+mod tests;

@@ -49,6 +49,8 @@ pub enum LlmError {
     InvalidResponse(String),
     #[error("unknown mock model `{0}`: expected echo, lorem or error")]
     UnknownModel(String),
+    #[error("{0} has no embeddings API: use openai, openai-compatible or mock")]
+    NoEmbeddings(String),
 }
 
 impl LlmError {
@@ -68,7 +70,8 @@ impl LlmError {
             | Self::MissingBaseUrl
             | Self::BaseUrlNotAllowed(_)
             | Self::InvalidResponse(_)
-            | Self::UnknownModel(_) => false,
+            | Self::UnknownModel(_)
+            | Self::NoEmbeddings(_) => false,
         }
     }
 

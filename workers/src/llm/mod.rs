@@ -1,8 +1,10 @@
 //! LLM providers behind one streaming trait: OpenAI, OpenAI-compatible servers, Anthropic and
-//! the in-process mock, plus choosing one for a prompt's model settings.
+//! the in-process mock, plus choosing one for a prompt's model settings; and embeddings
+//! (`embedding`) for the providers that have them.
 
 mod anthropic;
 pub mod egress;
+pub mod embedding;
 mod error;
 pub mod mock;
 mod openai;
@@ -18,6 +20,7 @@ use serde::{Deserialize, Serialize};
 pub use crate::templating::ChatMessage;
 pub use anthropic::Anthropic;
 pub use egress::EgressPolicy;
+pub use embedding::{Embedder, Embeddings, embedder_for};
 pub use error::LlmError;
 pub use mock::MockProvider;
 pub use openai::OpenAi;
