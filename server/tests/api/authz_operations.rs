@@ -206,6 +206,52 @@ pub const OPERATIONS: &[(&str, Kind, Rule)] = &[
         Rule::Needs(p::WORKFLOW_READ),
     ),
     (
+        "evaluationRun",
+        Kind::Query,
+        Rule::Needs(p::EVALUATION_READ),
+    ),
+    (
+        "evaluationRuns",
+        Kind::Query,
+        Rule::Needs(p::EVALUATION_READ),
+    ),
+    (
+        "compareEvaluationRuns",
+        Kind::Query,
+        Rule::Needs(p::EVALUATION_READ),
+    ),
+    ("evaluators", Kind::Query, Rule::Needs(p::EVALUATION_READ)),
+    (
+        "runEvaluation",
+        Kind::Mutation,
+        Rule::Needs(p::EVALUATION_EXECUTE),
+    ),
+    (
+        "cancelEvaluationRun",
+        Kind::Mutation,
+        Rule::Needs(p::EVALUATION_EXECUTE),
+    ),
+    (
+        "createEvaluator",
+        Kind::Mutation,
+        Rule::Needs(p::EVALUATION_EXECUTE),
+    ),
+    (
+        "updateEvaluator",
+        Kind::Mutation,
+        Rule::Needs(p::EVALUATION_EXECUTE),
+    ),
+    (
+        "deleteEvaluator",
+        Kind::Mutation,
+        Rule::Needs(p::EVALUATION_EXECUTE),
+    ),
+    (
+        "evaluationRunEvents",
+        Kind::Subscription,
+        Rule::Needs(p::EVALUATION_READ),
+    ),
+    (
         "providerCredentials",
         Kind::Query,
         Rule::Needs(p::CREDENTIAL_MANAGE),

@@ -159,6 +159,11 @@ pub async fn request(app: &TestApp, op: &str, org: &Org) -> Request {
         "workflowRun" | "workflowRuns" | "runWorkflow" | "cancelWorkflowRun"
         | "resumeWorkflowRun" | "retryWorkflowRun" | "workflowRunEvents"
         | "orgWorkflowRunUpdates" => crate::authz_workflow_requests::run_request(app, op, org).await,
+        "evaluationRun" | "evaluationRuns" | "compareEvaluationRuns" | "evaluators"
+        | "runEvaluation" | "cancelEvaluationRun" | "createEvaluator" | "updateEvaluator"
+        | "deleteEvaluator" | "evaluationRunEvents" => {
+            crate::authz_evaluation_requests::request(app, op, org).await
+        }
         other => panic!("the matrix has no request for `{other}`: add one"),
     }
 }

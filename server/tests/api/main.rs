@@ -10,6 +10,7 @@ mod helpers;
 
 mod accounts;
 mod api_key_rank;
+mod authz_evaluation_requests;
 mod authz_matrix;
 mod authz_operations;
 mod authz_requests;
@@ -18,6 +19,8 @@ mod bench;
 mod cost;
 mod distributed;
 mod distributed_jobs;
+mod evaluation_helpers;
+mod evaluations;
 mod execution_helpers;
 mod execution_providers;
 mod executions;

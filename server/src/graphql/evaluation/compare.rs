@@ -56,7 +56,10 @@ impl ItemComparison {
     /// Expected → output B, line by line (null without an expected output).
     async fn expected_diff_b(&self) -> Option<Vec<DiffLine>> {
         let expected = expected_text(self.expected.as_ref().map(|j| &j.0))?;
-        Some(diff_lines(&expected, self.output_b.as_deref().unwrap_or_default()))
+        Some(diff_lines(
+            &expected,
+            self.output_b.as_deref().unwrap_or_default(),
+        ))
     }
 }
 

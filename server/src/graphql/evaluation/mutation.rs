@@ -59,9 +59,14 @@ impl EvaluationMutation {
     ) -> async_graphql::Result<SavedEvaluator> {
         let org = parse_id("orgId", &org_id)?;
         let request = ctx.request_context()?;
-        let found =
-            evaluators::create(ctx.app()?, &request, ctx.actor()?, org, service_input(input))
-                .await?;
+        let found = evaluators::create(
+            ctx.app()?,
+            &request,
+            ctx.actor()?,
+            org,
+            service_input(input),
+        )
+        .await?;
         Ok(found.into())
     }
 

@@ -4,7 +4,9 @@ use async_graphql::connection::Edge;
 use async_graphql::{Context, ID, Object};
 
 use super::compare::EvaluationComparison;
-use super::{EvaluationRun, EvaluationRunConnection, EvaluationRunConnectionFields, SavedEvaluator};
+use super::{
+    EvaluationRun, EvaluationRunConnection, EvaluationRunConnectionFields, SavedEvaluator,
+};
 use crate::authz::permissions;
 use crate::graphql::{ContextExt, parse_id};
 use crate::service::evaluation::{compare, evaluators, runs};

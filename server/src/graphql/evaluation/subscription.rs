@@ -104,17 +104,21 @@ impl EvaluationSubscription {
         ctx: &Context<'_>,
         run_id: ID,
         after: Option<i64>,
-    ) -> async_graphql::Result<
-        impl Stream<Item = async_graphql::Result<EvaluationRunEvent>> + use<>,
-    > {
+    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<EvaluationRunEvent>> + use<>>
+    {
         let app = ctx.app()?.clone();
         let caller = ctx.request()?.caller.clone();
         let actor = caller.actor()?.clone();
         let id = parse_id("runId", &run_id)?;
         let after = u64::try_from(after.unwrap_or(0)).unwrap_or(0);
-        let found =
-            runs::authorized(&app.db, &app.authz, &actor, id, permissions::EVALUATION_READ)
-                .await?;
+        let found = runs::authorized(
+            &app.db,
+            &app.authz,
+            &actor,
+            id,
+            permissions::EVALUATION_READ,
+        )
+        .await?;
         let idle = if status::run_is_terminal(&found.status) {
             ENDED_IDLE_CHECK
         } else {

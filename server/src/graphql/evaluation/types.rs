@@ -8,7 +8,9 @@ use uuid::Uuid;
 use workers::evaluation::run::{RunConfig, Target};
 
 use crate::graphql::ContextExt;
-use crate::service::evaluation::results::{self, EvaluatorAggregate, StoredVerdict, TargetAggregate};
+use crate::service::evaluation::results::{
+    self, EvaluatorAggregate, StoredVerdict, TargetAggregate,
+};
 use entities::{dataset_item, evaluation_result, evaluation_run, evaluator};
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
@@ -227,7 +229,10 @@ impl From<evaluation_run::Model> for EvaluationRun {
 impl EvaluationRun {
     /// Per target: pass rate, mean score, latency p50/p95 (nearest rank), tokens, cost, and
     /// per evaluator mean score, pass rate and errors — computed from the results now.
-    async fn aggregates(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<EvaluationAggregate>> {
+    async fn aggregates(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<EvaluationAggregate>> {
         let rows = results::all(&ctx.app()?.db, self.uuid, None).await?;
         Ok(results::aggregate(&rows, self.targets.len())
             .into_iter()
@@ -250,14 +255,17 @@ impl EvaluationRun {
             passed,
         };
         let first = u64::try_from(first).unwrap_or(0);
-        let page = results::page(&ctx.app()?.db, self.uuid, filter, first, after.as_deref()).await?;
+        let page =
+            results::page(&ctx.app()?.db, self.uuid, filter, first, after.as_deref()).await?;
         let mut connection = Connection::new(after.is_some(), page.has_next);
-        connection.edges.extend(page.rows.into_iter().map(|(row, item)| {
-            async_graphql::connection::Edge::new(
-                results::cursor(&row),
-                EvaluationResult::new(row, item),
-            )
-        }));
+        connection
+            .edges
+            .extend(page.rows.into_iter().map(|(row, item)| {
+                async_graphql::connection::Edge::new(
+                    results::cursor(&row),
+                    EvaluationResult::new(row, item),
+                )
+            }));
         Ok(connection)
     }
 }
@@ -428,7 +436,10 @@ pub struct EvaluationResult {
 
 impl EvaluationResult {
     pub fn new(row: evaluation_result::Model, item: Option<dataset_item::Model>) -> Self {
-        let verdicts = results::verdicts(&row).into_iter().map(Verdict::from).collect();
+        let verdicts = results::verdicts(&row)
+            .into_iter()
+            .map(Verdict::from)
+            .collect();
         let (inputs, expected, metadata) = match item {
             Some(item) => (item.inputs, item.expected, item.metadata),
             None => (Value::Null, None, Value::Null),

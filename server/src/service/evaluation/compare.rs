@@ -181,9 +181,8 @@ fn deltas(a: &[StoredVerdict], b: &[StoredVerdict]) -> Vec<ScoreDelta> {
             names.push(&verdict.name);
         }
     }
-    let score = |side: &[StoredVerdict], name: &str| {
-        side.iter().find(|v| v.name == name).map(|v| v.score)
-    };
+    let score =
+        |side: &[StoredVerdict], name: &str| side.iter().find(|v| v.name == name).map(|v| v.score);
     names
         .into_iter()
         .map(|name| ScoreDelta {
@@ -209,8 +208,7 @@ pub fn significance(items: &[ItemComparison]) -> Significance {
         .iter()
         .map(|i| i.b.score.unwrap_or(0.0) - i.a.score.unwrap_or(0.0))
         .collect();
-    let interval =
-        stats::paired_bootstrap(&diffs, BOOTSTRAP_RESAMPLES, CONFIDENCE, BOOTSTRAP_SEED);
+    let interval = stats::paired_bootstrap(&diffs, BOOTSTRAP_RESAMPLES, CONFIDENCE, BOOTSTRAP_SEED);
     let significant = mcnemar_p < 1.0 - CONFIDENCE;
     let summary = summary(regressions, improvements, mcnemar_p, significant, &interval);
     Significance {

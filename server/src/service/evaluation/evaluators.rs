@@ -190,8 +190,13 @@ pub async fn delete(
     evaluator::Entity::delete_by_id(found.id)
         .exec(&work.txn)
         .await?;
-    let entry = AuditEntry::new(Some(found.org_id), "evaluator.delete", "evaluator", found.id)
-        .summary(json!({ "name": found.name }));
+    let entry = AuditEntry::new(
+        Some(found.org_id),
+        "evaluator.delete",
+        "evaluator",
+        found.id,
+    )
+    .summary(json!({ "name": found.name }));
     work.audit(Some(actor), entry).await?;
     work.commit().await?;
     Ok(found)

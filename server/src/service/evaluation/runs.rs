@@ -105,11 +105,11 @@ pub async fn run_evaluation(
     {
         problems.push("threshold must be between 0 and 1".to_owned());
     }
-    let concurrency = input
-        .concurrency
-        .unwrap_or(DEFAULT_CONCURRENCY as i32);
+    let concurrency = input.concurrency.unwrap_or(DEFAULT_CONCURRENCY as i32);
     if concurrency < 1 || concurrency > MAX_CONCURRENCY as i32 {
-        problems.push(format!("concurrency must be between 1 and {MAX_CONCURRENCY}"));
+        problems.push(format!(
+            "concurrency must be between 1 and {MAX_CONCURRENCY}"
+        ));
     }
     let name = input.name.unwrap_or_default().trim().to_owned();
     if name.chars().count() > 200 {
@@ -154,17 +154,12 @@ pub async fn run_evaluation(
     let mut work = UnitOfWork::begin(app, request).await?;
     let max_attempts = app.runtime.ctx.settings.max_attempts;
     let (run, event, jobs) = engine::start(&work.txn, max_attempts, new).await?;
-    let entry = AuditEntry::new(
-        Some(org),
-        "evaluation_run.create",
-        "evaluation_run",
-        run.id,
-    )
-    .summary(json!({
-        "datasetId": run.dataset_id,
-        "datasetVersion": run.dataset_version,
-        "results": run.total,
-    }));
+    let entry = AuditEntry::new(Some(org), "evaluation_run.create", "evaluation_run", run.id)
+        .summary(json!({
+            "datasetId": run.dataset_id,
+            "datasetVersion": run.dataset_version,
+            "results": run.total,
+        }));
     work.audit(Some(actor), entry).await?;
     // Published before the commit, as every event of the run: the first number is its start.
     events::publish(&app.bus, run.id, &[event]).await;
@@ -284,7 +279,10 @@ pub async fn list(
         query = query.filter(evaluation_run::Column::DatasetId.eq(dataset));
     }
     let total = query.clone().count(conn).await?;
-    let key = (evaluation_run::Column::CreatedAt, evaluation_run::Column::Id);
+    let key = (
+        evaluation_run::Column::CreatedAt,
+        evaluation_run::Column::Id,
+    );
     let (runs, has_next) = pages::newest_first(conn, query, key, first, after).await?;
     Ok(Page {
         runs,

@@ -191,6 +191,9 @@ mod tests {
             None,
             &json!({"language": "fr"}),
         );
-        assert_eq!(Value::Object(args), json!({"question": "why?", "lang": "fr"}));
+        assert_eq!(
+            Value::Object(args),
+            json!({"question": "why?", "lang": "fr"})
+        );
     }
 }

@@ -10,10 +10,10 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use super::KIND;
 use super::config::RunConfig;
 use super::events::EvaluationRunEvent;
 use super::status::*;
-use super::KIND;
 use crate::jobs::{self, BATCH_ROWS};
 use entities::{dataset_item, evaluation_result, evaluation_run, job};
 
@@ -138,7 +138,11 @@ pub async fn start(
     }
     jobs::insert_batch(txn, run.org_id, KIND, &first_jobs, max_attempts).await?;
     let event = EvaluationRunEvent::run_status(status, None);
-    Ok((run, event, first_jobs.into_iter().map(|(job, _)| job).collect()))
+    Ok((
+        run,
+        event,
+        first_jobs.into_iter().map(|(job, _)| job).collect(),
+    ))
 }
 
 /// What a cancellation did.

@@ -236,7 +236,10 @@ async fn start_workflow(
                 evaluation_result::Column::WorkflowRunId,
                 Expr::value(Some(run.id)),
             )
-            .col_expr(evaluation_result::Column::UpdatedAt, Expr::value(Utc::now()))
+            .col_expr(
+                evaluation_result::Column::UpdatedAt,
+                Expr::value(Utc::now()),
+            )
             .filter(evaluation_result::Column::Id.eq(subject.result.id))
             .filter(evaluation_result::Column::Status.eq(RUNNING))
             .exec(&txn)
@@ -304,7 +307,13 @@ async fn score(ctx: &JobContext, subject: &ItemRun, answer: Answer) -> ItemOutco
         org: subject.run.org_id,
         use_cache: config.use_cache,
     };
-    let verdicts = join_all(config.evaluators.iter().map(|spec| evaluate(spec, &case, &io))).await;
+    let verdicts = join_all(
+        config
+            .evaluators
+            .iter()
+            .map(|spec| evaluate(spec, &case, &io)),
+    )
+    .await;
     let scored = item_result(&verdicts, config.threshold);
     let spent = |pick: fn(&Verdict) -> Option<u32>| -> i64 {
         verdicts.iter().filter_map(pick).map(i64::from).sum()
