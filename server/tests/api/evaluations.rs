@@ -6,8 +6,8 @@ use serde_json::{Value, json};
 
 use crate::backend_tests;
 use crate::evaluation_helpers::{
-    dataset, echo_prompt, echo_version, ended, items, label, reference_mcnemar, results_of, run,
-    start,
+    dataset, echo_prompt, echo_version, ended, get, items, label, reference_mcnemar, results_of,
+    run, start,
 };
 use crate::execution_helpers::{Protocol, connect, next, send};
 use crate::helpers::{Backend, TestApp, error_code, error_message};
@@ -298,8 +298,67 @@ async fn bad_input_is_refused_whole(backend: Backend) {
     assert_eq!(runs["evaluationRuns"]["totalCount"], 0);
 }
 
+/// Cancelling mid-run: the running item stops, the waiting ones never run, and nothing is
+/// scored after.
+async fn cancel_mid_run(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.sign_up("owner").await;
+    let data = dataset(&app, &owner, eight()).await;
+    let slow = crate::execution_helpers::prompt_with(&app, &owner, "{{ answer }}",
+        json!({ "provider": "MOCK", "model": "lorem", "extra": { "tokens": 20, "tokenDelayMs": 40 } })).await;
+    let id = run(
+        &app,
+        &owner.token,
+        json!({
+            "datasetId": data,
+            "targets": [{ "prompt": { "promptId": slow } }],
+            "evaluators": [spec(EXACT)],
+            "concurrency": 1,
+        }),
+    )
+    .await;
+    for _ in 0..200 {
+        if get(&app, &owner.token, &id).await["progress"]["completed"].as_i64() >= Some(1) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let cancelled = app
+        .ok(
+            Some(&owner.token),
+            "mutation($r: ID!) { cancelEvaluationRun(id: $r) { status } }",
+            json!({ "r": id }),
+        )
+        .await;
+    assert_eq!(cancelled["cancelEvaluationRun"]["status"], "CANCELLED");
+    let at_cancel = get(&app, &owner.token, &id).await;
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    let later = get(&app, &owner.token, &id).await;
+    assert_eq!(later["status"], "CANCELLED");
+    assert_eq!(
+        later["progress"], at_cancel["progress"],
+        "nothing is scored after a cancel"
+    );
+    let completed = later["progress"]["completed"].as_i64().unwrap();
+    assert!((1..8).contains(&completed), "{later:#}");
+    let results = results_of(&later, 0);
+    let statuses: Vec<&str> = results
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == "CANCELLED").count() as i64,
+        8 - completed,
+        "{statuses:?}"
+    );
+    // The cancelled run's events end with CANCELLED.
+    let events = follow(&app, &owner.token, &id, 0).await;
+    assert_eq!(events.last().unwrap()["status"], "CANCELLED");
+}
+
 backend_tests!(
     a_matrix_of_two_versions,
     a_workflow_version,
-    bad_input_is_refused_whole
+    bad_input_is_refused_whole,
+    cancel_mid_run
 );
