@@ -165,7 +165,7 @@ pub(crate) enum Datasets {
     DeletedAt,
 }
 
-#[derive(DeriveIden)]
+#[derive(DeriveIden, Clone)]
 enum DatasetVersions {
     Table,
     Id,

@@ -197,13 +197,13 @@ impl MigrationTrait for Migration {
     }
 }
 
-#[derive(DeriveIden)]
+#[derive(DeriveIden, Clone)]
 enum WorkflowRuns {
     Table,
     EvaluationResultId,
 }
 
-#[derive(DeriveIden)]
+#[derive(DeriveIden, Clone)]
 enum Evaluators {
     Table,
     Id,
@@ -217,7 +217,7 @@ enum Evaluators {
     UpdatedAt,
 }
 
-#[derive(DeriveIden)]
+#[derive(DeriveIden, Clone)]
 enum EvaluationRuns {
     Table,
     Id,
@@ -244,7 +244,7 @@ enum EvaluationRuns {
     UpdatedAt,
 }
 
-#[derive(DeriveIden)]
+#[derive(DeriveIden, Clone)]
 enum EvaluationResults {
     Table,
     Id,

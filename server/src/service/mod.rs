@@ -14,6 +14,7 @@
 pub mod access;
 pub mod account;
 pub mod audit;
+pub mod dataset;
 pub mod authorship;
 pub mod execution;
 pub mod organization;
