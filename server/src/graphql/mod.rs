@@ -6,6 +6,7 @@
 pub mod access;
 pub mod account;
 pub mod audit;
+pub mod dataset;
 pub mod execution;
 pub mod feed;
 pub mod live;
@@ -41,6 +42,7 @@ pub struct Query(
     execution::query::ExecutionQuery,
     workflow::query::WorkflowQuery,
     workflow::runs::query::WorkflowRunQuery,
+    dataset::query::DatasetQuery,
     node::NodeQuery,
 );
 
@@ -53,6 +55,7 @@ pub struct Mutation(
     execution::mutation::ExecutionMutation,
     workflow::mutation::WorkflowMutation,
     workflow::runs::mutation::WorkflowRunMutation,
+    dataset::mutation::DatasetMutation,
 );
 
 #[derive(MergedSubscription, Default)]
