@@ -14,8 +14,8 @@
 pub mod access;
 pub mod account;
 pub mod audit;
-pub mod dataset;
 pub mod authorship;
+pub mod dataset;
 pub mod execution;
 pub mod organization;
 pub mod pages;

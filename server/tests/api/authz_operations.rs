@@ -208,8 +208,16 @@ pub const OPERATIONS: &[(&str, Kind, Rule)] = &[
     ("datasets", Kind::Query, Rule::Needs(p::DATASET_READ)),
     ("dataset", Kind::Query, Rule::Needs(p::DATASET_READ)),
     ("exportDataset", Kind::Query, Rule::Needs(p::DATASET_READ)),
-    ("createDataset", Kind::Mutation, Rule::Needs(p::DATASET_WRITE)),
-    ("updateDataset", Kind::Mutation, Rule::Needs(p::DATASET_WRITE)),
+    (
+        "createDataset",
+        Kind::Mutation,
+        Rule::Needs(p::DATASET_WRITE),
+    ),
+    (
+        "updateDataset",
+        Kind::Mutation,
+        Rule::Needs(p::DATASET_WRITE),
+    ),
     (
         "deleteDataset",
         Kind::Mutation,

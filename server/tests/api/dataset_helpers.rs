@@ -86,8 +86,12 @@ pub(crate) async fn item_ids(
 
 /// Imports `content` inline; returns the whole response body.
 pub(crate) async fn import(app: &TestApp, who: &Session, dataset: &str, input: Value) -> Value {
-    app.gql(Some(&who.token), IMPORT, json!({ "d": dataset, "input": input }))
-        .await
+    app.gql(
+        Some(&who.token),
+        IMPORT,
+        json!({ "d": dataset, "input": input }),
+    )
+    .await
 }
 
 /// `latestVersion` and `itemCount` of a dataset.
@@ -145,5 +149,8 @@ pub(crate) async fn upload(
         .unwrap();
     let status = response.status().as_u16();
     let text = response.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
 }

@@ -43,13 +43,22 @@ async fn csv_reads_back_exactly(backend: Backend) {
     let body = import(&app, &owner, &d, input).await;
     assert!(body.get("errors").is_none(), "{body:#}");
     let last = contents(&app, &owner, &d, None).await.pop().unwrap();
-    assert_eq!(last, json!({ "inputs": { "a": "1" }, "expected": { "sum": 3 }, "metadata": {} }));
+    assert_eq!(
+        last,
+        json!({ "inputs": { "a": "1" }, "expected": { "sum": 3 }, "metadata": {} })
+    );
 }
 
 async fn a_bad_line_imports_nothing(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let owner = app.sign_up("owner").await;
-    let d = create_dataset(&app, &owner, "Strict", json!([{ "inputs": { "q": "kept" } }])).await;
+    let d = create_dataset(
+        &app,
+        &owner,
+        "Strict",
+        json!([{ "inputs": { "q": "kept" } }]),
+    )
+    .await;
     // Line 3 holds the rest of the quoted field begun on line 2; line 4 has one field too many.
     let csv = "q,expected\n\"two\nlines\",ok\nfine,yes\nbad,row,extra\n";
     let body = import(&app, &owner, &d, json!({ "format": "CSV", "content": csv })).await;
@@ -57,18 +66,33 @@ async fn a_bad_line_imports_nothing(backend: Backend) {
     assert!(error_message(&body).contains("line 5"), "{body:#}");
     let issues = &body["errors"][0]["extensions"]["issues"];
     assert_eq!(issues[0]["line"], 5);
-    assert!(issues[0]["message"].as_str().unwrap().contains("expected 2 fields"));
+    assert!(
+        issues[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("expected 2 fields")
+    );
     let bad_json = json!({ "format": "CSV", "content": "q,out\na,{nope\n",
                            "mapping": { "expected": "out", "expectedFormat": "JSON" } });
     let body = import(&app, &owner, &d, bad_json).await;
-    assert_eq!(body["errors"][0]["extensions"]["issues"][0]["line"], 2, "{body:#}");
-    let missing = json!({ "format": "CSV", "content": "q\nx\n", "mapping": { "expected": "answer" } });
+    assert_eq!(
+        body["errors"][0]["extensions"]["issues"][0]["line"], 2,
+        "{body:#}"
+    );
+    let missing =
+        json!({ "format": "CSV", "content": "q\nx\n", "mapping": { "expected": "answer" } });
     let body = import(&app, &owner, &d, missing).await;
     assert_eq!(error_code(&body), Some("BAD_USER_INPUT"));
     assert!(error_message(&body).contains("answer"), "{body:#}");
 
     let jsonl = "{\"q\": \"ok\"}\n\n[1, 2]\n{\"q\": \"fine\"}\n{broken\n";
-    let body = import(&app, &owner, &d, json!({ "format": "JSONL", "content": jsonl })).await;
+    let body = import(
+        &app,
+        &owner,
+        &d,
+        json!({ "format": "JSONL", "content": jsonl }),
+    )
+    .await;
     assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{body:#}");
     let lines: Vec<i64> = body["errors"][0]["extensions"]["issues"]
         .as_array()
@@ -78,7 +102,11 @@ async fn a_bad_line_imports_nothing(backend: Backend) {
         .collect();
     assert_eq!(lines, [3, 5]);
     assert!(error_message(&body).contains("line 3: the line is not a JSON object"));
-    assert_eq!(state(&app, &owner, &d).await, (1, 1), "nothing was imported");
+    assert_eq!(
+        state(&app, &owner, &d).await,
+        (1, 1),
+        "nothing was imported"
+    );
 }
 
 async fn jsonl_reads_back_exactly(backend: Backend) {
@@ -120,7 +148,11 @@ async fn large_files_go_through_a_multipart_upload(backend: Backend) {
         .send()
         .await
         .unwrap();
-    assert_eq!(inline.status().as_u16(), 413, "a JSON body stays within its limit");
+    assert_eq!(
+        inline.status().as_u16(),
+        413,
+        "a JSON body stays within its limit"
+    );
     let (status, body) = upload(&app, &owner, &d, "CSV", csv.into_bytes()).await;
     assert_eq!(status, 200, "{body:#}");
     assert!(body.get("errors").is_none(), "{body:#}");
@@ -146,11 +178,15 @@ async fn an_import_costs_constant_statements(backend: Backend) {
             .chain((0..n).map(|i| format!("item {i}\n")))
             .collect();
         let before = app.app.statements.get();
-        let body: Value = import(&app, &owner, &d, json!({ "format": "CSV", "content": csv })).await;
+        let body: Value =
+            import(&app, &owner, &d, json!({ "format": "CSV", "content": csv })).await;
         costs.push(app.app.statements.get() - before);
         assert_eq!(body["data"]["importDatasetItems"]["added"], n, "{body:#}");
     }
-    assert_eq!(costs[0], costs[1], "statements for 5 and 600 items: {costs:?}");
+    assert_eq!(
+        costs[0], costs[1],
+        "statements for 5 and 600 items: {costs:?}"
+    );
 }
 
 backend_tests!(

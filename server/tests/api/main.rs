@@ -10,10 +10,10 @@ mod helpers;
 
 mod accounts;
 mod api_key_rank;
+mod authz_dataset_requests;
 mod authz_matrix;
 mod authz_operations;
 mod authz_requests;
-mod authz_dataset_requests;
 mod authz_workflow_requests;
 mod bench;
 mod cost;

@@ -160,8 +160,7 @@ pub async fn update_item(
 ) -> AppResult<Applied> {
     let message = versions::message(message)?;
     let mut work = UnitOfWork::begin(app, request).await?;
-    let applied =
-        versions::edit(&work.txn, &app.authz, actor, dataset_id, edit, message).await?;
+    let applied = versions::edit(&work.txn, &app.authz, actor, dataset_id, edit, message).await?;
     work.audit(Some(actor), entry(&applied, "dataset.items.update"))
         .await?;
     work.commit().await?;
@@ -180,8 +179,7 @@ pub async fn delete_items(
 ) -> AppResult<Applied> {
     let message = versions::message(message)?;
     let mut work = UnitOfWork::begin(app, request).await?;
-    let applied =
-        versions::remove(&work.txn, &app.authz, actor, dataset_id, keys, message).await?;
+    let applied = versions::remove(&work.txn, &app.authz, actor, dataset_id, keys, message).await?;
     work.audit(Some(actor), entry(&applied, "dataset.items.delete"))
         .await?;
     work.commit().await?;

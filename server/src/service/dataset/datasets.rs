@@ -70,7 +70,9 @@ pub async fn create(
     org: Uuid,
     input: NewDataset,
 ) -> AppResult<dataset::Model> {
-    authz.require(actor, org, permissions::DATASET_WRITE).await?;
+    authz
+        .require(actor, org, permissions::DATASET_WRITE)
+        .await?;
     let name = domain::name("name", &input.name, 200)?;
     let slug = match input.slug.as_deref() {
         Some(slug) => domain::identifier("slug", slug, 1, 64)?,

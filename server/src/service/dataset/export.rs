@@ -1,5 +1,5 @@
 //! Writing a dataset's items as a file `import` reads back: CSV (a header of every input key
-//! in first-seen order, then `expected` and `metadata` as JSON) or JSONL (one
+//! in first-seen order (keys of one item sorted), then `expected` and `metadata` as JSON) or JSONL (one
 //! `{"inputs", "expected", "metadata"}` object per line).
 
 use serde_json::{Value, json};

@@ -235,11 +235,7 @@ fn expected_value(value: Value, format: ExpectedFormat) -> Result<Option<Value>,
     }
 }
 
-fn jsonl_items(
-    bytes: &[u8],
-    mapping: &Mapping,
-    issues: &mut Issues,
-) -> AppResult<Vec<ItemData>> {
+fn jsonl_items(bytes: &[u8], mapping: &Mapping, issues: &mut Issues) -> AppResult<Vec<ItemData>> {
     let mut items = Vec::new();
     for (index, line) in bytes.split(|b| *b == b'\n').enumerate() {
         let number = index as u64 + 1;

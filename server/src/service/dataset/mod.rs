@@ -13,6 +13,6 @@ pub mod items;
 pub mod versions;
 
 pub use commands::{
-    NewDataset, add_items, create_dataset, delete_dataset, delete_items,
-    import_items, update_dataset, update_item,
+    NewDataset, add_items, create_dataset, delete_dataset, delete_items, import_items,
+    update_dataset, update_item,
 };
