@@ -1,6 +1,6 @@
 //! Writing a dataset's items as a file `import` reads back: CSV (a header of every input key
-//! in first-seen order (keys of one item sorted), then `expected` and `metadata` as JSON) or JSONL (one
-//! `{"inputs", "expected", "metadata"}` object per line).
+//! in first-seen order — one item's keys sorted — then `expected`, then `metadata` as JSON)
+//! or JSONL (one `{"inputs", "expected", "metadata"}` object per line).
 
 use serde_json::{Value, json};
 
