@@ -80,6 +80,11 @@ pub struct Config {
     #[arg(long, env = "PROMPTOPS_MAX_RESPONSE_BYTES", default_value_t = 4 * 1024 * 1024)]
     pub max_response_bytes: usize,
 
+    /// Largest multipart request body (file uploads, such as a dataset import), in bytes. A
+    /// JSON body stays limited to 1 MiB.
+    #[arg(long, env = "PROMPTOPS_MAX_UPLOAD_BYTES", default_value_t = 64 * 1024 * 1024)]
+    pub max_upload_bytes: usize,
+
     /// Login attempts allowed per email address from one client IP per minute. Counted per
     /// (email, IP), so guessing from one address never locks the owner out from another.
     #[arg(long, env = "PROMPTOPS_LOGIN_LIMIT_PER_EMAIL_IP", default_value_t = 10)]

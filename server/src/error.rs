@@ -15,6 +15,13 @@ use async_graphql::ErrorExtensions;
 
 pub type AppResult<T> = Result<T, AppError>;
 
+/// One problem of an imported file: the physical line it is on (1-based) and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineIssue {
+    pub line: u64,
+    pub message: String,
+}
+
 #[derive(Debug)]
 pub enum AppError {
     Unauthenticated(String),
@@ -24,6 +31,9 @@ pub enum AppError {
     /// A workflow definition with these problems (BAD_USER_INPUT; every one of them is in
     /// `extensions.issues` as `{node, message}`).
     InvalidDefinition(Vec<workers::workflow::Issue>),
+    /// A file (an import) with problems on these lines (BAD_USER_INPUT; each is in
+    /// `extensions.issues` as `{line, message}`).
+    InvalidLines(Vec<LineIssue>),
     Conflict(String),
     RateLimited {
         retry_after: u64,
@@ -39,7 +49,9 @@ impl AppError {
             AppError::Unauthenticated(_) => "UNAUTHENTICATED",
             AppError::Forbidden(_) => "FORBIDDEN",
             AppError::NotFound(_) => "NOT_FOUND",
-            AppError::Validation(_) | AppError::InvalidDefinition(_) => "BAD_USER_INPUT",
+            AppError::Validation(_)
+            | AppError::InvalidDefinition(_)
+            | AppError::InvalidLines(_) => "BAD_USER_INPUT",
             AppError::Conflict(_) => "CONFLICT",
             AppError::RateLimited { .. } => "RATE_LIMITED",
             AppError::Unavailable(_) => "UNAVAILABLE",
@@ -62,6 +74,13 @@ impl AppError {
                     "the workflow definition is not valid: {}",
                     listed.join("; ")
                 )
+            }
+            AppError::InvalidLines(issues) => {
+                let listed: Vec<String> = issues
+                    .iter()
+                    .map(|i| format!("line {}: {}", i.line, i.message))
+                    .collect();
+                format!("the file is not valid: {}", listed.join("; "))
             }
             AppError::RateLimited { retry_after } => {
                 format!("too many attempts; retry in {retry_after} s")
@@ -120,6 +139,15 @@ impl From<AppError> for async_graphql::Error {
                     .map(
                         |issue| serde_json::json!({ "node": issue.node, "message": issue.message }),
                     )
+                    .collect();
+                let listed = async_graphql::Value::from_json(serde_json::Value::Array(listed))
+                    .unwrap_or_default();
+                ext.set("issues", listed);
+            }
+            if let AppError::InvalidLines(issues) = &error {
+                let listed: Vec<serde_json::Value> = issues
+                    .iter()
+                    .map(|i| serde_json::json!({ "line": i.line, "message": i.message }))
                     .collect();
                 let listed = async_graphql::Value::from_json(serde_json::Value::Array(listed))
                     .unwrap_or_default();

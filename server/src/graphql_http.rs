@@ -1,7 +1,9 @@
 //! GraphQL over HTTP (the GraphQL-over-HTTP spec): `POST /graphql` with a JSON body (or a
 //! multipart one that forced a CORS preflight), queries on a plain `GET /graphql`, the
 //! response media type by `Accept`, request errors as 400 without `data` for
-//! `application/graphql-response+json`, and the response-size cap.
+//! `application/graphql-response+json`, and the response-size cap. A JSON body may be at
+//! most [`MAX_JSON_BODY_BYTES`]; a multipart one (the GraphQL multipart request spec: file
+//! uploads, such as a dataset import) up to the configured `max_upload_bytes`.
 
 mod negotiate;
 mod params;
@@ -13,7 +15,7 @@ use std::sync::Arc;
 
 use async_graphql::http::MultipartOptions;
 use async_graphql::parser::types::OperationType;
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::Response;
@@ -35,20 +37,42 @@ pub(crate) struct GraphqlState {
     pub(crate) schema: AppSchema,
 }
 
+/// The largest JSON request body.
+pub const MAX_JSON_BODY_BYTES: usize = 1024 * 1024;
+
 /// `POST /graphql`.
 pub(crate) async fn post(
     State(state): State<GraphqlState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Response {
     let Some(media) = negotiate::response_media(&headers) else {
         return not_acceptable();
     };
-    let request = match negotiate::body_kind(&headers) {
+    let kind = match negotiate::body_kind(&headers) {
         Err(reason) => return reply::refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, reason),
-        Ok(BodyKind::Json) => params::from_json(&body),
-        Ok(BodyKind::Multipart) => multipart(&headers, &body).await,
+        Ok(kind) => kind,
+    };
+    let upload_limit = state.app.config.max_upload_bytes.max(MAX_JSON_BODY_BYTES);
+    let limit = match kind {
+        BodyKind::Json => MAX_JSON_BODY_BYTES,
+        BodyKind::Multipart => upload_limit,
+    };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return too_large();
+    }
+    // A body that outgrows the limit (or breaks off) is refused the same way.
+    let Ok(body) = axum::body::to_bytes(body, limit).await else {
+        return too_large();
+    };
+    let request = match kind {
+        BodyKind::Json => params::from_json(&body),
+        BodyKind::Multipart => multipart(&headers, &body, upload_limit).await,
     };
     match request {
         Ok(request) => run(&state, peer, &headers, media, request, false).await,
@@ -90,14 +114,25 @@ fn not_acceptable() -> Response {
     )
 }
 
+fn too_large() -> Response {
+    reply::refuse(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "the request body is too large (a file goes in a multipart request, up to the upload limit)",
+    )
+}
+
 async fn multipart(
     headers: &HeaderMap,
     body: &[u8],
+    limit: usize,
 ) -> Result<async_graphql::Request, params::BadRequest> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok());
-    async_graphql::http::receive_body(content_type, body, MultipartOptions::default())
+    let options = MultipartOptions::default()
+        .max_file_size(limit)
+        .max_num_files(4);
+    async_graphql::http::receive_body(content_type, body, options)
         .await
         .map_err(|e| params::BadRequest(format!("invalid multipart request: {e}")))
 }

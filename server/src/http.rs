@@ -21,8 +21,6 @@ use crate::request::REQUEST_ID;
 use crate::state::App;
 use crate::ws::{self, WsState};
 
-const MAX_BODY_BYTES: usize = 1024 * 1024;
-
 #[derive(Clone)]
 pub(crate) struct HttpState {
     pub(crate) app: Arc<App>,
@@ -48,6 +46,11 @@ impl FromRef<HttpState> for WsState {
 pub fn router(app: Arc<App>) -> Router {
     let schema = crate::graphql::schema(app.clone());
     let cors = cors_layer(&app.config.cors_origins);
+    // The largest body of any kind; `POST /graphql` holds JSON to its own, smaller limit.
+    let body_limit = app
+        .config
+        .max_upload_bytes
+        .max(crate::graphql_http::MAX_JSON_BODY_BYTES);
     let ws = WsState::new(app.clone(), schema.clone());
     let state = HttpState {
         app,
@@ -65,9 +68,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/readyz", get(readyz))
         // At the body itself, whichever extractor reads it (a declared length past the limit
         // is a 413; a chunked body is cut off and refused). WebSocket messages: see below.
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(
-            MAX_BODY_BYTES,
-        ))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(body_limit))
         // WebSocket upgrades of `GET /graphql` (one endpoint for everything).
         .layer(axum::middleware::from_fn_with_state(
             ws,

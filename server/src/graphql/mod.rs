@@ -7,6 +7,7 @@ pub mod access;
 pub mod account;
 pub mod audit;
 pub mod evaluation;
+pub mod dataset;
 pub mod execution;
 pub mod feed;
 pub mod live;
@@ -43,6 +44,7 @@ pub struct Query(
     workflow::query::WorkflowQuery,
     workflow::runs::query::WorkflowRunQuery,
     evaluation::query::EvaluationQuery,
+    dataset::query::DatasetQuery,
     node::NodeQuery,
 );
 
@@ -56,6 +58,7 @@ pub struct Mutation(
     workflow::mutation::WorkflowMutation,
     workflow::runs::mutation::WorkflowRunMutation,
     evaluation::mutation::EvaluationMutation,
+    dataset::mutation::DatasetMutation,
 );
 
 #[derive(MergedSubscription, Default)]

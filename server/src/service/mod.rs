@@ -16,6 +16,7 @@ pub mod account;
 pub mod audit;
 pub mod authorship;
 pub mod evaluation;
+pub mod dataset;
 pub mod execution;
 pub mod organization;
 pub mod pages;

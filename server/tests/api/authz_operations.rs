@@ -205,6 +205,44 @@ pub const OPERATIONS: &[(&str, Kind, Rule)] = &[
         Kind::Subscription,
         Rule::Needs(p::WORKFLOW_READ),
     ),
+    ("datasets", Kind::Query, Rule::Needs(p::DATASET_READ)),
+    ("dataset", Kind::Query, Rule::Needs(p::DATASET_READ)),
+    ("exportDataset", Kind::Query, Rule::Needs(p::DATASET_READ)),
+    (
+        "createDataset",
+        Kind::Mutation,
+        Rule::Needs(p::DATASET_WRITE),
+    ),
+    (
+        "updateDataset",
+        Kind::Mutation,
+        Rule::Needs(p::DATASET_WRITE),
+    ),
+    (
+        "deleteDataset",
+        Kind::Mutation,
+        Rule::Needs(p::DATASET_DELETE),
+    ),
+    (
+        "addDatasetItems",
+        Kind::Mutation,
+        Rule::Needs(p::DATASET_WRITE),
+    ),
+    (
+        "updateDatasetItem",
+        Kind::Mutation,
+        Rule::Needs(p::DATASET_WRITE),
+    ),
+    (
+        "deleteDatasetItems",
+        Kind::Mutation,
+        Rule::Needs(p::DATASET_WRITE),
+    ),
+    (
+        "importDatasetItems",
+        Kind::Mutation,
+        Rule::Needs(p::DATASET_WRITE),
+    ),
     (
         "evaluationRun",
         Kind::Query,

@@ -164,6 +164,9 @@ pub async fn request(app: &TestApp, op: &str, org: &Org) -> Request {
         | "deleteEvaluator" | "evaluationRunEvents" => {
             crate::authz_evaluation_requests::request(app, op, org).await
         }
+        "datasets" | "dataset" | "exportDataset" | "createDataset" | "updateDataset"
+        | "deleteDataset" | "addDatasetItems" | "updateDatasetItem" | "deleteDatasetItems"
+        | "importDatasetItems" => crate::authz_dataset_requests::request(app, op, org).await,
         other => panic!("the matrix has no request for `{other}`: add one"),
     }
 }
