@@ -299,3 +299,51 @@ fn jsonl_item(line: &[u8], mapping: &Mapping) -> Result<ItemData, String> {
     };
     ItemData::new(inputs, expected, Some(Value::Object(metadata)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn csv(mapping: Mapping) -> ImportSpec {
+        ImportSpec {
+            format: Format::Csv,
+            delimiter: b',',
+            mapping,
+        }
+    }
+
+    #[test]
+    fn at_most_twenty_problems_are_listed() {
+        let file: String = std::iter::once("a,b\n".to_owned())
+            .chain((0..50).map(|_| "only-one\n".to_owned()))
+            .collect();
+        let Err(AppError::InvalidLines(issues)) = parse(file.as_bytes(), &csv(Mapping::default()))
+        else {
+            panic!("the file must be refused line by line");
+        };
+        assert_eq!(issues.len(), MAX_ISSUES);
+        assert_eq!(issues[0].line, 2);
+    }
+
+    #[test]
+    fn a_header_alone_or_twice_named_column_is_refused() {
+        let spec = csv(Mapping::default());
+        assert!(matches!(parse(b"q\n", &spec), Err(AppError::Validation(_))));
+        assert!(matches!(
+            parse(b"q,q\n1,2\n", &spec),
+            Err(AppError::Validation(_))
+        ));
+    }
+
+    #[test]
+    fn the_metadata_column_holds_an_object() {
+        let items = parse(
+            b"q,metadata\nx,\"{\"\"k\"\": 1}\"\n",
+            &csv(Mapping::default()),
+        );
+        let items = items.unwrap_or_default();
+        assert_eq!(items.len(), 1);
+        assert_eq!(items[0].metadata(), &serde_json::json!({ "k": 1 }));
+        assert_eq!(items[0].inputs(), &serde_json::json!({ "q": "x" }));
+    }
+}
