@@ -6,8 +6,8 @@
 pub mod access;
 pub mod account;
 pub mod audit;
-pub mod evaluation;
 pub mod dataset;
+pub mod evaluation;
 pub mod execution;
 pub mod feed;
 pub mod live;

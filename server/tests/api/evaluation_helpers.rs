@@ -17,7 +17,7 @@ pub const RUN_FIELDS: &str = "id status datasetVersion name
     aggregates { targetIndex total completed passed failed errored passRate meanScore
       latencyP50Ms latencyP95Ms tokensIn tokensOut costUsd
       evaluators { name count meanScore passRate errors } }
-    results(first: 200) { edges { node { id itemId targetIndex status inputs expected output
+    results(first: 100) { edges { node { id itemId targetIndex status inputs expected output
       score passed error latencyMs workflowRunId
       verdicts { name score pass reason error weight required }
       expectedDiff { kind text } } } }";
@@ -106,7 +106,7 @@ pub async fn get(app: &TestApp, token: &str, run: &str) -> Value {
 
 /// Polls the run until it ended (FINISHED, FAILED or CANCELLED).
 pub async fn ended(app: &TestApp, token: &str, run: &str) -> Value {
-    for _ in 0..600 {
+    for _ in 0..300 {
         let found = get(app, token, run).await;
         if matches!(
             found["status"].as_str(),
@@ -116,7 +116,14 @@ pub async fn ended(app: &TestApp, token: &str, run: &str) -> Value {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!("evaluation run {run} did not end");
+    let found = get(app, token, run).await;
+    for result in results_of(&found, 0) {
+        if let Some(id) = result["workflowRunId"].as_str() {
+            let w = app.gql(Some(token), "query($r: ID!) { workflowRun(id: $r) { status error nodes { key status error } } }", json!({ "r": id })).await;
+            eprintln!("workflow run {id}: {w}");
+        }
+    }
+    panic!("evaluation run {run} did not end: {found:#}");
 }
 
 /// The results of target `index`, in item order.

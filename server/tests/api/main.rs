@@ -10,8 +10,8 @@ mod helpers;
 
 mod accounts;
 mod api_key_rank;
-mod authz_evaluation_requests;
 mod authz_dataset_requests;
+mod authz_evaluation_requests;
 mod authz_matrix;
 mod authz_operations;
 mod authz_requests;

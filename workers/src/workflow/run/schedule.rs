@@ -312,6 +312,7 @@ async fn settle(
         active.latency_ms = Set(Some((now - began).num_milliseconds()));
         active.critical_path = Set(Some(serde_json::json!(critical_path(loaded))));
     }
+    let ended = status != loaded.run.status && status::run_is_terminal(&status);
     if status != loaded.run.status {
         let error = active.error.clone().take().flatten();
         out.events
@@ -320,6 +321,9 @@ async fn settle(
         active.status = Set(status);
     }
     loaded.run = active.update(txn).await?;
+    if ended {
+        hand_back(txn, &loaded.run, out).await?;
+    }
     Ok(())
 }
 
@@ -369,8 +373,17 @@ pub(super) async fn close(
     out.events.push(WorkflowRunEvent::run_status(status, error));
     out.status = Some(status.to_owned());
     out.stop = true;
-    // A run started for an evaluation item hands it back: its job runs again to score it.
-    if let Some(result) = loaded.run.evaluation_result_id
+    hand_back(txn, &loaded.run, out).await
+}
+
+/// A run started for an evaluation item hands it back when it ends: the item's job runs again
+/// to score it.
+async fn hand_back(
+    txn: &DatabaseTransaction,
+    run: &workflow_run::Model,
+    out: &mut Advanced,
+) -> Result<(), DbErr> {
+    if let Some(result) = run.evaluation_result_id
         && let Some(job) =
             jobs::rearm(txn, crate::evaluation::run::KIND, result, SCORING_ATTEMPTS).await?
     {
