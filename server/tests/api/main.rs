@@ -18,6 +18,7 @@ mod bench;
 mod cost;
 mod distributed;
 mod distributed_jobs;
+mod eval_cli;
 mod execution_helpers;
 mod execution_providers;
 mod executions;
