@@ -6,7 +6,7 @@ use std::path::Path;
 use chrono::Utc;
 use clap::Parser;
 use entities::{dataset, dataset_item, dataset_version};
-use promptops::eval_cli::{EvalArgs, Outcome, execute};
+use promptops::eval_cli::{CliError, EvalArgs, Outcome, execute};
 use quick_xml::Reader;
 use quick_xml::events::Event;
 use sea_orm::{ActiveModelTrait, IntoActiveModel};
@@ -198,4 +198,68 @@ async fn server_errors_exit_2(backend: Backend) {
     assert_eq!(promptops::eval_cli::run(args).await, 2);
 }
 
-backend_tests!(gates_on_pass_rate_and_baseline, server_errors_exit_2);
+/// A prompt of the mock `model` (with `extra`) over the seeded dataset; (API key, dataset,
+/// prompt, evaluators file).
+async fn arrange_model(
+    app: &TestApp,
+    dir: &Path,
+    model: &str,
+    extra: serde_json::Value,
+) -> (String, Uuid, String, String) {
+    let owner = app.sign_up("owner").await;
+    let (key, _) = app.api_key(&owner, &owner.org_id, "editor").await;
+    let mut input = prompt_input("Model", "{{ answer }}");
+    input["version"]["model"]["model"] = json!(model);
+    input["version"]["model"]["extra"] = extra;
+    let created = app
+        .ok(Some(&owner.token), CREATE_PROMPT, json!({ "org": owner.org_id, "input": input }))
+        .await;
+    let prompt = created["createPrompt"]["id"].as_str().unwrap().to_owned();
+    let dataset = seed_dataset(app, owner.org_id.parse().unwrap()).await;
+    let specs = dir.join("evaluators.json");
+    std::fs::write(&specs, r#"[{"name":"exact","type":"EXACT_MATCH"}]"#).unwrap();
+    (key, dataset, prompt, specs.to_str().unwrap().to_owned())
+}
+
+async fn target_errors_are_junit_errors(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (key, dataset, prompt, specs) = arrange_model(&app, dir.path(), "error", json!({})).await;
+    let junit = dir.path().join("report.xml");
+
+    let outcome = eval(&app, &key, dataset, &prompt, &["--evaluators", &specs,
+        "--min-pass-rate", "0.5", "--junit", junit.to_str().unwrap()]).await;
+
+    assert_eq!(outcome.code, 1, "{}", outcome.summary);
+    assert_eq!(junit_counts(&junit), (ITEMS, 0, ITEMS));
+}
+
+async fn a_timeout_cancels_the_run(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (key, dataset, prompt, specs) =
+        arrange_model(&app, dir.path(), "echo", json!({ "tokenDelayMs": 3000 })).await;
+    let dataset = dataset.to_string();
+    let args = EvalArgs::try_parse_from([
+        "eval", "--server", &app.base, "--api-key", &key, "--dataset", &dataset, "--prompt",
+        &prompt, "--evaluators", &specs, "--timeout", "1", "--quiet",
+    ])
+    .unwrap();
+
+    let error = execute(&args).await.unwrap_err();
+
+    let CliError::Timeout(run, 1) = error else {
+        panic!("not a timeout: {error}");
+    };
+    let status = app
+        .ok(Some(&key), "query($id: ID!) { evaluationRun(id: $id) { status } }", json!({ "id": run }))
+        .await;
+    assert_eq!(status["evaluationRun"]["status"], "CANCELLED");
+}
+
+backend_tests!(
+    gates_on_pass_rate_and_baseline,
+    server_errors_exit_2,
+    target_errors_are_junit_errors,
+    a_timeout_cancels_the_run
+);
