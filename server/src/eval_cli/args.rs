@@ -25,7 +25,11 @@ pub struct EvalArgs {
     #[arg(long)]
     pub dataset_version: Option<i32>,
     /// The prompt to evaluate.
-    #[arg(long, conflicts_with = "workflow", required_unless_present = "workflow")]
+    #[arg(
+        long,
+        conflicts_with = "workflow",
+        required_unless_present = "workflow"
+    )]
     pub prompt: Option<String>,
     /// The workflow to evaluate.
     #[arg(long)]
@@ -187,8 +191,17 @@ mod tests {
     #[test]
     fn a_baseline_label_makes_a_second_target() {
         let args = parse(&[
-            "--prompt", "p", "--label", "staging", "--baseline-label", "production",
-            "--evaluator", "exact", "--map", "answer=inputs.a", "--no-cache",
+            "--prompt",
+            "p",
+            "--label",
+            "staging",
+            "--baseline-label",
+            "production",
+            "--evaluator",
+            "exact",
+            "--map",
+            "answer=inputs.a",
+            "--no-cache",
         ]);
         let input = args.run_input().unwrap_or_else(|error| panic!("{error}"));
         assert_eq!(
@@ -196,7 +209,10 @@ mod tests {
             json!([{ "prompt": { "promptId": "p", "label": "staging" } },
                    { "prompt": { "promptId": "p", "label": "production" } }])
         );
-        assert_eq!(input["mapping"], json!([{ "variable": "answer", "from": "inputs.a" }]));
+        assert_eq!(
+            input["mapping"],
+            json!([{ "variable": "answer", "from": "inputs.a" }])
+        );
         assert_eq!(input["evaluators"], json!([{ "saved": "exact" }]));
         assert_eq!(input["useCache"], json!(false));
     }

@@ -80,12 +80,18 @@ impl Client {
             })?;
         let status = response.status();
         let body: Value = response.json().await.map_err(|error| CliError::Server {
-            message: format!("{}: HTTP {status}, not a GraphQL answer: {error}", self.endpoint),
+            message: format!(
+                "{}: HTTP {status}, not a GraphQL answer: {error}",
+                self.endpoint
+            ),
             code: None,
         })?;
         if let Some(error) = body["errors"].as_array().and_then(|errors| errors.first()) {
             return Err(CliError::Server {
-                message: error["message"].as_str().unwrap_or("unknown error").to_owned(),
+                message: error["message"]
+                    .as_str()
+                    .unwrap_or("unknown error")
+                    .to_owned(),
                 code: error["extensions"]["code"].as_str().map(str::to_owned),
             });
         }
@@ -108,7 +114,8 @@ impl Client {
     }
 
     pub async fn status(&self, id: &str) -> Result<RunStatus, CliError> {
-        self.call(STATUS, json!({ "id": id }), "evaluationRun").await
+        self.call(STATUS, json!({ "id": id }), "evaluationRun")
+            .await
     }
 
     pub async fn cancel(&self, id: &str) -> Result<(), CliError> {
@@ -135,10 +142,12 @@ impl Client {
                 )
                 .await?;
             let page = &run["results"];
-            let nodes: Vec<ItemResult> = serde_json::from_value(page["nodes"].clone())
-                .map_err(|error| CliError::Server {
-                    message: format!("results: unexpected answer: {error}"),
-                    code: None,
+            let nodes: Vec<ItemResult> =
+                serde_json::from_value(page["nodes"].clone()).map_err(|error| {
+                    CliError::Server {
+                        message: format!("results: unexpected answer: {error}"),
+                        code: None,
+                    }
                 })?;
             all.extend(nodes);
             let next = page["pageInfo"]["endCursor"].as_str().map(str::to_owned);

@@ -46,9 +46,10 @@ pub fn summary(run: &Run, results: &[ItemResult], comparison: Option<&Comparison
             .targets
             .iter()
             .find(|t| t.index == aggregate.target_index)
-            .map_or_else(|| format!("#{}", aggregate.target_index), |t| {
-                format!("#{} {}", t.index, t.description)
-            });
+            .map_or_else(
+                || format!("#{}", aggregate.target_index),
+                |t| format!("#{} {}", t.index, t.description),
+            );
         let _ = writeln!(
             out,
             "{:<40} {:>8} {:>8} {:>10} {:>10} {:>16} {:>10.4}",
