@@ -16,6 +16,7 @@ mod authz_requests;
 mod authz_workflow_requests;
 mod bench;
 mod cost;
+mod dataset_seed;
 mod distributed;
 mod distributed_jobs;
 mod eval_cli;
