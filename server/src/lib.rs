@@ -11,6 +11,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod eval_cli;
 pub mod graphiql;
 pub mod graphql;
 pub mod graphql_http;

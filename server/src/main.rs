@@ -29,6 +29,9 @@ enum Command {
     MockLlm(MockLlmArgs),
     /// Load a running server with executions and report latency, throughput and exactly-once.
     Bench(promptops::bench::BenchArgs),
+    /// Evaluate a prompt or workflow version over a dataset on a server: the CI gate (exit 0
+    /// pass, 1 under the minimum pass rate or a significant regression, 2 error).
+    Eval(Box<promptops::eval_cli::EvalArgs>),
     /// Apply database migrations and exit.
     Migrate(Box<Config>),
     /// Print the GraphQL schema (SDL).
@@ -87,6 +90,11 @@ fn main() -> anyhow::Result<ExitCode> {
         return Ok(workers::sandbox::child_main());
     }
     let runtime = tokio::runtime::Runtime::new()?;
+    if let Command::Eval(args) = command {
+        return Ok(ExitCode::from(
+            runtime.block_on(promptops::eval_cli::run(*args)),
+        ));
+    }
     runtime.block_on(run(command))?;
     Ok(ExitCode::SUCCESS)
 }
@@ -120,7 +128,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             mock_llm(args).await
         }
         Command::Bench(args) => promptops::bench::run(args).await,
-        Command::SandboxRender => Ok(()),
+        Command::SandboxRender | Command::Eval(_) => Ok(()),
     }
 }
 

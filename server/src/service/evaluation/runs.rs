@@ -205,7 +205,7 @@ pub async fn cancel_run(
         events::publish(&app.bus, run.id, &[cancelled.event]).await;
         let (org, workflow_runs) = (run.org_id, cancelled.workflow_runs);
         work.after_commit(move |app| {
-            Box::pin(async move { after_cancel(&app, org, id, workflow_runs).await })
+            Box::pin(async move { after_cancel(app, org, id, workflow_runs).await })
         });
     }
     work.commit().await?;
