@@ -1,0 +1,138 @@
+//! Evaluations that call models to score, through `mock-llm` (which answers with the last user
+//! message, so a judge's answer is its rendered rubric): an LLM judge with deterministic
+//! answers, a judge whose answer is not JSON (an error verdict per item, not a crash), and
+//! embedding similarity; and a run's items as they were at its dataset version after edits.
+
+use serde_json::{Value, json};
+
+use crate::backend_tests;
+use crate::evaluation_helpers::{dataset, echo_prompt, ended, get, items, results_of, run};
+use crate::helpers::{Backend, TestApp};
+use crate::workflow_helpers::{mock_llm_with_stats, use_mock_llm};
+use workers::mock_llm::Faults;
+
+fn eight() -> Vec<Value> {
+    let answers: Vec<String> = (1..=8).map(|i| format!("alpha{i}")).collect();
+    let mut pairs: Vec<(&str, &str)> = answers.iter().map(|a| (a.as_str(), a.as_str())).collect();
+    pairs[7].1 = "something else";
+    items(&pairs)
+}
+
+async fn judge_and_embeddings_through_mock_llm(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.sign_up("owner").await;
+    let (llm, stats) = mock_llm_with_stats(Faults::default(), None).await;
+    use_mock_llm(&app, &owner, &llm).await;
+    let data = dataset(&app, &owner, eight()).await;
+    let prompt = echo_prompt(&app, &owner, "{{ answer }}").await;
+    let judge = json!({ "provider": "openai", "model": "gpt-4o-mini" });
+    let id = run(&app, &owner.token, json!({
+        "datasetId": data,
+        "targets": [{ "prompt": { "promptId": prompt } }],
+        "evaluators": [
+            { "spec": { "name": "judge", "type": "LLM_JUDGE", "model": judge,
+                "rubric": "{\"score\": {% if output == expected %}1{% else %}0{% endif %}, \"reason\": \"compared {{ output }}\"}" } },
+            { "spec": { "name": "rambling", "type": "LLM_JUDGE", "model": judge, "required": false,
+                "rubric": "I think {{ output }} is fine" } },
+            { "spec": { "name": "close", "type": "EMBEDDING", "provider": "openai",
+                "model": "text-embedding-3-small", "threshold": 0.99 } }
+        ],
+        "useCache": false,
+    })).await;
+    let done = ended(&app, &owner.token, &id).await;
+    assert_eq!(done["status"], "FINISHED", "{done:#}");
+    let aggregate = &done["aggregates"][0];
+    let by_name = |name: &str| -> Value {
+        aggregate["evaluators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["name"] == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {name}"))
+    };
+    assert_eq!(by_name("judge")["passRate"], 7.0 / 8.0);
+    assert_eq!(by_name("judge")["errors"], 0);
+    assert_eq!(
+        by_name("rambling")["errors"],
+        8,
+        "every malformed answer is an error verdict"
+    );
+    assert_eq!(by_name("rambling")["passRate"], 0.0);
+    assert_eq!(by_name("close")["passRate"], 7.0 / 8.0);
+    // The required judge and embedding decide: 7 pass; the non-required rambler does not.
+    assert_eq!(aggregate["passed"], 7);
+    let first = &results_of(&done, 0)[0];
+    let verdict = |name: &str| -> Value {
+        first["verdicts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["name"] == name)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(verdict("judge")["reason"], "compared alpha1");
+    assert!(
+        verdict("rambling")["error"]
+            .as_str()
+            .unwrap()
+            .contains("I think alpha1"),
+        "{first:#}"
+    );
+    assert_eq!(verdict("close")["score"], 1.0);
+    // Two judges per item asked `mock-llm` for a completion, and one embeddings call each.
+    assert!(stats.requests() >= 24, "{}", stats.requests());
+    assert!(
+        done["tokensIn"].as_i64().unwrap() > 8,
+        "judges' tokens count: {done:#}"
+    );
+}
+
+/// Edits after a run leave its items as they were at its version; a new run reads the new one.
+async fn a_runs_items_stay_at_its_version(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.sign_up("owner").await;
+    let data = dataset(&app, &owner, eight()).await;
+    let prompt = echo_prompt(&app, &owner, "{{ answer }}").await;
+    let input = json!({
+        "datasetId": data,
+        "targets": [{ "prompt": { "promptId": prompt } }],
+        "evaluators": [{ "spec": { "name": "exact", "type": "EXACT_MATCH" } }],
+    });
+    let first = run(&app, &owner.token, input.clone()).await;
+    let before = ended(&app, &owner.token, &first).await;
+    assert_eq!(before["datasetVersion"], 1);
+    let results = results_of(&before, 0);
+    let (edited, removed) = (results[0]["itemId"].clone(), results[1]["itemId"].clone());
+    app.ok(Some(&owner.token),
+        "mutation($d: ID!, $i: ID!) { updateDatasetItem(datasetId: $d, input: {itemId: $i, inputs: {answer: \"changed\"}, expected: \"changed\"}) { version } }",
+        json!({ "d": data, "i": edited })).await;
+    app.ok(Some(&owner.token),
+        "mutation($d: ID!, $i: ID!) { deleteDatasetItems(datasetId: $d, input: {itemIds: [$i]}) { version } }",
+        json!({ "d": data, "i": removed })).await;
+
+    let after = get(&app, &owner.token, &first).await;
+    assert_eq!(
+        results_of(&after, 0),
+        results,
+        "the run reads its items as they were"
+    );
+    assert_eq!(
+        results_of(&after, 0)[0]["inputs"],
+        json!({ "answer": "alpha1" })
+    );
+
+    let second = run(&app, &owner.token, input).await;
+    let later = ended(&app, &owner.token, &second).await;
+    assert_eq!(later["datasetVersion"], 3);
+    let now = results_of(&later, 0);
+    assert_eq!(now.len(), 7);
+    assert_eq!(now[0]["inputs"], json!({ "answer": "changed" }));
+    assert_eq!(now[0]["itemId"], edited, "an edited item keeps its id");
+}
+
+backend_tests!(
+    judge_and_embeddings_through_mock_llm,
+    a_runs_items_stay_at_its_version
+);
