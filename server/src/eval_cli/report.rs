@@ -124,7 +124,7 @@ fn compared(out: &mut String, comparison: &Comparison) {
     );
     let _ = writeln!(
         out,
-        "  pass rate delta {} · mean score delta {:.3} [{:.3}, {:.3}] at {:.0}% · McNemar p = {:.4}",
+        "  pass rate delta {} · mean score delta {:.3} [{:.3}, {:.3}] at {:.0}% · McNemar p = {}",
         comparison
             .pass_rate_delta
             .map_or_else(|| "-".into(), |d| format!("{:+.1} pts", d * 100.0)),
@@ -132,7 +132,7 @@ fn compared(out: &mut String, comparison: &Comparison) {
         s.interval_low,
         s.interval_high,
         s.confidence * 100.0,
-        s.mcnemar_p_value
+        crate::service::evaluation::compare::p_value(s.mcnemar_p_value)
     );
     let _ = writeln!(out, "  {}", s.summary);
     if comparison.is_regression() {

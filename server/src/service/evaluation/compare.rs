@@ -248,15 +248,25 @@ fn summary(
     };
     format!(
         "B {direction} ({regressions} regression{}, {improvements} improvement{}); exact McNemar \
-         p = {p:.4}, {verdict} at the 5% level. Mean score difference (B − A) {:+.3}, {}% \
+         p = {}, {verdict} at the 5% level. Mean score difference (B − A) {:+.3}, {}% \
          bootstrap interval [{:+.3}, {:+.3}].",
         plural(regressions as i64),
         plural(improvements as i64),
+        p_value(p),
         interval.mean,
         (CONFIDENCE * 100.0).round(),
         interval.low,
         interval.high
     )
+}
+
+/// A p-value as people read it: four decimals, or scientific notation below 0.0001.
+pub fn p_value(p: f64) -> String {
+    if p > 0.0 && p < 1e-4 {
+        format!("{p:.1e}")
+    } else {
+        format!("{p:.4}")
+    }
 }
 
 fn plural(n: i64) -> &'static str {
