@@ -6,10 +6,13 @@
 //! - [`run_events`]: one run's typed events (`workers::events::run`) for a subscriber;
 //!   `executionEvents`, and `workflowRunEvents` / `evaluationRunEvents` to come.
 //!
-//! Both end with ONE error when the subscriber's access is lost (see `live`).
+//! Both end with ONE error when the subscriber's access is lost (see `live`). Run events are
+//! published just before their change commits; [`ending_when_committed`] ends a run's stream
+//! only at an end whose change did commit.
 
 use std::future::Future;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use futures_util::stream::BoxStream;
 use futures_util::{Stream, StreamExt};
@@ -95,4 +98,78 @@ where
     });
     // Access is checked again as events are delivered and while none comes.
     guarded(access, events)
+}
+
+/// How long an end event waits for its status to show in the run's row.
+pub const COMMIT_WAIT: Duration = Duration::from_secs(2);
+
+/// Ends `followed` after its first end event (`is_end`) that `committed` confirms. Events are
+/// published under the run's lock just before their change commits, so an end event whose
+/// commit then failed is in the log although the run never had that status: it is dropped, and
+/// the stream goes on to the run's real end (or the row's, after the idle period).
+pub fn ending_when_committed<E, C, F>(
+    followed: BoxStream<'static, Result<Numbered<E>, EventError>>,
+    run: Uuid,
+    is_end: impl Fn(&E) -> bool + Send + Sync + 'static,
+    committed: C,
+) -> BoxStream<'static, Result<Numbered<E>, EventError>>
+where
+    E: Clone + Send + Sync + 'static,
+    C: Fn(E) -> F + Send + Sync + 'static,
+    F: Future<Output = bool> + Send + 'static,
+{
+    let checks = Arc::new((is_end, committed));
+    futures_util::stream::unfold(Some(followed), move |state| {
+        let checks = checks.clone();
+        async move {
+            let mut followed = state?;
+            loop {
+                let item = followed.next().await?;
+                let end = match &item {
+                    Ok(numbered) if (checks.0)(&numbered.event) => {
+                        if !(checks.1)(numbered.event.clone()).await {
+                            tracing::warn!(%run, seq = numbered.seq, "dropped an end event whose change did not commit");
+                            continue;
+                        }
+                        true
+                    }
+                    Ok(_) => false,
+                    Err(_) => true,
+                };
+                return Some((item, (!end).then_some(followed)));
+            }
+        }
+    })
+    .boxed()
+}
+
+/// Whether a run's row shows `status` (an end event's), waiting up to [`COMMIT_WAIT`] for the
+/// commit that follows its publication; `read` reads the row's status. Unreadable rows trust
+/// the log; a row that ended otherwise does not (that end's own event follows).
+pub async fn status_committed<R, F>(
+    read: R,
+    status: Option<String>,
+    is_terminal: fn(&str) -> bool,
+) -> bool
+where
+    R: Fn() -> F,
+    F: Future<Output = Result<Option<String>, sea_orm::DbErr>>,
+{
+    let deadline = Instant::now() + COMMIT_WAIT;
+    loop {
+        match read().await {
+            Ok(Some(row)) if Some(row.as_str()) == status.as_deref() => return true,
+            Ok(Some(row)) if is_terminal(&row) => return false,
+            Ok(Some(_)) => {}
+            Ok(None) => return false,
+            Err(error) => {
+                tracing::warn!(%error, "could not read a run's row");
+                return true;
+            }
+        }
+        if Instant::now() >= deadline {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }

@@ -10,10 +10,12 @@ use workers::evaluation::run::{EvaluationEventKind, EvaluationRunEvent as Event,
 
 use super::EvaluationProgress;
 use crate::authz::permissions;
-use crate::graphql::feed::run_events;
+use crate::graphql::feed::{ending_when_committed, run_events, status_committed};
 use crate::graphql::live::Access;
 use crate::graphql::{ContextExt, parse_id};
 use crate::service::evaluation::runs;
+use entities::evaluation_run;
+use sea_orm::EntityTrait;
 
 /// With no event for this long, the log and then the row are checked: a run that ended while
 /// its events could not be published still ends the stream.
@@ -124,11 +126,34 @@ impl EvaluationSubscription {
         } else {
             IDLE_CHECK
         };
-        let db = app.db.clone();
-        let followed = events::topic(id).follow(&app.bus, after, idle, move || {
-            let db = db.clone();
-            async move { events::terminal_from_row(&db, id).await }
-        });
+        let (db, from_row) = (app.db.clone(), app.db.clone());
+        let followed = events::topic(id).follow_until(
+            &app.bus,
+            after,
+            idle,
+            move || {
+                let db = from_row.clone();
+                async move { events::terminal_from_row(&db, id).await }
+            },
+            // The end is decided below, once its commit is seen.
+            |_: &Event| false,
+        );
+        let followed = ending_when_committed(
+            followed,
+            id,
+            Event::is_terminal_status,
+            move |event: Event| {
+                let db = db.clone();
+                let read = move || {
+                    let db = db.clone();
+                    async move {
+                        let row = evaluation_run::Entity::find_by_id(id).one(&db).await?;
+                        Ok(row.map(|row| row.status))
+                    }
+                };
+                status_committed(read, event.status, status::run_is_terminal)
+            },
+        );
         let access = Access {
             app,
             caller,

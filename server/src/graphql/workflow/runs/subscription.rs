@@ -2,28 +2,20 @@
 //! changes of an organization's runs): thin adapters over the run topic and the organization
 //! feed (`graphql::feed`).
 
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use async_graphql::{Context, ID, Subscription};
-use futures_util::stream::BoxStream;
-use futures_util::{Stream, StreamExt};
-use sea_orm::{DatabaseConnection, EntityTrait};
-use uuid::Uuid;
-use workers::events::EventError;
-use workers::events::run::Numbered;
+use futures_util::Stream;
+use sea_orm::EntityTrait;
 use workers::workflow::run::{WorkflowRunEvent as Event, events, status};
 
 use super::{WorkflowRun, WorkflowRunEvent};
 use crate::authz::permissions;
-use crate::graphql::feed::{org_feed, run_events};
+use crate::graphql::feed::{ending_when_committed, org_feed, run_events, status_committed};
 use crate::graphql::live::Access;
 use crate::graphql::{ContextExt, parse_id};
 use crate::service::workflow::runs;
 use entities::workflow_run;
-
-/// How long an end event waits for its status to show in the run's row.
-const COMMIT_WAIT: Duration = Duration::from_secs(2);
 
 /// With no event for this long, the log and then the row are checked: a run that ended while
 /// its events could not be published still ends the stream.
@@ -74,8 +66,19 @@ impl WorkflowRunSubscription {
             // The end is decided below, once its commit is seen.
             |_: &Event| false,
         );
-        let followed = ending_when_committed(followed, db, id, move |event: &Event| {
+        let is_end = move |event: &Event| {
             event.is_terminal_status() && event.resumption.unwrap_or(0) >= resumption
+        };
+        let followed = ending_when_committed(followed, id, is_end, move |event: Event| {
+            let db = db.clone();
+            let read = move || {
+                let db = db.clone();
+                async move {
+                    let row = workflow_run::Entity::find_by_id(id).one(&db).await?;
+                    Ok(row.map(|row| row.status))
+                }
+            };
+            status_committed(read, event.status, status::run_is_terminal)
         });
         let access = Access {
             app,
@@ -110,63 +113,5 @@ impl WorkflowRunSubscription {
             },
         )
         .await
-    }
-}
-
-/// Ends `followed` after its first end event (`is_end`) whose status the run's row has. Events
-/// are published under the run's lock just before their change commits, so an end event whose
-/// commit then failed is in the log although the run never had that status: it is dropped, and
-/// the stream goes on to the run's real end (or the row's, after the idle period).
-fn ending_when_committed(
-    followed: BoxStream<'static, Result<Numbered<Event>, EventError>>,
-    db: DatabaseConnection,
-    id: Uuid,
-    is_end: impl Fn(&Event) -> bool + Send + Sync + 'static,
-) -> BoxStream<'static, Result<Numbered<Event>, EventError>> {
-    let is_end = Arc::new(is_end);
-    futures_util::stream::unfold(Some(followed), move |state| {
-        let (db, is_end) = (db.clone(), is_end.clone());
-        async move {
-            let mut followed = state?;
-            loop {
-                let item = followed.next().await?;
-                let end = match &item {
-                    Ok(numbered) if is_end(&numbered.event) => {
-                        if !committed(&db, id, &numbered.event).await {
-                            tracing::warn!(run = %id, seq = numbered.seq, "dropped an end event whose change did not commit");
-                            continue;
-                        }
-                        true
-                    }
-                    Ok(_) => false,
-                    Err(_) => true,
-                };
-                return Some((item, (!end).then_some(followed)));
-            }
-        }
-    })
-    .boxed()
-}
-
-/// Whether the run's row has `event`'s status, waiting up to `COMMIT_WAIT` for the commit that
-/// follows its publication. Unreadable rows trust the log.
-async fn committed(db: &DatabaseConnection, id: Uuid, event: &Event) -> bool {
-    let deadline = Instant::now() + COMMIT_WAIT;
-    loop {
-        match workflow_run::Entity::find_by_id(id).one(db).await {
-            Ok(Some(row)) if Some(row.status.as_str()) == event.status.as_deref() => return true,
-            // It ended otherwise: that end's own event follows.
-            Ok(Some(row)) if status::run_is_terminal(&row.status) => return false,
-            Ok(Some(_)) => {}
-            Ok(None) => return false,
-            Err(error) => {
-                tracing::warn!(%error, run = %id, "could not read a workflow run's row");
-                return true;
-            }
-        }
-        if Instant::now() >= deadline {
-            return false;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
