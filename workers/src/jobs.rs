@@ -308,6 +308,18 @@ pub async fn held(conn: &impl ConnectionTrait, job_id: Uuid, attempt: i32) -> Re
         == 1)
 }
 
+/// Whether attempt `attempt` still holds the job, taking the job row's lock until the caller's
+/// transaction ends (so no takeover can claim it meanwhile): the first step of a transaction
+/// a run makes of its own, in the engine's order (job, then subject).
+pub async fn hold(conn: &impl ConnectionTrait, job_id: Uuid, attempt: i32) -> Result<bool, DbErr> {
+    let touched = job::Entity::update_many()
+        .col_expr(job::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(held_by(job_id, attempt))
+        .exec(conn)
+        .await?;
+    Ok(touched.rows_affected == 1)
+}
+
 /// Extends the lease of a job we still hold; false when we lost it (taken over or cancelled).
 pub async fn heartbeat(
     conn: &impl ConnectionTrait,

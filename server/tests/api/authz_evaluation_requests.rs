@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use crate::authz_requests::{Org, Request};
-use crate::evaluation_helpers::{dataset, echo_prompt, items, run};
+use crate::evaluation_helpers::{dataset, echo_prompt, ended, items, run};
 use crate::helpers::TestApp;
 
 /// Builds the request for evaluation operation `op` against `org`.
@@ -19,6 +19,10 @@ pub async fn request(app: &TestApp, op: &str, org: &Org) -> Request {
         "evaluators": [{ "spec": { "name": "exact", "type": "EXACT_MATCH" } }],
     });
     let evaluation = run(app, &owner.token, input.clone()).await;
+    if op == "compareEvaluationRuns" {
+        // Only runs that ended compare.
+        ended(app, &owner.token, &evaluation).await;
+    }
     let saved = app
         .ok(
             Some(&owner.token),

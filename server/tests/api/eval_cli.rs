@@ -83,7 +83,7 @@ async fn gates_on_pass_rate_and_baseline(backend: Backend) {
         )
         .await;
     }
-    let dataset = seed_dataset(&app, owner.org_id.parse().unwrap()).await;
+    let dataset = seed_dataset(&app, &owner).await;
     let dir = tempfile::tempdir().unwrap();
     let specs = dir.path().join("evaluators.json");
     std::fs::write(&specs, r#"[{"name":"exact","type":"EXACT_MATCH"}]"#).unwrap();
@@ -266,7 +266,7 @@ async fn arrange_model(
         )
         .await;
     let prompt = created["createPrompt"]["id"].as_str().unwrap().to_owned();
-    let dataset = seed_dataset(app, owner.org_id.parse().unwrap()).await;
+    let dataset = seed_dataset(app, &owner).await;
     let specs = dir.join("evaluators.json");
     std::fs::write(&specs, r#"[{"name":"exact","type":"EXACT_MATCH"}]"#).unwrap();
     (key, dataset, prompt, specs.to_str().unwrap().to_owned())

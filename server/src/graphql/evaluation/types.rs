@@ -228,7 +228,9 @@ impl From<evaluation_run::Model> for EvaluationRun {
 #[ComplexObject]
 impl EvaluationRun {
     /// Per target: pass rate, mean score, latency p50/p95 (nearest rank), tokens, cost, and
-    /// per evaluator mean score, pass rate and errors — computed from the results now.
+    /// per evaluator mean score, pass rate and errors — computed from the results now (so it
+    /// costs as much as a page of 100 in the query's complexity).
+    #[graphql(complexity = 100)]
     async fn aggregates(
         &self,
         ctx: &Context<'_>,

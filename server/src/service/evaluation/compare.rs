@@ -21,6 +21,15 @@ use sea_orm::ConnectionTrait;
 /// Resamples of the bootstrap, and its seed (fixed: the same two runs give the same interval).
 pub const BOOTSTRAP_RESAMPLES: usize = 10_000;
 pub const BOOTSTRAP_SEED: u64 = 0x5EED;
+/// Draws one comparison's bootstrap may make: fewer resamples for very large runs (at least
+/// `MIN_RESAMPLES`), so a comparison stays well under a second of CPU.
+pub const MAX_DRAWS: usize = 20_000_000;
+pub const MIN_RESAMPLES: usize = 1_000;
+
+fn resamples(pairs: usize) -> usize {
+    (MAX_DRAWS / pairs.max(1)).clamp(MIN_RESAMPLES, BOOTSTRAP_RESAMPLES)
+}
+
 /// Confidence of the interval; a McNemar p-value under `1 - CONFIDENCE` is significant.
 pub const CONFIDENCE: f64 = 0.95;
 
@@ -95,6 +104,14 @@ pub async fn compare(
     let read = permissions::EVALUATION_READ;
     let run_a = authorized(conn, authz, actor, a, read).await?;
     let run_b = authorized(conn, authz, actor, b, read).await?;
+    for run in [&run_a, &run_b] {
+        if !workers::evaluation::run::status::run_is_terminal(&run.status) {
+            return Err(AppError::validation(format!(
+                "run {} has not ended ({}): compare it once it has",
+                run.id, run.status
+            )));
+        }
+    }
     if run_a.dataset_id != run_b.dataset_id {
         return Err(AppError::validation(
             "the two runs are over different datasets: compare runs of the same dataset",
@@ -121,7 +138,9 @@ pub async fn compare(
         rows_b.into_iter().map(|row| (row.item_key, row)).collect();
     let mut pairs = Vec::new();
     let mut unpaired = 0;
-    for row in rows_a {
+    // Only written results pair up (a cancelled run's open items do not).
+    by_key.retain(|_, row| written(row));
+    for row in rows_a.into_iter().filter(written) {
         match by_key.remove(&row.item_key) {
             Some(other) => pairs.push((row, other)),
             None => unpaired += 1,
@@ -143,7 +162,13 @@ pub async fn compare(
             }
         })
         .collect();
-    let significance = significance(&items);
+    // Thousands of pairs × thousands of resamples: off the async threads.
+    let (items, significance) = tokio::task::spawn_blocking(move || {
+        let found = significance(&items);
+        (items, found)
+    })
+    .await
+    .map_err(AppError::internal)?;
     Ok(Comparison {
         a: Side {
             run: run_a,
@@ -159,6 +184,11 @@ pub async fn compare(
         aggregate_b,
         significance,
     })
+}
+
+fn written(row: &evaluation_result::Model) -> bool {
+    use workers::evaluation::run::status::{ERROR, SCORED};
+    row.status == SCORED || row.status == ERROR
 }
 
 fn passed(row: &evaluation_result::Model) -> bool {
@@ -208,7 +238,9 @@ pub fn significance(items: &[ItemComparison]) -> Significance {
         .iter()
         .map(|i| i.b.score.unwrap_or(0.0) - i.a.score.unwrap_or(0.0))
         .collect();
-    let interval = stats::paired_bootstrap(&diffs, BOOTSTRAP_RESAMPLES, CONFIDENCE, BOOTSTRAP_SEED);
+    // An errored result scores 0, as it counts in the item's pass/fail.
+    let interval =
+        stats::paired_bootstrap(&diffs, resamples(diffs.len()), CONFIDENCE, BOOTSTRAP_SEED);
     let significant = mcnemar_p < 1.0 - CONFIDENCE;
     let summary = summary(regressions, improvements, mcnemar_p, significant, &interval);
     Significance {

@@ -88,6 +88,7 @@ pub async fn run_evaluation(
         .require(actor, dataset.org_id, permissions::EVALUATION_EXECUTE)
         .await?;
     let org = dataset.org_id;
+    require_for_targets(app, actor, org, &input).await?;
     let mut problems = Vec::new();
     let version = input.dataset_version.unwrap_or(dataset.latest_version);
     if version < 1 || version > dataset.latest_version {
@@ -176,6 +177,35 @@ pub async fn run_evaluation(
     Ok(run)
 }
 
+/// What running the targets and the model-backed evaluators needs besides
+/// `evaluation:execute`: a prompt target reads and executes a prompt (`prompt:read`,
+/// `execution:execute`), a workflow target runs a workflow (`workflow:execute`), and a spec
+/// evaluator may call a model (`execution:execute`), as their own operations would.
+async fn require_for_targets(
+    app: &App,
+    actor: &Actor,
+    org: Uuid,
+    input: &RunInput,
+) -> AppResult<()> {
+    let mut needed = Vec::new();
+    for target in &input.targets {
+        match target {
+            TargetInput::Prompt { .. } => {
+                needed.extend([permissions::PROMPT_READ, permissions::EXECUTION_EXECUTE])
+            }
+            TargetInput::Workflow { .. } => needed.push(permissions::WORKFLOW_EXECUTE),
+        }
+    }
+    if !input.evaluators.is_empty() {
+        needed.push(permissions::EXECUTION_EXECUTE);
+    }
+    needed.dedup();
+    for permission in needed {
+        app.authz.require(actor, org, permission).await?;
+    }
+    Ok(())
+}
+
 /// Cancels a run that has not ended: its running items stop, the rest never run. A run that
 /// already ended is returned unchanged.
 #[instrument(skip_all, fields(run = %id))]
@@ -215,15 +245,16 @@ pub async fn cancel_run(
 /// After a cancel committed: running items stop, open jobs close, workflow runs end.
 async fn after_cancel(app: &App, org: Uuid, id: Uuid, workflow_runs: Vec<Uuid>) {
     let ctx = &app.runtime.ctx;
+    // Jobs closed first: a job claimed just before the broadcast then sees it is no longer held.
+    if let Err(error) = engine::close_cancelled_jobs(&app.db, id).await {
+        tracing::warn!(%error, run = %id, "could not close a cancelled evaluation's jobs");
+    }
     if let Err(error) = ctx
         .bus
         .publish(workers::runtime::CANCEL_TOPIC, &id.to_string())
         .await
     {
         tracing::warn!(%error, run = %id, "could not broadcast a cancel; lease checks will stop its jobs");
-    }
-    if let Err(error) = engine::close_cancelled_jobs(&app.db, id).await {
-        tracing::warn!(%error, run = %id, "could not close a cancelled evaluation's jobs");
     }
     for workflow_run in workflow_runs {
         let cancelled = async {

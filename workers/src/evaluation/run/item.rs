@@ -92,8 +92,14 @@ impl JobKind for ItemKind {
         };
         let config: RunConfig = serde_json::from_value(run.config.clone())
             .map_err(|error| DbErr::Custom(format!("evaluation run {}: {error}", run.id)))?;
+        // A result whose workflow run is under way stays AWAITING.
+        let status = if result.status == AWAITING {
+            AWAITING
+        } else {
+            RUNNING
+        };
         evaluation_result::Entity::update_many()
-            .col_expr(evaluation_result::Column::Status, Expr::value(RUNNING))
+            .col_expr(evaluation_result::Column::Status, Expr::value(status))
             .col_expr(
                 evaluation_result::Column::StartedAt,
                 Expr::value(result.started_at.unwrap_or(now)),
@@ -200,6 +206,18 @@ impl JobKind for ItemKind {
         else {
             return Ok(());
         };
+        if let Some(workflow_run) = result.workflow_run_id
+            && result.status == AWAITING
+        {
+            let running = entities::workflow_run::Entity::find_by_id(workflow_run)
+                .one(txn)
+                .await?
+                .is_some_and(|run| !crate::workflow::run::status::run_is_terminal(&run.status));
+            if running {
+                // Its workflow run's end re-arms the job (with attempts of its own).
+                return Ok(());
+            }
+        }
         let error = job
             .last_error
             .clone()

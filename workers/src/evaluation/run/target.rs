@@ -204,7 +204,8 @@ async fn start_workflow(
     };
     let started = async {
         let txn = jobs::begin_write(&ctx.db).await?;
-        if !jobs::held(&txn, job.id, job.attempt).await? {
+        // The job row's lock first: no takeover can claim the item until this commits.
+        if !jobs::hold(&txn, job.id, job.attempt).await? {
             return Ok(None);
         }
         let version = entities::workflow_version::Entity::find_by_id(*workflow_version_id)
@@ -216,7 +217,9 @@ async fn start_workflow(
             Ok(inputs) => inputs,
             Err(problems) => return Ok(Some(Err(problems.join("; ")))),
         };
-        super::record::lock(&txn, subject.run.id).await?;
+        if !super::record::lock(&txn, subject.run.id).await? {
+            return Ok(None);
+        }
         let start = workflow::Start {
             version: &version,
             definition: &definition,
