@@ -18,6 +18,8 @@ use entities::{evaluator, prompt, workflow};
 
 /// The most targets one run compares.
 pub const MAX_TARGETS: usize = 10;
+/// The most evaluators one run scores with (each item runs them all at once).
+pub const MAX_EVALUATORS: usize = 20;
 
 /// A target as asked for.
 #[derive(Debug, Clone)]
@@ -151,8 +153,8 @@ pub async fn resolve_evaluators(
     inputs: &[EvaluatorInput],
     problems: &mut Vec<String>,
 ) -> AppResult<Vec<EvaluatorSpec>> {
-    if inputs.is_empty() {
-        problems.push("give at least one evaluator".to_owned());
+    if inputs.is_empty() || inputs.len() > MAX_EVALUATORS {
+        problems.push(format!("give 1 to {MAX_EVALUATORS} evaluators"));
     }
     let mut specs = Vec::new();
     for (index, input) in inputs.iter().enumerate() {
