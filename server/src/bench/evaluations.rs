@@ -245,7 +245,10 @@ impl Session<'_> {
                 (last, moved) = (completed, Instant::now());
             }
             if moved.elapsed() > Duration::from_secs(120) {
-                bail!("run {run}: nothing completed for 120 s ({})", state["progress"]);
+                bail!(
+                    "run {run}: nothing completed for 120 s ({})",
+                    state["progress"]
+                );
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }

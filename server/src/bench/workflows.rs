@@ -91,7 +91,8 @@ pub(super) async fn load(
         .join(" ");
     println!(
         "bench: {runs} workflow runs (Research → Analyze → Summarize on mock/echo, {} words), {} submitting at once → {base}",
-        args.words, args.concurrency()
+        args.words,
+        args.concurrency()
     );
 
     let sampler = server_pid.and_then(rss::Sampler::start);

@@ -115,7 +115,14 @@ async fn bench_runs_workflows_on_an_embedded_server_it_starts() {
 /// without `--database-url` the statements per item are "n/a".
 async fn bench_runs_an_evaluation_and_counts_its_results_from_the_server(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let args = ["--target", &app.base, "--evaluate", "20", "--concurrency", "4"];
+    let args = [
+        "--target",
+        &app.base,
+        "--evaluate",
+        "20",
+        "--concurrency",
+        "4",
+    ];
     let stdout = bench(&args).await;
     for line in [
         "items 2 · total 2 · completed 2 · results read 2 (SCORED 2) · passed 2 · made to fail 0 · errored 0",
@@ -131,7 +138,11 @@ async fn bench_runs_an_evaluation_and_counts_its_results_from_the_server(backend
         .lines()
         .find(|line| line.starts_with("commits per item"))
         .unwrap();
-    assert_eq!(commits.split_whitespace().filter(|w| *w == "n/a").count(), 2, "{stdout}");
+    assert_eq!(
+        commits.split_whitespace().filter(|w| *w == "n/a").count(),
+        2,
+        "{stdout}"
+    );
 }
 
 backend_tests!(
