@@ -7,9 +7,11 @@
 //! without (`PROMPTOPS_TEMPLATE_SANDBOX=off`), runs the same load on each and reports the
 //! throughput ratio; `--healthz` adds `/healthz` latency under attack-like requests.
 //! `--workflows N` puts N three-node workflow runs in flight instead (`bench/workflows.rs`);
+//! `--evaluate N` runs one evaluation of N dataset items instead (`bench/evaluations.rs`);
 //! `--embedded` loads an embedded server the bench starts itself, whose memory it reports.
 
 mod client;
+mod evaluations;
 mod healthz;
 mod rss;
 mod server;
@@ -31,9 +33,10 @@ pub struct BenchArgs {
     /// Executions (or renders) to run.
     #[arg(long, default_value_t = 1000)]
     pub executions: usize,
-    /// Executions (or renders) in flight at once.
-    #[arg(long, default_value_t = 50)]
-    pub concurrency: usize,
+    /// Executions (or renders) in flight at once (default 50); with `--workflows`, the
+    /// submitters; with `--evaluate`, the run's `concurrency` (default 8).
+    #[arg(long)]
+    pub concurrency: Option<usize>,
     /// Words in the prompt's user message (the `echo` model streams one token per word).
     #[arg(long, default_value_t = 20)]
     pub words: usize,
@@ -61,13 +64,31 @@ pub struct BenchArgs {
     /// flight instead of executions; `--concurrency` submit them, without waiting for each.
     #[arg(long)]
     pub workflows: Option<usize>,
-    /// With `--workflows`: start an embedded server (`serve` on SQLite in a fresh directory,
+    /// Run one evaluation of this many dataset items (after one of a tenth of them) with an
+    /// echo prompt, and count its results.
+    #[arg(long)]
+    pub evaluate: Option<usize>,
+    /// With `--evaluate`: how many evaluators (of EXACT_MATCH, CONTAINS, SIMILARITY).
+    #[arg(long, default_value_t = 3)]
+    pub evaluators: usize,
+    /// With `--evaluate`: the PostgreSQL database the server uses, to count its commits and
+    /// rows written per item (`pg_stat_database`).
+    #[arg(long)]
+    pub database_url: Option<String>,
+    /// With `--workflows` or `--evaluate`: start an embedded server (`serve` on SQLite in a fresh directory,
     /// the defaults otherwise; the binary is `--server-bin`) and load it instead of `--target`.
     #[arg(long)]
     pub embedded: bool,
     /// The process id of the `--target` server, for its peak RSS (Linux).
     #[arg(long)]
     pub server_pid: Option<u32>,
+}
+
+impl BenchArgs {
+    /// `--concurrency`, or the default of the executions and workflows scenarios.
+    fn concurrency(&self) -> usize {
+        self.concurrency.unwrap_or(50)
+    }
 }
 
 struct Stats {
@@ -78,13 +99,30 @@ struct Stats {
 }
 
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
-    if args.executions == 0 || args.concurrency == 0 || args.workflows == Some(0) {
-        bail!("--executions, --workflows and --concurrency must be at least 1");
+    if args.executions == 0
+        || args.concurrency == Some(0)
+        || args.workflows == Some(0)
+        || args.evaluate == Some(0)
+    {
+        bail!("--executions, --workflows, --evaluate and --concurrency must be at least 1");
     }
     let program = match &args.server_bin {
         Some(program) => program.clone(),
         None => std::env::current_exe()?,
     };
+    if let Some(items) = args.evaluate {
+        if !args.embedded {
+            return evaluations::load(&args, args.target.trim_end_matches('/'), items).await;
+        }
+        if args.database_url.is_some() {
+            bail!("--embedded runs on SQLite: --database-url needs --target");
+        }
+        let server = server::Embedded::start(&program, true).await?;
+        println!("== embedded server (SQLite, in-process queue, defaults)");
+        let measured = evaluations::load(&args, &server.base, items).await;
+        server.stop().await;
+        return measured;
+    }
     if let Some(runs) = args.workflows {
         if !args.embedded {
             let base = args.target.trim_end_matches('/');
@@ -129,7 +167,10 @@ async fn load(args: &BenchArgs, base: &str) -> anyhow::Result<f64> {
     };
     println!(
         "bench: {} {what}, {} at once, {} words, provider {} → {base}",
-        args.executions, args.concurrency, args.words, args.provider
+        args.executions,
+        args.concurrency(),
+        args.words,
+        args.provider
     );
     let probe = match args.healthz {
         true => Some(healthz::Probe::start(&http, base).await?),
@@ -144,7 +185,7 @@ async fn load(args: &BenchArgs, base: &str) -> anyhow::Result<f64> {
     let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let started = Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
-    for _ in 0..args.concurrency.min(args.executions) {
+    for _ in 0..args.concurrency().min(args.executions) {
         let (http, base, setup) = (http.clone(), base.to_owned(), setup.clone());
         let (stats, next, total, renders) =
             (stats.clone(), next.clone(), args.executions, args.renders);

@@ -91,7 +91,8 @@ pub(super) async fn load(
         .join(" ");
     println!(
         "bench: {runs} workflow runs (Research → Analyze → Summarize on mock/echo, {} words), {} submitting at once → {base}",
-        args.words, args.concurrency
+        args.words,
+        args.concurrency()
     );
 
     let sampler = server_pid.and_then(rss::Sampler::start);
@@ -102,7 +103,7 @@ pub(super) async fn load(
     }));
     let next = Arc::new(AtomicUsize::new(0));
     let mut submitters = tokio::task::JoinSet::new();
-    for _ in 0..args.concurrency.min(runs) {
+    for _ in 0..args.concurrency().min(runs) {
         let (http, base, token) = (http.clone(), base.to_owned(), token.clone());
         let (workflow, topic) = (workflow.clone(), topic.clone());
         let (submitted, next) = (submitted.clone(), next.clone());

@@ -1,6 +1,7 @@
 //! `promptops bench` against a real server: it runs what it was asked to, counts every
 //! execution (or workflow run) finished exactly once from the server's records, and reports
-//! percentiles (and, for workflow runs, the server's peak memory).
+//! percentiles (and, for workflow runs, the server's peak memory); an evaluation run's results
+//! are counted the same way.
 
 use crate::backend_tests;
 use crate::helpers::{Backend, TestApp};
@@ -110,7 +111,42 @@ async fn bench_runs_workflows_on_an_embedded_server_it_starts() {
     assert!(peak > 1.0 && peak < 1024.0, "{stdout}");
 }
 
+/// `--evaluate`: a run of 2 items, then one of 20 (2 made to fail), every result read back;
+/// without `--database-url` the statements per item are "n/a".
+async fn bench_runs_an_evaluation_and_counts_its_results_from_the_server(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let args = [
+        "--target",
+        &app.base,
+        "--evaluate",
+        "20",
+        "--concurrency",
+        "4",
+    ];
+    let stdout = bench(&args).await;
+    for line in [
+        "items 2 · total 2 · completed 2 · results read 2 (SCORED 2) · passed 2 · made to fail 0 · errored 0",
+        "items 20 · total 20 · completed 20 · results read 20 (SCORED 20) · passed 18 · made to fail 2 · errored 0",
+        "items/s (results / s to FINISHED)",
+        "runEvaluation (ms)",
+        "json: {",
+        "\"exactly_once\":true",
+    ] {
+        assert!(stdout.contains(line), "{line}: {stdout}");
+    }
+    let commits = stdout
+        .lines()
+        .find(|line| line.starts_with("commits per item"))
+        .unwrap();
+    assert_eq!(
+        commits.split_whitespace().filter(|w| *w == "n/a").count(),
+        2,
+        "{stdout}"
+    );
+}
+
 backend_tests!(
     bench_runs_executions_and_counts_them_from_the_server,
     bench_puts_workflow_runs_in_flight_and_counts_them_from_the_server,
+    bench_runs_an_evaluation_and_counts_its_results_from_the_server,
 );
