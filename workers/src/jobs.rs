@@ -13,7 +13,9 @@ use uuid::Uuid;
 
 use entities::job;
 
+mod batch;
 mod publishing;
+pub use batch::{BATCH_ROWS, insert_batch};
 pub use publishing::{mark_published, stranded, take_for_republish, unmark_published};
 
 /// The status column of a job row, typed. The column keeps these names.
@@ -119,41 +121,6 @@ pub async fn insert(
     .insert(conn)
     .await
 }
-
-/// Writes PENDING jobs of one kind in one statement per `BATCH_ROWS`: `(job id, subject id)`
-/// pairs, the ids chosen by the caller (who records them on the subjects).
-pub async fn insert_batch(
-    conn: &impl ConnectionTrait,
-    org_id: Uuid,
-    kind: &str,
-    jobs: &[(Uuid, Uuid)],
-    max_attempts: i32,
-) -> Result<(), DbErr> {
-    let now = Utc::now();
-    for chunk in jobs.chunks(BATCH_ROWS) {
-        let rows = chunk.iter().map(|&(id, subject_id)| job::ActiveModel {
-            id: Set(id),
-            org_id: Set(org_id),
-            kind: Set(kind.to_owned()),
-            subject_id: Set(subject_id),
-            status: Set(PENDING.as_str().to_owned()),
-            attempt: Set(0),
-            max_attempts: Set(max_attempts.max(1)),
-            lease_until: Set(None),
-            worker: Set(None),
-            last_error: Set(None),
-            published_at: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-        });
-        job::Entity::insert_many(rows).exec(conn).await?;
-    }
-    Ok(())
-}
-
-/// Rows per multi-row INSERT: well under SQLite's and PostgreSQL's bound-parameter limits for
-/// tables of up to ~60 columns.
-pub const BATCH_ROWS: usize = 500;
 
 /// Runs the job of (`kind`, `subject`) again, whatever its state, for `more_attempts` more
 /// attempts; its id, or `None` when there is no such job. Its attempt count keeps growing, so

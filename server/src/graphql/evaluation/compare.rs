@@ -3,7 +3,8 @@
 use async_graphql::{ComplexObject, Enum, ID, Json, SimpleObject};
 use serde_json::Value;
 
-use super::types::{DiffLine, EvaluationAggregate, diff_lines, expected_text};
+use super::results::{DiffLine, diff_lines, expected_text};
+use super::types::EvaluationAggregate;
 use crate::service::evaluation::compare::{self as service, Change};
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]

@@ -6,7 +6,9 @@ pub mod compare;
 pub mod inputs;
 pub mod mutation;
 pub mod query;
+pub mod results;
 pub mod subscription;
 pub mod types;
 
+pub use results::*;
 pub use types::*;
