@@ -6,7 +6,9 @@
 use serde_json::{Value, json};
 
 use crate::backend_tests;
-use crate::evaluation_helpers::{dataset, echo_prompt, ended, get, items, results_of, run};
+use crate::evaluation_helpers::{
+    dataset, echo_prompt, ended, get, items, reference_mcnemar, results_of, run,
+};
 use crate::helpers::{Backend, TestApp};
 use crate::workflow_helpers::{mock_llm_with_stats, use_mock_llm};
 use workers::mock_llm::Faults;
@@ -132,7 +134,71 @@ async fn a_runs_items_stay_at_its_version(backend: Backend) {
     assert_eq!(now[0]["itemId"], edited, "an edited item keeps its id");
 }
 
+/// Two separate runs with known changes both ways: 6 regressions and 4 improvements, McNemar
+/// p = 2 · P[X ≤ 4], X ~ Binomial(10, ½) = 0.75390625 — not significant, and said so.
+async fn two_runs_with_regressions_and_improvements(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.sign_up("owner").await;
+    let answers: Vec<String> = (0..10).map(|i| format!("a{i}")).collect();
+    let expected: Vec<String> = answers
+        .iter()
+        .enumerate()
+        .map(|(i, a)| if i < 6 { a.clone() } else { format!("{a} x") })
+        .collect();
+    let pairs: Vec<(&str, &str)> = answers
+        .iter()
+        .zip(&expected)
+        .map(|(a, e)| (a.as_str(), e.as_str()))
+        .collect();
+    let data = dataset(&app, &owner, items(&pairs)).await;
+    let baseline = echo_prompt(&app, &owner, "{{ answer }}").await;
+    let candidate = echo_prompt(&app, &owner, "{{ answer }} x").await;
+    let evaluate = |prompt: String| {
+        json!({ "datasetId": data, "targets": [{ "prompt": { "promptId": prompt } }],
+                "evaluators": [{ "spec": { "name": "exact", "type": "EXACT_MATCH" } }] })
+    };
+    let a = run(&app, &owner.token, evaluate(baseline)).await;
+    let b = run(&app, &owner.token, evaluate(candidate)).await;
+    ended(&app, &owner.token, &a).await;
+    ended(&app, &owner.token, &b).await;
+    let compared = app.ok(Some(&owner.token),
+        "query($a: ID!, $b: ID!) { compareEvaluationRuns(a: $a, b: $b) { regressions improvements unpaired
+            passRateDelta significance { mcnemarPValue significant summary } items { change } } }",
+        json!({ "a": a, "b": b })).await["compareEvaluationRuns"].clone();
+    assert_eq!(
+        (
+            compared["regressions"].as_i64(),
+            compared["improvements"].as_i64()
+        ),
+        (Some(6), Some(4))
+    );
+    assert_eq!(compared["unpaired"], 0);
+    let changes: Vec<&str> = compared["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["change"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        changes,
+        [vec!["REGRESSION"; 6], vec!["IMPROVEMENT"; 4]].concat()
+    );
+    let p = compared["significance"]["mcnemarPValue"].as_f64().unwrap();
+    assert!(
+        (p - reference_mcnemar(6, 4)).abs() < 1e-12 && (p - 0.75390625).abs() < 1e-12,
+        "{p}"
+    );
+    assert_eq!(compared["significance"]["significant"], false);
+    let summary = compared["significance"]["summary"].as_str().unwrap();
+    assert!(
+        summary.contains("passes 2 fewer items") && summary.contains("may be noise"),
+        "{summary}"
+    );
+    assert!((compared["passRateDelta"].as_f64().unwrap() - (-0.2)).abs() < 1e-9);
+}
+
 backend_tests!(
     judge_and_embeddings_through_mock_llm,
-    a_runs_items_stay_at_its_version
+    a_runs_items_stay_at_its_version,
+    two_runs_with_regressions_and_improvements
 );
