@@ -12,13 +12,14 @@ use workers::evaluation::run::{
     events,
 };
 
+use super::targets;
 pub use super::targets::{EvaluatorInput, TargetInput};
-use super::{dataset_of, targets};
 use crate::audit::AuditEntry;
 use crate::auth::Actor;
 use crate::authz::{Authz, Permission, permissions};
 use crate::error::{AppError, AppResult};
 use crate::service::authorship::{api_key_of, user_of};
+use crate::service::dataset::{datasets, items};
 use crate::service::pages;
 use crate::service::{RequestContext, UnitOfWork};
 use crate::state::App;
@@ -76,14 +77,15 @@ pub async fn run_evaluation(
     actor: &Actor,
     input: RunInput,
 ) -> AppResult<evaluation_run::Model> {
-    let dataset = dataset_of(
+    let dataset = datasets::authorized(
         &app.db,
         &app.authz,
         actor,
         input.dataset_id,
         permissions::DATASET_READ,
     )
-    .await?;
+    .await
+    .map_err(|error| error.not_found_as("dataset"))?;
     app.authz
         .require(actor, dataset.org_id, permissions::EVALUATION_EXECUTE)
         .await?;
@@ -119,7 +121,7 @@ pub async fn run_evaluation(
     if !problems.is_empty() {
         return Err(AppError::validation(problems.join("; ")));
     }
-    let items = engine::items_at(&app.db, dataset.id, version).await?;
+    let items = items::at_version(&app.db, dataset.id, version).await?;
     if items.len().saturating_mul(targets.len()) > MAX_RESULTS {
         return Err(AppError::validation(format!(
             "{} items × {} targets is more than {MAX_RESULTS} results",

@@ -3,10 +3,10 @@
 //! returned events before committing and queues the jobs after.
 
 use chrono::Utc;
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, Set,
+    QueryFilter, Set,
 };
 use uuid::Uuid;
 
@@ -35,25 +35,6 @@ pub struct NewRun {
     pub by: Actor,
 }
 
-/// The items of a dataset as of `version`, in order.
-pub async fn items_at(
-    conn: &impl ConnectionTrait,
-    dataset: Uuid,
-    version: i32,
-) -> Result<Vec<dataset_item::Model>, DbErr> {
-    dataset_item::Entity::find()
-        .filter(dataset_item::Column::DatasetId.eq(dataset))
-        .filter(dataset_item::Column::ValidFrom.lte(version))
-        .filter(
-            dataset_item::Column::ValidTo
-                .is_null()
-                .or(dataset_item::Column::ValidTo.gt(version)),
-        )
-        .order_by_asc(dataset_item::Column::Ordinal)
-        .all(conn)
-        .await
-}
-
 /// Writes the run (PENDING; FINISHED at once when there is nothing to evaluate), one result
 /// per item × target, and jobs for the first `concurrency` results. Returns the run, its first
 /// event and the jobs to queue after the commit.
@@ -66,7 +47,7 @@ pub async fn start(
     let targets = new.config.targets.len();
     let total = new.items.len().saturating_mul(targets);
     let status = if total == 0 { FINISHED } else { PENDING };
-    let concurrency = usize::try_from(Ord::max(new.config.concurrency, 1)).unwrap_or(1);
+    let concurrency = usize::try_from(new.config.concurrency.max(1)).unwrap_or(1);
     let config = serde_json::to_value(&new.config)
         .map_err(|error| DbErr::Custom(format!("encoding the run's config: {error}")))?;
     let run = evaluation_run::ActiveModel {

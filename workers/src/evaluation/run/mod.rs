@@ -20,7 +20,7 @@ mod target;
 pub use config::{RunConfig, Source, Target};
 pub use events::{EvaluationEventKind, EvaluationRunEvent, ItemResult, Progress};
 pub use item::{ItemKind, ItemRun};
-pub use lifecycle::{Actor, Cancelled, NewRun, cancel, close_cancelled_jobs, items_at, start};
+pub use lifecycle::{Actor, Cancelled, NewRun, cancel, close_cancelled_jobs, start};
 pub use target::Scored;
 
 /// The `kind` of evaluation item jobs.
