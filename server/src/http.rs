@@ -66,6 +66,8 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/graphql/ws", get(ws::handler))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
+        // The web app: its files, and `index.html` for its client-side routes.
+        .fallback(crate::web::serve)
         // At the body itself, whichever extractor reads it (a declared length past the limit
         // is a 413; a chunked body is cut off and refused). WebSocket messages: see below.
         .layer(tower_http::limit::RequestBodyLimitLayer::new(body_limit))

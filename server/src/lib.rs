@@ -21,6 +21,7 @@ mod request;
 pub mod secrets;
 pub mod service;
 pub mod state;
+pub mod web;
 pub mod ws;
 
 pub use config::Config;

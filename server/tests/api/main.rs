@@ -33,6 +33,7 @@ mod execution_helpers;
 mod execution_providers;
 mod executions;
 mod graphiql;
+mod web_app;
 mod hardening_templates;
 mod health;
 mod http_conformance;

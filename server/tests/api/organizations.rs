@@ -167,6 +167,30 @@ async fn custom_roles_grant_exactly_their_permissions(backend: Backend) {
         json!({ "org": org }),
     )
     .await;
+    // What the web app hides or disables: exactly the custom role's permissions.
+    let mine = app
+        .ok(
+            Some(&reader.token),
+            "query($org: ID!) { organization(id: $org) { viewerRole viewerPermissions } }",
+            json!({ "org": org }),
+        )
+        .await;
+    assert_eq!(mine["organization"]["viewerRole"], "auditor");
+    assert_eq!(
+        mine["organization"]["viewerPermissions"],
+        json!(["member:read", "audit:read"])
+    );
+    let owner_view = app
+        .ok(
+            Some(&owner.token),
+            "query($org: ID!) { organization(id: $org) { viewerPermissions } }",
+            json!({ "org": org }),
+        )
+        .await;
+    let held = owner_view["organization"]["viewerPermissions"]
+        .as_array()
+        .unwrap();
+    assert!(held.contains(&json!("role:manage")) && held.contains(&json!("prompt:deploy")));
     let roles = app
         .gql(
             Some(&reader.token),

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use super::ContextExt;
 use super::account::User;
+use crate::service::access::roles;
 use crate::service::organization::members;
 use entities::{membership, organization, user};
 
@@ -55,6 +56,20 @@ impl Organization {
             .await
             .into_iter()
             .next())
+    }
+
+    /// The caller's permissions here (`resource:action`, as in `Role.permissions`), so a
+    /// client can hide or disable what the caller's role cannot do. Empty for non-members.
+    async fn viewer_permissions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<String>> {
+        let app = ctx.app()?;
+        let Some(role) = app.authz.roles_in(ctx.actor()?, self.uuid).await.into_iter().next()
+        else {
+            return Ok(Vec::new());
+        };
+        let held = roles::permissions_of(&app.db, self.uuid, &role)
+            .await?
+            .unwrap_or_default();
+        Ok(held.iter().map(ToString::to_string).collect())
     }
 }
 

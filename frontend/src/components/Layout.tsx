@@ -1,0 +1,148 @@
+import { Suspense, useState } from 'react';
+import { NavLink, Outlet, useNavigate } from 'react-router';
+import { useMutation } from 'urql';
+import { graphql } from '../gql';
+import { useOrg } from '../lib/org';
+import { getSession, signOut } from '../lib/session';
+import { applyTheme, initialTheme, type Theme } from '../lib/theme';
+import { ErrorView, Loading } from './states';
+
+const LogoutMutation = graphql(`
+  mutation Logout($refreshToken: String!) {
+    logout(refreshToken: $refreshToken)
+  }
+`);
+
+const NAV: [string, string][] = [
+  ['/prompts', 'Prompts'],
+  ['/playground', 'Playground'],
+  ['/executions', 'Executions'],
+  ['/workflows', 'Workflows'],
+  ['/datasets', 'Datasets'],
+  ['/evaluations', 'Evaluations'],
+  ['/settings', 'Settings'],
+];
+
+export function Layout() {
+  const { org, orgs, me, switchTo, error, fetching } = useOrg();
+  const [, logout] = useMutation(LogoutMutation);
+  const navigate = useNavigate();
+  const [theme, setTheme] = useState<Theme>(() => initialTheme());
+  const [menuOpen, setMenuOpen] = useState(false);
+
+  const toggleTheme = () => {
+    const next = theme === 'dark' ? 'light' : 'dark';
+    applyTheme(next);
+    setTheme(next);
+  };
+  const onLogout = async () => {
+    const session = getSession();
+    if (session) await logout({ refreshToken: session.refreshToken });
+    signOut();
+    navigate('/login');
+  };
+
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <button
+          type="button"
+          className="btn btn-ghost menu-toggle"
+          aria-expanded={menuOpen}
+          aria-controls="sidenav"
+          onClick={() => setMenuOpen((open) => !open)}
+        >
+          Menu
+        </button>
+        <span className="brand">PromptOps</span>
+        <label className="org-switcher">
+          <span className="visually-hidden">Organization</span>
+          <select
+            value={org?.id ?? ''}
+            onChange={(event) => switchTo(event.target.value)}
+            disabled={orgs.length === 0}
+          >
+            {orgs.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        {org?.viewerRole ? <span className="badge" title="Your role here">{org.viewerRole}</span> : null}
+        <span className="spacer" />
+        <button type="button" className="btn btn-ghost" onClick={toggleTheme} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}>
+          {theme === 'dark' ? 'Light' : 'Dark'}
+        </button>
+        <span className="user muted">{me?.email}</span>
+        <button type="button" className="btn btn-ghost" onClick={onLogout}>
+          Log out
+        </button>
+      </header>
+      <nav id="sidenav" className={menuOpen ? 'sidenav open' : 'sidenav'} aria-label="Main">
+        <ul>
+          {NAV.map(([to, label]) => (
+            <li key={to}>
+              <NavLink to={to} onClick={() => setMenuOpen(false)}>
+                {label}
+              </NavLink>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main id="main" className="content" tabIndex={-1}>
+        {error && !me ? (
+          <ErrorView error={error} />
+        ) : !org ? (
+          fetching ? <Loading /> : <NoOrganization />
+        ) : (
+          <Suspense fallback={<Loading />}>
+            <Outlet key={org.id} />
+          </Suspense>
+        )}
+      </main>
+    </div>
+  );
+}
+
+const CreateOrganization = graphql(`
+  mutation CreateOrganization($input: CreateOrganizationInput!) {
+    createOrganization(input: $input) {
+      id
+    }
+  }
+`);
+
+function NoOrganization() {
+  const { reload, switchTo } = useOrg();
+  const [name, setName] = useState('');
+  const [result, create] = useMutation(CreateOrganization);
+  return (
+    <section className="card narrow">
+      <h1>Create an organization</h1>
+      <p className="muted">You are not a member of any organization yet.</p>
+      <form
+        onSubmit={async (event) => {
+          event.preventDefault();
+          const done = await create({ input: { name } });
+          if (done.data) {
+            switchTo(done.data.createOrganization.id);
+            reload();
+          }
+        }}
+      >
+        <label className="field">
+          <span>Name</span>
+          <input value={name} onChange={(e) => setName(e.target.value)} required />
+        </label>
+        <ErrorView error={result.error} />
+        <button className="btn btn-primary" type="submit" disabled={result.fetching}>
+          Create
+        </button>
+      </form>
+    </section>
+  );
+}
