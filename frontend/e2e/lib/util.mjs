@@ -10,3 +10,14 @@ export function email(who) {
 export async function settled(page) {
   await page.waitForLoadState('networkidle').catch(() => {});
 }
+
+/** The organization switcher's value once the memberships have loaded. */
+export async function currentOrg(page) {
+  const select = page.getByRole('combobox', { name: 'Organization' });
+  await select.waitFor();
+  const handle = await page.waitForFunction(() => {
+    const el = document.querySelector('.org-switcher select');
+    return el && el.value ? el.value : null;
+  });
+  return handle.jsonValue();
+}

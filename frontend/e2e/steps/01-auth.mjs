@@ -1,5 +1,5 @@
 // A new user signs up (landing in their organization), logs out, and logs back in.
-import { email } from '../lib/util.mjs';
+import { currentOrg, email } from '../lib/util.mjs';
 
 export default async function auth(t) {
   const page = await t.newPage();
@@ -19,10 +19,7 @@ export default async function auth(t) {
     await t.axe(page, 'sign up');
     await page.getByRole('button', { name: 'Sign up' }).click();
     await page.waitForURL(/\/prompts/);
-    await page.getByRole('combobox', { name: 'Organization' }).waitFor();
-    const org = await page.getByRole('combobox', { name: 'Organization' }).inputValue();
-    if (!org) throw new Error('no organization selected after sign-up');
-    t.state.orgId = org;
+    t.state.orgId = await currentOrg(page);
   });
 
   await t.step('log out and log in', page, async () => {
@@ -36,5 +33,48 @@ export default async function auth(t) {
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.waitForURL(/\/prompts/);
     await t.axe(page, 'prompts (first visit)');
+  });
+
+  await t.step('an expired access token is refreshed and the refresh token rotated', page, async () => {
+    const before = await page.evaluate(() => {
+      const session = JSON.parse(localStorage.getItem('promptops.session'));
+      session.accessTokenExpiresAt = new Date(Date.now() - 1000).toISOString();
+      localStorage.setItem('promptops.session', JSON.stringify(session));
+      return session.refreshToken;
+    });
+    await page.reload();
+    await currentOrg(page);
+    await page.waitForFunction(
+      (old) => JSON.parse(localStorage.getItem('promptops.session'))?.refreshToken !== old,
+      before,
+    );
+    const org = await currentOrg(page);
+    if (org !== t.state.orgId) throw new Error(`the page lost its organization after the refresh: ${org}`);
+    // The old refresh token was spent by the rotation.
+    const reuse = await page.evaluate(async (token) => {
+      const r = await fetch('/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          query: 'mutation($t: String!) { refreshToken(refreshToken: $t) { accessToken } }',
+          variables: { t: token },
+        }),
+      });
+      return r.json();
+    }, before);
+    if (reuse.errors?.[0]?.extensions?.code !== 'UNAUTHENTICATED') {
+      throw new Error(`a spent refresh token was accepted: ${JSON.stringify(reuse)}`);
+    }
+  });
+
+  await t.step('a replayed refresh token ends the session; log in again', page, async () => {
+    // Reuse detection revoked the whole token family: the app notices and asks to log in.
+    await page.reload();
+    await page.waitForURL(/\/login/);
+    await page.getByLabel('Email').fill(owner.email);
+    await page.getByLabel('Password').fill(owner.password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL(/\/prompts/);
+    await page.getByRole('combobox', { name: 'Organization' }).waitFor();
   });
 }
