@@ -179,7 +179,9 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     if promptops::web::is_built() {
         println!("  Web app:       http://{addr}/ (sign up there)");
     } else {
-        println!("  Web app:       not in this build (built with PROMPTOPS_SKIP_WEB or without npm)");
+        println!(
+            "  Web app:       not in this build (built with PROMPTOPS_SKIP_WEB or without npm)"
+        );
     }
     println!("  GraphQL:       http://{addr}/graphql (GraphiQL in a browser)");
     println!("  Subscriptions: ws://{addr}/graphql/ws");

@@ -37,10 +37,18 @@ async fn the_app_and_its_routes_are_served(backend: Backend) {
     let root = get(&app, "/", HTML).await;
     assert_eq!(root.status(), 200);
     let headers = root.headers().clone();
-    assert!(headers["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
     assert_eq!(headers["cache-control"], "no-cache");
     let csp = headers["content-security-policy"].to_str().unwrap();
-    assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(
+        csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
     let page = root.text().await.unwrap();
     assert!(
         !page.contains("http://") && !page.contains("https://"),
@@ -48,7 +56,12 @@ async fn the_app_and_its_routes_are_served(backend: Backend) {
     );
 
     // A deep link of the app (a reload on a route) gets the same page.
-    let deep = get(&app, "/prompts/0b6e5a3e-6a43-4c5e-9e0f-3f0d1c1f3a10/diff?a=1&b=2", HTML).await;
+    let deep = get(
+        &app,
+        "/prompts/0b6e5a3e-6a43-4c5e-9e0f-3f0d1c1f3a10/diff?a=1&b=2",
+        HTML,
+    )
+    .await;
     assert_eq!(deep.status(), 200);
     assert_eq!(deep.text().await.unwrap(), page);
 
@@ -61,8 +74,15 @@ async fn the_app_and_its_routes_are_served(backend: Backend) {
         for asset in &assets {
             let response = get(&app, asset, "*/*").await;
             assert_eq!(response.status(), 200, "{asset}");
-            let kind = response.headers()["content-type"].to_str().unwrap().to_owned();
-            let expected = if asset.ends_with(".js") { "javascript" } else { "text/css" };
+            let kind = response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .to_owned();
+            let expected = if asset.ends_with(".js") {
+                "javascript"
+            } else {
+                "text/css"
+            };
             assert!(kind.contains(expected), "{asset}: {kind}");
             assert_eq!(
                 response.headers()["cache-control"],
@@ -70,14 +90,20 @@ async fn the_app_and_its_routes_are_served(backend: Backend) {
             );
         }
     } else {
-        assert!(page.contains("PROMPTOPS_SKIP_WEB") || page.contains("npm"), "{page}");
+        assert!(
+            page.contains("PROMPTOPS_SKIP_WEB") || page.contains("npm"),
+            "{page}"
+        );
     }
 
     // Missing files are 404s, not the app's page.
     assert_eq!(get(&app, "/assets/nope-123.js", "*/*").await.status(), 404);
     assert_eq!(get(&app, "/favicon-nope.png", HTML).await.status(), 404);
     // Non-navigation requests to unknown paths are 404s too.
-    assert_eq!(get(&app, "/prompts", "application/json").await.status(), 404);
+    assert_eq!(
+        get(&app, "/prompts", "application/json").await.status(),
+        404
+    );
 }
 
 async fn server_paths_keep_their_meaning(backend: Backend) {
@@ -114,4 +140,7 @@ async fn server_paths_keep_their_meaning(backend: Backend) {
     assert_eq!(typename.status(), 200);
 }
 
-backend_tests!(the_app_and_its_routes_are_served, server_paths_keep_their_meaning);
+backend_tests!(
+    the_app_and_its_routes_are_served,
+    server_paths_keep_their_meaning
+);

@@ -62,7 +62,12 @@ impl Organization {
     /// client can hide or disable what the caller's role cannot do. Empty for non-members.
     async fn viewer_permissions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<String>> {
         let app = ctx.app()?;
-        let Some(role) = app.authz.roles_in(ctx.actor()?, self.uuid).await.into_iter().next()
+        let Some(role) = app
+            .authz
+            .roles_in(ctx.actor()?, self.uuid)
+            .await
+            .into_iter()
+            .next()
         else {
             return Ok(Vec::new());
         };
