@@ -10,6 +10,7 @@ mod operations;
 mod ws;
 
 use std::io::Write;
+use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow, ensure};
@@ -26,7 +27,17 @@ const NAME: &str = "world";
 const EXPECTED: &str = "Hello world, this is the typed Rust client speaking";
 
 #[tokio::main]
-async fn main() -> Result<()> {
+async fn main() -> ExitCode {
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<()> {
     let base = std::env::args().nth(1).ok_or_else(|| {
         anyhow!("usage: promptops-client-example <server URL, e.g. http://127.0.0.1:8080>")
     })?;
@@ -277,13 +288,13 @@ async fn follow(endpoints: &Endpoints, token: &str, execution_id: &str) -> Resul
                 Type::STARTED => {
                     outcome.streamed.clear();
                     outcome.tokens = 0;
-                    writeln!(out, "STARTED (attempt {:?})", event.attempt)?;
+                    writeln!(out, "STARTED (attempt {})", show(event.attempt))?;
                 }
                 Type::TOKEN => {
                     let text = event
                         .token
                         .ok_or_else(|| anyhow!("a TOKEN event without a token"))?;
-                    writeln!(out, "TOKEN #{:?} {text:?}", event.index)?;
+                    writeln!(out, "TOKEN #{} {text:?}", show(event.index))?;
                     outcome.streamed.push_str(&text);
                     outcome.tokens += 1;
                 }
@@ -291,10 +302,17 @@ async fn follow(endpoints: &Endpoints, token: &str, execution_id: &str) -> Resul
                     let row = event
                         .execution
                         .ok_or_else(|| anyhow!("COMPLETED without its execution"))?;
+                    ensure!(
+                        matches!(row.status, execution_events::ExecutionStatus::SUCCEEDED),
+                        "COMPLETED but the execution is {:?}",
+                        row.status
+                    );
                     writeln!(
                         out,
-                        "COMPLETED: {:?}, {:?} tokens in, {:?} out",
-                        row.status, row.tokens_in, row.tokens_out
+                        "COMPLETED: {:?}, {} tokens in, {} out",
+                        row.status,
+                        show(row.tokens_in),
+                        show(row.tokens_out)
                     )?;
                     outcome.output = row.output;
                     outcome.finished_at = row.finished_at;
@@ -317,4 +335,30 @@ async fn follow(endpoints: &Endpoints, token: &str, execution_id: &str) -> Resul
         "the subscription completed before the execution ended"
     );
     Ok(outcome)
+}
+
+/// An optional number as printed: the number, or `-` when absent.
+fn show(value: Option<i64>) -> String {
+    value.map_or_else(|| "-".to_owned(), |value| value.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Endpoints;
+
+    #[test]
+    fn endpoints_from_a_base_url() {
+        for base in [
+            "http://127.0.0.1:8080",
+            "http://127.0.0.1:8080/",
+            "http://127.0.0.1:8080/graphql",
+        ] {
+            let endpoints = Endpoints::from_base(base).unwrap();
+            assert_eq!(endpoints.http, "http://127.0.0.1:8080/graphql");
+            assert_eq!(endpoints.ws, "ws://127.0.0.1:8080/graphql/ws");
+        }
+        let secure = Endpoints::from_base("https://promptops.example/").unwrap();
+        assert_eq!(secure.ws, "wss://promptops.example/graphql/ws");
+        assert!(Endpoints::from_base("promptops.example").is_err());
+    }
 }
