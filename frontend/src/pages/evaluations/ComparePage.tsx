@@ -119,8 +119,8 @@ export default function ComparePage() {
                             <td className="ev-inputs">{short(i.inputs, 120)}</td>
                             <td>
                               <span className={`badge ${i.change === 'REGRESSION' ? 'bad' : i.change === 'IMPROVEMENT' ? 'ok' : ''}`}>
-                                {i.change === 'REGRESSION' ? '▼ ' : i.change === 'IMPROVEMENT' ? '▲ ' : ''}
-                                {CHANGE_TEXT[i.change] ?? i.change}
+                                {i.change === 'REGRESSION' ? <span aria-hidden="true">▼ </span> : i.change === 'IMPROVEMENT' ? <span aria-hidden="true">▲ </span> : null}
+                                <span>{CHANGE_TEXT[i.change] ?? i.change}</span>
                               </span>
                             </td>
                             <td>

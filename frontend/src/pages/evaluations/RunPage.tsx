@@ -129,7 +129,7 @@ function ProgressBar({ progress, running }: { progress: Progress; running: boole
       <div className="row">
         <progress id="ev-progress-bar" max={Math.max(1, total)} value={completed} aria-label="Items done" />
         <span aria-live="polite">
-          {completed} of {total} done{running ? '' : ''} · {passed} passed · {failed} failed · {errored} errors
+          {completed} of {total} done{running ? ' so far' : ''} · {passed} passed · {failed} failed · {errored} errors
         </span>
       </div>
     </section>
