@@ -124,7 +124,7 @@ export default async function datasetsEvaluations(t) {
     await page.getByRole('button', { name: 'New evaluation' }).click();
     await page.waitForURL(/\/evaluations\/new/);
     await page.getByLabel('Run name').fill('v1 vs v2 (e2e)');
-    await page.getByLabel('Dataset', { exact: true }).selectOption(datasetId);
+    await page.getByRole('combobox', { name: 'Dataset', exact: true }).selectOption(datasetId);
     await page.getByLabel('Target 1 prompt').selectOption(prompt.id);
     await page.getByLabel('Target 1 version').selectOption('version:1');
     await page.getByRole('button', { name: 'Add target' }).click();
