@@ -213,8 +213,8 @@ export default function ImportPage() {
             >
               {state.fetching ? 'Importing…' : `Import ${table.rows.length} items`}
             </button>
-            {state.error ? <ErrorView error={state.error} /> : null}
-            {done ? (
+            {state.error && sent ? <ErrorView error={state.error} /> : null}
+            {done && sent ? (
               <div className="state imp-done" role="status">
                 <p className="state-title">
                   Imported {done.added} items: version {done.version.version} now has {done.version.itemCount} items.

@@ -1,4 +1,6 @@
 /** Previous / next buttons with the page number and the total. */
+const count = (total: number, noun: string) => `${total} ${total === 1 ? noun.replace(/s$/, '') : noun}`;
+
 export function Pager({
   page,
   hasPrevious,
@@ -17,7 +19,7 @@ export function Pager({
   noun: string;
 }) {
   if (!hasPrevious && !hasNext) {
-    return total !== undefined ? <p className="muted pager">{`${total} ${noun}`}</p> : null;
+    return total !== undefined ? <p className="muted pager">{count(total, noun)}</p> : null;
   }
   return (
     <nav className="pager" aria-label={`${noun} pages`}>
@@ -26,7 +28,7 @@ export function Pager({
       </button>
       <span className="muted">
         Page {page}
-        {total !== undefined ? ` · ${total} ${noun}` : ''}
+        {total !== undefined ? ` · ${count(total, noun)}` : ''}
       </span>
       <button type="button" className="btn btn-small" onClick={onNext} disabled={!hasNext}>
         Next

@@ -63,7 +63,7 @@ describe('header detection', () => {
   });
   it('flags rows with the wrong number of fields by line', () => {
     const table = parseCsv('a,b\n1,2\n3\n');
-    expect(table.errors).toEqual([{ line: 3, message: '1 fields where the header has 2.' }]);
+    expect(table.errors).toEqual([{ line: 3, message: '1 field where the header has 2.' }]);
   });
 });
 

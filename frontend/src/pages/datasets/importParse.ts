@@ -146,7 +146,7 @@ export function parseCsv(text: string, delimiter = ',', header?: boolean): Parse
   const errors: ParsedTable['errors'] = error ? [error] : [];
   body.forEach((r, i) => {
     if (r.length !== columns.length) {
-      errors.push({ line: bodyLines[i] ?? 0, message: `${r.length} fields where the header has ${columns.length}.` });
+      errors.push({ line: bodyLines[i] ?? 0, message: `${r.length} ${r.length === 1 ? 'field' : 'fields'} where the header has ${columns.length}.` });
     }
   });
   return { format: 'CSV', columns, rows: body, lines: bodyLines, hasHeader, errors };

@@ -1,4 +1,4 @@
-import { EVALUATOR_TYPES, initialValues, type EvaluatorForm, type FieldDef } from './evaluatorSpec';
+import { defaultName, EVALUATOR_TYPES, initialValues, type EvaluatorForm, type FieldDef } from './evaluatorSpec';
 
 export interface SavedOption {
   name: string;
@@ -54,7 +54,12 @@ export function EvaluatorEditor({
               <span>{label} type</span>
               <select
                 value={form.type}
-                onChange={(e) => set({ type: e.target.value, values: initialValues(e.target.value) })}
+                onChange={(e) => {
+                  const type = e.target.value;
+                  // Keep a name the person typed; follow the type otherwise.
+                  const name = form.name === defaultName(form.type) || form.name.trim() === '' ? defaultName(type) : form.name;
+                  set({ type, name, values: initialValues(type) });
+                }}
               >
                 {Object.entries(EVALUATOR_TYPES).map(([type, d]) => (
                   <option key={type} value={type}>

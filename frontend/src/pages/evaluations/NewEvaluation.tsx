@@ -44,6 +44,9 @@ export default function NewEvaluation() {
     });
     const refs = evaluators.map((e, i) => buildEvaluator(e, `Evaluator ${i + 1}`));
     refs.forEach((r) => found.push(...r.problems));
+    const names = evaluators.filter((e) => e.source === 'spec').map((e) => e.name.trim());
+    const twice = names.filter((n, i) => n && names.indexOf(n) !== i);
+    if (twice.length > 0) found.push(`Evaluator names must differ: “${twice[0]}” is used twice.`);
     const conc = Number(concurrency);
     if (!Number.isInteger(conc) || conc < 1 || conc > 64) found.push('Concurrency is a whole number from 1 to 64.');
     const thr = threshold.trim() === '' ? null : Number(threshold);
@@ -145,7 +148,7 @@ export default function NewEvaluation() {
             <button
               type="button"
               className="btn btn-small"
-              onClick={() => setEvaluators([...evaluators, newEvaluator('CONTAINS', `check-${evaluators.length + 1}`)])}
+              onClick={() => setEvaluators([...evaluators, newEvaluator('CONTAINS', 'contains')])}
               disabled={evaluators.length >= 20}
             >
               Add evaluator

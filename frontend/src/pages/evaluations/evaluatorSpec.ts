@@ -90,6 +90,11 @@ export function initialValues(type: string): FieldValues {
   return values;
 }
 
+/** A starting name for an evaluator of a type (`exact`, `contains`, `llm-judge`…). */
+export function defaultName(type: string): string {
+  return type === 'EXACT_MATCH' ? 'exact' : type.toLowerCase().replace(/_/g, '-');
+}
+
 export function newEvaluator(type = 'EXACT_MATCH', name = 'exact'): EvaluatorForm {
   return { source: 'spec', saved: '', type, name, values: initialValues(type), weight: '1', required: true, negate: false };
 }
