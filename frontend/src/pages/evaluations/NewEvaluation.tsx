@@ -7,6 +7,7 @@ import { EvaluatorEditor } from './EvaluatorEditor';
 import { buildEvaluator, newEvaluator, type EvaluatorForm } from './evaluatorSpec';
 import { EvaluationsDatasetNamesQuery, EvaluationsRunMutation, EvaluationsTargetsQuery } from './queries';
 import { TargetPicker, targetInput, type TargetForm } from './TargetPicker';
+import { mappingInput, mappingProblems, VariableMapping, type MappingRow } from './VariableMapping';
 
 const blankTarget = (): TargetForm => ({ kind: 'prompt', id: '', pick: '' });
 
@@ -27,6 +28,7 @@ export default function NewEvaluation() {
   const [threshold, setThreshold] = useState('');
   const [concurrency, setConcurrency] = useState('4');
   const [useCache, setUseCache] = useState(true);
+  const [mapping, setMapping] = useState<MappingRow[]>([]);
   const [problems, setProblems] = useState<string[]>([]);
   const [state, run] = useMutation(EvaluationsRunMutation);
 
@@ -47,6 +49,7 @@ export default function NewEvaluation() {
     const names = evaluators.filter((e) => e.source === 'spec').map((e) => e.name.trim());
     const twice = names.filter((n, i) => n && names.indexOf(n) !== i);
     if (twice.length > 0) found.push(`Evaluator names must differ: “${twice[0]}” is used twice.`);
+    found.push(...mappingProblems(mapping));
     const conc = Number(concurrency);
     if (!Number.isInteger(conc) || conc < 1 || conc > 64) found.push('Concurrency is a whole number from 1 to 64.');
     const thr = threshold.trim() === '' ? null : Number(threshold);
@@ -59,6 +62,7 @@ export default function NewEvaluation() {
         ...(datasetVersion ? { datasetVersion: Number(datasetVersion) } : {}),
         name: name.trim() || null,
         targets: targets.map(targetInput),
+        mapping: mappingInput(mapping),
         evaluators: refs.flatMap((r) => (r.ref ? [r.ref] : [])),
         threshold: thr,
         concurrency: conc,
@@ -175,6 +179,7 @@ export default function NewEvaluation() {
                 Use the response cache
               </label>
             </div>
+            <VariableMapping rows={mapping} onChange={setMapping} />
           </section>
 
           {problems.length > 0 ? (
