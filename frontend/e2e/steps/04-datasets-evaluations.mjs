@@ -1,0 +1,171 @@
+// Datasets and evaluations: the owner creates a dataset, imports a CSV through the UI
+// (preview, column mapping), sees the items; runs an evaluation of two versions of a prompt,
+// waits for it to finish, and opens the comparison of its two targets.
+//
+// Uses t.state.prompt ({ id }) when an earlier step left a prompt with two versions (MOCK
+// echo); otherwise creates one through the API. Leaves t.state.dataset = { id } and
+// t.state.evaluationRun = { id }.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+
+async function api(page, query, variables) {
+  const body = await page.evaluate(
+    async ([q, v]) => {
+      const s = JSON.parse(localStorage.getItem('promptops.session'));
+      const r = await fetch('/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer ' + s.accessToken },
+        body: JSON.stringify({ query: q, variables: v }),
+      });
+      return r.json();
+    },
+    [query, variables],
+  );
+  if (body.errors) throw new Error(`API: ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
+
+/** A prompt with two versions on MOCK echo, and the variable its templates use. */
+async function promptWithTwoVersions(t, page) {
+  const given = typeof t.state.prompt === 'string' ? t.state.prompt : t.state.prompt?.id;
+  if (given) {
+    const data = await api(
+      page,
+      'query($id: ID!) { prompt(id: $id) { id name versions(first: 2) { nodes { version messages { content } } } } }',
+      { id: given },
+    );
+    const text = data.prompt.versions.nodes.flatMap((v) => v.messages.map((m) => m.content)).join(' ');
+    const variable = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)/.exec(text)?.[1] ?? 'city';
+    return { id: data.prompt.id, name: data.prompt.name, variable, ours: false };
+  }
+  const model = { provider: 'MOCK', model: 'echo' };
+  const created = await api(
+    page,
+    'mutation($org: ID!, $input: CreatePromptInput!) { createPrompt(orgId: $org, input: $input) { id name } }',
+    { org: t.state.orgId, input: { name: 'Capitals (e2e)', version: { messages: [{ role: 'USER', content: '{{ city }}' }], model } } },
+  );
+  const id = created.createPrompt.id;
+  await api(page, 'mutation($p: ID!, $input: PromptVersionInput!) { createPromptVersion(promptId: $p, input: $input) { version } }', {
+    p: id,
+    input: { messages: [{ role: 'USER', content: 'The capital is {{ city }}' }], model },
+  });
+  return { id, name: created.createPrompt.name, variable: 'city', ours: true };
+}
+
+export default async function datasetsEvaluations(t) {
+  const page = t.state.page;
+  const prompt = await promptWithTwoVersions(t, page);
+
+  // Six items version 1 passes and version 2 fails, two the other way round.
+  const cities = ['Paris', 'Rome', 'Oslo', 'Lima', 'Quito', 'Accra', 'Hanoi', 'Doha'];
+  const csv = [
+    'city,expected,note',
+    ...cities.map((c, i) => (i < 6 ? `${c},${c},"capital, of course"` : `${c},The capital is ${c},"two\nlines"`)),
+  ].join('\n');
+  const dir = mkdtempSync(join(tmpdir(), 'promptops-e2e-csv-'));
+  const file = join(dir, 'capitals.csv');
+  writeFileSync(file, csv + '\n');
+
+  let datasetId = '';
+  await t.step('datasets: create a dataset', page, async () => {
+    await page.goto('/datasets');
+    await page.getByRole('heading', { name: 'Datasets', level: 1 }).waitFor();
+    await t.axe(page, 'datasets list');
+    await page.getByRole('button', { name: 'New dataset' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Capitals e2e');
+    await page.getByLabel('Description').fill('Cities and their answers');
+    await page.getByRole('button', { name: 'Create dataset' }).click();
+    await page.waitForURL(new RegExp(`/datasets/${UUID}$`));
+    datasetId = new RegExp(`/datasets/(${UUID})$`).exec(page.url())[1];
+    t.state.dataset = { id: datasetId };
+    await page.getByText('No items at this version.').waitFor();
+    await t.axe(page, 'empty dataset');
+  });
+
+  await t.step('datasets: import a CSV with preview and mapping', page, async () => {
+    await page.getByRole('link', { name: 'Import file' }).click();
+    await page.waitForURL(/\/import$/);
+    await page.getByLabel('File (CSV or JSONL)').setInputFiles(file);
+    const preview = page.getByRole('table', { name: 'File preview' });
+    await preview.waitFor();
+    await page.getByText('8 rows, 3 columns · header detected').waitFor();
+    if ((await preview.getByRole('row').count()) !== 6) throw new Error('the preview should show the header and 5 rows');
+    await preview.getByText('capital, of course').first().waitFor();
+    // The mapping guessed: city → input, expected → expected, note → metadata.
+    const roleOf = (c) => page.getByLabel(`Role of column ${c}`);
+    if ((await roleOf('expected').inputValue()) !== 'expected') throw new Error('expected was not mapped to the expected output');
+    await roleOf('note').selectOption('ignore');
+    await roleOf('note').selectOption('metadata');
+    await roleOf('city').selectOption('input');
+    if (prompt.variable !== 'city') await page.getByLabel('Variable name for column city').fill(prompt.variable);
+    await page.getByLabel('The first items as they will be stored').getByText('"metadata":{"note":"capital, of course"}').waitFor();
+    await t.axe(page, 'dataset import');
+    await page.getByRole('button', { name: 'Import 8 items' }).click();
+    await page.getByText('Imported 8 items: version 1 now has 8 items.').waitFor();
+    await page.getByRole('link', { name: 'View the items' }).click();
+    await page.waitForURL(new RegExp(`/datasets/${datasetId}$`));
+    const items = page.getByRole('table', { name: 'Dataset items' });
+    await items.getByText('Hanoi', { exact: true }).waitFor();
+    if ((await items.getByRole('row').count()) !== 9) throw new Error('the dataset should list 8 items');
+    await page.getByRole('button', { name: 'View items at version 1' }).or(page.getByText('Viewing')).first().waitFor();
+    await t.axe(page, 'dataset with items');
+  });
+
+  let runId = '';
+  await t.step('evaluations: run two versions of a prompt', page, async () => {
+    await page.goto('/evaluations');
+    await page.getByRole('heading', { name: 'Evaluations', level: 1 }).waitFor();
+    await t.axe(page, 'evaluations list');
+    await page.getByRole('button', { name: 'New evaluation' }).click();
+    await page.waitForURL(/\/evaluations\/new/);
+    await page.getByLabel('Run name').fill('v1 vs v2 (e2e)');
+    await page.getByRole('combobox', { name: 'Dataset', exact: true }).selectOption(datasetId);
+    await page.getByLabel('Target 1 prompt').selectOption(prompt.id);
+    await page.getByLabel('Target 1 version').selectOption('version:1');
+    await page.getByRole('button', { name: 'Add target' }).click();
+    await page.getByLabel('Target 2 prompt').selectOption(prompt.id);
+    await page.getByLabel('Target 2 version').selectOption('version:2');
+    if ((await page.getByLabel('Evaluator 1 type').inputValue()) !== 'EXACT_MATCH') throw new Error('exact match should be the first evaluator');
+    await page.getByLabel('Concurrency (items in flight, 1–64)').fill('4');
+    await t.axe(page, 'new evaluation');
+    await page.getByRole('button', { name: 'Run evaluation' }).click();
+    await page.waitForURL(new RegExp(`/evaluations/${UUID}$`));
+    runId = new RegExp(`/evaluations/(${UUID})$`).exec(page.url())[1];
+    t.state.evaluationRun = { id: runId };
+    await page.getByRole('progressbar', { name: 'Items done' }).waitFor();
+    await page.getByText(/^16 of 16 done/).waitFor({ timeout: 90_000 });
+    await page.locator('.badge', { hasText: 'Finished' }).first().waitFor({ timeout: 30_000 });
+    await page.getByRole('img', { name: 'Pass rate per evaluator' }).waitFor();
+    await page.getByRole('img', { name: 'Score distribution' }).waitFor();
+    await page.getByRole('img', { name: 'Latency histogram' }).waitFor();
+    await page.getByLabel('Outcome').selectOption('false');
+    await page.getByRole('table', { name: 'Results' }).or(page.getByText('No results match.')).first().waitFor();
+    if (prompt.ours) await page.getByRole('table', { name: 'Results' }).getByText('Failed').first().waitFor();
+    await t.axe(page, 'evaluation run');
+  });
+
+  await t.step('evaluations: compare the two targets', page, async () => {
+    await page.getByRole('link', { name: 'Compare targets' }).click();
+    await page.waitForURL(/\/evaluations\/compare\?/);
+    await page.getByRole('heading', { name: 'Significance' }).waitFor({ timeout: 30_000 });
+    const sentence = await page.locator('.ev-sentence').innerText();
+    if (!/^B passes .+ A \(\d+ regressions?, \d+ improvements?\)[;:] .*(McNemar's exact test p = .*significant at the 5% level|no significant difference)/.test(sentence)) {
+      throw new Error(`no significance sentence: ${sentence}`);
+    }
+    if (prompt.ours) {
+      if (!sentence.startsWith('B passes 4 fewer items than A (6 regressions, 2 improvements)')) {
+        throw new Error(`unexpected comparison: ${sentence}`);
+      }
+      const table = page.getByRole('table', { name: 'Items compared' });
+      if ((await table.getByText('Regression', { exact: true }).count()) !== 6) throw new Error('6 regressions expected');
+      if ((await table.getByText('Improvement', { exact: true }).count()) !== 2) throw new Error('2 improvements expected');
+    }
+    await t.axe(page, 'evaluation comparison');
+    await page.screenshot({ path: join(here, '..', 'artifacts', 'evaluation-compare.png'), fullPage: true });
+  });
+}
