@@ -1,7 +1,7 @@
 // The DAG drawn with @xyflow/react: editable (drag, connect between handles, delete with the
 // keyboard) or read-only (a run's nodes coloured by state, with the state as text too).
 import '@xyflow/react/dist/style.css';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import {
   Background,
   Controls,
@@ -9,6 +9,7 @@ import {
   MarkerType,
   Position,
   ReactFlow,
+  useReactFlow,
   type Edge,
   type EdgeChange,
   type Node,
@@ -154,7 +155,18 @@ export function Canvas(props: CanvasProps) {
       >
         <Background />
         <Controls showInteractive={false} />
+        <FitOnCount count={nodes.length} />
       </ReactFlow>
     </div>
   );
+}
+
+/** Fits the view again when nodes are added or removed (so a new node is on screen). */
+function FitOnCount({ count }: { count: number }) {
+  const flow = useReactFlow();
+  useEffect(() => {
+    const timer = setTimeout(() => void flow.fitView({ padding: 0.25, maxZoom: 1.1, duration: 150 }), 50);
+    return () => clearTimeout(timer);
+  }, [count, flow]);
+  return null;
 }

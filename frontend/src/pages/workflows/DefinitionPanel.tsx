@@ -8,16 +8,20 @@ interface Props {
   graph: Graph;
   onChange: (graph: Graph) => void;
   onRemoveEdge: (from: string, to: string) => void;
+  onEdgeChange: (from: string, to: string, patch: { branch?: string | null; onFailure?: boolean }) => void;
+  disabled: boolean;
 }
 
-export function DefinitionPanel({ graph, onChange, onRemoveEdge }: Props) {
+export function DefinitionPanel({ graph, onChange, onRemoveEdge, onEdgeChange, disabled }: Props) {
+  const kindOf = (key: string) => graph.nodes.find((n) => n.key === key);
   const setInput = (i: number, patch: Partial<InputSpec>) =>
     onChange({ ...graph, inputs: graph.inputs.map((x, j) => (j === i ? { ...x, ...patch } : x)) });
   const outputs = graph.nodes.map((n) => `nodes.${n.key}.output`);
   return (
     <aside className="card wf-panel" aria-labelledby="wf-def-title">
       <h2 id="wf-def-title">Definition</h2>
-      <p className="muted">Select a node on the canvas (or in the node list) to configure it.</p>
+      <p className="muted">{disabled ? 'Your role can read this workflow, not edit it.' : 'Select a node on the canvas (or in the node list) to configure it.'}</p>
+      <fieldset className="wf-plain" disabled={disabled}>
       <fieldset className="wf-fieldset">
         <legend>Run inputs</legend>
         {graph.inputs.length === 0 ? <p className="muted">No declared inputs: runs take any JSON object.</p> : null}
@@ -64,13 +68,24 @@ export function DefinitionPanel({ graph, onChange, onRemoveEdge }: Props) {
         {graph.edges.map((e) => (
           <li key={`${e.from}->${e.to}`}>
             <span className="mono">{e.from} → {e.to}</span>
-            {e.branch !== null ? <span className="badge">branch {e.branch}</span> : null}
+            {kindOf(e.from)?.step.kind === 'condition' ? (
+              <label className="wf-inline">
+                <span>Branch</span>
+                <input className="mono" size={6} value={e.branch ?? ''} onChange={(ev) => onEdgeChange(e.from, e.to, { branch: ev.target.value || null })} aria-label={`Branch of ${e.from} to ${e.to}`} />
+              </label>
+            ) : null}
+            {kindOf(e.from)?.onFailure?.policy === 'BRANCH' ? (
+              <label className="wf-inline">
+                <input type="checkbox" checked={e.onFailure} onChange={(ev) => onEdgeChange(e.from, e.to, { onFailure: ev.target.checked })} /> on failure
+              </label>
+            ) : null}
             <button type="button" className="btn btn-small btn-ghost" aria-label={`Remove edge ${e.from} to ${e.to}`} onClick={() => onRemoveEdge(e.from, e.to)}>
               ✕
             </button>
           </li>
         ))}
       </ul>
+      </fieldset>
     </aside>
   );
 }

@@ -20,6 +20,7 @@ import {
   removeNode,
   renameNode,
   toDefinitionInput,
+  updateEdge,
   updateNode,
   type Graph,
   type Issue,
@@ -187,7 +188,13 @@ export function EditorWorkspace({ workflowId, initial, prompts, onSaved }: Props
             onClose={() => setSelected(null)}
           />
         ) : (
-          <DefinitionPanel graph={graph} onChange={(g) => setGraph(g)} onRemoveEdge={(from, to) => setGraph(disconnect(graph, from, to))} />
+          <DefinitionPanel
+            graph={graph}
+            disabled={!canWrite}
+            onChange={(g) => setGraph(g)}
+            onRemoveEdge={(from, to) => setGraph(disconnect(graph, from, to))}
+            onEdgeChange={(from, to, patch) => setGraph(updateEdge(graph, from, to, patch))}
+          />
         )}
       </div>
 
