@@ -17,6 +17,7 @@ import {
   type NodeProps,
 } from '@xyflow/react';
 import type { EditorEdge, EditorNode } from './model';
+import { statusLabel } from './runEvents';
 
 export interface NodeView {
   key: string;
@@ -35,7 +36,7 @@ function WfNode({ data, selected }: NodeProps<FlowNode>) {
   const state = view.status ? ` wf-node-state-${view.status}` : '';
   return (
     <div className={`wf-node${selected ? ' wf-node-selected' : ''}${view.issues.length ? ' wf-node-invalid' : ''}${state}`} data-node-key={view.key}>
-      <Handle type="target" position={Position.Left} aria-label={`Into ${view.key}`} />
+      <Handle type="target" position={Position.Left} />
       <div className="wf-node-head">
         <strong className="mono">{view.key}</strong>
         <span className="wf-node-kind">{view.kind}</span>
@@ -43,7 +44,7 @@ function WfNode({ data, selected }: NodeProps<FlowNode>) {
       {view.detail ? <div className="wf-node-detail">{view.detail}</div> : null}
       {view.status ? (
         <span className={`badge status-${view.status} wf-node-status`} data-testid={`node-status-${view.key}`}>
-          {view.status.toLowerCase()}
+          {statusLabel(view.status)}
           {view.attempt && view.attempt > 1 ? ` · attempt ${view.attempt}` : ''}
         </span>
       ) : null}
@@ -52,7 +53,7 @@ function WfNode({ data, selected }: NodeProps<FlowNode>) {
           ⚠ {view.issues.length === 1 ? view.issues[0] : `${view.issues.length} problems: ${view.issues[0]}`}
         </span>
       ) : null}
-      <Handle type="source" position={Position.Right} aria-label={`Out of ${view.key}`} />
+      <Handle type="source" position={Position.Right} />
     </div>
   );
 }
@@ -151,7 +152,6 @@ export function Canvas(props: CanvasProps) {
         fitView
         fitViewOptions={{ padding: 0.25, maxZoom: 1.1 }}
         minZoom={0.2}
-        proOptions={{ hideAttribution: true }}
       >
         <Background />
         <Controls showInteractive={false} />

@@ -19,6 +19,7 @@ import {
   mergeIssues,
   removeNode,
   renameNode,
+  sendable,
   toDefinitionInput,
   updateEdge,
   updateNode,
@@ -60,7 +61,7 @@ export function EditorWorkspace({ workflowId, initial, prompts, onSaved }: Props
     }
   };
 
-  const validation = useValidation(orgId, graph, canWrite);
+  const validation = useValidation(orgId, graph, canWrite && sendable(graph));
   const local = useMemo(() => clientIssues(graph), [graph]);
   const issues = useMemo(() => mergeIssues(local, [...validation.issues, ...saveIssues]), [local, validation.issues, saveIssues]);
   const keys = graph.nodes.map((n) => n.key);

@@ -256,6 +256,14 @@ export function clientIssues(graph: Graph): Issue[] {
   return issues;
 }
 
+/** Whether the API can parse the definition at all (a prompt node without a prompt id cannot). */
+export function sendable(graph: Graph): boolean {
+  return graph.nodes.every((n) => {
+    const step = n.step.kind === 'map' ? n.step.step : n.step;
+    return step.kind !== 'prompt' || step.promptId !== '';
+  });
+}
+
 /** Client and server issues together, each once. */
 export function mergeIssues(client: Issue[], server: Issue[]): Issue[] {
   const seen = new Set<string>();
