@@ -17,7 +17,7 @@ import {
   type NodeProps,
 } from '@xyflow/react';
 import type { EditorEdge, EditorNode } from './model';
-import { statusLabel } from './runEvents';
+import { badgeClass, statusLabel } from './runEvents';
 
 export interface NodeView {
   key: string;
@@ -43,7 +43,7 @@ function WfNode({ data, selected }: NodeProps<FlowNode>) {
       </div>
       {view.detail ? <div className="wf-node-detail">{view.detail}</div> : null}
       {view.status ? (
-        <span className={`badge status-${view.status} wf-node-status`} data-testid={`node-status-${view.key}`}>
+        <span className={`${badgeClass(view.status)} wf-node-status`} data-testid={`node-status-${view.key}`}>
           {statusLabel(view.status)}
           {view.attempt && view.attempt > 1 ? ` · attempt ${view.attempt}` : ''}
         </span>

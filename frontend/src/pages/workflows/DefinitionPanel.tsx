@@ -26,7 +26,7 @@ export function DefinitionPanel({ graph, onChange, onRemoveEdge, onEdgeChange, d
         <legend>Run inputs</legend>
         {graph.inputs.length === 0 ? <p className="muted">No declared inputs: runs take any JSON object.</p> : null}
         {graph.inputs.map((input, i) => (
-          <div key={i} className="wf-binding">
+          <div key={i} className="wf-input-row">
             <label className="field">
               <span>Input {i + 1} name</span>
               <input className="mono" value={input.name} onChange={(e) => setInput(i, { name: e.target.value })} />

@@ -2,7 +2,7 @@
 import { permissionTitle } from '../../components/states';
 import type { WorkflowsRunDetailQuery } from '../../gql/graphql';
 import type { EditorNode } from './model';
-import { statusLabel, type LiveNode } from './runEvents';
+import { badgeClass, statusLabel, type LiveNode } from './runEvents';
 
 type NodeRun = NonNullable<WorkflowsRunDetailQuery['workflowRun']>['nodes'][number];
 
@@ -34,7 +34,7 @@ export function RunNodePanel({ node, live, run, canExecute, busy, onAnswer, onCl
       </div>
       <dl className="kv">
         <dt>State</dt>
-        <dd><span className={`badge status-${status}`}>{statusLabel(status)}</span></dd>
+        <dd><span className={badgeClass(status)}>{statusLabel(status)}</span></dd>
         <dt>Attempt</dt>
         <dd>{live?.attempt || run?.attempt || 0}</dd>
         <dt>Tokens</dt>

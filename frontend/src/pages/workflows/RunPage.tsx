@@ -3,24 +3,28 @@ import { useMemo, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { ErrorView, PageHeader, QueryState, permissionTitle } from '../../components/states';
-import { useOrg } from '../../lib/org';
+import { useOrg, useOrgId } from '../../lib/org';
 import { Canvas, type NodeView } from './Canvas';
 import { RunNodePanel } from './RunNodePanel';
 import { autoLayout, fromDefinitionJson, type Graph } from './model';
 import {
   WorkflowsCancelRunMutation,
+  WorkflowsPromptsQuery,
   WorkflowsResumeRunMutation,
   WorkflowsRetryRunMutation,
   WorkflowsRunQuery,
   WorkflowsVersionQuery,
 } from './operations';
-import { TERMINAL, statusLabel, useRunEvents, type RunEvent } from './runEvents';
+import { TERMINAL, badgeClass, statusLabel, useRunEvents, type RunEvent } from './runEvents';
 import { describeStep } from './views';
 
 export function RunPage() {
   const { runId = '' } = useParams();
   const { can } = useOrg();
   const canExecute = can('workflow:execute');
+  const orgId = useOrgId();
+  const [promptsResult] = useQuery({ query: WorkflowsPromptsQuery, variables: { orgId }, pause: !orgId });
+  const prompts = promptsResult.data?.prompts.nodes;
   const [runResult, refetchRun] = useQuery({ query: WorkflowsRunQuery, variables: { id: runId } });
   const run = runResult.data?.workflowRun ?? null;
   const [versionResult] = useQuery({
@@ -63,10 +67,10 @@ export function RunPage() {
     for (const n of graph?.nodes ?? []) {
       const s = live.nodes[n.key]?.status ?? run?.nodes.find((r) => r.key === n.key)?.status ?? 'PENDING';
       const attempt = live.nodes[n.key]?.attempt ?? run?.nodes.find((r) => r.key === n.key)?.attempt ?? 0;
-      out.set(n.key, { key: n.key, kind: n.step.kind, detail: describeStep(n.step, []), issues: [], status: s, attempt });
+      out.set(n.key, { key: n.key, kind: n.step.kind, detail: describeStep(n.step, prompts ?? []), issues: [], status: s, attempt });
     }
     return out;
-  }, [graph, live.nodes, run]);
+  }, [graph, live.nodes, run, prompts]);
 
   if (!run) {
     return (
@@ -85,7 +89,7 @@ export function RunPage() {
         title={
           <>
             Run <span className="mono">{run.id.slice(0, 8)}</span>{' '}
-            <span className={`badge status-${status ?? 'PENDING'}`} data-testid="run-status">{statusLabel(status ?? 'PENDING')}</span>
+            <span className={badgeClass(status ?? 'PENDING')} data-testid="run-status">{statusLabel(status ?? 'PENDING')}</span>
           </>
         }
         actions={
@@ -189,7 +193,7 @@ export function RunPage() {
                 return (
                   <tr key={n.key} data-node-row={n.key}>
                     <td><button type="button" className="btn btn-small btn-ghost mono" onClick={() => setSelected(n.key)}>{n.key}</button></td>
-                    <td><span className={`badge status-${s}`}>{statusLabel(s)}</span></td>
+                    <td><span className={badgeClass(s)}>{statusLabel(s)}</span></td>
                     <td className="muted" data-testid={`node-history-${n.key}`}>{(l?.history ?? []).map(statusLabel).join(' → ') || '—'}</td>
                     <td>{l?.attempt || r?.attempt || 0}</td>
                     <td>{r ? `${r.tokensIn} / ${r.tokensOut}` : '—'}</td>

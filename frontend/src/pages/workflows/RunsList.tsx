@@ -5,6 +5,7 @@ import { useQuery, useSubscription } from 'urql';
 import { Empty, QueryState } from '../../components/states';
 import { useOrgId } from '../../lib/org';
 import { WorkflowsRunUpdatesSubscription, WorkflowsRunsQuery } from './operations';
+import { badgeClass, statusLabel } from './runEvents';
 
 const PAGE = 10;
 
@@ -59,7 +60,7 @@ export function RunsList({ workflowId }: { workflowId: string }) {
                       <td><Link to={`/workflows/runs/${r.id}`} className="mono">{r.id.slice(0, 8)}</Link></td>
                       <td>v{run.version}</td>
                       <td>
-                        <span className={`badge status-${run.status}`}>{run.status.toLowerCase()}</span>
+                        <span className={badgeClass(run.status)}>{statusLabel(run.status)}</span>
                         {run.error ? <div className="muted wf-clip" title={run.error}>{run.error}</div> : null}
                       </td>
                       <td>{new Date(run.createdAt).toLocaleString()}</td>

@@ -37,6 +37,11 @@ export function statusLabel(status: string): string {
   }
 }
 
+/** A status badge's classes (the shared `status-*` colours, plus this area's for the rest). */
+export function badgeClass(status: string): string {
+  return `badge status-${status} wf-status-${status}`;
+}
+
 const blank = (): LiveNode => ({ status: 'PENDING', attempt: 0, tokens: '', tokenAttempt: 0, output: null, error: null, history: [] });
 
 export function applyEvent(live: LiveRun, e: RunEvent): LiveRun {
