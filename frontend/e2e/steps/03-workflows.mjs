@@ -104,6 +104,22 @@ export default async function workflows(t) {
     await page.getByRole('button', { name: 'Close node panel' }).click();
   });
 
+  await t.step('connect by dragging, then remove the edge', page, async () => {
+    const from = page.locator('.react-flow__node[data-id="prompt_1"] .react-flow__handle.source');
+    const to = page.locator('.react-flow__node[data-id="prompt_3"] .react-flow__handle.target');
+    const a = await from.boundingBox();
+    const b = await to.boundingBox();
+    await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 12 });
+    await page.mouse.up();
+    const remove = page.getByRole('button', { name: 'Remove edge prompt_1 to prompt_3' });
+    await remove.waitFor();
+    await remove.click();
+    await remove.waitFor({ state: 'detached' });
+    if ((await page.locator('.react-flow__edge').count()) !== 2) throw new Error('expected two edges again');
+  });
+
   await t.step('save version 1', page, async () => {
     await page.getByLabel('Commit message').fill('three steps');
     await page.getByRole('button', { name: 'Save version' }).click();
