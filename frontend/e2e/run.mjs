@@ -122,7 +122,7 @@ async function main() {
   let failed = false;
   try {
     for (const file of steps) {
-      if (only && !file.includes(only) && !file.startsWith('00-')) continue;
+      if (only && !file.includes(only) && !/^0[01]-/.test(file)) continue;
       console.log(file);
       const module = await import(pathToFileURL(join(here, 'steps', file)).href);
       await module.default(t);

@@ -41,6 +41,21 @@ type Documents = {
     "\n  subscription EvaluationsRunEvents($runId: ID!, $after: Int) {\n    evaluationRunEvents(runId: $runId, after: $after) {\n      seq\n      type\n      status\n      error\n      progress {\n        total\n        completed\n        passed\n        failed\n        errored\n      }\n      result {\n        itemId\n        targetIndex\n        passed\n      }\n    }\n  }\n": typeof types.EvaluationsRunEventsDocument,
     "\n  query EvaluationsCompare($a: ID!, $b: ID!, $targetA: Int!, $targetB: Int!) {\n    compareEvaluationRuns(a: $a, b: $b, targetA: $targetA, targetB: $targetB) {\n      runA\n      runB\n      targetA\n      targetB\n      passRateDelta\n      meanScoreDelta\n      regressions\n      improvements\n      unpaired\n      aggregateA {\n        ...EvaluationsAggregateFields\n      }\n      aggregateB {\n        ...EvaluationsAggregateFields\n      }\n      significance {\n        regressions\n        improvements\n        mcnemarPValue\n        meanScoreDelta\n        intervalLow\n        intervalHigh\n        confidence\n        significant\n        summary\n      }\n      items {\n        itemId\n        inputs\n        expected\n        outputA\n        outputB\n        passedA\n        passedB\n        scoreA\n        scoreB\n        change\n      }\n    }\n  }\n": typeof types.EvaluationsCompareDocument,
     "\n  query EvaluationsRunPick($orgId: ID!) {\n    evaluationRuns(orgId: $orgId, first: 50) {\n      nodes {\n        id\n        name\n        status\n        createdAt\n        targets {\n          index\n          description\n        }\n      }\n    }\n  }\n": typeof types.EvaluationsRunPickDocument,
+    "\n  query WorkflowsList($orgId: ID!, $first: Int!, $after: String, $search: String) {\n    workflows(orgId: $orgId, first: $first, after: $after, search: $search) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      nodes { id name slug description updatedAt latestVersion { version } labels { name version } }\n    }\n  }\n": typeof types.WorkflowsListDocument,
+    "\n  mutation WorkflowsCreate($orgId: ID!, $input: CreateWorkflowInput!) {\n    createWorkflow(orgId: $orgId, input: $input) { id name }\n  }\n": typeof types.WorkflowsCreateDocument,
+    "\n  query WorkflowsDetail($id: ID!) {\n    workflow(id: $id) {\n      id\n      name\n      slug\n      description\n      latestVersion { version }\n      labels { name version }\n      versions(first: 50) { nodes { id version commitMessage createdAt } }\n    }\n  }\n": typeof types.WorkflowsDetailDocument,
+    "\n  query WorkflowsVersion($id: ID!, $number: Int) {\n    workflow(id: $id) {\n      id\n      name\n      version(number: $number) { id version commitMessage definitionJson inputs { name type required } }\n    }\n  }\n": typeof types.WorkflowsVersionDocument,
+    "\n  query WorkflowsValidate($orgId: ID!, $definition: WorkflowDefinitionInput!) {\n    validateWorkflow(orgId: $orgId, definition: $definition) { valid issues { node message } order }\n  }\n": typeof types.WorkflowsValidateDocument,
+    "\n  mutation WorkflowsSaveVersion($workflowId: ID!, $input: WorkflowVersionInput!) {\n    createWorkflowVersion(workflowId: $workflowId, input: $input) { id version commitMessage }\n  }\n": typeof types.WorkflowsSaveVersionDocument,
+    "\n  mutation WorkflowsRun($workflowId: ID!, $input: RunWorkflowInput!) {\n    runWorkflow(workflowId: $workflowId, input: $input) { id status }\n  }\n": typeof types.WorkflowsRunDocument,
+    "\n  query WorkflowsPrompts($orgId: ID!) {\n    prompts(orgId: $orgId, first: 100) { nodes { id name labels { name version } } }\n  }\n": typeof types.WorkflowsPromptsDocument,
+    "\n  query WorkflowsRunDetail($id: ID!) {\n    workflowRun(id: $id) {\n      id\n      workflowId\n      version\n      label\n      status\n      inputs\n      output\n      error\n      tokensIn\n      tokensOut\n      costUsd\n      latencyMs\n      criticalPath\n      createdAt\n      startedAt\n      finishedAt\n      nodes {\n        id key kind status attempt renderedInput output error defaulted\n        tokensIn tokensOut costUsd latencyMs deadline decision\n      }\n    }\n  }\n": typeof types.WorkflowsRunDetailDocument,
+    "\n  subscription WorkflowsRunEvents($runId: ID!, $after: Int) {\n    workflowRunEvents(runId: $runId, after: $after) { seq type node status attempt index item text error }\n  }\n": typeof types.WorkflowsRunEventsDocument,
+    "\n  mutation WorkflowsCancelRun($id: ID!) { cancelWorkflowRun(id: $id) { id status } }\n": typeof types.WorkflowsCancelRunDocument,
+    "\n  mutation WorkflowsResumeRun($runId: ID!, $input: ResumeWorkflowRunInput!) {\n    resumeWorkflowRun(runId: $runId, input: $input) { id status }\n  }\n": typeof types.WorkflowsResumeRunDocument,
+    "\n  mutation WorkflowsRetryRun($runId: ID!) { retryWorkflowRun(runId: $runId) { id status } }\n": typeof types.WorkflowsRetryRunDocument,
+    "\n  query WorkflowsRuns($orgId: ID!, $workflowId: ID, $first: Int!, $after: String) {\n    workflowRuns(orgId: $orgId, workflowId: $workflowId, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      nodes { id workflowId version status createdAt latencyMs costUsd error }\n    }\n  }\n": typeof types.WorkflowsRunsDocument,
+    "\n  subscription WorkflowsRunUpdates($orgId: ID!) {\n    orgWorkflowRunUpdates(orgId: $orgId) { id workflowId version status createdAt latencyMs costUsd error }\n  }\n": typeof types.WorkflowsRunUpdatesDocument,
 };
 const documents: Documents = {
     "\n  mutation Logout($refreshToken: String!) {\n    logout(refreshToken: $refreshToken)\n  }\n": types.LogoutDocument,
@@ -70,6 +85,21 @@ const documents: Documents = {
     "\n  subscription EvaluationsRunEvents($runId: ID!, $after: Int) {\n    evaluationRunEvents(runId: $runId, after: $after) {\n      seq\n      type\n      status\n      error\n      progress {\n        total\n        completed\n        passed\n        failed\n        errored\n      }\n      result {\n        itemId\n        targetIndex\n        passed\n      }\n    }\n  }\n": types.EvaluationsRunEventsDocument,
     "\n  query EvaluationsCompare($a: ID!, $b: ID!, $targetA: Int!, $targetB: Int!) {\n    compareEvaluationRuns(a: $a, b: $b, targetA: $targetA, targetB: $targetB) {\n      runA\n      runB\n      targetA\n      targetB\n      passRateDelta\n      meanScoreDelta\n      regressions\n      improvements\n      unpaired\n      aggregateA {\n        ...EvaluationsAggregateFields\n      }\n      aggregateB {\n        ...EvaluationsAggregateFields\n      }\n      significance {\n        regressions\n        improvements\n        mcnemarPValue\n        meanScoreDelta\n        intervalLow\n        intervalHigh\n        confidence\n        significant\n        summary\n      }\n      items {\n        itemId\n        inputs\n        expected\n        outputA\n        outputB\n        passedA\n        passedB\n        scoreA\n        scoreB\n        change\n      }\n    }\n  }\n": types.EvaluationsCompareDocument,
     "\n  query EvaluationsRunPick($orgId: ID!) {\n    evaluationRuns(orgId: $orgId, first: 50) {\n      nodes {\n        id\n        name\n        status\n        createdAt\n        targets {\n          index\n          description\n        }\n      }\n    }\n  }\n": types.EvaluationsRunPickDocument,
+    "\n  query WorkflowsList($orgId: ID!, $first: Int!, $after: String, $search: String) {\n    workflows(orgId: $orgId, first: $first, after: $after, search: $search) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      nodes { id name slug description updatedAt latestVersion { version } labels { name version } }\n    }\n  }\n": types.WorkflowsListDocument,
+    "\n  mutation WorkflowsCreate($orgId: ID!, $input: CreateWorkflowInput!) {\n    createWorkflow(orgId: $orgId, input: $input) { id name }\n  }\n": types.WorkflowsCreateDocument,
+    "\n  query WorkflowsDetail($id: ID!) {\n    workflow(id: $id) {\n      id\n      name\n      slug\n      description\n      latestVersion { version }\n      labels { name version }\n      versions(first: 50) { nodes { id version commitMessage createdAt } }\n    }\n  }\n": types.WorkflowsDetailDocument,
+    "\n  query WorkflowsVersion($id: ID!, $number: Int) {\n    workflow(id: $id) {\n      id\n      name\n      version(number: $number) { id version commitMessage definitionJson inputs { name type required } }\n    }\n  }\n": types.WorkflowsVersionDocument,
+    "\n  query WorkflowsValidate($orgId: ID!, $definition: WorkflowDefinitionInput!) {\n    validateWorkflow(orgId: $orgId, definition: $definition) { valid issues { node message } order }\n  }\n": types.WorkflowsValidateDocument,
+    "\n  mutation WorkflowsSaveVersion($workflowId: ID!, $input: WorkflowVersionInput!) {\n    createWorkflowVersion(workflowId: $workflowId, input: $input) { id version commitMessage }\n  }\n": types.WorkflowsSaveVersionDocument,
+    "\n  mutation WorkflowsRun($workflowId: ID!, $input: RunWorkflowInput!) {\n    runWorkflow(workflowId: $workflowId, input: $input) { id status }\n  }\n": types.WorkflowsRunDocument,
+    "\n  query WorkflowsPrompts($orgId: ID!) {\n    prompts(orgId: $orgId, first: 100) { nodes { id name labels { name version } } }\n  }\n": types.WorkflowsPromptsDocument,
+    "\n  query WorkflowsRunDetail($id: ID!) {\n    workflowRun(id: $id) {\n      id\n      workflowId\n      version\n      label\n      status\n      inputs\n      output\n      error\n      tokensIn\n      tokensOut\n      costUsd\n      latencyMs\n      criticalPath\n      createdAt\n      startedAt\n      finishedAt\n      nodes {\n        id key kind status attempt renderedInput output error defaulted\n        tokensIn tokensOut costUsd latencyMs deadline decision\n      }\n    }\n  }\n": types.WorkflowsRunDetailDocument,
+    "\n  subscription WorkflowsRunEvents($runId: ID!, $after: Int) {\n    workflowRunEvents(runId: $runId, after: $after) { seq type node status attempt index item text error }\n  }\n": types.WorkflowsRunEventsDocument,
+    "\n  mutation WorkflowsCancelRun($id: ID!) { cancelWorkflowRun(id: $id) { id status } }\n": types.WorkflowsCancelRunDocument,
+    "\n  mutation WorkflowsResumeRun($runId: ID!, $input: ResumeWorkflowRunInput!) {\n    resumeWorkflowRun(runId: $runId, input: $input) { id status }\n  }\n": types.WorkflowsResumeRunDocument,
+    "\n  mutation WorkflowsRetryRun($runId: ID!) { retryWorkflowRun(runId: $runId) { id status } }\n": types.WorkflowsRetryRunDocument,
+    "\n  query WorkflowsRuns($orgId: ID!, $workflowId: ID, $first: Int!, $after: String) {\n    workflowRuns(orgId: $orgId, workflowId: $workflowId, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      nodes { id workflowId version status createdAt latencyMs costUsd error }\n    }\n  }\n": types.WorkflowsRunsDocument,
+    "\n  subscription WorkflowsRunUpdates($orgId: ID!) {\n    orgWorkflowRunUpdates(orgId: $orgId) { id workflowId version status createdAt latencyMs costUsd error }\n  }\n": types.WorkflowsRunUpdatesDocument,
 };
 
 /**
@@ -194,6 +224,66 @@ export function graphql(source: "\n  query EvaluationsCompare($a: ID!, $b: ID!, 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query EvaluationsRunPick($orgId: ID!) {\n    evaluationRuns(orgId: $orgId, first: 50) {\n      nodes {\n        id\n        name\n        status\n        createdAt\n        targets {\n          index\n          description\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query EvaluationsRunPick($orgId: ID!) {\n    evaluationRuns(orgId: $orgId, first: 50) {\n      nodes {\n        id\n        name\n        status\n        createdAt\n        targets {\n          index\n          description\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WorkflowsList($orgId: ID!, $first: Int!, $after: String, $search: String) {\n    workflows(orgId: $orgId, first: $first, after: $after, search: $search) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      nodes { id name slug description updatedAt latestVersion { version } labels { name version } }\n    }\n  }\n"): (typeof documents)["\n  query WorkflowsList($orgId: ID!, $first: Int!, $after: String, $search: String) {\n    workflows(orgId: $orgId, first: $first, after: $after, search: $search) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      nodes { id name slug description updatedAt latestVersion { version } labels { name version } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WorkflowsCreate($orgId: ID!, $input: CreateWorkflowInput!) {\n    createWorkflow(orgId: $orgId, input: $input) { id name }\n  }\n"): (typeof documents)["\n  mutation WorkflowsCreate($orgId: ID!, $input: CreateWorkflowInput!) {\n    createWorkflow(orgId: $orgId, input: $input) { id name }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WorkflowsDetail($id: ID!) {\n    workflow(id: $id) {\n      id\n      name\n      slug\n      description\n      latestVersion { version }\n      labels { name version }\n      versions(first: 50) { nodes { id version commitMessage createdAt } }\n    }\n  }\n"): (typeof documents)["\n  query WorkflowsDetail($id: ID!) {\n    workflow(id: $id) {\n      id\n      name\n      slug\n      description\n      latestVersion { version }\n      labels { name version }\n      versions(first: 50) { nodes { id version commitMessage createdAt } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WorkflowsVersion($id: ID!, $number: Int) {\n    workflow(id: $id) {\n      id\n      name\n      version(number: $number) { id version commitMessage definitionJson inputs { name type required } }\n    }\n  }\n"): (typeof documents)["\n  query WorkflowsVersion($id: ID!, $number: Int) {\n    workflow(id: $id) {\n      id\n      name\n      version(number: $number) { id version commitMessage definitionJson inputs { name type required } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WorkflowsValidate($orgId: ID!, $definition: WorkflowDefinitionInput!) {\n    validateWorkflow(orgId: $orgId, definition: $definition) { valid issues { node message } order }\n  }\n"): (typeof documents)["\n  query WorkflowsValidate($orgId: ID!, $definition: WorkflowDefinitionInput!) {\n    validateWorkflow(orgId: $orgId, definition: $definition) { valid issues { node message } order }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WorkflowsSaveVersion($workflowId: ID!, $input: WorkflowVersionInput!) {\n    createWorkflowVersion(workflowId: $workflowId, input: $input) { id version commitMessage }\n  }\n"): (typeof documents)["\n  mutation WorkflowsSaveVersion($workflowId: ID!, $input: WorkflowVersionInput!) {\n    createWorkflowVersion(workflowId: $workflowId, input: $input) { id version commitMessage }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WorkflowsRun($workflowId: ID!, $input: RunWorkflowInput!) {\n    runWorkflow(workflowId: $workflowId, input: $input) { id status }\n  }\n"): (typeof documents)["\n  mutation WorkflowsRun($workflowId: ID!, $input: RunWorkflowInput!) {\n    runWorkflow(workflowId: $workflowId, input: $input) { id status }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WorkflowsPrompts($orgId: ID!) {\n    prompts(orgId: $orgId, first: 100) { nodes { id name labels { name version } } }\n  }\n"): (typeof documents)["\n  query WorkflowsPrompts($orgId: ID!) {\n    prompts(orgId: $orgId, first: 100) { nodes { id name labels { name version } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WorkflowsRunDetail($id: ID!) {\n    workflowRun(id: $id) {\n      id\n      workflowId\n      version\n      label\n      status\n      inputs\n      output\n      error\n      tokensIn\n      tokensOut\n      costUsd\n      latencyMs\n      criticalPath\n      createdAt\n      startedAt\n      finishedAt\n      nodes {\n        id key kind status attempt renderedInput output error defaulted\n        tokensIn tokensOut costUsd latencyMs deadline decision\n      }\n    }\n  }\n"): (typeof documents)["\n  query WorkflowsRunDetail($id: ID!) {\n    workflowRun(id: $id) {\n      id\n      workflowId\n      version\n      label\n      status\n      inputs\n      output\n      error\n      tokensIn\n      tokensOut\n      costUsd\n      latencyMs\n      criticalPath\n      createdAt\n      startedAt\n      finishedAt\n      nodes {\n        id key kind status attempt renderedInput output error defaulted\n        tokensIn tokensOut costUsd latencyMs deadline decision\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription WorkflowsRunEvents($runId: ID!, $after: Int) {\n    workflowRunEvents(runId: $runId, after: $after) { seq type node status attempt index item text error }\n  }\n"): (typeof documents)["\n  subscription WorkflowsRunEvents($runId: ID!, $after: Int) {\n    workflowRunEvents(runId: $runId, after: $after) { seq type node status attempt index item text error }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WorkflowsCancelRun($id: ID!) { cancelWorkflowRun(id: $id) { id status } }\n"): (typeof documents)["\n  mutation WorkflowsCancelRun($id: ID!) { cancelWorkflowRun(id: $id) { id status } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WorkflowsResumeRun($runId: ID!, $input: ResumeWorkflowRunInput!) {\n    resumeWorkflowRun(runId: $runId, input: $input) { id status }\n  }\n"): (typeof documents)["\n  mutation WorkflowsResumeRun($runId: ID!, $input: ResumeWorkflowRunInput!) {\n    resumeWorkflowRun(runId: $runId, input: $input) { id status }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WorkflowsRetryRun($runId: ID!) { retryWorkflowRun(runId: $runId) { id status } }\n"): (typeof documents)["\n  mutation WorkflowsRetryRun($runId: ID!) { retryWorkflowRun(runId: $runId) { id status } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WorkflowsRuns($orgId: ID!, $workflowId: ID, $first: Int!, $after: String) {\n    workflowRuns(orgId: $orgId, workflowId: $workflowId, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      nodes { id workflowId version status createdAt latencyMs costUsd error }\n    }\n  }\n"): (typeof documents)["\n  query WorkflowsRuns($orgId: ID!, $workflowId: ID, $first: Int!, $after: String) {\n    workflowRuns(orgId: $orgId, workflowId: $workflowId, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      nodes { id workflowId version status createdAt latencyMs costUsd error }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription WorkflowsRunUpdates($orgId: ID!) {\n    orgWorkflowRunUpdates(orgId: $orgId) { id workflowId version status createdAt latencyMs costUsd error }\n  }\n"): (typeof documents)["\n  subscription WorkflowsRunUpdates($orgId: ID!) {\n    orgWorkflowRunUpdates(orgId: $orgId) { id workflowId version status createdAt latencyMs costUsd error }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -9,6 +9,20 @@ export type AddDatasetItemsInput = {
   message?: string | null | undefined;
 };
 
+export type ApprovalStepInput = {
+  /**
+   * Shown to the approver. (How long it waits is the node's `timeoutSecs`: 7 days when
+   * not given.)
+   */
+  instructions?: string;
+};
+
+export type ChatMessageInput = {
+  /** A minijinja template: `{{ name }}`, filters, `{% if %}`, `{% for %}`. */
+  content: string;
+  role: MessageRole;
+};
+
 export type ComparisonChange =
   /** Failed in A, passes in B. */
   | 'IMPROVEMENT'
@@ -16,6 +30,14 @@ export type ComparisonChange =
   | 'REGRESSION'
   | 'STILL_FAILING'
   | 'STILL_PASSING';
+
+export type ConditionStepInput = {
+  /**
+   * A minijinja expression; its value (`true`/`false` for a boolean) is the `branch` of
+   * the outgoing edges taken.
+   */
+  expression: string;
+};
 
 export type CreateDatasetInput = {
   description?: string;
@@ -34,6 +56,20 @@ export type CreateDatasetInput = {
 export type CreateOrganizationInput = {
   name: string;
   /** `[a-z0-9-]{2,48}`; derived from the name when absent. */
+  slug?: string | null | undefined;
+};
+
+export type CreateWorkflowInput = {
+  /** The commit message of version 1. */
+  commitMessage?: string | null | undefined;
+  /** Version 1; without it the workflow starts with no version. */
+  definition?: WorkflowDefinitionInput | null | undefined;
+  description?: string;
+  name: string;
+  /**
+   * `[a-z0-9-]{1,64}`, unique among the organization's workflows; derived from the name
+   * when not given.
+   */
   slug?: string | null | undefined;
 };
 
@@ -145,9 +181,88 @@ export type ImportDatasetItemsInput = {
   upload?: File | null | undefined;
 };
 
+export type ItemFailure =
+  /** The map fails. */
+  | 'FAIL'
+  /** The item's output is null; the map completes. */
+  | 'SKIP';
+
+export type LlmStepInput = {
+  messages: Array<ChatMessageInput>;
+  model: ModelConfigInput;
+};
+
 export type LoginInput = {
   email: string;
   password: string;
+};
+
+/** The step a map runs per item. */
+export type MapItemStepInput =
+  {   llm: LlmStepInput; prompt?: never; template?: never; }
+  |  { llm?: never;   prompt: PromptStepInput; template?: never; }
+  |  { llm?: never; prompt?: never;   template: TemplateStepInput; };
+
+export type MapStepInput = {
+  concurrency?: number;
+  onItemFailure?: ItemFailure;
+  /** An expression giving the array: `nodes.split.json.items`, `inputs.documents`. */
+  source: string;
+  step: MapItemStepInput;
+};
+
+export type MessageRole =
+  | 'ASSISTANT'
+  | 'SYSTEM'
+  | 'USER';
+
+export type ModelConfigInput = {
+  /** Provider-specific settings, a JSON object. */
+  extra?: unknown;
+  maxTokens?: number | null | undefined;
+  model: string;
+  provider: Provider;
+  stop?: Array<string> | null | undefined;
+  temperature?: number | null | undefined;
+  topP?: number | null | undefined;
+};
+
+export type NodeRunStatus =
+  | 'CANCELLED'
+  | 'COMPLETED'
+  | 'EXECUTING'
+  | 'FAILED'
+  | 'PENDING'
+  | 'SKIPPED'
+  /** An approval waiting for `resumeWorkflowRun`. */
+  | 'WAITING';
+
+export type OnFailureInput = {
+  /** The output of a node whose policy is DEFAULT. */
+  defaultOutput?: string | null | undefined;
+  policy: OnFailurePolicy;
+};
+
+export type OnFailurePolicy =
+  /** The run fails; running siblings are cancelled. */
+  | 'ABORT'
+  /** Only the edges marked `onFailure` leave it. */
+  | 'BRANCH'
+  /** The node is FAILED; its dependants run and see its status. */
+  | 'CONTINUE'
+  /** The node completes with `defaultOutput`, marked as defaulted. */
+  | 'DEFAULT';
+
+export type PromptStepInput = {
+  label?: string | null | undefined;
+  promptId: string | number;
+  /** The prompt's variables, each a template. */
+  variables?: Array<VariableBindingInput>;
+  /**
+   * A version number; or `label`; the latest version when neither. A label is resolved
+   * when the run starts.
+   */
+  version?: number | null | undefined;
 };
 
 /** A prompt, by version number or label (the latest version when neither). */
@@ -155,6 +270,35 @@ export type PromptTargetInput = {
   label?: string | null | undefined;
   promptId: string | number;
   version?: number | null | undefined;
+};
+
+export type Provider =
+  | 'ANTHROPIC'
+  /** The built-in provider: `echo`, `lorem` and fault models; no key needed. */
+  | 'MOCK'
+  | 'OPENAI'
+  /**
+   * Any server speaking OpenAI's chat completions (vLLM, Ollama, TGI, LM Studio); needs a
+   * credential with a `baseUrl`.
+   */
+  | 'OPENAI_COMPATIBLE';
+
+/** The answer to an approval node. */
+export type ResumeWorkflowRunInput = {
+  /**
+   * Approved, the node COMPLETES with `input` as its output (or `approved`); refused, it
+   * FAILS and its failure policy decides.
+   */
+  approved: boolean;
+  input?: unknown;
+  /** The approval node waiting for it. */
+  nodeKey: string;
+};
+
+export type RetryPolicyInput = {
+  /** The first wait; doubled every attempt, with jitter. */
+  backoffMs?: number;
+  maxAttempts: number;
 };
 
 export type RunEvaluationInput = {
@@ -178,6 +322,15 @@ export type RunEvaluationInput = {
   useCache?: boolean | null | undefined;
 };
 
+/** Which version to run, with what. */
+export type RunWorkflowInput = {
+  /** The run's inputs, a JSON object checked against the version's declared inputs. */
+  inputs?: unknown;
+  label?: string | null | undefined;
+  /** A version number; give this or `label` (the latest version when neither). */
+  version?: number | null | undefined;
+};
+
 export type SignUpInput = {
   email: string;
   name: string;
@@ -185,6 +338,12 @@ export type SignUpInput = {
   organizationName: string;
   /** At least 8 characters. */
   password: string;
+};
+
+export type TemplateStepInput = {
+  /** Parse the rendered text as JSON (`nodes.<key>.json`). */
+  json?: boolean;
+  template: string;
 };
 
 export type UpdateDatasetItemInput = {
@@ -199,6 +358,11 @@ export type UpdateDatasetItemInput = {
   metadata?: unknown;
 };
 
+export type VariableBindingInput = {
+  name: string;
+  template: string;
+};
+
 /** Where a target's variable (or workflow input) comes from. */
 export type VariableMappingInput = {
   /** `inputs.<key>`, `metadata.<key>` or `expected`. */
@@ -206,11 +370,106 @@ export type VariableMappingInput = {
   variable: string;
 };
 
+export type WorkflowDefinitionInput = {
+  edges?: Array<WorkflowEdgeInput>;
+  /** What a run is started with. */
+  inputs?: Array<WorkflowInputSpecInput>;
+  nodes: Array<WorkflowNodeInput>;
+  /** A template over `inputs.*` and `nodes.<key>.output|json|status`: the run's output. */
+  output: string;
+  /** Longest time a run may take, approvals included (seconds); past it the run FAILS. */
+  timeoutSecs?: number | null | undefined;
+};
+
+export type WorkflowEdgeInput = {
+  /** From a condition: the value of its expression that takes this edge. */
+  branch?: string | null | undefined;
+  from: string;
+  /** Taken only when `from` failed (its onFailure policy is BRANCH). */
+  onFailure?: boolean;
+  to: string;
+};
+
+export type WorkflowInputSpecInput = {
+  /** Used when an optional input is not given. */
+  default?: unknown;
+  /** `[a-z][a-z0-9_]*`; templates read it as `inputs.<name>`. */
+  name: string;
+  required?: boolean;
+  type: WorkflowInputType;
+};
+
+export type WorkflowInputType =
+  | 'ARRAY'
+  | 'BOOLEAN'
+  | 'INTEGER'
+  | 'JSON'
+  | 'NUMBER'
+  | 'OBJECT'
+  | 'STRING';
+
+export type WorkflowNodeInput = {
+  /** `[a-z][a-z0-9_]*`, unique in the workflow; templates read it as `nodes.<key>`. */
+  key: string;
+  /** What a node that failed its last attempt does to the run (default: ABORT). */
+  onFailure?: OnFailureInput | null | undefined;
+  /** Attempts on provider errors and timeouts (default: 1, no retry). */
+  retry?: RetryPolicyInput | null | undefined;
+  /** What the node does: exactly one kind. */
+  step: WorkflowStepInput;
+  /** Longest time one attempt may take. */
+  timeoutSecs?: number | null | undefined;
+};
+
+export type WorkflowRunEventType =
+  /** A node's output, when it completed. */
+  | 'NODE_OUTPUT'
+  /**
+   * A node's status changed (`attempt` says which execution). RETRYING: an attempt failed
+   * (`error`) and another follows after the backoff.
+   */
+  | 'NODE_STATUS'
+  /** A token of a node's model call (`item` for a map's items). */
+  | 'NODE_TOKEN'
+  /** The run's output, just before FINISHED. */
+  | 'RUN_OUTPUT'
+  /** The run's status changed; a FINISHED, FAILED or CANCELLED one is the last event. */
+  | 'RUN_STATUS';
+
+export type WorkflowRunStatus =
+  | 'CANCELLED'
+  | 'FAILED'
+  | 'FINISHED'
+  | 'PENDING'
+  | 'RUNNING'
+  /** Only approvals are open. */
+  | 'WAITING';
+
+/** One node kind. */
+export type WorkflowStepInput =
+  {   /** Waits for `resumeWorkflowRun`. */
+  approval: ApprovalStepInput; condition?: never; llm?: never; map?: never; prompt?: never; template?: never; }
+  |  { approval?: never;   /** An expression whose value picks the outgoing edges taken. */
+  condition: ConditionStepInput; llm?: never; map?: never; prompt?: never; template?: never; }
+  |  { approval?: never; condition?: never;   /** Inline messages and a model configuration. */
+  llm: LlmStepInput; map?: never; prompt?: never; template?: never; }
+  |  { approval?: never; condition?: never; llm?: never;   /** One inner step over every element of an array. */
+  map: MapStepInput; prompt?: never; template?: never; }
+  |  { approval?: never; condition?: never; llm?: never; map?: never;   /** A stored prompt by version or label. */
+  prompt: PromptStepInput; template?: never; }
+  |  { approval?: never; condition?: never; llm?: never; map?: never; prompt?: never;   /** Text (or JSON) rendered from upstream outputs, no model call. */
+  template: TemplateStepInput; };
+
 /** A workflow, by version number or label (the latest version when neither). */
 export type WorkflowTargetInput = {
   label?: string | null | undefined;
   version?: number | null | undefined;
   workflowId: string | number;
+};
+
+export type WorkflowVersionInput = {
+  commitMessage?: string | null | undefined;
+  definition: WorkflowDefinitionInput;
 };
 
 export type LogoutMutationVariables = Exact<{
@@ -418,6 +677,124 @@ export type EvaluationsRunPickQueryVariables = Exact<{
 
 export type EvaluationsRunPickQuery = { evaluationRuns: { nodes: Array<{ id: string, name: string, status: EvaluationRunStatus, createdAt: string, targets: Array<{ index: number, description: string }> }> } };
 
+export type WorkflowsListQueryVariables = Exact<{
+  orgId: string | number;
+  first: number;
+  after?: string | null | undefined;
+  search?: string | null | undefined;
+}>;
+
+
+export type WorkflowsListQuery = { workflows: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, slug: string, description: string, updatedAt: string, latestVersion: { version: number } | null, labels: Array<{ name: string, version: number }> }> } };
+
+export type WorkflowsCreateMutationVariables = Exact<{
+  orgId: string | number;
+  input: CreateWorkflowInput;
+}>;
+
+
+export type WorkflowsCreateMutation = { createWorkflow: { id: string, name: string } };
+
+export type WorkflowsDetailQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type WorkflowsDetailQuery = { workflow: { id: string, name: string, slug: string, description: string, latestVersion: { version: number } | null, labels: Array<{ name: string, version: number }>, versions: { nodes: Array<{ id: string, version: number, commitMessage: string, createdAt: string }> } } | null };
+
+export type WorkflowsVersionQueryVariables = Exact<{
+  id: string | number;
+  number?: number | null | undefined;
+}>;
+
+
+export type WorkflowsVersionQuery = { workflow: { id: string, name: string, version: { id: string, version: number, commitMessage: string, definitionJson: string, inputs: Array<{ name: string, type: WorkflowInputType, required: boolean }> } } | null };
+
+export type WorkflowsValidateQueryVariables = Exact<{
+  orgId: string | number;
+  definition: WorkflowDefinitionInput;
+}>;
+
+
+export type WorkflowsValidateQuery = { validateWorkflow: { valid: boolean, order: Array<string>, issues: Array<{ node: string | null, message: string }> } };
+
+export type WorkflowsSaveVersionMutationVariables = Exact<{
+  workflowId: string | number;
+  input: WorkflowVersionInput;
+}>;
+
+
+export type WorkflowsSaveVersionMutation = { createWorkflowVersion: { id: string, version: number, commitMessage: string } };
+
+export type WorkflowsRunMutationVariables = Exact<{
+  workflowId: string | number;
+  input: RunWorkflowInput;
+}>;
+
+
+export type WorkflowsRunMutation = { runWorkflow: { id: string, status: WorkflowRunStatus } };
+
+export type WorkflowsPromptsQueryVariables = Exact<{
+  orgId: string | number;
+}>;
+
+
+export type WorkflowsPromptsQuery = { prompts: { nodes: Array<{ id: string, name: string, labels: Array<{ name: string, version: number }> }> } };
+
+export type WorkflowsRunDetailQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type WorkflowsRunDetailQuery = { workflowRun: { id: string, workflowId: string, version: number, label: string | null, status: WorkflowRunStatus, inputs: unknown, output: string | null, error: string | null, tokensIn: number, tokensOut: number, costUsd: number, latencyMs: number | null, criticalPath: Array<string>, createdAt: string, startedAt: string | null, finishedAt: string | null, nodes: Array<{ id: string, key: string, kind: string, status: NodeRunStatus, attempt: number, renderedInput: string | null, output: string | null, error: string | null, defaulted: boolean, tokensIn: number, tokensOut: number, costUsd: number, latencyMs: number | null, deadline: string | null, decision: unknown }> } | null };
+
+export type WorkflowsRunEventsSubscriptionVariables = Exact<{
+  runId: string | number;
+  after?: number | null | undefined;
+}>;
+
+
+export type WorkflowsRunEventsSubscription = { workflowRunEvents: { seq: number, type: WorkflowRunEventType, node: string | null, status: string | null, attempt: number | null, index: number | null, item: number | null, text: string | null, error: string | null } };
+
+export type WorkflowsCancelRunMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type WorkflowsCancelRunMutation = { cancelWorkflowRun: { id: string, status: WorkflowRunStatus } };
+
+export type WorkflowsResumeRunMutationVariables = Exact<{
+  runId: string | number;
+  input: ResumeWorkflowRunInput;
+}>;
+
+
+export type WorkflowsResumeRunMutation = { resumeWorkflowRun: { id: string, status: WorkflowRunStatus } };
+
+export type WorkflowsRetryRunMutationVariables = Exact<{
+  runId: string | number;
+}>;
+
+
+export type WorkflowsRetryRunMutation = { retryWorkflowRun: { id: string, status: WorkflowRunStatus } };
+
+export type WorkflowsRunsQueryVariables = Exact<{
+  orgId: string | number;
+  workflowId?: string | number | null | undefined;
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type WorkflowsRunsQuery = { workflowRuns: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, workflowId: string, version: number, status: WorkflowRunStatus, createdAt: string, latencyMs: number | null, costUsd: number, error: string | null }> } };
+
+export type WorkflowsRunUpdatesSubscriptionVariables = Exact<{
+  orgId: string | number;
+}>;
+
+
+export type WorkflowsRunUpdatesSubscription = { orgWorkflowRunUpdates: { id: string, workflowId: string, version: number, status: WorkflowRunStatus, createdAt: string, latencyMs: number | null, costUsd: number, error: string | null } };
+
 export const AuthFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AuthFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AuthPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accessToken"}},{"kind":"Field","name":{"kind":"Name","value":"accessTokenExpiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"refreshToken"}},{"kind":"Field","name":{"kind":"Name","value":"user"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"organization"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<AuthFieldsFragment, unknown>;
 export const EvaluationsAggregateFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"EvaluationsAggregateFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"EvaluationAggregate"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"targetIndex"}},{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"completed"}},{"kind":"Field","name":{"kind":"Name","value":"passed"}},{"kind":"Field","name":{"kind":"Name","value":"failed"}},{"kind":"Field","name":{"kind":"Name","value":"errored"}},{"kind":"Field","name":{"kind":"Name","value":"passRate"}},{"kind":"Field","name":{"kind":"Name","value":"meanScore"}},{"kind":"Field","name":{"kind":"Name","value":"latencyP50Ms"}},{"kind":"Field","name":{"kind":"Name","value":"latencyP95Ms"}},{"kind":"Field","name":{"kind":"Name","value":"tokensIn"}},{"kind":"Field","name":{"kind":"Name","value":"tokensOut"}},{"kind":"Field","name":{"kind":"Name","value":"costUsd"}},{"kind":"Field","name":{"kind":"Name","value":"evaluators"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"count"}},{"kind":"Field","name":{"kind":"Name","value":"meanScore"}},{"kind":"Field","name":{"kind":"Name","value":"passRate"}},{"kind":"Field","name":{"kind":"Name","value":"errors"}}]}}]}}]} as unknown as DocumentNode<EvaluationsAggregateFieldsFragment, unknown>;
 export const LogoutDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"Logout"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"refreshToken"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"logout"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"refreshToken"},"value":{"kind":"Variable","name":{"kind":"Name","value":"refreshToken"}}}]}]}}]} as unknown as DocumentNode<LogoutMutation, LogoutMutationVariables>;
@@ -445,3 +822,18 @@ export const EvaluationsResultStatsDocument = {"kind":"Document","definitions":[
 export const EvaluationsRunEventsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"EvaluationsRunEvents"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"runId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"evaluationRunEvents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"runId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"runId"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"error"}},{"kind":"Field","name":{"kind":"Name","value":"progress"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"completed"}},{"kind":"Field","name":{"kind":"Name","value":"passed"}},{"kind":"Field","name":{"kind":"Name","value":"failed"}},{"kind":"Field","name":{"kind":"Name","value":"errored"}}]}},{"kind":"Field","name":{"kind":"Name","value":"result"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"itemId"}},{"kind":"Field","name":{"kind":"Name","value":"targetIndex"}},{"kind":"Field","name":{"kind":"Name","value":"passed"}}]}}]}}]}}]} as unknown as DocumentNode<EvaluationsRunEventsSubscription, EvaluationsRunEventsSubscriptionVariables>;
 export const EvaluationsCompareDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"EvaluationsCompare"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"a"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"b"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"targetA"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"targetB"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"compareEvaluationRuns"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"a"},"value":{"kind":"Variable","name":{"kind":"Name","value":"a"}}},{"kind":"Argument","name":{"kind":"Name","value":"b"},"value":{"kind":"Variable","name":{"kind":"Name","value":"b"}}},{"kind":"Argument","name":{"kind":"Name","value":"targetA"},"value":{"kind":"Variable","name":{"kind":"Name","value":"targetA"}}},{"kind":"Argument","name":{"kind":"Name","value":"targetB"},"value":{"kind":"Variable","name":{"kind":"Name","value":"targetB"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"runA"}},{"kind":"Field","name":{"kind":"Name","value":"runB"}},{"kind":"Field","name":{"kind":"Name","value":"targetA"}},{"kind":"Field","name":{"kind":"Name","value":"targetB"}},{"kind":"Field","name":{"kind":"Name","value":"passRateDelta"}},{"kind":"Field","name":{"kind":"Name","value":"meanScoreDelta"}},{"kind":"Field","name":{"kind":"Name","value":"regressions"}},{"kind":"Field","name":{"kind":"Name","value":"improvements"}},{"kind":"Field","name":{"kind":"Name","value":"unpaired"}},{"kind":"Field","name":{"kind":"Name","value":"aggregateA"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"EvaluationsAggregateFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"aggregateB"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"EvaluationsAggregateFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"significance"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"regressions"}},{"kind":"Field","name":{"kind":"Name","value":"improvements"}},{"kind":"Field","name":{"kind":"Name","value":"mcnemarPValue"}},{"kind":"Field","name":{"kind":"Name","value":"meanScoreDelta"}},{"kind":"Field","name":{"kind":"Name","value":"intervalLow"}},{"kind":"Field","name":{"kind":"Name","value":"intervalHigh"}},{"kind":"Field","name":{"kind":"Name","value":"confidence"}},{"kind":"Field","name":{"kind":"Name","value":"significant"}},{"kind":"Field","name":{"kind":"Name","value":"summary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"items"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"itemId"}},{"kind":"Field","name":{"kind":"Name","value":"inputs"}},{"kind":"Field","name":{"kind":"Name","value":"expected"}},{"kind":"Field","name":{"kind":"Name","value":"outputA"}},{"kind":"Field","name":{"kind":"Name","value":"outputB"}},{"kind":"Field","name":{"kind":"Name","value":"passedA"}},{"kind":"Field","name":{"kind":"Name","value":"passedB"}},{"kind":"Field","name":{"kind":"Name","value":"scoreA"}},{"kind":"Field","name":{"kind":"Name","value":"scoreB"}},{"kind":"Field","name":{"kind":"Name","value":"change"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"EvaluationsAggregateFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"EvaluationAggregate"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"targetIndex"}},{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"completed"}},{"kind":"Field","name":{"kind":"Name","value":"passed"}},{"kind":"Field","name":{"kind":"Name","value":"failed"}},{"kind":"Field","name":{"kind":"Name","value":"errored"}},{"kind":"Field","name":{"kind":"Name","value":"passRate"}},{"kind":"Field","name":{"kind":"Name","value":"meanScore"}},{"kind":"Field","name":{"kind":"Name","value":"latencyP50Ms"}},{"kind":"Field","name":{"kind":"Name","value":"latencyP95Ms"}},{"kind":"Field","name":{"kind":"Name","value":"tokensIn"}},{"kind":"Field","name":{"kind":"Name","value":"tokensOut"}},{"kind":"Field","name":{"kind":"Name","value":"costUsd"}},{"kind":"Field","name":{"kind":"Name","value":"evaluators"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"count"}},{"kind":"Field","name":{"kind":"Name","value":"meanScore"}},{"kind":"Field","name":{"kind":"Name","value":"passRate"}},{"kind":"Field","name":{"kind":"Name","value":"errors"}}]}}]}}]} as unknown as DocumentNode<EvaluationsCompareQuery, EvaluationsCompareQueryVariables>;
 export const EvaluationsRunPickDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"EvaluationsRunPick"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"orgId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"evaluationRuns"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"orgId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"orgId"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"targets"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"index"}},{"kind":"Field","name":{"kind":"Name","value":"description"}}]}}]}}]}}]}}]} as unknown as DocumentNode<EvaluationsRunPickQuery, EvaluationsRunPickQueryVariables>;
+export const WorkflowsListDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"WorkflowsList"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"orgId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"search"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"workflows"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"orgId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"orgId"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"search"},"value":{"kind":"Variable","name":{"kind":"Name","value":"search"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"latestVersion"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"version"}}]}},{"kind":"Field","name":{"kind":"Name","value":"labels"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}}]}}]}}]}}]} as unknown as DocumentNode<WorkflowsListQuery, WorkflowsListQueryVariables>;
+export const WorkflowsCreateDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"WorkflowsCreate"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"orgId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateWorkflowInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createWorkflow"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"orgId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"orgId"}}},{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]} as unknown as DocumentNode<WorkflowsCreateMutation, WorkflowsCreateMutationVariables>;
+export const WorkflowsDetailDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"WorkflowsDetail"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"workflow"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"latestVersion"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"version"}}]}},{"kind":"Field","name":{"kind":"Name","value":"labels"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}},{"kind":"Field","name":{"kind":"Name","value":"versions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"commitMessage"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]}}]}}]}}]} as unknown as DocumentNode<WorkflowsDetailQuery, WorkflowsDetailQueryVariables>;
+export const WorkflowsVersionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"WorkflowsVersion"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"number"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"workflow"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"version"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"number"},"value":{"kind":"Variable","name":{"kind":"Name","value":"number"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"commitMessage"}},{"kind":"Field","name":{"kind":"Name","value":"definitionJson"}},{"kind":"Field","name":{"kind":"Name","value":"inputs"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"required"}}]}}]}}]}}]}}]} as unknown as DocumentNode<WorkflowsVersionQuery, WorkflowsVersionQueryVariables>;
+export const WorkflowsValidateDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"WorkflowsValidate"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"orgId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"definition"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"WorkflowDefinitionInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"validateWorkflow"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"orgId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"orgId"}}},{"kind":"Argument","name":{"kind":"Name","value":"definition"},"value":{"kind":"Variable","name":{"kind":"Name","value":"definition"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"valid"}},{"kind":"Field","name":{"kind":"Name","value":"issues"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}},{"kind":"Field","name":{"kind":"Name","value":"order"}}]}}]}}]} as unknown as DocumentNode<WorkflowsValidateQuery, WorkflowsValidateQueryVariables>;
+export const WorkflowsSaveVersionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"WorkflowsSaveVersion"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"workflowId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"WorkflowVersionInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createWorkflowVersion"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"workflowId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"workflowId"}}},{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"commitMessage"}}]}}]}}]} as unknown as DocumentNode<WorkflowsSaveVersionMutation, WorkflowsSaveVersionMutationVariables>;
+export const WorkflowsRunDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"WorkflowsRun"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"workflowId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RunWorkflowInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"runWorkflow"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"workflowId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"workflowId"}}},{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}}]} as unknown as DocumentNode<WorkflowsRunMutation, WorkflowsRunMutationVariables>;
+export const WorkflowsPromptsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"WorkflowsPrompts"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"orgId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"prompts"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"orgId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"orgId"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"100"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"labels"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}}]}}]}}]}}]} as unknown as DocumentNode<WorkflowsPromptsQuery, WorkflowsPromptsQueryVariables>;
+export const WorkflowsRunDetailDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"WorkflowsRunDetail"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"workflowRun"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"workflowId"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"inputs"}},{"kind":"Field","name":{"kind":"Name","value":"output"}},{"kind":"Field","name":{"kind":"Name","value":"error"}},{"kind":"Field","name":{"kind":"Name","value":"tokensIn"}},{"kind":"Field","name":{"kind":"Name","value":"tokensOut"}},{"kind":"Field","name":{"kind":"Name","value":"costUsd"}},{"kind":"Field","name":{"kind":"Name","value":"latencyMs"}},{"kind":"Field","name":{"kind":"Name","value":"criticalPath"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"finishedAt"}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"attempt"}},{"kind":"Field","name":{"kind":"Name","value":"renderedInput"}},{"kind":"Field","name":{"kind":"Name","value":"output"}},{"kind":"Field","name":{"kind":"Name","value":"error"}},{"kind":"Field","name":{"kind":"Name","value":"defaulted"}},{"kind":"Field","name":{"kind":"Name","value":"tokensIn"}},{"kind":"Field","name":{"kind":"Name","value":"tokensOut"}},{"kind":"Field","name":{"kind":"Name","value":"costUsd"}},{"kind":"Field","name":{"kind":"Name","value":"latencyMs"}},{"kind":"Field","name":{"kind":"Name","value":"deadline"}},{"kind":"Field","name":{"kind":"Name","value":"decision"}}]}}]}}]}}]} as unknown as DocumentNode<WorkflowsRunDetailQuery, WorkflowsRunDetailQueryVariables>;
+export const WorkflowsRunEventsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"WorkflowsRunEvents"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"runId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"workflowRunEvents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"runId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"runId"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"node"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"attempt"}},{"kind":"Field","name":{"kind":"Name","value":"index"}},{"kind":"Field","name":{"kind":"Name","value":"item"}},{"kind":"Field","name":{"kind":"Name","value":"text"}},{"kind":"Field","name":{"kind":"Name","value":"error"}}]}}]}}]} as unknown as DocumentNode<WorkflowsRunEventsSubscription, WorkflowsRunEventsSubscriptionVariables>;
+export const WorkflowsCancelRunDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"WorkflowsCancelRun"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cancelWorkflowRun"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}}]} as unknown as DocumentNode<WorkflowsCancelRunMutation, WorkflowsCancelRunMutationVariables>;
+export const WorkflowsResumeRunDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"WorkflowsResumeRun"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"runId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ResumeWorkflowRunInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"resumeWorkflowRun"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"runId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"runId"}}},{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}}]} as unknown as DocumentNode<WorkflowsResumeRunMutation, WorkflowsResumeRunMutationVariables>;
+export const WorkflowsRetryRunDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"WorkflowsRetryRun"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"runId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"retryWorkflowRun"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"runId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"runId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}}]} as unknown as DocumentNode<WorkflowsRetryRunMutation, WorkflowsRetryRunMutationVariables>;
+export const WorkflowsRunsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"WorkflowsRuns"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"orgId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"workflowId"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"workflowRuns"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"orgId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"orgId"}}},{"kind":"Argument","name":{"kind":"Name","value":"workflowId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"workflowId"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"workflowId"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"latencyMs"}},{"kind":"Field","name":{"kind":"Name","value":"costUsd"}},{"kind":"Field","name":{"kind":"Name","value":"error"}}]}}]}}]}}]} as unknown as DocumentNode<WorkflowsRunsQuery, WorkflowsRunsQueryVariables>;
+export const WorkflowsRunUpdatesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"WorkflowsRunUpdates"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"orgId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"orgWorkflowRunUpdates"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"orgId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"orgId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"workflowId"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"latencyMs"}},{"kind":"Field","name":{"kind":"Name","value":"costUsd"}},{"kind":"Field","name":{"kind":"Name","value":"error"}}]}}]}}]} as unknown as DocumentNode<WorkflowsRunUpdatesSubscription, WorkflowsRunUpdatesSubscriptionVariables>;

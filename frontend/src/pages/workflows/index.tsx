@@ -1,19 +1,16 @@
-import { Routes, Route } from 'react-router';
-import { Empty, PageHeader } from '../../components/states';
+import { Route, Routes } from 'react-router';
+import { RunPage } from './RunPage';
+import { WorkflowEditor } from './WorkflowEditor';
+import { WorkflowList } from './WorkflowList';
+import './workflows.css';
 
 /** The workflows area's routes (under /workflows/). */
 export default function WorkflowsArea() {
   return (
     <Routes>
-      <Route
-        index
-        element={
-          <>
-            <PageHeader title="Workflows" />
-            <Empty title="Coming soon" />
-          </>
-        }
-      />
+      <Route index element={<WorkflowList />} />
+      <Route path="runs/:runId" element={<RunPage />} />
+      <Route path=":id" element={<WorkflowEditor />} />
     </Routes>
   );
 }
