@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { Empty, ErrorView, Loading, PageHeader, permissionTitle, QueryState } from '../../components/states';
@@ -69,7 +69,6 @@ function PromptPicker({ orgId, promptId }: { orgId: string; promptId: string }) 
   const [runs, setRuns] = useState<string[]>([]);
   const [finished, setFinished] = useState(0);
   const current = runs[runs.length - 1] ?? null;
-  useEffect(() => setRuns([]), [promptId]);
 
   if (prompt.fetching && !prompt.data) return <Loading what="Loading the prompt" />;
   const p = prompt.data?.prompt;

@@ -34,7 +34,7 @@ export function StreamOutput({ view, label = 'Output' }: { view: StreamView; lab
         {view.attempt !== null && view.attempt > 1 ? <span className="badge warn">attempt {view.attempt}</span> : null}
         {view.gap && running ? <span className="muted small">(a token is late; it will fill in)</span> : null}
       </div>
-      <pre className="stream-output" data-testid="stream-output" aria-busy={running} aria-label={label} tabIndex={0}>
+      <pre className="stream-output" data-testid="stream-output" role="region" aria-busy={running} aria-label={label} tabIndex={0}>
         {view.tokens.map((token, i) => (
           <span key={i} className="token">
             {token}

@@ -52,9 +52,11 @@ export function PromptsList() {
     </button>
   );
 
+  // One "New prompt" button at a time: in the empty state when there is nothing, else in the header.
+  const emptyOrg = !!connection && connection.nodes.length === 0 && !filtered;
   return (
     <>
-      <PageHeader title="Prompts" actions={newButton}>
+      <PageHeader title="Prompts" actions={emptyOrg ? undefined : newButton}>
         <p className="muted">Versioned prompt templates with labels such as production and staging.</p>
       </PageHeader>
       <form className="row filters" role="search" onSubmit={(e) => e.preventDefault()}>
