@@ -3,9 +3,9 @@ import { Link, useNavigate } from 'react-router';
 import { useMutation } from 'urql';
 import { ErrorView, PageHeader, permissionTitle } from '../../components/states';
 import { useOrg, useOrgId } from '../../lib/org';
-import { emptyDraft, toVersionInput, type FieldProblems } from './draft';
+import { emptyDraft, toVersionInput, type FieldProblems, type VersionDraft } from './draft';
 import { PromptsCreateMutation } from './operations';
-import { templateErrorOf } from './saveErrors';
+import { standingTemplateError } from './saveErrors';
 import { VersionEditor } from './VersionEditor';
 
 export function CreatePrompt() {
@@ -18,6 +18,7 @@ export function CreatePrompt() {
   const [tags, setTags] = useState('');
   const [draft, setDraft] = useState(emptyDraft);
   const [problems, setProblems] = useState<FieldProblems>({});
+  const [sent, setSent] = useState<VersionDraft | null>(null);
   const [result, create] = useMutation(PromptsCreateMutation);
 
   const submit = async (event: React.FormEvent) => {
@@ -28,6 +29,7 @@ export function CreatePrompt() {
       return;
     }
     setProblems({});
+    setSent(draft);
     const done = await create({
       orgId,
       input: {
@@ -68,7 +70,7 @@ export function CreatePrompt() {
           <textarea rows={2} value={description} onChange={(e) => setDescription(e.target.value)} />
         </label>
         <h2>Version 1</h2>
-        <VersionEditor draft={draft} onChange={setDraft} problems={problems} serverError={templateErrorOf(result.error)} />
+        <VersionEditor draft={draft} onChange={setDraft} problems={problems} serverError={standingTemplateError(result.error, sent, draft)} />
         {Object.keys(problems).length > 0 ? (
           <p className="field-error" role="alert">
             Fix the fields marked above.

@@ -5,7 +5,7 @@ import { ErrorView, PageHeader, permissionTitle, QueryState } from '../../compon
 import { useOrg } from '../../lib/org';
 import { draftFrom, emptyDraft, toVersionInput, type FieldProblems, type VersionDraft } from './draft';
 import { PromptsCreateVersionMutation, PromptsLatestQuery } from './operations';
-import { templateErrorOf } from './saveErrors';
+import { standingTemplateError } from './saveErrors';
 import { VersionEditor } from './VersionEditor';
 
 export function NewVersion() {
@@ -32,6 +32,7 @@ function NewVersionForm({ promptId, name, base }: { promptId: string; name: stri
   const navigate = useNavigate();
   const [draft, setDraft] = useState(() => base?.draft ?? emptyDraft());
   const [problems, setProblems] = useState<FieldProblems>({});
+  const [sent, setSent] = useState<VersionDraft | null>(null);
   const [saved, save] = useMutation(PromptsCreateVersionMutation);
 
   const submit = async (event: React.FormEvent) => {
@@ -42,6 +43,7 @@ function NewVersionForm({ promptId, name, base }: { promptId: string; name: stri
       return;
     }
     setProblems({});
+    setSent(draft);
     const done = await save({ promptId, input: converted.input });
     if (done.data) navigate(`/prompts/${promptId}`);
   };
@@ -55,7 +57,7 @@ function NewVersionForm({ promptId, name, base }: { promptId: string; name: stri
         </p>
       </PageHeader>
       <form className="card" onSubmit={submit} noValidate>
-        <VersionEditor draft={draft} onChange={setDraft} problems={problems} serverError={templateErrorOf(saved.error)} />
+        <VersionEditor draft={draft} onChange={setDraft} problems={problems} serverError={standingTemplateError(saved.error, sent, draft)} />
         {Object.keys(problems).length > 0 ? (
           <p className="field-error" role="alert">
             Fix the fields marked above.
