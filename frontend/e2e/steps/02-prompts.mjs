@@ -9,12 +9,31 @@
 // "Name", "Content of message 1", "Extra (JSON object)", "Commit message", "topic",
 // buttons "Create prompt", "Run", "Save version", "Set label", "Promote", link "Diff with v1".
 
+import { email } from '../lib/util.mjs';
+
 const V1 = 'Tell me about {{topic}} please';
 const V2 = 'Explain {{ topic }} to a child';
 const TOPIC = 'the slow migration of arctic terns from pole to pole across the whole wide ocean every single year without rest';
 
+/** The signed-in page of 01-auth, or (when it did not run) a new owner signed up here. */
+async function signedInPage(t) {
+  if (t.state.page) return t.state.page;
+  const page = await t.newPage();
+  const owner = { name: 'Olivia Owner', email: email('owner'), password: 'correct horse battery' };
+  await page.goto('/signup');
+  await page.getByLabel('Name', { exact: true }).fill(owner.name);
+  await page.getByLabel('Email').fill(owner.email);
+  await page.getByLabel('Password').fill(owner.password);
+  await page.getByLabel('Organization name (optional)').fill('Acme AI');
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await page.waitForURL(/\/prompts/);
+  t.state.page = page;
+  t.state.owner = owner;
+  return page;
+}
+
 export default async function prompts(t) {
-  const page = t.state.page ?? (await t.newPage());
+  const page = await signedInPage(t);
   const name = `Topic explainer ${Date.now().toString(36)}`;
 
   await t.step('prompts: create a prompt', page, async () => {
@@ -100,11 +119,11 @@ export default async function prompts(t) {
     await page.getByText('simpler wording').waitFor();
 
     await page.getByLabel('Label', { exact: true }).fill('staging');
-    await page.getByLabel('Version', { exact: true }).selectOption('2');
+    await page.getByRole('combobox', { name: 'Version' }).selectOption('2');
     await page.getByRole('button', { name: 'Set label' }).click();
     await page.getByRole('status').filter({ hasText: 'staging now points at v2.' }).waitFor({ state: 'attached' });
     await page.getByLabel('Move label').fill('production');
-    await page.getByLabel('to where this label points').selectOption('staging');
+    await page.getByRole('combobox', { name: 'to where this label points' }).selectOption('staging');
     await page.getByRole('button', { name: 'Promote' }).click();
     await page.getByRole('status').filter({ hasText: 'production now points at v2.' }).waitFor({ state: 'attached' });
     await t.axe(page, 'prompt page with two versions');
