@@ -15,6 +15,22 @@ const V1 = 'Tell me about {{topic}} please';
 const V2 = 'Explain {{ topic }} to a child';
 const TOPIC = 'the slow migration of arctic terns from pole to pole across the whole wide ocean every single year without rest';
 
+/** A GraphQL request from the page, with its session. */
+async function api(page, query, variables) {
+  return page.evaluate(
+    async ([q, v]) => {
+      const s = JSON.parse(localStorage.getItem('promptops.session'));
+      const r = await fetch('/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer ' + s.accessToken },
+        body: JSON.stringify({ query: q, variables: v }),
+      });
+      return r.json();
+    },
+    [query, variables],
+  );
+}
+
 /** The signed-in page of 01-auth, or (when it did not run) a new owner signed up here. */
 async function signedInPage(t) {
   if (t.state.page) return t.state.page;
@@ -122,7 +138,7 @@ export default async function prompts(t) {
     await page.getByRole('combobox', { name: 'Version' }).selectOption('2');
     await page.getByRole('button', { name: 'Set label' }).click();
     await page.getByRole('status').filter({ hasText: 'staging now points at v2.' }).waitFor({ state: 'attached' });
-    await page.getByLabel('Move label').fill('production');
+    await page.getByLabel('Move label', { exact: true }).fill('production');
     await page.getByRole('combobox', { name: 'to where this label points' }).selectOption('staging');
     await page.getByRole('button', { name: 'Promote' }).click();
     await page.getByRole('status').filter({ hasText: 'production now points at v2.' }).waitFor({ state: 'attached' });
@@ -145,6 +161,16 @@ export default async function prompts(t) {
     const row = page.locator(`a[href="/executions/${t.state.executionId}"]`);
     await row.waitFor();
     await t.axe(page, 'executions list');
+    // A run started elsewhere (the API, here) appears in the list without a reload.
+    const started = await api(
+      page,
+      'mutation($p: ID!, $v: JSON) { executePrompt(promptId: $p, input: {version: 1, variables: $v}) { id } }',
+      { p: t.state.prompt.id, v: { topic: 'live rows' } },
+    );
+    const liveId = started.data?.executePrompt?.id;
+    if (!liveId) throw new Error(`executePrompt failed: ${JSON.stringify(started)}`);
+    const liveRow = page.locator('tr', { has: page.locator(`a[href="/executions/${liveId}"]`) });
+    await liveRow.getByText('succeeded').waitFor();
     await row.click();
     await page.waitForURL(/\/executions\/[0-9a-f-]{36}$/);
     await page.locator('[data-phase="COMPLETED"]').waitFor();
