@@ -14,7 +14,7 @@ export function ms(value: number | null | undefined): string {
 }
 
 export function usd(value: number | null | undefined): string {
-  if (value == null) return 'unpriced';
+  if (value == null) return '—';
   if (value === 0) return '$0';
   return value < 0.01 ? `$${value.toFixed(6)}` : `$${value.toFixed(4)}`;
 }
@@ -32,7 +32,7 @@ export function Stats({ execution, label = 'Run statistics' }: { execution: Stat
       <dd>{execution.tokensOut ?? '—'}</dd>
       <dt>Cost</dt>
       <dd>
-        {usd(execution.costUsd)}
+        {execution.costUsd == null && execution.tokensIn != null ? 'unpriced model' : usd(execution.costUsd)}
         {execution.cached ? ' (cache hit)' : ''}
       </dd>
     </dl>

@@ -37,7 +37,7 @@ export function DiffPage() {
               <Link to="/prompts">Prompts</Link> / <Link to={`/prompts/${prompt.id}`}>{prompt.name}</Link> / diff
             </p>
           </PageHeader>
-          <form className="row card" onSubmit={(e) => e.preventDefault()} aria-label="Versions to compare">
+          <form className="row card diff-picker" onSubmit={(e) => e.preventDefault()} aria-label="Versions to compare">
             {(['a', 'b'] as const).map((which) => (
               <label key={which} className="field">
                 <span>{which === 'a' ? 'Version A (before)' : 'Version B (after)'}</span>
