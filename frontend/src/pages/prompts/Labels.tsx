@@ -77,7 +77,7 @@ export function Labels({ promptId, labels, versions, onChanged }: { promptId: st
                 disabled={!mayMove(l.name) || removeResult.fetching}
                 title={permissionTitle(mayMove(l.name), l.name === 'production' ? 'deploy to production' : 'edit labels')}
                 onClick={() => remove(l.name)}
-                aria-label={`Remove label ${l.name}`}
+                aria-label={`Remove ${l.name}`}
               >
                 Remove
               </button>
