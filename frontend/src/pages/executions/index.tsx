@@ -1,19 +1,17 @@
-import { Routes, Route } from 'react-router';
-import { Empty, PageHeader } from '../../components/states';
+import { Route, Routes } from 'react-router';
+import { ExecutionPage } from './ExecutionPage';
+import { ExecutionsList } from './ExecutionsList';
+import '../playground/playground.css';
+import './executions.css';
 
 /** The executions area's routes (under /executions/). */
 export default function ExecutionsArea() {
   return (
-    <Routes>
-      <Route
-        index
-        element={
-          <>
-            <PageHeader title="Executions" />
-            <Empty title="Coming soon" />
-          </>
-        }
-      />
-    </Routes>
+    <div className="executions-area">
+      <Routes>
+        <Route index element={<ExecutionsList />} />
+        <Route path=":id" element={<ExecutionPage />} />
+      </Routes>
+    </div>
   );
 }

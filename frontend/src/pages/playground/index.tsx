@@ -1,19 +1,14 @@
-import { Routes, Route } from 'react-router';
-import { Empty, PageHeader } from '../../components/states';
+import { Route, Routes } from 'react-router';
+import { Playground } from './Playground';
+import './playground.css';
 
-/** The playground area's routes (under /playground/). */
+/** The playground's routes (under /playground/). */
 export default function PlaygroundArea() {
   return (
-    <Routes>
-      <Route
-        index
-        element={
-          <>
-            <PageHeader title="Playground" />
-            <Empty title="Coming soon" />
-          </>
-        }
-      />
-    </Routes>
+    <div className="playground-area">
+      <Routes>
+        <Route index element={<Playground />} />
+      </Routes>
+    </div>
   );
 }
