@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { Empty, ErrorView, permissionTitle, QueryState } from '../../components/states';
 import { graphql } from '../../gql';
@@ -34,7 +34,13 @@ export default function ApiKeys() {
   const [created, setCreated] = useState<Created | null>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
   const [notice, setNotice] = useState('');
+  const listHeading = useRef<HTMLHeadingElement>(null);
   const refresh = () => reexecute({ requestPolicy: 'network-only' });
+  const closeSecret = () => {
+    setCreated(null);
+    // Back to the list, where the new key now is.
+    listHeading.current?.focus();
+  };
   const keys = result.data?.apiKeys ?? [];
 
   return (
@@ -45,10 +51,12 @@ export default function ApiKeys() {
           refresh();
         }}
       />
-      {created ? <SecretDialog name={created.name} secret={created.secret} onClose={() => setCreated(null)} /> : null}
+      {created ? <SecretDialog name={created.name} secret={created.secret} onClose={closeSecret} /> : null}
 
       <section className="card" aria-labelledby="keys-heading">
-        <h2 id="keys-heading">API keys</h2>
+        <h2 id="keys-heading" ref={listHeading} tabIndex={-1}>
+          API keys
+        </h2>
         {!canRead ? (
           <Empty title="Your role cannot see this organization's API keys." />
         ) : (
