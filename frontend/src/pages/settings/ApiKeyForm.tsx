@@ -4,7 +4,7 @@ import { ErrorView, permissionTitle } from '../../components/states';
 import { graphql } from '../../gql';
 import { useOrg, useOrgId } from '../../lib/org';
 import { EXPIRY_CHOICES, expiryFor } from './format';
-import { RoleSelect } from './RoleSelect';
+import { RoleSelect, SelectField } from './fields';
 import { useRoles } from './useRoles';
 
 const CreateApiKey = graphql(`
@@ -73,16 +73,13 @@ export function ApiKeyForm({ onCreated }: { onCreated: (key: Created) => void })
               <input value={name} onChange={(e) => setName(e.target.value)} required autoComplete="off" />
             </label>
             <RoleSelect label="Key role" value={role} names={names} onChange={setRole} />
-            <label className="field">
-              <span>Expires</span>
-              <select value={expiry} onChange={(e) => setExpiry(e.target.value)}>
-                {EXPIRY_CHOICES.map((c) => (
-                  <option key={c.value} value={c.value}>
-                    {c.label}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <SelectField label="Expires" value={expiry} onChange={setExpiry}>
+              {EXPIRY_CHOICES.map((c) => (
+                <option key={c.value} value={c.value}>
+                  {c.label}
+                </option>
+              ))}
+            </SelectField>
             {expiry === 'date' ? (
               <label className="field">
                 <span>Expiry date</span>

@@ -4,7 +4,7 @@ import { Empty, ErrorView, permissionTitle, QueryState } from '../../components/
 import { graphql } from '../../gql';
 import { useOrg, useOrgId } from '../../lib/org';
 import { formatTime } from './format';
-import { RoleSelect } from './RoleSelect';
+import { RoleSelect } from './fields';
 import { useRoles } from './useRoles';
 
 const InvitationsQuery = graphql(`

@@ -6,7 +6,7 @@ import { useOrg, useOrgId } from '../../lib/org';
 import { formatTime } from './format';
 import { Invites } from './Invites';
 import { SettingsMembersQuery } from './queries';
-import { RoleSelect } from './RoleSelect';
+import { RoleSelect } from './fields';
 import { useRoles } from './useRoles';
 
 const UpdateMemberRole = graphql(`

@@ -4,6 +4,7 @@ import { Empty, ErrorView, permissionTitle, QueryState } from '../../components/
 import { graphql } from '../../gql';
 import type { Provider } from '../../gql/graphql';
 import { useOrg, useOrgId } from '../../lib/org';
+import { SelectField } from './fields';
 import { formatTime } from './format';
 
 const CredentialsQuery = graphql(`
@@ -97,16 +98,13 @@ export default function Providers() {
           <fieldset disabled={!allowed} title={title} className="settings-plain">
             <legend className="visually-hidden">Provider key</legend>
             <div className="settings-form-row">
-              <label className="field">
-                <span>Provider</span>
-                <select value={provider} onChange={(e) => setProvider(e.target.value as Provider)}>
-                  {PROVIDERS.map((p) => (
-                    <option key={p.value} value={p.value}>
-                      {p.label}
-                    </option>
-                  ))}
-                </select>
-              </label>
+              <SelectField label="Provider" value={provider} onChange={(value) => setProvider(PROVIDERS.find((p) => p.value === value)?.value ?? 'OPENAI')}>
+                {PROVIDERS.map((p) => (
+                  <option key={p.value} value={p.value}>
+                    {p.label}
+                  </option>
+                ))}
+              </SelectField>
               <label className="field">
                 <span>
                   API key{compatible ? <span className="hint"> (optional)</span> : null}

@@ -21,7 +21,7 @@ const TABS: [string, string][] = [
 /** The settings area's routes (under /settings/): one route per tab. */
 export default function SettingsArea() {
   return (
-    <>
+    <div className="settings-area">
       <PageHeader title="Settings" />
       <nav className="tabs" aria-label="Settings sections">
         {TABS.map(([to, label]) => (
@@ -41,6 +41,6 @@ export default function SettingsArea() {
           <Route path="*" element={<Navigate to="members" replace />} />
         </Routes>
       </Suspense>
-    </>
+    </div>
   );
 }
