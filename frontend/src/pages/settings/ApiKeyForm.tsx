@@ -54,6 +54,7 @@ export function ApiKeyForm({ onCreated }: { onCreated: (key: Created) => void })
   return (
     <section className="card" aria-labelledby="new-key-heading">
       <h2 id="new-key-heading">New API key</h2>
+      {allowed ? null : <p className="muted">Your role cannot create API keys.</p>}
       <form
         onSubmit={async (event) => {
           event.preventDefault();

@@ -62,6 +62,7 @@ export function Invites() {
     <>
       <section className="card" aria-labelledby="invite-heading">
         <h2 id="invite-heading">Invite someone</h2>
+        {canManage ? null : <p className="muted">Your role cannot invite members.</p>}
         <p className="muted">
           They join when they accept, signed in with an account of that email (one they may create after the
           invitation).

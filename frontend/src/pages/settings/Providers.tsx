@@ -77,6 +77,7 @@ export default function Providers() {
     <>
       <section className="card" aria-labelledby="set-credential-heading">
         <h2 id="set-credential-heading">Set a provider key</h2>
+        {allowed ? null : <p className="muted">Your role cannot manage provider keys.</p>}
         <p className="muted">
           An organization&apos;s key replaces the server&apos;s default for that provider. Keys are stored encrypted and
           never shown again: only their last four characters.

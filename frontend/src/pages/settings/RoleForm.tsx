@@ -56,6 +56,7 @@ export function RoleForm({
   return (
     <section className="card" aria-labelledby="new-role-heading">
       <h2 id="new-role-heading">New custom role</h2>
+      {allowed ? null : <p className="muted">Your role cannot create roles.</p>}
       <form
         onSubmit={async (event) => {
           event.preventDefault();
