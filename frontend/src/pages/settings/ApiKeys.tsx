@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { Empty, ErrorView, permissionTitle, QueryState } from '../../components/states';
 import { graphql } from '../../gql';
@@ -36,11 +36,18 @@ export default function ApiKeys() {
   const [notice, setNotice] = useState('');
   const listHeading = useRef<HTMLHeadingElement>(null);
   const refresh = () => reexecute({ requestPolicy: 'network-only' });
+  const returnFocus = useRef(false);
   const closeSecret = () => {
+    returnFocus.current = true;
     setCreated(null);
-    // Back to the list, where the new key now is.
-    listHeading.current?.focus();
   };
+  useEffect(() => {
+    // Once the dialog is gone (it hands focus back as it closes), on to the list with the new key.
+    if (created === null && returnFocus.current) {
+      returnFocus.current = false;
+      listHeading.current?.focus();
+    }
+  }, [created]);
   const keys = result.data?.apiKeys ?? [];
 
   return (

@@ -94,7 +94,9 @@ export function RoleForm({
                         checked={all}
                         onChange={(e) => toggleGroup(group.permissions, e.target.checked)}
                       />
-                      <span>All {resourceLabel(group.resource).toLowerCase()} permissions</span>
+                      <span>
+                        All<span className="visually-hidden"> {resourceLabel(group.resource)} permissions</span>
+                      </span>
                     </label>
                     {group.permissions.map((p) => (
                       <label key={p} className="settings-check">
