@@ -6,6 +6,7 @@ import { useOrg } from '../lib/org';
 import { getSession, signOut } from '../lib/session';
 import { applyTheme, initialTheme, type Theme } from '../lib/theme';
 import { ErrorView, Loading } from './states';
+import { Invitations } from './Invitations';
 
 const LogoutMutation = graphql(`
   mutation Logout($refreshToken: String!) {
@@ -94,6 +95,7 @@ export function Layout() {
         </ul>
       </nav>
       <main id="main" className="content" tabIndex={-1}>
+        <Invitations />
         {error && !me ? (
           <ErrorView error={error} />
         ) : !org ? (

@@ -1,0 +1,178 @@
+// Settings and the viewer journey:
+// (1) the owner creates an API key in Settings → API keys, sees its secret once (with Copy),
+//     and the key in the list;
+// (2) the owner invites a new address as `viewer` in Settings → Members;
+// (3) that person signs up in a fresh browser context, accepts the invitation from the banner,
+//     lands in "Acme AI", and finds what a viewer cannot do disabled: "New prompt", a prompt's
+//     "New version", and "Create API key".
+//
+// Uses t.state.page / owner / orgId (01-auth) and t.state.prompt ({id, name?}) when an earlier
+// step made one; otherwise creates a prompt through the owner's API and sets t.state.prompt.
+// Sets t.state.viewer = {name, email, password, page} and t.state.apiKey = {name, prefix}
+// (never the secret).
+import { email } from '../lib/util.mjs';
+
+/** A GraphQL call with the page's session (the signed-in user's access token). */
+async function gql(page, query, variables) {
+  const answer = await page.evaluate(
+    async ([q, v]) => {
+      const s = JSON.parse(localStorage.getItem('promptops.session'));
+      const r = await fetch('/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer ' + s.accessToken },
+        body: JSON.stringify({ query: q, variables: v }),
+      });
+      return r.json();
+    },
+    [query, variables],
+  );
+  if (answer.errors?.length) throw new Error(`GraphQL: ${JSON.stringify(answer.errors)}`);
+  return answer.data;
+}
+
+async function expectDisabled(locator, what) {
+  await locator.waitFor();
+  if (!(await locator.isDisabled())) throw new Error(`${what} should be disabled for a viewer`);
+}
+
+async function openSettingsTab(page, tab) {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+  await page.getByRole('navigation', { name: 'Settings sections' }).getByRole('link', { name: tab }).click();
+}
+
+export default async function settings(t) {
+  // Run alone (E2E_ONLY=05-settings only keeps 00- steps), sign the owner up first.
+  if (!t.state.page || !t.state.orgId) await (await import('./01-auth.mjs')).default(t);
+  const page = t.state.page;
+  const keyName = `ci-${Date.now().toString(36)}`;
+
+  await t.step('owner creates an API key and sees its secret once', page, async () => {
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(page.url()).origin }).catch(() => {});
+    await openSettingsTab(page, 'API keys');
+    await page.waitForURL(/\/settings\/api-keys$/);
+    await page.getByRole('heading', { name: 'API keys', level: 2 }).waitFor();
+    await t.axe(page, 'settings: API keys');
+    await page.getByLabel('Key name').fill(keyName);
+    await page.getByLabel('Key role').selectOption('viewer');
+    await page.getByRole('button', { name: 'Create API key' }).click();
+
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    await dialog.getByText('you will not see it again').waitFor();
+    const secret = await dialog.getByLabel('Secret').inputValue();
+    if (!/^po_[A-Za-z0-9_-]{20,}$/.test(secret)) throw new Error(`unexpected API key secret: ${secret}`);
+    await t.axe(page, 'settings: API key secret dialog');
+    await dialog.getByRole('button', { name: 'Copy' }).click();
+    const status = dialog.getByRole('status');
+    await status.filter({ hasText: /Copied|Selected/ }).waitFor();
+    if ((await status.textContent()).includes('Copied')) {
+      const copied = await page.evaluate(() => navigator.clipboard.readText()).catch(() => null);
+      if (copied !== null && copied !== secret) throw new Error('the clipboard does not hold the secret');
+    }
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    if ((await page.content()).includes(secret)) throw new Error('the secret is still in the page after closing');
+
+    const prefix = secret.slice(0, 11);
+    const row = page.getByRole('row').filter({ hasText: keyName });
+    await row.waitFor();
+    await row.getByText(prefix).waitFor();
+    await row.getByText('Active').waitFor();
+    t.state.apiKey = { name: keyName, prefix };
+  });
+
+  const viewer = { name: 'Vera Viewer', email: email('viewer'), password: 'viewer horse battery' };
+
+  await t.step('owner invites a viewer', page, async () => {
+    await openSettingsTab(page, 'Members');
+    await page.waitForURL(/\/settings\/members$/);
+    await page.getByRole('row').filter({ hasText: t.state.owner.email }).waitFor();
+    await page.getByLabel('Email', { exact: true }).fill(viewer.email);
+    await page.getByLabel('Role', { exact: true }).selectOption('viewer');
+    await page.getByRole('button', { name: 'Invite', exact: true }).click();
+    await page.getByText(`Invitation sent to ${viewer.email} as viewer.`).waitFor();
+    const pending = page.getByRole('table', { name: 'Pending invitations' }).getByRole('row').filter({ hasText: viewer.email });
+    await pending.waitFor();
+    await pending.getByRole('button', { name: `Revoke the invitation to ${viewer.email}` }).waitFor();
+    await t.axe(page, 'settings: members');
+  });
+
+  await t.step('owner views roles, providers and the audit log', page, async () => {
+    await openSettingsTab(page, 'Roles');
+    await page.getByRole('row').filter({ hasText: 'viewer' }).first().waitFor();
+    await page.getByRole('group', { name: 'Prompts' }).waitFor();
+    await t.axe(page, 'settings: roles');
+    await openSettingsTab(page, 'Providers');
+    await page.getByRole('heading', { name: 'Stored provider keys' }).waitFor();
+    await page.getByLabel('Provider', { exact: true }).waitFor();
+    await t.axe(page, 'settings: providers');
+    await openSettingsTab(page, 'Audit log');
+    await page.getByRole('cell', { name: 'invitation.create' }).first().waitFor();
+    await page.getByRole('cell', { name: 'api_key.create' }).first().waitFor();
+    await t.axe(page, 'settings: audit log');
+  });
+
+  // A prompt for the viewer to open: an earlier step's, or one made now through the API.
+  if (!t.state.prompt?.id) {
+    const name = `Settings e2e ${Date.now().toString(36)}`;
+    const data = await gql(
+      page,
+      `mutation SettingsE2ePrompt($orgId: ID!, $input: CreatePromptInput!) { createPrompt(orgId: $orgId, input: $input) { id name } }`,
+      {
+        orgId: t.state.orgId,
+        input: {
+          name,
+          version: { messages: [{ role: 'USER', content: 'Hello {{ name }}' }], model: { provider: 'MOCK', model: 'echo' } },
+        },
+      },
+    );
+    t.state.prompt = data.createPrompt;
+  }
+
+  const vpage = await t.newPage();
+  viewer.page = vpage;
+  t.state.viewer = viewer;
+
+  await t.step('viewer signs up and accepts the invitation', vpage, async () => {
+    await vpage.goto('/signup');
+    await vpage.getByLabel('Name', { exact: true }).fill(viewer.name);
+    await vpage.getByLabel('Email').fill(viewer.email);
+    await vpage.getByLabel('Password').fill(viewer.password);
+    await vpage.getByRole('button', { name: 'Sign up' }).click();
+    await vpage.waitForURL(/\/prompts/);
+    const banner = vpage.getByRole('region', { name: 'You have an invitation' });
+    await banner.getByText('Acme AI').waitFor();
+    await t.axe(vpage, 'invitation banner');
+    await banner.getByRole('button', { name: 'Accept the invitation to Acme AI' }).click();
+    await banner.waitFor({ state: 'detached' });
+    const orgSelect = vpage.getByRole('combobox', { name: 'Organization' });
+    // Accepting switches to the organization joined.
+    for (let i = 0; i < 50 && (await orgSelect.inputValue()) !== t.state.orgId; i += 1) await vpage.waitForTimeout(200);
+    if ((await orgSelect.inputValue()) !== t.state.orgId) throw new Error('the viewer is not in Acme AI after accepting');
+    await vpage.getByRole('banner').getByText('viewer', { exact: true }).waitFor();
+  });
+
+  await t.step('viewer cannot create prompts or versions', vpage, async () => {
+    await vpage.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Prompts' }).click();
+    await vpage.waitForURL(/\/prompts$/);
+    await expectDisabled(vpage.getByRole('button', { name: 'New prompt' }), '"New prompt"');
+    await t.axe(vpage, 'prompts (viewer)');
+    const { id, name } = t.state.prompt;
+    if (name) {
+      await vpage.getByRole('link', { name, exact: true }).first().click();
+    } else {
+      await vpage.goto(`/prompts/${id}`);
+    }
+    await vpage.waitForURL(new RegExp(`/prompts/${id}`));
+    await expectDisabled(vpage.getByRole('button', { name: 'New version' }), '"New version"');
+    await t.axe(vpage, 'prompt (viewer)');
+  });
+
+  await t.step('viewer cannot create API keys', vpage, async () => {
+    await openSettingsTab(vpage, 'API keys');
+    await vpage.waitForURL(/\/settings\/api-keys$/);
+    await expectDisabled(vpage.getByRole('button', { name: 'Create API key' }), '"Create API key"');
+    await vpage.getByText("Your role cannot see this organization's API keys.").waitFor();
+    await t.axe(vpage, 'settings: API keys (viewer)');
+  });
+}
