@@ -2,8 +2,7 @@
 // (preview, column mapping), sees the items; runs an evaluation of two versions of a prompt,
 // waits for it to finish, and opens the comparison of its two targets.
 //
-// Uses t.state.prompt ({ id }) when an earlier step left a prompt with two versions (MOCK
-// echo); otherwise creates one through the API. Leaves t.state.dataset = { id } and
+// Makes its own two-version prompt through the API (see promptWithTwoVersions). Leaves t.state.dataset = { id } and
 // t.state.evaluationRun = { id }.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,19 +29,12 @@ async function api(page, query, variables) {
   return body.data;
 }
 
-/** A prompt with two versions on MOCK echo, and the variable its templates use. */
+/**
+ * A prompt with two versions on MOCK echo whose outputs differ on purpose, made through the
+ * API (creating prompts through the UI is the prompts step's job), so that the comparison has
+ * known regressions and improvements to show.
+ */
 async function promptWithTwoVersions(t, page) {
-  const given = typeof t.state.prompt === 'string' ? t.state.prompt : t.state.prompt?.id;
-  if (given) {
-    const data = await api(
-      page,
-      'query($id: ID!) { prompt(id: $id) { id name versions(first: 2) { nodes { version messages { content } } } } }',
-      { id: given },
-    );
-    const text = data.prompt.versions.nodes.flatMap((v) => v.messages.map((m) => m.content)).join(' ');
-    const variable = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)/.exec(text)?.[1] ?? 'city';
-    return { id: data.prompt.id, name: data.prompt.name, variable, ours: false };
-  }
   const model = { provider: 'MOCK', model: 'echo' };
   const created = await api(
     page,
@@ -54,7 +46,7 @@ async function promptWithTwoVersions(t, page) {
     p: id,
     input: { messages: [{ role: 'USER', content: 'The capital is {{ city }}' }], model },
   });
-  return { id, name: created.createPrompt.name, variable: 'city', ours: true };
+  return { id, name: created.createPrompt.name, variable: 'city' };
 }
 
 export default async function datasetsEvaluations(t) {
@@ -145,7 +137,7 @@ export default async function datasetsEvaluations(t) {
     await page.getByRole('img', { name: 'Latency histogram' }).waitFor();
     await page.getByLabel('Outcome').selectOption('false');
     await page.getByRole('table', { name: 'Results' }).or(page.getByText('No results match.')).first().waitFor();
-    if (prompt.ours) await page.getByRole('table', { name: 'Results' }).getByText('Failed').first().waitFor();
+    await page.getByRole('table', { name: 'Results' }).getByText('Failed').first().waitFor();
     await t.axe(page, 'evaluation run');
   });
 
@@ -157,14 +149,12 @@ export default async function datasetsEvaluations(t) {
     if (!/^B passes .+ A \(\d+ regressions?, \d+ improvements?\)[;:] .*(McNemar's exact test p = .*significant at the 5% level|no significant difference)/.test(sentence)) {
       throw new Error(`no significance sentence: ${sentence}`);
     }
-    if (prompt.ours) {
-      if (!sentence.startsWith('B passes 4 fewer items than A (6 regressions, 2 improvements)')) {
-        throw new Error(`unexpected comparison: ${sentence}`);
-      }
-      const table = page.getByRole('table', { name: 'Items compared' });
-      if ((await table.getByText('Regression', { exact: true }).count()) !== 6) throw new Error('6 regressions expected');
-      if ((await table.getByText('Improvement', { exact: true }).count()) !== 2) throw new Error('2 improvements expected');
+    if (!sentence.startsWith('B passes 4 fewer items than A (6 regressions, 2 improvements)')) {
+      throw new Error(`unexpected comparison: ${sentence}`);
     }
+    const table = page.getByRole('table', { name: 'Items compared' });
+    if ((await table.getByText('Regression', { exact: true }).count()) !== 6) throw new Error('6 regressions expected');
+    if ((await table.getByText('Improvement', { exact: true }).count()) !== 2) throw new Error('2 improvements expected');
     await t.axe(page, 'evaluation comparison');
     await page.screenshot({ path: join(here, '..', 'artifacts', 'evaluation-compare.png'), fullPage: true });
   });
