@@ -2,8 +2,9 @@
 //! embeds into the binary, so `cargo run --release` serves it with no extra step.
 //!
 //! Cargo reruns this when the frontend's sources change; `npm ci` runs when
-//! `node_modules` is missing or older than `package-lock.json`, then `npm run build`
-//! (type check and Vite). `PROMPTOPS_SKIP_WEB=1` skips all of it (no Node needed): the binary
+//! `node_modules` is missing or older than `package-lock.json`, then `npm run bundle` (Vite;
+//! the type check is `npm run typecheck`, run by CI, so that a stale generated type cannot
+//! stop the server from building while its schema is being changed). `PROMPTOPS_SKIP_WEB=1` skips all of it (no Node needed): the binary
 //! then serves a page saying how to build the app. Without `npm` on the PATH it does the same,
 //! with a warning.
 
@@ -53,13 +54,13 @@ fn main() -> Result<(), Box<dyn Error>> {
     }
     run(
         Command::new("npm")
-            .args(["run", "build", "--silent"])
+            .args(["run", "bundle", "--silent"])
             .env("PROMPTOPS_WEB_OUT_DIR", &out)
             .current_dir(&frontend),
-        "npm run build",
+        "npm run bundle",
     )?;
     if !out.join("index.html").is_file() {
-        return Err(format!("npm run build left no index.html in {}", out.display()).into());
+        return Err(format!("npm run bundle left no index.html in {}", out.display()).into());
     }
     Ok(())
 }

@@ -1,7 +1,8 @@
-import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
+import type { Client as WsClient } from 'graphql-ws';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
 import { Provider } from 'urql';
-import { Layout } from './components/Layout';
+import { Layout, NewOrganizationPage } from './components/Layout';
 import { Loading } from './components/states';
 import { makeClient, makeWsClient } from './lib/client';
 import { OrgProvider } from './lib/org';
@@ -39,10 +40,15 @@ export function App() {
   // A new client (and socket) per signed-in user: nothing cached crosses accounts.
   const client = useMemo(() => {
     const ws = makeWsClient();
-    return { ws, urql: makeClient(ws) };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    return { ws, urql: makeClient(ws), userId };
   }, [userId]);
-  useEffect(() => () => void client.ws.dispose(), [client]);
+  // The previous user's socket closes when the user changes. (Not in an effect's cleanup:
+  // StrictMode runs those once on mount, which would dispose the socket still in use.)
+  const previous = useRef<WsClient | null>(null);
+  useEffect(() => {
+    if (previous.current && previous.current !== client.ws) void previous.current.dispose();
+    previous.current = client.ws;
+  }, [client]);
 
   return (
     <Provider value={client.urql}>
@@ -68,6 +74,7 @@ export function App() {
               <Route path="datasets/*" element={<Datasets />} />
               <Route path="evaluations/*" element={<Evaluations />} />
               <Route path="settings/*" element={<Settings />} />
+              <Route path="organizations/new" element={<NewOrganizationPage />} />
               <Route path="*" element={<NotFoundPage />} />
             </Route>
           </Routes>

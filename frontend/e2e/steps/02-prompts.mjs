@@ -120,6 +120,32 @@ export default async function prompts(t) {
     await t.axe(page, 'playground after a run');
   });
 
+  await t.step('playground: model settings overridden for one run', page, async () => {
+    // A bad value is caught before any request, at its field.
+    await page.getByLabel('Temperature (0–2)').fill('7');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await page.getByText('temperature must be between 0 and 2').waitFor();
+    await page.getByLabel('Temperature (0–2)').fill('');
+    // Max tokens 3: the echo is cut after three words, and the execution says what it ran with.
+    await page.getByLabel('Max tokens').fill('3');
+    const before = await page.getByRole('link', { name: 'Execution details' }).getAttribute('href');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await page.waitForFunction(
+      (old) => {
+        const link = [...document.querySelectorAll('a')].find((a) => a.textContent === 'Execution details');
+        return link && link.getAttribute('href') !== old;
+      },
+      before,
+    );
+    await page.locator('[data-phase="COMPLETED"]').first().waitFor();
+    const text = ((await page.getByTestId('stream-output').textContent()) ?? '').replace('▍', '').trim();
+    if (text.split(/\s+/).length !== 3) throw new Error(`maxTokens 3 gave: ${text}`);
+    await page.getByRole('link', { name: 'Execution details' }).click();
+    await page.waitForURL(/\/executions\//);
+    await page.getByText('maxTokens 3').waitFor();
+    await t.axe(page, 'execution with overrides');
+  });
+
   await t.step('prompts: second version, labels and the diff', page, async () => {
     await page.goto(`/prompts/${t.state.prompt.id}`);
     await page.getByRole('button', { name: 'New version' }).click();

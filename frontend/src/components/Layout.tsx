@@ -1,9 +1,9 @@
 import { Suspense, useState } from 'react';
-import { NavLink, Outlet, useNavigate } from 'react-router';
+import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { useMutation } from 'urql';
 import { graphql } from '../gql';
 import { useOrg } from '../lib/org';
-import { getSession, signOut } from '../lib/session';
+import { settled, signOut } from '../lib/session';
 import { applyTheme, initialTheme, type Theme } from '../lib/theme';
 import { ErrorView, Loading } from './states';
 import { Invitations } from './Invitations';
@@ -28,6 +28,7 @@ export function Layout() {
   const { org, orgs, me, switchTo, error, fetching } = useOrg();
   const [, logout] = useMutation(LogoutMutation);
   const navigate = useNavigate();
+  const location = useLocation();
   const [theme, setTheme] = useState<Theme>(() => initialTheme());
   const [menuOpen, setMenuOpen] = useState(false);
 
@@ -37,7 +38,8 @@ export function Layout() {
     setTheme(next);
   };
   const onLogout = async () => {
-    const session = getSession();
+    // A refresh in flight would rotate the token being revoked: wait for it, send the newest.
+    const session = await settled();
     if (session) await logout({ refreshToken: session.refreshToken });
     signOut();
     navigate('/login');
@@ -63,7 +65,16 @@ export function Layout() {
           <span className="visually-hidden">Organization</span>
           <select
             value={org?.id ?? ''}
-            onChange={(event) => switchTo(event.target.value)}
+            onChange={(event) => {
+              if (event.target.value === NEW_ORGANIZATION) {
+                navigate('/organizations/new');
+                return;
+              }
+              switchTo(event.target.value);
+              // A page about one object (a prompt, a run…) belongs to the organization it
+              // came from: go to the area's list in the new one.
+              navigate(`/${location.pathname.split('/')[1] || 'prompts'}`);
+            }}
             disabled={orgs.length === 0}
           >
             {orgs.map((o) => (
@@ -71,6 +82,7 @@ export function Layout() {
                 {o.name}
               </option>
             ))}
+            <option value={NEW_ORGANIZATION}>+ New organization…</option>
           </select>
         </label>
         {org?.viewerRole ? <span className="badge" title="Your role here">{org.viewerRole}</span> : null}
@@ -118,14 +130,26 @@ const CreateOrganization = graphql(`
   }
 `);
 
+const NEW_ORGANIZATION = '__new__';
+
+/** `/organizations/new`: any member can start another organization (they own it). */
+export function NewOrganizationPage() {
+  return <CreateOrganizationForm title="New organization" intro="You will be its owner; switch between organizations at the top." />;
+}
+
 function NoOrganization() {
+  return <CreateOrganizationForm title="Create an organization" intro="You are not a member of any organization yet." />;
+}
+
+function CreateOrganizationForm({ title, intro }: { title: string; intro: string }) {
   const { reload, switchTo } = useOrg();
+  const navigate = useNavigate();
   const [name, setName] = useState('');
   const [result, create] = useMutation(CreateOrganization);
   return (
     <section className="card narrow">
-      <h1>Create an organization</h1>
-      <p className="muted">You are not a member of any organization yet.</p>
+      <h1>{title}</h1>
+      <p className="muted">{intro}</p>
       <form
         onSubmit={async (event) => {
           event.preventDefault();
@@ -133,6 +157,7 @@ function NoOrganization() {
           if (done.data) {
             switchTo(done.data.createOrganization.id);
             reload();
+            navigate('/prompts');
           }
         }}
       >

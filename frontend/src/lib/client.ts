@@ -64,12 +64,83 @@ export function makeClient(ws: WsClient): Client {
           const input = { ...request, query: request.query ?? '' };
           return {
             subscribe(sink) {
-              const dispose = ws.subscribe(input, sink);
-              return { unsubscribe: dispose };
+              return { unsubscribe: resubscribing((observer) => ws.subscribe(input, observer), sink) };
             },
           };
         },
       }),
     ],
   });
+}
+
+/** Consecutive UNAUTHENTICATED answers a subscription survives by refreshing the session. */
+const MAX_REAUTH = 3;
+
+interface Observer<R> {
+  next(result: R): void;
+  error(error: unknown): void;
+  complete(): void;
+}
+
+/** Whether a result carries an UNAUTHENTICATED error (the token expired or was revoked). */
+export function unauthenticated(result: unknown): boolean {
+  if (typeof result !== 'object' || result === null || !('errors' in result)) return false;
+  const errors = (result as { errors?: unknown }).errors;
+  if (!Array.isArray(errors)) return false;
+  return errors.some((e: unknown) => {
+    if (typeof e !== 'object' || e === null || !('extensions' in e)) return false;
+    const extensions = (e as { extensions?: unknown }).extensions;
+    return typeof extensions === 'object' && extensions !== null && (extensions as { code?: unknown }).code === 'UNAUTHENTICATED';
+  });
+}
+
+/**
+ * Runs a subscription through `open` (which subscribes an observer and returns its disposer);
+ * when the server ends it because the access token expired (one UNAUTHENTICATED error, then
+ * `complete`, then the socket closes with 4403), refreshes the session and subscribes again
+ * — every time, for as long as the page follows it, not just once. Callbacks of a superseded
+ * attempt are ignored. Returns the unsubscribe function.
+ */
+export function resubscribing<R>(
+  open: (observer: Observer<R>) => () => void,
+  sink: Observer<R>,
+  renew: () => Promise<unknown> = refresh,
+): () => void {
+  let attempt = 0;
+  let closed = false;
+  let failures = 0;
+  let dispose: () => void = () => {};
+  const start = () => {
+    attempt += 1;
+    const mine = attempt;
+    dispose = open({
+      next(result) {
+        if (mine !== attempt || closed) return;
+        if (unauthenticated(result) && getSession() !== null && failures < MAX_REAUTH) {
+          failures += 1;
+          attempt += 1; // ignore the rest of this attempt (its `complete`)
+          dispose();
+          void renew().then((session) => {
+            if (closed) return;
+            if (session) start();
+            else sink.next(result);
+          });
+          return;
+        }
+        if (!unauthenticated(result)) failures = 0;
+        sink.next(result);
+      },
+      error(error) {
+        if (mine === attempt && !closed) sink.error(error);
+      },
+      complete() {
+        if (mine === attempt && !closed) sink.complete();
+      },
+    });
+  };
+  start();
+  return () => {
+    closed = true;
+    dispose();
+  };
 }

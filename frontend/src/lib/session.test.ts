@@ -82,4 +82,40 @@ describe('session refresh with rotation', () => {
     await session.refresh();
     expect(session.getSession()?.refreshToken).toBe('refresh-1');
   });
+
+  it('keeps the session when the refresh fails for another reason than the token', async () => {
+    const session = await load();
+    session.signIn(payload(1, 0));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response(JSON.stringify({ data: null, errors: [{ message: 'busy', extensions: { code: 'UNAVAILABLE' } }] }))),
+    );
+    await session.refresh();
+    expect(session.getSession()?.refreshToken).toBe('refresh-1');
+    expect(localStorage.getItem('promptops.session')).not.toBeNull();
+  });
+
+  it('does not undo a log-out that happened while a refresh was in flight', async () => {
+    const session = await load();
+    session.signIn(payload(1, 0));
+    let answer: (r: Response) => void = () => {};
+    vi.stubGlobal('fetch', vi.fn(() => new Promise<Response>((resolve) => (answer = resolve))));
+    const pending = session.refresh();
+    await Promise.resolve();
+    session.signOut();
+    answer(new Response(JSON.stringify({ data: { refreshToken: payload(2, 15 * 60_000) } })));
+    expect(await pending).toBeNull();
+    expect(session.getSession()).toBeNull();
+    expect(localStorage.getItem('promptops.session')).toBeNull();
+  });
+
+  it('uses a pair another tab already rotated without asking the server', async () => {
+    const session = await load();
+    session.signIn(payload(1, 0));
+    localStorage.setItem('promptops.session', JSON.stringify(session.fromPayload(payload(5, 15 * 60_000))));
+    const fetch = vi.fn();
+    vi.stubGlobal('fetch', fetch);
+    expect(await session.freshAccessToken()).toBe('access-5');
+    expect(fetch).not.toHaveBeenCalled();
+  });
 });

@@ -111,16 +111,52 @@ export function expiresSoon(session: Session, now = Date.now()): boolean {
 /** Exchanges the refresh token for a new pair (once, however many callers ask). */
 export function refresh(): Promise<Session | null> {
   if (!refreshing) {
-    refreshing = doRefresh().finally(() => {
+    refreshing = underLock(doRefresh).finally(() => {
       refreshing = null;
     });
   }
   return refreshing;
 }
 
+/** Waits for a refresh in flight, if any (log-out sends the newest refresh token). */
+export async function settled(): Promise<Session | null> {
+  if (refreshing) await refreshing;
+  return current;
+}
+
+/**
+ * One refresh at a time across the tabs of this origin (Web Locks): a refresh token is
+ * single-use and the server revokes the whole session when one is replayed, so two tabs must
+ * never send the same one. Without Web Locks, one at a time per tab.
+ */
+async function underLock(task: () => Promise<Session | null>): Promise<Session | null> {
+  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+  if (!locks) return task();
+  let outcome: Session | null = null;
+  await locks.request('promptops.refresh', async () => {
+    outcome = await task();
+  });
+  return outcome;
+}
+
+function errorCode(body: { errors?: { extensions?: { code?: unknown } }[] }): string | null {
+  const code = body.errors?.[0]?.extensions?.code;
+  return typeof code === 'string' ? code : null;
+}
+
 async function doRefresh(): Promise<Session | null> {
-  const session = current;
-  if (!session) return null;
+  // Another tab may have rotated (or signed out) while this one waited for the lock.
+  const stored = read();
+  if (!stored) {
+    if (current) write(null);
+    return null;
+  }
+  if (current?.refreshToken !== stored.refreshToken) {
+    current = stored;
+    if (!expiresSoon(stored)) return stored;
+  }
+  const session = stored;
+  let body: { data?: { refreshToken: AuthFieldsFragment } | null; errors?: { extensions?: { code?: unknown } }[] };
   try {
     const response = await fetch('/graphql', {
       method: 'POST',
@@ -131,24 +167,26 @@ async function doRefresh(): Promise<Session | null> {
         variables: { refreshToken: session.refreshToken },
       }),
     });
-    const body = (await response.json()) as {
-      data?: { refreshToken: AuthFieldsFragment } | null;
-    };
-    // Another tab may have rotated it first: take theirs if it is newer.
-    const stored = read();
-    if (!body.data?.refreshToken) {
-      if (stored && stored.refreshToken !== session.refreshToken) {
-        current = stored;
-        return stored;
-      }
-      write(null);
-      return null;
-    }
-    return signIn(body.data.refreshToken);
+    body = (await response.json()) as typeof body;
   } catch {
     // Network trouble: keep the session, the next request tries again.
     return current;
   }
+  // Signed out (or signed in as someone else) meanwhile: this answer is no longer wanted.
+  if (current?.refreshToken !== session.refreshToken) return current;
+  if (body.data?.refreshToken) return signIn(body.data.refreshToken);
+  if (errorCode(body) !== 'UNAUTHENTICATED') {
+    // UNAVAILABLE, RATE_LIMITED, INTERNAL…: the refresh token is still good; try again later.
+    return current;
+  }
+  // Refused. Another tab without Web Locks may have rotated first: take theirs.
+  const latest = read();
+  if (latest && latest.refreshToken !== session.refreshToken) {
+    current = latest;
+    return latest;
+  }
+  write(null);
+  return null;
 }
 
 /** A valid access token, refreshing first when it is about to expire. */

@@ -30,6 +30,7 @@ mod evaluation_helpers;
 mod evaluation_scoring;
 mod evaluations;
 mod execution_helpers;
+mod execution_overrides;
 mod execution_providers;
 mod executions;
 mod graphiql;

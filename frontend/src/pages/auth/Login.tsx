@@ -13,9 +13,16 @@ const LoginMutation = graphql(`
   }
 `);
 
-export function safeNext(next: string | null): string {
-  // Only paths of this app: never another origin.
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/prompts';
+/** Where to go after logging in: a path of this app, never another origin. */
+export function safeNext(next: string | null, origin = window.location.origin): string {
+  if (!next || !next.startsWith('/')) return '/prompts';
+  try {
+    const url = new URL(next, origin);
+    if (url.origin !== origin) return '/prompts';
+    return `${url.pathname}${url.search}${url.hash}`;
+  } catch {
+    return '/prompts';
+  }
 }
 
 export default function Login() {

@@ -71,7 +71,9 @@ export function ExecutionPage() {
                   {e.version ? ` v${e.version.version}` : ''}
                 </dd>
                 <dt>Model</dt>
-                <dd className="mono">{e.version ? `${e.version.model.provider.toLowerCase()}/${e.version.model.model}` : '—'}</dd>
+                <dd className="mono">{`${e.model.provider.toLowerCase()}/${e.model.model}`}</dd>
+                <dt>Settings</dt>
+                <dd className="mono">{settingsText(e.model)}</dd>
                 <dt>Started by</dt>
                 <dd>{e.createdBy?.name ?? 'an API key'}</dd>
                 <dt>Created</dt>
@@ -127,4 +129,16 @@ export function ExecutionPage() {
       ) : null}
     </QueryState>
   );
+}
+
+/** The settings an execution ran with, in one line (its version's unless overridden). */
+function settingsText(m: { temperature: number | null; maxTokens: number | null; topP: number | null; stop: string[]; extra: unknown }): string {
+  const parts = [
+    m.temperature !== null ? `temperature ${m.temperature}` : null,
+    m.maxTokens !== null ? `maxTokens ${m.maxTokens}` : null,
+    m.topP !== null ? `topP ${m.topP}` : null,
+    m.stop.length > 0 ? `stop ${JSON.stringify(m.stop)}` : null,
+    m.extra && typeof m.extra === 'object' && Object.keys(m.extra).length > 0 ? `extra ${JSON.stringify(m.extra)}` : null,
+  ].filter((p): p is string => p !== null);
+  return parts.length > 0 ? parts.join(' · ') : 'defaults';
 }

@@ -60,6 +60,15 @@ export const ExecutionsDetailQuery = graphql(`
       error
       finishReason
       startedAt
+      model {
+        provider
+        model
+        temperature
+        maxTokens
+        topP
+        stop
+        extra
+      }
       createdBy {
         id
         name

@@ -7,6 +7,7 @@ import { History } from './History';
 import { PlaygroundExecuteMutation, PlaygroundPromptQuery, PlaygroundPromptsQuery } from './operations';
 import { RunPanel } from './RunPanel';
 import { VersionRunner } from './VersionRunner';
+import type { ModelOverrideInput } from '../../gql/graphql';
 
 export function Playground() {
   const orgId = useOrgId();
@@ -75,10 +76,15 @@ function PromptPicker({ orgId, promptId }: { orgId: string; promptId: string }) 
   if (!p) return <ErrorView error={prompt.error} />;
 
   const number = version ? Number(version) : null;
-  const run = async (variables: Record<string, unknown>, cache: boolean) => {
+  const run = async (variables: Record<string, unknown>, cache: boolean, model: ModelOverrideInput | null) => {
     const done = await execute({
       promptId,
-      input: { ...(number !== null ? { version: number } : { label: label ?? 'latest' }), variables, cache },
+      input: {
+        ...(number !== null ? { version: number } : { label: label ?? 'latest' }),
+        variables,
+        cache,
+        ...(model ? { model } : {}),
+      },
     });
     if (done.data) setRuns((r) => [...r, done.data!.executePrompt.id]);
   };

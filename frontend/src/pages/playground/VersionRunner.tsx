@@ -3,6 +3,9 @@ import { useQuery } from 'urql';
 import { ErrorView, Loading } from '../../components/states';
 import { PlaygroundVersionQuery } from './operations';
 import { variablesObject } from './variables';
+import { ModelSettings } from './ModelSettings';
+import { EMPTY_OVERRIDES, overridesFrom, type OverrideForm } from './overrides';
+import type { ModelOverrideInput } from '../../gql/graphql';
 
 /** The chosen version: its messages and settings (read-only), a form for its variables, Run. */
 export function VersionRunner({
@@ -20,12 +23,14 @@ export function VersionRunner({
   running: boolean;
   canRun: boolean;
   runTitle: string | undefined;
-  onRun: (variables: Record<string, unknown>, cache: boolean) => void;
+  onRun: (variables: Record<string, unknown>, cache: boolean, model: ModelOverrideInput | null) => void;
 }) {
   const [result] = useQuery({ query: PlaygroundVersionQuery, variables: { id: promptId, number, label } });
   const [texts, setTexts] = useState<Record<string, string>>({});
   const [json, setJson] = useState<Record<string, boolean>>({});
   const [cache, setCache] = useState(false);
+  const [overrides, setOverrides] = useState<OverrideForm>(EMPTY_OVERRIDES);
+  const [errors, setErrors] = useState<Partial<Record<keyof OverrideForm, string>>>({});
 
   if (result.fetching && !result.data) return <Loading what="Loading the version" />;
   const version = result.data?.prompt?.version;
@@ -52,7 +57,13 @@ export function VersionRunner({
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          onRun(variablesObject(version.variables, texts, json), cache);
+          const settings = overridesFrom(overrides);
+          if (!settings.ok) {
+            setErrors(settings.errors);
+            return;
+          }
+          setErrors({});
+          onRun(variablesObject(version.variables, texts, json), cache, settings.input);
         }}
       >
         <fieldset className="variables-form">
@@ -72,29 +83,7 @@ export function VersionRunner({
           ))}
         </fieldset>
 
-        <fieldset className="settings-readonly">
-          <legend>Model settings</legend>
-          <dl className="kv">
-            <dt>Provider</dt>
-            <dd>{m.provider}</dd>
-            <dt>Model</dt>
-            <dd className="mono">{m.model}</dd>
-            <dt>Temperature</dt>
-            <dd>{m.temperature ?? 'default'}</dd>
-            <dt>Max tokens</dt>
-            <dd>{m.maxTokens ?? 'default'}</dd>
-            <dt>Top P</dt>
-            <dd>{m.topP ?? 'default'}</dd>
-            <dt>Stop</dt>
-            <dd>{m.stop.length > 0 ? m.stop.map((s) => JSON.stringify(s)).join(', ') : 'none'}</dd>
-            <dt>Extra</dt>
-            <dd className="mono">{JSON.stringify(m.extra)}</dd>
-          </dl>
-          <p className="muted small" id="no-overrides">
-            The API runs a version with its own model settings: <code>executePrompt</code> takes no overrides. To try other
-            settings, save them as a new version.
-          </p>
-        </fieldset>
+        <ModelSettings model={m} form={overrides} errors={errors} onChange={setOverrides} />
 
         <div className="row">
           <label className="check">

@@ -6,7 +6,11 @@ use serde_json::Value;
 use super::{Execution, ProviderCredential};
 use crate::graphql::provider::Provider;
 use crate::graphql::{ContextExt, parse_id};
-use crate::service::execution::{self, credentials::CredentialInput, executions::ExecuteInput};
+use crate::service::execution::{
+    self,
+    credentials::CredentialInput,
+    executions::{ExecuteInput, ModelOverrides},
+};
 use crate::service::prompt::versions::Selector;
 
 #[derive(Default)]
@@ -23,6 +27,35 @@ pub struct ExecutePromptInput {
     /// Use the response cache (temperature 0 always does).
     #[graphql(default = false)]
     pub cache: bool,
+    /// Settings for this run only, over the version's (the playground's overrides); checked
+    /// as a version's are. The execution's `model` shows what it ran with.
+    pub model: Option<ModelOverrideInput>,
+}
+
+/// Per-run model settings: each one given replaces the version's (`extra` as a whole). The
+/// provider stays the version's.
+#[derive(InputObject, Default)]
+pub struct ModelOverrideInput {
+    pub model: Option<String>,
+    pub temperature: Option<f64>,
+    pub max_tokens: Option<i32>,
+    pub top_p: Option<f64>,
+    pub stop: Option<Vec<String>>,
+    /// Provider-specific settings, a JSON object.
+    pub extra: Option<Json<Value>>,
+}
+
+impl From<ModelOverrideInput> for ModelOverrides {
+    fn from(o: ModelOverrideInput) -> Self {
+        ModelOverrides {
+            model: o.model,
+            temperature: o.temperature,
+            max_tokens: o.max_tokens,
+            top_p: o.top_p,
+            stop: o.stop,
+            extra: o.extra.map(|j| j.0),
+        }
+    }
 }
 
 #[derive(InputObject)]
@@ -50,6 +83,7 @@ impl ExecutionMutation {
             label,
             variables,
             cache,
+            model,
         } = input;
         let actor = ctx.actor()?;
         let input = ExecuteInput {
@@ -57,6 +91,7 @@ impl ExecutionMutation {
             selector: Selector::from_args(version, label)?,
             variables: variables.map(|v| v.0).unwrap_or(Value::Null),
             cache,
+            overrides: model.map(ModelOverrides::from).unwrap_or_default(),
         };
         let request = ctx.request_context()?;
         let execution = execution::execute(ctx.app()?, &request, actor, input).await?;

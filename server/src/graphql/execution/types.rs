@@ -12,9 +12,10 @@ use workers::templating::ChatMessage as Message;
 use crate::graphql::ContextExt;
 use crate::graphql::account::User;
 use crate::graphql::prompt::{
-    ChatMessage, Prompt, PromptVersion, types::author, types::loader_error,
+    ChatMessage, ModelConfig, Prompt, PromptVersion, types::author, types::loader_error,
 };
 use crate::graphql::provider::Provider;
+use crate::service::prompt::versions::ModelConfig as StoredModel;
 use entities::execution;
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
@@ -85,6 +86,8 @@ pub struct Execution {
     pub status: ExecutionStatus,
     pub variables: Json<Value>,
     pub rendered_messages: Vec<ChatMessage>,
+    #[graphql(skip)]
+    pub model_config: Value,
     /// The whole completion, once SUCCEEDED.
     pub output: Option<String>,
     pub tokens_in: Option<i32>,
@@ -121,6 +124,7 @@ impl From<execution::Model> for Execution {
         let messages: Vec<Message> =
             serde_json::from_value(e.rendered_messages).unwrap_or_default();
         Self {
+            model_config: e.model_config,
             id: ID(e.id.to_string()),
             org_id: ID(e.org_id.to_string()),
             status: ExecutionStatus::parse(&e.status),
@@ -148,6 +152,14 @@ impl From<execution::Model> for Execution {
 
 #[ComplexObject]
 impl Execution {
+    /// The model settings it ran with: its version's, with any overrides given to
+    /// `executePrompt` over them.
+    async fn model(&self) -> async_graphql::Result<ModelConfig> {
+        let stored: StoredModel = serde_json::from_value(self.model_config.clone())
+            .map_err(crate::error::AppError::internal)?;
+        Ok(stored.into())
+    }
+
     /// The prompt it ran (null once the prompt was deleted).
     async fn prompt(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Prompt>> {
         let found = ctx

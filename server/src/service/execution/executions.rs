@@ -20,7 +20,7 @@ use crate::authz::{Authz, permissions};
 use crate::error::{AppError, AppResult};
 use crate::service::pages;
 use crate::service::prompt::rows;
-use crate::service::prompt::versions::{self, Selector};
+use crate::service::prompt::versions::{self, ModelConfig, Selector};
 use entities::{execution, job};
 
 pub struct ExecuteInput {
@@ -28,6 +28,56 @@ pub struct ExecuteInput {
     pub selector: Selector,
     pub variables: Value,
     pub cache: bool,
+    /// Settings for this run only, over the version's (the playground's overrides).
+    pub overrides: ModelOverrides,
+}
+
+/// Per-run model settings: each one given replaces the version's (`extra` as a whole); the
+/// provider stays the version's.
+#[derive(Default)]
+pub struct ModelOverrides {
+    pub model: Option<String>,
+    pub temperature: Option<f64>,
+    pub max_tokens: Option<i32>,
+    pub top_p: Option<f64>,
+    pub stop: Option<Vec<String>>,
+    pub extra: Option<Value>,
+}
+
+impl ModelOverrides {
+    /// The version's configuration with these settings over it, checked as a version's is.
+    pub fn apply(self, stored: &Value) -> AppResult<Value> {
+        let mut config =
+            serde_json::from_value::<ModelConfig>(stored.clone()).map_err(AppError::internal)?;
+        if let Some(model) = self.model {
+            config.model = model;
+        }
+        if self.temperature.is_some() {
+            config.temperature = self.temperature;
+        }
+        if self.max_tokens.is_some() {
+            config.max_tokens = self.max_tokens;
+        }
+        if self.top_p.is_some() {
+            config.top_p = self.top_p;
+        }
+        if let Some(stop) = self.stop {
+            config.stop = stop;
+        }
+        if let Some(extra) = self.extra {
+            config.extra = extra;
+        }
+        serde_json::to_value(versions::validate_model(config)?).map_err(AppError::internal)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.model.is_none()
+            && self.temperature.is_none()
+            && self.max_tokens.is_none()
+            && self.top_p.is_none()
+            && self.stop.is_none()
+            && self.extra.is_none()
+    }
 }
 
 /// An authorized, rendered execution, ready to be written.
@@ -38,6 +88,8 @@ pub struct Prepared {
     rendered: Vec<ChatMessage>,
     variables: Value,
     cache: bool,
+    /// The version's model configuration, with the run's overrides over it.
+    model_config: Value,
 }
 
 /// Authorizes and renders (template errors are BAD_USER_INPUT, here and now). Call it before
@@ -64,7 +116,13 @@ pub async fn prepare(
     let (version, rendered) =
         versions::render_version(conn, &prompt, &input.selector, &input.variables, renderer)
             .await?;
+    let model_config = if input.overrides.is_empty() {
+        version.model_config.clone()
+    } else {
+        input.overrides.apply(&version.model_config)?
+    };
     Ok(Prepared {
+        model_config,
         org_id: prompt.org_id,
         prompt_id: prompt.id,
         version,
@@ -92,6 +150,7 @@ pub async fn insert(
         rendered,
         variables,
         cache,
+        model_config,
     } = prepared;
     let id = Uuid::now_v7();
     let execution = execution::ActiveModel {
@@ -102,7 +161,7 @@ pub async fn insert(
         status: Set(job_kind::PENDING.to_owned()),
         variables: Set(variables),
         rendered_messages: Set(serde_json::to_value(&rendered).map_err(AppError::internal)?),
-        model_config: Set(version.model_config),
+        model_config: Set(model_config),
         use_cache: Set(cache),
         output: Set(None),
         tokens_in: Set(None),

@@ -79,7 +79,25 @@ pub fn validate(input: VersionInput) -> AppResult<ValidVersion> {
             )));
         }
     }
-    let model = input.model;
+    let model = validate_model(input.model)?;
+    let variables = templating::variables(&input.messages).map_err(template_error)?;
+    let commit_message = input.commit_message.unwrap_or_default().trim().to_owned();
+    if commit_message.chars().count() > 1000 {
+        return Err(AppError::validation(
+            "commitMessage must be at most 1000 characters",
+        ));
+    }
+    Ok(ValidVersion {
+        messages: input.messages,
+        model,
+        commit_message,
+        variables,
+    })
+}
+
+/// The checks every stored model configuration passes (a version's, or an execution's after
+/// its per-run overrides); a null `extra` becomes `{}`.
+pub fn validate_model(model: ModelConfig) -> AppResult<ModelConfig> {
     domain::name("model.provider", &model.provider, 64)?;
     domain::name("model.model", &model.model, 200)?;
     if model.temperature.is_some_and(|t| !(0.0..=2.0).contains(&t)) {
@@ -105,25 +123,13 @@ pub fn validate(input: VersionInput) -> AppResult<ValidVersion> {
         return Err(AppError::validation("model.extra must be a JSON object"));
     }
     workers::llm::check_extra(&model.provider, &model.extra).map_err(AppError::validation)?;
-    let variables = templating::variables(&input.messages).map_err(template_error)?;
-    let commit_message = input.commit_message.unwrap_or_default().trim().to_owned();
-    if commit_message.chars().count() > 1000 {
-        return Err(AppError::validation(
-            "commitMessage must be at most 1000 characters",
-        ));
-    }
-    Ok(ValidVersion {
-        messages: input.messages,
-        model: ModelConfig {
-            extra: if model.extra.is_null() {
-                Value::Object(Default::default())
-            } else {
-                model.extra
-            },
-            ..model
+    Ok(ModelConfig {
+        extra: if model.extra.is_null() {
+            Value::Object(Default::default())
+        } else {
+            model.extra
         },
-        commit_message,
-        variables,
+        ..model
     })
 }
 
