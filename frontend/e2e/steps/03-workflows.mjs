@@ -120,6 +120,52 @@ export default async function workflows(t) {
     if ((await page.locator('.react-flow__edge').count()) !== 2) throw new Error('expected two edges again');
   });
 
+  await t.step('select a node listed before the selected one on the canvas', page, async () => {
+    // React Flow reports "select prompt_1" before "deselect prompt_3": prompt_1 must end up selected.
+    await page.locator('.react-flow__node[data-id="prompt_3"]').click();
+    await page.getByRole('complementary', { name: /Node prompt_3/ }).waitFor();
+    await page.locator('.react-flow__node[data-id="prompt_1"]').click();
+    await page.getByRole('complementary', { name: /Node prompt_1/ }).waitFor();
+    await page.waitForTimeout(300);
+    if (!(await page.getByRole('complementary', { name: /Node prompt_1/ }).isVisible())) throw new Error('the node panel closed');
+    await page.getByRole('button', { name: 'Close node panel' }).click();
+  });
+
+  await t.step('delete an edge and a node in one keystroke', page, async () => {
+    // template_1 and template_2 both depend on prompt_3. Select the edge prompt_3 → template_1,
+    // add template_2 to the selection (Ctrl+click), press Delete: React Flow reports both
+    // removals (and template_2's edge) in one batch, and every one of them must apply.
+    for (const key of ['template_1', 'template_2']) {
+      await page.getByLabel('Node kind').selectOption('template');
+      await page.getByRole('button', { name: 'Add node' }).click();
+      const panel = page.getByRole('complementary', { name: new RegExp(`Node ${key}`) });
+      await panel.waitFor();
+      await panel.getByRole('group', { name: 'Depends on' }).getByRole('checkbox', { name: 'prompt_3' }).check();
+      await page.getByRole('button', { name: 'Close node panel' }).click();
+    }
+    await page.locator('.react-flow__edge').nth(3).waitFor({ state: 'attached' });
+    const edge = page.locator('.react-flow__edge[data-id="prompt_3->template_1"]');
+    await edge.focus();
+    await page.keyboard.press('Enter');
+    await page.locator('.react-flow__edge.selected[data-id="prompt_3->template_1"]').waitFor({ state: 'attached' });
+    await page.locator('.react-flow__node[data-id="template_2"]').click({ modifiers: ['Control'] });
+    await page.getByRole('complementary', { name: /Node template_2/ }).waitFor();
+    if (!(await edge.evaluate((el) => el.classList.contains('selected')))) throw new Error('the edge lost its selection');
+    await page.keyboard.press('Delete');
+    await page.locator('.react-flow__node[data-id="template_2"]').waitFor({ state: 'detached' });
+    await page.waitForTimeout(300);
+    const edges = await page.locator('.react-flow__edge').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')).sort());
+    if (edges.join(' ') !== 'prompt_1->prompt_2 prompt_2->prompt_3') throw new Error(`edges after the delete: ${edges.join(', ')}`);
+    if ((await page.locator('.react-flow__node[data-id="template_2"]').count()) !== 0) throw new Error('template_2 came back');
+
+    // Then template_1 (now unconnected) from its panel.
+    await page.getByRole('navigation', { name: 'Nodes' }).getByRole('button', { name: 'template_1' }).click();
+    await page.getByRole('complementary', { name: /Node template_1/ }).getByRole('button', { name: 'Delete node template_1' }).click();
+    await page.locator('.react-flow__node[data-id="template_1"]').waitFor({ state: 'detached' });
+    if ((await page.getByRole('navigation', { name: 'Nodes' }).getByRole('button').count()) !== 3) throw new Error('expected three nodes');
+    await page.getByRole('status').filter({ hasText: 'Valid' }).waitFor();
+  });
+
   await t.step('save version 1', page, async () => {
     await page.getByLabel('Commit message').fill('three steps');
     await page.getByRole('button', { name: 'Save version' }).click();
@@ -148,9 +194,26 @@ export default async function workflows(t) {
     await page.getByRole('button', { name: 'Run workflow' }).click();
     await page.waitForURL(/\/workflows\/runs\/[0-9a-f-]{36}$/);
     t.state.workflow.runId = page.url().split('/').pop();
+    // Mid-run: the first node's tokens, cost and latency appear within a second of its end.
+    await page.locator('[data-testid="node-status-prompt_1"]', { hasText: 'completed' }).waitFor();
+    const row = page.locator('tr[data-node-row="prompt_1"]');
+    await page.waitForFunction(
+      () => {
+        const cells = [...(document.querySelector('tr[data-node-row="prompt_1"]')?.querySelectorAll('td') ?? [])].map((c) => c.textContent ?? '');
+        return /^[1-9]\d* \/ [1-9]\d*$/.test(cells[4] ?? '') && /^\$\d/.test(cells[5] ?? '') && /^\d+ ms$/.test(cells[6] ?? '');
+      },
+      null,
+      { timeout: 1000 },
+    ).catch(async () => {
+      throw new Error(`prompt_1's numbers did not appear within 1 s of its completion: ${await row.textContent()}`);
+    });
+    if (await page.getByTestId('run-status').filter({ hasText: 'finished' }).count()) throw new Error('the run ended before the check');
     // Mid-run: the second node running, its tokens streaming in its panel.
     await page.locator('[data-testid="node-status-prompt_2"]', { hasText: 'running' }).waitFor();
     await page.getByTestId('node-tokens').waitFor();
+    // Streamed text is not a live region (screen readers would read every token).
+    const live = await page.getByTestId('node-tokens').evaluate((el) => !!el.closest('[aria-live], [role="status"], [role="log"], [role="alert"]'));
+    if (live) throw new Error('the streamed tokens are inside a live region');
     await page.screenshot({ path: join(artifacts, 'workflow-run.png'), fullPage: true });
     await t.axe(page, 'workflow run (running)');
     await page.getByTestId('run-status').filter({ hasText: 'finished' }).waitFor({ timeout: 30_000 });

@@ -18,6 +18,7 @@ import {
 } from '@xyflow/react';
 import type { EditorEdge, EditorNode } from './model';
 import { badgeClass, statusLabel } from './runEvents';
+import { pickSelection } from './selection';
 
 export interface NodeView {
   key: string;
@@ -112,24 +113,24 @@ export function Canvas(props: CanvasProps) {
   );
 
   const onNodesChange = (changes: NodeChange<FlowNode>[]) => {
+    const picked = pickSelection(changes.flatMap((c) => (c.type === 'select' ? [c] : [])), selected);
+    if (picked !== undefined) onSelect(picked);
     for (const c of changes) {
       if (c.type === 'dimensions' && c.dimensions) {
         const dims = c.dimensions;
         setMeasured((m) => ({ ...m, [c.id]: dims }));
       } else if (c.type === 'position' && c.position && !readOnly) {
         props.onMove?.(c.id, c.position.x, c.position.y);
-      } else if (c.type === 'select') {
-        if (c.selected) onSelect(c.id);
-        else if (c.id === selected) onSelect(null);
       } else if (c.type === 'remove' && !readOnly) {
         props.onRemoveNode?.(c.id);
       }
     }
   };
   const onEdgesChange = (changes: EdgeChange[]) => {
+    const picked = pickSelection(changes.flatMap((c) => (c.type === 'select' ? [c] : [])), selectedEdge);
+    if (picked !== undefined) setSelectedEdge(picked);
     for (const c of changes) {
-      if (c.type === 'select') setSelectedEdge(c.selected ? c.id : null);
-      else if (c.type === 'remove' && !readOnly) {
+      if (c.type === 'remove' && !readOnly) {
         const [from, to] = c.id.split('->');
         if (from && to) props.onRemoveEdge?.(from, to);
       }

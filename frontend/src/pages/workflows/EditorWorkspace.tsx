@@ -52,7 +52,9 @@ export function EditorWorkspace({ workflowId, initial, prompts, onSaved }: Props
   const [saved, setSaved] = useState<number | null>(null);
   const [saveState, save] = useMutation(WorkflowsSaveVersionMutation);
 
-  const setGraph = (next: Graph, structural = true) => {
+  // Functional updates: React Flow reports several changes at once (a node removed with its
+  // edges, several nodes dragged), and each must apply on top of the one before.
+  const setGraph = (next: Graph | ((g: Graph) => Graph), structural = true) => {
     setGraphRaw(next);
     if (structural) {
       setDirty(true);
@@ -76,7 +78,10 @@ export function EditorWorkspace({ workflowId, initial, prompts, onSaved }: Props
       return result.reason;
     }
     setNotice(null);
-    setGraph(result.graph);
+    setGraph((g) => {
+      const r = connect(g, from, to);
+      return r.ok ? r.graph : g;
+    });
     return null;
   };
 
@@ -112,13 +117,13 @@ export function EditorWorkspace({ workflowId, initial, prompts, onSaved }: Props
           title={permissionTitle(canWrite, 'edit workflows')}
           onClick={() => {
             const { graph: next, key } = addNode(graph, kind);
-            setGraph(next);
+            setGraph(() => next);
             setSelected(key);
           }}
         >
           Add node
         </button>
-        <button type="button" className="btn" onClick={() => setGraph(autoLayout(graph), false)} disabled={graph.nodes.length === 0}>
+        <button type="button" className="btn" onClick={() => setGraph((g) => autoLayout(g), false)} disabled={graph.nodes.length === 0}>
           Auto-layout
         </button>
         <span className="wf-validity" role="status" aria-live="polite">
@@ -144,13 +149,13 @@ export function EditorWorkspace({ workflowId, initial, prompts, onSaved }: Props
             selected={selected}
             onSelect={setSelected}
             readOnly={!canWrite}
-            onMove={(key, x, y) => setGraph(updateNode(graph, key, { position: { x, y } }), false)}
+            onMove={(key, x, y) => setGraph((g) => updateNode(g, key, { position: { x, y } }), false)}
             onConnect={onConnect}
             onRemoveNode={(key) => {
-              setGraph(removeNode(graph, key));
-              if (selected === key) setSelected(null);
+              setGraph((g) => removeNode(g, key));
+              setSelected((s) => (s === key ? null : s));
             }}
-            onRemoveEdge={(from, to) => setGraph(disconnect(graph, from, to))}
+            onRemoveEdge={(from, to) => setGraph((g) => disconnect(g, from, to))}
           />
           <nav aria-label="Nodes" className="wf-node-list">
             {keys.map((k) => (
@@ -167,7 +172,7 @@ export function EditorWorkspace({ workflowId, initial, prompts, onSaved }: Props
             node={node}
             issues={byNode.get(node.key) ?? []}
             prompts={prompts}
-            onChange={(patch) => setGraph(updateNode(graph, node.key, patch))}
+            onChange={(patch) => setGraph((g) => updateNode(g, node.key, patch))}
             onRename={(next) => {
               const r = renameNode(graph, node.key, next);
               if (r.error) return r.error;
@@ -179,11 +184,11 @@ export function EditorWorkspace({ workflowId, initial, prompts, onSaved }: Props
             }}
             onToggleParent={(parent, on) => {
               if (on) return onConnect(parent, node.key);
-              setGraph(disconnect(graph, parent, node.key));
+              setGraph((g) => disconnect(g, parent, node.key));
               return null;
             }}
             onRemove={() => {
-              setGraph(removeNode(graph, node.key));
+              setGraph((g) => removeNode(g, node.key));
               setSelected(null);
             }}
             onClose={() => setSelected(null)}
@@ -192,9 +197,9 @@ export function EditorWorkspace({ workflowId, initial, prompts, onSaved }: Props
           <DefinitionPanel
             graph={graph}
             disabled={!canWrite}
-            onChange={(g) => setGraph(g)}
-            onRemoveEdge={(from, to) => setGraph(disconnect(graph, from, to))}
-            onEdgeChange={(from, to, patch) => setGraph(updateEdge(graph, from, to, patch))}
+            onChange={(g) => setGraph(() => g)}
+            onRemoveEdge={(from, to) => setGraph((g) => disconnect(g, from, to))}
+            onEdgeChange={(from, to, patch) => setGraph((g) => updateEdge(g, from, to, patch))}
           />
         )}
       </div>

@@ -34,7 +34,8 @@ export function RunNodePanel({ node, live, run, canExecute, busy, onAnswer, onCl
       </div>
       <dl className="kv">
         <dt>State</dt>
-        <dd><span className={badgeClass(status)}>{statusLabel(status)}</span></dd>
+        {/* Only state changes are announced; the streamed text is not a live region. */}
+        <dd><span className={badgeClass(status)} role="status">{statusLabel(status)}</span></dd>
         <dt>Attempt</dt>
         <dd>{live?.attempt || run?.attempt || 0}</dd>
         <dt>Tokens</dt>
@@ -61,7 +62,7 @@ export function RunNodePanel({ node, live, run, canExecute, busy, onAnswer, onCl
       {status === 'EXECUTING' || (live?.tokens && !output) ? (
         <>
           <h3>Streaming</h3>
-          <pre className="wf-stream" aria-live="polite" data-testid="node-tokens">{live?.tokens || '…'}</pre>
+          <pre className="wf-stream" data-testid="node-tokens">{live?.tokens || '…'}</pre>
         </>
       ) : null}
       {output !== null ? (

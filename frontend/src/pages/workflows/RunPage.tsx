@@ -1,5 +1,5 @@
 // /workflows/runs/:runId — the run's canvas, read-only, nodes coloured live by state.
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { ErrorView, PageHeader, QueryState, permissionTitle } from '../../components/states';
@@ -17,6 +17,9 @@ import {
 } from './operations';
 import { TERMINAL, badgeClass, statusLabel, useRunEvents, type RunEvent } from './runEvents';
 import { describeStep } from './views';
+
+/** Node states after which the fetched row has its final tokens, cost and latency. */
+const SETTLED = new Set(['COMPLETED', 'FAILED', 'SKIPPED', 'CANCELLED']);
 
 export function RunPage() {
   const { runId = '' } = useParams();
@@ -36,15 +39,34 @@ export function RunPage() {
   const [selected, setSelected] = useState<string | null>(null);
   const refetchTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
+  // The run's own status changed: fetch its totals again (nodes are caught up below).
   const onEvent = (e: RunEvent) => {
-    const settles = (e.type === 'NODE_STATUS' && e.status && e.status !== 'EXECUTING') || e.type === 'RUN_STATUS';
-    if (!settles || refetchTimer.current) return;
+    if (e.type !== 'RUN_STATUS' || refetchTimer.current) return;
     refetchTimer.current = setTimeout(() => {
       refetchTimer.current = null;
       refetchRun({ requestPolicy: 'network-only' });
     }, 300);
   };
-  const { live, streaming } = useRunEvents(runId, generation, onEvent);
+  const { live, streaming, problem: followProblem, reconnect } = useRunEvents(runId, generation, onEvent);
+
+  // A node the events say has settled while the fetched run still shows it otherwise (its
+  // tokens, cost and latency are only in the fetched row): fetch again shortly, and again
+  // while it still lags, so the numbers appear within a second of the node's end.
+  const lagging = run
+    ? Object.entries(live.nodes)
+        .filter(([key, l]) => SETTLED.has(l.status) && run.nodes.find((n) => n.key === key)?.status !== l.status)
+        .map(([key]) => key)
+        .join(',')
+    : '';
+  const lagTries = useRef({ key: '', n: 0 });
+  useEffect(() => {
+    if (!lagging) return;
+    if (lagTries.current.key !== lagging) lagTries.current = { key: lagging, n: 0 };
+    // Give up on a row that never catches up (the run's end refetches it anyway).
+    if (lagTries.current.n++ >= 20) return;
+    const timer = setTimeout(() => refetchRun({ requestPolicy: 'network-only' }), 200);
+    return () => clearTimeout(timer);
+  }, [lagging, runResult.data, refetchRun]);
 
   const [cancelState, cancel] = useMutation(WorkflowsCancelRunMutation);
   const [retryState, retry] = useMutation(WorkflowsRetryRunMutation);
@@ -127,6 +149,14 @@ export function RunPage() {
       {retryState.error ? <ErrorView error={retryState.error} /> : null}
       {resumeState.error ? <ErrorView error={resumeState.error} /> : null}
       {versionResult.error ? <ErrorView error={versionResult.error} /> : null}
+      {followProblem ? (
+        <div className="wf-follow-error">
+          <ErrorView problem={followProblem} />
+          <button type="button" className="btn" onClick={reconnect}>
+            Reconnect
+          </button>
+        </div>
+      ) : null}
 
       <div className="wf-layout">
         <div className="wf-main">

@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { useQuery, useSubscription } from 'urql';
-import { Empty, QueryState } from '../../components/states';
+import { Empty, ErrorView, QueryState } from '../../components/states';
 import { useOrgId } from '../../lib/org';
 import { WorkflowsRunUpdatesSubscription, WorkflowsRunsQuery } from './operations';
 import { badgeClass, statusLabel } from './runEvents';
@@ -16,7 +16,7 @@ export function RunsList({ workflowId }: { workflowId: string }) {
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const after = cursors[cursors.length - 1] ?? null;
   const [result, refetch] = useQuery({ query: WorkflowsRunsQuery, variables: { orgId, workflowId, first: PAGE, after }, pause: !orgId });
-  const [live] = useSubscription(
+  const [live, resubscribe] = useSubscription(
     { query: WorkflowsRunUpdatesSubscription, variables: { orgId }, pause: !orgId },
     (prev: Record<string, Update> | undefined, data): Record<string, Update> => {
       const run = data.orgWorkflowRunUpdates;
@@ -36,6 +36,15 @@ export function RunsList({ workflowId }: { workflowId: string }) {
   return (
     <section className="card wf-runs" aria-labelledby="wf-runs-title">
       <h2 id="wf-runs-title">Runs {data ? <span className="muted">({data.totalCount})</span> : null}</h2>
+      {live.error ? (
+        <div className="wf-follow-error">
+          <ErrorView error={live.error} />
+          <p className="muted">Statuses below are not updated live until you reconnect.</p>
+          <button type="button" className="btn btn-small" onClick={() => resubscribe()}>
+            Reconnect
+          </button>
+        </div>
+      ) : null}
       <QueryState fetching={result.fetching} error={result.error} hasData={!!data}>
         {data && data.nodes.length === 0 ? (
           <Empty title="No runs yet." />

@@ -1,7 +1,8 @@
 // A run's live state, folded from its `workflowRunEvents` (pure), and the hook that follows them.
-import { useEffect, useReducer, useRef } from 'react';
+import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { useClient } from 'urql';
 import type { WorkflowsRunEventsSubscription as EventsData } from '../../gql/graphql';
+import { problemOf, type Problem } from '../../lib/errors';
 import { WorkflowsRunEventsSubscription } from './operations';
 
 export type RunEvent = EventsData['workflowRunEvents'];
@@ -83,40 +84,81 @@ function reducer(state: LiveRun, action: Action): LiveRun {
   return action.type === 'reset' ? emptyLive() : applyEvent(state, action.event);
 }
 
+/** Whether a subscription error is worth one automatic resubscription (a brief outage). */
+export function retriesOnItsOwn(problem: Problem): boolean {
+  return problem.code === 'UNAVAILABLE' || problem.code === 'NETWORK';
+}
+
+export interface RunEventsState {
+  live: LiveRun;
+  streaming: boolean;
+  /** Why following stopped (FORBIDDEN, UNAVAILABLE, an ended session…), until reconnected. */
+  problem: Problem | null;
+  /** Subscribes again after the last event seen. */
+  reconnect: () => void;
+}
+
 /**
  * Follows a run's events from the start; `generation` changing (after a retry) subscribes
  * again after the last event seen. `onEvent` is told of each event (to refetch totals).
+ * An error ends the subscription: it is kept (`problem`), and UNAVAILABLE is retried once
+ * on its own; `reconnect()` resubscribes after `lastSeq`.
  */
-export function useRunEvents(runId: string, generation: number, onEvent: (e: RunEvent) => void): { live: LiveRun; streaming: boolean } {
+export function useRunEvents(runId: string, generation: number, onEvent: (e: RunEvent) => void): RunEventsState {
   const client = useClient();
   const [live, dispatch] = useReducer(reducer, undefined, emptyLive);
-  const [streaming, setStreaming] = useReducer((_: boolean, v: boolean) => v, false);
+  const [streaming, setStreaming] = useState(false);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [attempt, setAttempt] = useState(0);
   const lastSeq = useRef(0);
+  const autoRetried = useRef(false);
   const handler = useRef(onEvent);
   handler.current = onEvent;
 
   useEffect(() => {
     lastSeq.current = 0;
+    autoRetried.current = false;
     dispatch({ type: 'reset' });
   }, [runId]);
 
   useEffect(() => {
     setStreaming(true);
+    setProblem(null);
+    let ended = false;
+    let retry: ReturnType<typeof setTimeout> | undefined;
     const { unsubscribe } = client
       .subscription(WorkflowsRunEventsSubscription, { runId, after: lastSeq.current })
       .subscribe((result) => {
+        if (ended) return;
+        if (result.error) {
+          ended = true;
+          const p = problemOf(result.error);
+          setStreaming(false);
+          if (retriesOnItsOwn(p) && !autoRetried.current) {
+            autoRetried.current = true;
+            retry = setTimeout(() => setAttempt((a) => a + 1), 1000);
+          } else {
+            setProblem(p);
+          }
+          return;
+        }
         const event = result.data?.workflowRunEvents;
         if (!event) return;
+        // Events flow again: a later outage may be retried on its own once more.
+        autoRetried.current = false;
         if (event.seq > lastSeq.current) lastSeq.current = event.seq;
         dispatch({ type: 'event', event });
         handler.current(event);
         if (event.type === 'RUN_STATUS' && event.status && TERMINAL.has(event.status)) setStreaming(false);
       });
     return () => {
+      ended = true;
+      clearTimeout(retry);
       unsubscribe();
       setStreaming(false);
     };
-  }, [client, runId, generation]);
+  }, [client, runId, generation, attempt]);
 
-  return { live, streaming };
+  const reconnect = useCallback(() => setAttempt((a) => a + 1), []);
+  return { live, streaming, problem, reconnect };
 }
