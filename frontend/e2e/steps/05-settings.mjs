@@ -81,6 +81,36 @@ export default async function settings(t) {
     t.state.apiKey = { name: keyName, prefix };
   });
 
+  await t.step('revoking an API key keeps the keyboard focus', page, async () => {
+    // A second key, made through the API, to revoke (t.state.apiKey stays active).
+    const doomed = `old-${Date.now().toString(36)}`;
+    await gql(
+      page,
+      `mutation SettingsE2eKey($orgId: ID!, $input: CreateApiKeyInput!) { createApiKey(orgId: $orgId, input: $input) { apiKey { id } } }`,
+      { orgId: t.state.orgId, input: { name: doomed, role: 'viewer' } },
+    );
+    await openSettingsTab(page, 'Members');
+    await openSettingsTab(page, 'API keys');
+    const row = page.getByRole('row').filter({ hasText: doomed });
+    const focused = (locator) => locator.evaluate((el) => el === document.activeElement);
+    const revokeButton = row.getByRole('button', { name: `Revoke ${doomed}` });
+    await revokeButton.click();
+    const confirm = row.getByRole('button', { name: `Confirm revoking ${doomed}` });
+    await confirm.waitFor();
+    if (!(await focused(confirm))) throw new Error('Confirm should take the focus when it appears');
+    await row.getByRole('button', { name: 'Cancel' }).click();
+    await revokeButton.waitFor();
+    if (!(await focused(revokeButton))) throw new Error('Cancel should return the focus to Revoke');
+    await page.keyboard.press('Enter');
+    await confirm.waitFor();
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: `API key ${doomed} was revoked.` }).waitFor({ state: 'attached' });
+    await row.getByText('Revoked').waitFor();
+    if (!(await focused(page.getByRole('heading', { name: 'API keys', level: 2 })))) {
+      throw new Error('after revoking, the focus should be on the API keys heading');
+    }
+  });
+
   const viewer = { name: 'Vera Viewer', email: email('viewer'), password: 'viewer horse battery' };
 
   await t.step('owner invites a viewer', page, async () => {

@@ -20,13 +20,18 @@ export default function DatasetsList() {
   const pager = usePager();
   const [creating, setCreating] = useState(false);
 
-  // Search after typing pauses.
-  useEffect(() => {
-    const timer = setTimeout(() => setTerm(search.trim()), 250);
-    return () => clearTimeout(timer);
-  }, [search]);
+  // Search after typing pauses. The cursor is reset in the same update as the term: an effect
+  // after it would first query the new term with the old page's cursor.
   const { reset } = pager;
-  useEffect(() => reset(), [term, reset]);
+  useEffect(() => {
+    const next = search.trim();
+    if (next === term) return;
+    const timer = setTimeout(() => {
+      setTerm(next);
+      reset();
+    }, 250);
+    return () => clearTimeout(timer);
+  }, [search, term, reset]);
 
   const [result] = useQuery({
     query: DatasetsListQuery,

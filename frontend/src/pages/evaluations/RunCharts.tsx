@@ -1,11 +1,13 @@
 import { useEffect, useState } from 'react';
-import { useClient, type OperationResult } from 'urql';
+import { useClient, type CombinedError, type OperationResult } from 'urql';
+import { ErrorView } from '../../components/states';
 import type { EvaluationsAggregateFieldsFragment, EvaluationsResultStatsQuery as EvaluationsResultStatsQueryType } from '../../gql/graphql';
 import type { TargetInfo } from './AggregatesTable';
 import { BarChart, Histogram } from './charts';
 import { histogram } from './chartMath';
 import { pct, usd } from './format';
 import { EvaluationsResultStatsQuery } from './queries';
+import { coverageNote, readPages, type PagesRead } from './resultPages';
 
 const MAX_RESULTS = 2000;
 interface Stat {
@@ -18,27 +20,23 @@ interface Stat {
 /** Reads every result's score, latency and cost (in pages of 100, up to MAX_RESULTS). */
 function useResultStats(runId: string, version: string) {
   const client = useClient();
-  const [stats, setStats] = useState<{ items: Stat[]; truncated: boolean } | null>(null);
+  const [stats, setStats] = useState<PagesRead<Stat, CombinedError> | null>(null);
   useEffect(() => {
     let stop = false;
-    void (async () => {
-      const items: Stat[] = [];
-      let after: string | null = null;
-      for (;;) {
+    void readPages<Stat, CombinedError>(
+      async (after) => {
         const res: OperationResult<EvaluationsResultStatsQueryType> = await client
           .query(EvaluationsResultStatsQuery, { id: runId, first: 100, after }, { requestPolicy: 'network-only' })
           .toPromise();
         const page = res.data?.evaluationRun?.results;
-        if (stop || !page) break;
-        items.push(...page.nodes);
-        if (!page.pageInfo.hasNextPage || items.length >= MAX_RESULTS) {
-          if (!stop) setStats({ items, truncated: page.pageInfo.hasNextPage });
-          return;
-        }
-        after = page.pageInfo.endCursor ?? null;
-      }
-      if (!stop) setStats({ items, truncated: false });
-    })();
+        if (res.error || !page) return { error: res.error };
+        return { nodes: page.nodes, hasNextPage: page.pageInfo.hasNextPage, endCursor: page.pageInfo.endCursor };
+      },
+      MAX_RESULTS,
+      () => stop,
+    ).then((read) => {
+      if (read && !stop) setStats(read);
+    });
     return () => {
       stop = true;
     };
@@ -73,10 +71,12 @@ export function RunCharts({
   }));
   const scores = (stats?.items ?? []).flatMap((s) => (s.score === null ? [] : [s.score]));
   const latencies = (stats?.items ?? []).flatMap((s) => (s.latencyMs === null ? [] : [s.latencyMs]));
+  const note = stats ? coverageNote(stats.items.length, completed, stats.incomplete) : null;
   return (
     <section className="card" aria-labelledby="ev-charts-title">
       <h2 id="ev-charts-title">Charts</h2>
-      {stats?.truncated ? <p className="muted">Distributions show the first {stats.items.length} results.</p> : null}
+      {stats?.error ? <ErrorView error={stats.error} /> : null}
+      {note ? <p className="muted">{note}</p> : null}
       <div className="ev-charts">
         <BarChart title="Pass rate per evaluator" bars={evaluatorBars} max={1} unit="Pass rate" />
         <Histogram title="Score distribution" bins={histogram(scores, 10, [0, 1])} xLabel="Score" />

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useMutation, useQuery, useSubscription } from 'urql';
 import { ErrorView, PageHeader, QueryState, permissionTitle } from '../../components/states';
@@ -7,10 +7,11 @@ import type { EvaluationsRunEventsSubscription } from '../../gql/graphql';
 import { AggregatesTable } from './AggregatesTable';
 import { ms, StatusBadge, usd, when } from './format';
 import { EvaluationsCancelMutation, EvaluationsRunEvents, EvaluationsRunQuery } from './queries';
+import { progressStep, progressText, type ProgressCounts } from './progressAnnounce';
 import { ResultsTable } from './ResultsTable';
 import { RunCharts } from './RunCharts';
 
-type Progress = { total: number; completed: number; passed: number; failed: number; errored: number };
+type Progress = ProgressCounts;
 interface Live {
   seq: number;
   status: string | null;
@@ -120,7 +121,12 @@ export default function RunPage() {
 }
 
 function ProgressBar({ progress, running }: { progress: Progress; running: boolean }) {
-  const { total, completed, passed, failed, errored } = progress;
+  const { total, completed } = progress;
+  const text = progressText(progress, running);
+  // The live region changes at most every 10 % and at the end, not after every item.
+  const step = progressStep(completed, total, running);
+  const [said, setSaid] = useState({ step, text });
+  if (said.step !== step) setSaid({ step, text });
   return (
     <section className="card ev-progress" aria-labelledby="ev-progress-title">
       <h2 id="ev-progress-title" className="visually-hidden">
@@ -128,8 +134,9 @@ function ProgressBar({ progress, running }: { progress: Progress; running: boole
       </h2>
       <div className="row">
         <progress id="ev-progress-bar" max={Math.max(1, total)} value={completed} aria-label="Items done" />
-        <span aria-live="polite">
-          {completed} of {total} done{running ? ' so far' : ''} · {passed} passed · {failed} failed · {errored} errors
+        <span>{text}</span>
+        <span className="visually-hidden" aria-live="polite">
+          Progress: {said.text}
         </span>
       </div>
     </section>

@@ -47,7 +47,8 @@ export function RunPanel({ executionId, onFinished }: { executionId: string; onF
           </button>
         ) : null}
       </div>
-      <StreamOutput view={view} />
+      {/* Once finished, the stored output is authoritative: tokens may have been lost on the way. */}
+      <StreamOutput view={view} finalOutput={execution?.output} />
       <ErrorView error={error ?? cancelled.error} />
       {done ? (
         execution ? (

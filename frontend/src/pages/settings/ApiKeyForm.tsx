@@ -1,11 +1,11 @@
 import { useState } from 'react';
-import { useMutation } from 'urql';
 import { ErrorView, permissionTitle } from '../../components/states';
 import { graphql } from '../../gql';
 import { useOrg, useOrgId } from '../../lib/org';
 import { EXPIRY_CHOICES, expiryFor } from './format';
 import { RoleSelect, SelectField } from './fields';
 import { useRoles } from './useRoles';
+import { useStatelessMutation } from './useStatelessMutation';
 
 const CreateApiKey = graphql(`
   mutation SettingsCreateApiKey($orgId: ID!, $input: CreateApiKeyInput!) {
@@ -47,7 +47,8 @@ export function ApiKeyForm({ onCreated }: { onCreated: (key: Created) => void })
   const [role, setRole] = useState('viewer');
   const [expiry, setExpiry] = useState('90');
   const [date, setDate] = useState('');
-  const [result, create] = useMutation(CreateApiKey);
+  // Not `useMutation`: its state would keep the secret (the result) for as long as the page lives.
+  const [result, create] = useStatelessMutation(CreateApiKey);
   const expiresAt = expiryFor(expiry, date);
   const dateInvalid = expiry === 'date' && expiresAt === undefined;
 

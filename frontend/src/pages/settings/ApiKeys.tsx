@@ -7,6 +7,7 @@ import { ApiKeyForm, type Created } from './ApiKeyForm';
 import { formatTime, isPast } from './format';
 import { SettingsApiKeysQuery } from './queries';
 import { SecretDialog } from './SecretDialog';
+import { useConfirmFocus } from './confirmFocus';
 
 const RevokeApiKey = graphql(`
   mutation SettingsRevokeApiKey($id: ID!) {
@@ -36,6 +37,7 @@ export default function ApiKeys() {
   const [notice, setNotice] = useState('');
   const listHeading = useRef<HTMLHeadingElement>(null);
   const refresh = () => reexecute({ requestPolicy: 'network-only' });
+  const focus = useConfirmFocus();
   const returnFocus = useRef(false);
   const closeSecret = () => {
     returnFocus.current = true;
@@ -116,16 +118,28 @@ export default function ApiKeys() {
                                 onClick={async () => {
                                   setNotice('');
                                   const done = await revoke({ id: key.id });
-                                  setConfirming(null);
                                   if (done.data) {
                                     setNotice(`API key ${key.name} was revoked.`);
+                                    // Its row loses the button: on to the list's heading.
+                                    listHeading.current?.focus();
                                     refresh();
+                                  } else {
+                                    focus.returnTo(key.id);
                                   }
+                                  setConfirming(null);
                                 }}
+                                ref={focus.focusOnMount}
                               >
                                 Confirm revoking {key.name}
                               </button>
-                              <button type="button" className="btn btn-small" onClick={() => setConfirming(null)}>
+                              <button
+                                type="button"
+                                className="btn btn-small"
+                                onClick={() => {
+                                  focus.returnTo(key.id);
+                                  setConfirming(null);
+                                }}
+                              >
                                 Cancel
                               </button>
                             </span>
@@ -137,6 +151,7 @@ export default function ApiKeys() {
                               title={permissionTitle(canManage, 'revoke API keys')}
                               aria-label={`Revoke ${key.name}`}
                               onClick={() => setConfirming(key.id)}
+                              ref={focus.refFor(key.id)}
                             >
                               Revoke
                             </button>

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { Empty, ErrorView, permissionTitle, QueryState } from '../../components/states';
 import { graphql } from '../../gql';
@@ -8,6 +8,7 @@ import { Invites } from './Invites';
 import { SettingsMembersQuery } from './queries';
 import { RoleSelect } from './fields';
 import { useRoles } from './useRoles';
+import { useConfirmFocus } from './confirmFocus';
 
 const UpdateMemberRole = graphql(`
   mutation SettingsUpdateMemberRole($orgId: ID!, $input: UpdateMemberRoleInput!) {
@@ -42,6 +43,8 @@ export default function Members() {
   const [remove, removeMember] = useMutation(RemoveMember);
   const [confirming, setConfirming] = useState<string | null>(null);
   const [notice, setNotice] = useState('');
+  const focus = useConfirmFocus();
+  const heading = useRef<HTMLHeadingElement>(null);
 
   const refresh = () => reexecute({ requestPolicy: 'network-only' });
   const members = result.data?.members ?? [];
@@ -58,6 +61,12 @@ export default function Members() {
   const onRemove = async (userId: string, name: string) => {
     setNotice('');
     const done = await removeMember({ orgId, userId });
+    if (done.data) {
+      // The row goes away with its buttons: focus the heading, the status line says what happened.
+      heading.current?.focus();
+    } else {
+      focus.returnTo(userId);
+    }
     setConfirming(null);
     if (done.data) {
       setNotice(`${name} was removed.`);
@@ -69,7 +78,9 @@ export default function Members() {
   return (
     <>
       <section className="card" aria-labelledby="members-heading">
-        <h2 id="members-heading">Members</h2>
+        <h2 id="members-heading" ref={heading} tabIndex={-1}>
+          Members
+        </h2>
         {!canRead ? (
           <Empty title="Your role cannot see the members of this organization." />
         ) : (
@@ -125,10 +136,18 @@ export default function Members() {
                                   className="btn btn-danger btn-small"
                                   onClick={() => void onRemove(m.user.id, name)}
                                   disabled={remove.fetching}
+                                  ref={focus.focusOnMount}
                                 >
                                   Confirm removing {name}
                                 </button>
-                                <button type="button" className="btn btn-small" onClick={() => setConfirming(null)}>
+                                <button
+                                  type="button"
+                                  className="btn btn-small"
+                                  onClick={() => {
+                                    focus.returnTo(m.user.id);
+                                    setConfirming(null);
+                                  }}
+                                >
                                   Cancel
                                 </button>
                               </span>
@@ -140,6 +159,7 @@ export default function Members() {
                                 title={manageTitle}
                                 aria-label={`Remove ${name}`}
                                 onClick={() => setConfirming(m.user.id)}
+                                ref={focus.refFor(m.user.id)}
                               >
                                 Remove
                               </button>

@@ -6,6 +6,7 @@ import type { Provider } from '../../gql/graphql';
 import { useOrg, useOrgId } from '../../lib/org';
 import { SelectField } from './fields';
 import { formatTime } from './format';
+import { useStatelessMutation } from './useStatelessMutation';
 
 const CredentialsQuery = graphql(`
   query SettingsProviderCredentials($orgId: ID!) {
@@ -61,7 +62,8 @@ export default function Providers() {
   const allowed = can('credential:manage');
   const title = permissionTitle(allowed, 'manage provider credentials');
   const [result, reexecute] = useQuery({ query: CredentialsQuery, variables: { orgId }, pause: !allowed });
-  const [saved, save] = useMutation(SetCredential);
+  // Not `useMutation`: its state would keep the key (the operation's variables) in memory.
+  const [saved, save] = useStatelessMutation(SetCredential);
   const [deleted, remove] = useMutation(DeleteCredential);
   const [provider, setProvider] = useState<Provider>('OPENAI');
   const [apiKey, setApiKey] = useState('');
