@@ -75,6 +75,7 @@ fn execute_input(prompt: Uuid) -> ExecuteInput {
         selector: Selector::Latest,
         variables: json!({ "name": "world" }),
         cache: false,
+        overrides: Default::default(),
     }
 }
 
