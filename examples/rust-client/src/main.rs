@@ -204,6 +204,7 @@ async fn journey(endpoints: &Endpoints) -> Result<()> {
                 label: None,
                 variables: Some(variables.clone()),
                 cache: false,
+                model: None,
             },
         })
         .await?
