@@ -17,7 +17,8 @@ export async function currentOrg(page) {
   await select.waitFor();
   const handle = await page.waitForFunction(() => {
     const el = document.querySelector('.org-switcher select');
-    return el && el.value ? el.value : null;
+    // An organization's id (not the empty placeholder, nor "+ New organization…").
+    return el && /^[0-9a-f-]{36}$/.test(el.value) ? el.value : null;
   });
   return handle.jsonValue();
 }

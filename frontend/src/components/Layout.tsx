@@ -77,12 +77,13 @@ export function Layout() {
             }}
             disabled={orgs.length === 0}
           >
+            {org ? null : <option value="">{fetching ? 'Loading…' : 'No organization'}</option>}
             {orgs.map((o) => (
               <option key={o.id} value={o.id}>
                 {o.name}
               </option>
             ))}
-            <option value={NEW_ORGANIZATION}>+ New organization…</option>
+            {orgs.length > 0 ? <option value={NEW_ORGANIZATION}>+ New organization…</option> : null}
           </select>
         </label>
         {org?.viewerRole ? <span className="badge" title="Your role here">{org.viewerRole}</span> : null}

@@ -44,8 +44,10 @@ export default function RunPage() {
   const [events] = useSubscription({ query: EvaluationsRunEvents, variables: { runId: id }, pause: !run || ended }, reduce);
   const [cancelled, cancel] = useMutation(EvaluationsCancelMutation);
   const live = events.data;
-  const status = live?.status ?? run?.status ?? 'PENDING';
-  const progress = live?.progress ?? run?.progress ?? null;
+  // Once the run row says it ended, it is the truth: the subscription stops there, and its
+  // last event may predate the end (a fast run ends before the events catch up).
+  const status = ended && run ? run.status : (live?.status ?? run?.status ?? 'PENDING');
+  const progress = ended && run ? run.progress : (live?.progress ?? run?.progress ?? null);
 
   // Refresh aggregates now and then while it runs, and once at the end.
   const last = useRef(0);
