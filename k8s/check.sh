@@ -43,8 +43,8 @@ if ! command -v promtool >/dev/null; then
   apt-get install -y --no-install-recommends prometheus >/dev/null \
     || { apt-get update >/dev/null && apt-get install -y --no-install-recommends prometheus >/dev/null; }
 fi
-"$KUBECTL" version --client | head -n1
-promtool --version 2>&1 | head -n1
+"$KUBECTL" version --client | sed -n 1p
+promtool --version 2>&1 | sed -n 1p
 
 echo "== render (kubectl kustomize)"
 out="$(mktemp -d)"
@@ -72,7 +72,7 @@ for version in $K8S_VERSIONS; do
   # shellcheck disable=SC2046
   if "$PY" validate.py "$version" $(ls "$out"/*.yaml) overlays/prod/secrets.example.yaml > "$out/validate-$version.log" 2>&1; then
     ok "Kubernetes $version: $(grep -c 'documents; valid' "$out/validate-$version.log") renderings valid"
-    grep SKIPPED "$out/validate-$version.log" | sed 's/^/  /' | sort -u | head -n 20
+    grep SKIPPED "$out/validate-$version.log" | sed 's/^/  /' | sort -u | sed -n 1,20p
   else
     cat "$out/validate-$version.log" >&2
     fail "validation against Kubernetes $version"
