@@ -83,6 +83,17 @@ def policy(docs) -> list:
             annotations = doc["metadata"].get("annotations", {})
             if int(annotations.get("nginx.ingress.kubernetes.io/proxy-read-timeout", "60")) < 600:
                 problems.append(f"Ingress {name}: /graphql without a long proxy-read-timeout (WebSockets)")
+    paths = {
+        (p.get("path"), p.get("pathType")): doc
+        for doc in docs
+        if doc.get("kind") == "Ingress"
+        for rule in doc["spec"].get("rules", [])
+        for p in rule.get("http", {}).get("paths", [])
+    }
+    if ("/", "Prefix") in paths:
+        denied = paths.get(("/metrics", "Exact"), {}).get("metadata", {}).get("annotations", {})
+        if denied.get("nginx.ingress.kubernetes.io/whitelist-source-range") != "127.0.0.1/32":
+            problems.append("Ingress: / is routed but /metrics is not refused")
     return problems
 
 
