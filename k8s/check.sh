@@ -9,7 +9,8 @@
 #     the Prometheus operator's custom resources have no schema there and are skipped by name;
 #  4. `promtool check rules` and `promtool test rules` on the alert rules; the dashboard is
 #     valid JSON with the expected panels, and its queries and the rules use only PromptOps's
-#     metric names and parse as PromQL (monitoring/check_monitoring.py);
+#     metric names and parse as PromQL (monitoring/check_monitoring.py), and it is what
+#     monitoring/dashboard.py generates;
 #  5. hadolint on the Dockerfile, shellcheck on this script.
 # Second and later runs reuse the venv (re-created when the pinned versions change).
 set -euo pipefail
@@ -82,6 +83,11 @@ done
 echo "== monitoring (promtool, dashboard)"
 if promtool check rules monitoring/alerts.yaml; then ok "promtool check rules"; else fail "promtool check rules"; fi
 if (cd monitoring && promtool test rules alerts.test.yaml); then ok "promtool test rules"; else fail "promtool test rules"; fi
+if "$PY" monitoring/dashboard.py "$out/dashboard.json" && cmp -s "$out/dashboard.json" monitoring/grafana-dashboard.json; then
+  ok "grafana-dashboard.json is what monitoring/dashboard.py generates"
+else
+  fail "grafana-dashboard.json differs from monitoring/dashboard.py's output: run python3 k8s/monitoring/dashboard.py"
+fi
 if "$PY" monitoring/check_monitoring.py "$out/dashboard-queries.yaml" \
   && promtool check rules "$out/dashboard-queries.yaml" >/dev/null; then
   ok "dashboard JSON, panels and queries"
