@@ -46,8 +46,7 @@ COPY --from=builder --chown=65532:65532 /out/data /data
 # `serve` and `worker` read every PROMPTOPS_* setting from the environment (README
 # "Configuration"); the data dir holds the SQLite database in embedded mode, and the
 # generated JWT secret and master key when none is configured.
-ENV PROMPTOPS_DATA_DIR=/data \
-    PROMPTOPS_LOG_FORMAT=json
+ENV PROMPTOPS_DATA_DIR=/data
 WORKDIR /data
 VOLUME ["/data"]
 USER 65532:65532
