@@ -42,6 +42,15 @@ pub struct Config {
     #[arg(long, env = "PROMPTOPS_JWT_SECRET_FILE")]
     pub jwt_secret_file: Option<PathBuf>,
 
+    /// During a rotation, the JWT secret being retired: access tokens it signed are still
+    /// accepted until they expire; new ones are signed with `PROMPTOPS_JWT_SECRET`.
+    #[arg(long, env = "PROMPTOPS_JWT_PREVIOUS_SECRET", hide_env_values = true)]
+    pub jwt_previous_secret: Option<String>,
+
+    /// File holding the previous JWT secret (alternative to `PROMPTOPS_JWT_PREVIOUS_SECRET`).
+    #[arg(long, env = "PROMPTOPS_JWT_PREVIOUS_SECRET_FILE")]
+    pub jwt_previous_secret_file: Option<PathBuf>,
+
     /// Lifetime of an access token, in seconds.
     #[arg(long, env = "PROMPTOPS_ACCESS_TOKEN_TTL", default_value_t = 900)]
     pub access_token_ttl: u64,
@@ -179,6 +188,16 @@ pub struct Config {
     /// File holding the master key (alternative to `PROMPTOPS_MASTER_KEY`).
     #[arg(long, env = "PROMPTOPS_MASTER_KEY_FILE")]
     pub master_key_file: Option<PathBuf>,
+
+    /// During a rotation, the master key being retired: credentials sealed with it still open;
+    /// new ones are sealed with `PROMPTOPS_MASTER_KEY`; `promptops rotate-master-key` moves the
+    /// stored ones onto it.
+    #[arg(long, env = "PROMPTOPS_MASTER_KEY_PREVIOUS", hide_env_values = true)]
+    pub master_key_previous: Option<String>,
+
+    /// File holding the previous master key (alternative to `PROMPTOPS_MASTER_KEY_PREVIOUS`).
+    #[arg(long, env = "PROMPTOPS_MASTER_KEY_PREVIOUS_FILE")]
+    pub master_key_previous_file: Option<PathBuf>,
 
     /// Model prices in USD per million tokens, laid over the built-in table:
     /// `{"my-model": {"input": 0.5, "output": 1.5}}`.

@@ -34,6 +34,11 @@ enum Command {
     Eval(Box<promptops::eval_cli::EvalArgs>),
     /// Apply database migrations and exit.
     Migrate(Box<Config>),
+    /// The second step of a master-key rotation: with `PROMPTOPS_MASTER_KEY` set to the new key
+    /// and `PROMPTOPS_MASTER_KEY_PREVIOUS` to the old one, seal every stored provider credential
+    /// again with the new key (exit 1 if some opened with neither).
+    #[command(name = "rotate-master-key")]
+    RotateMasterKey(Box<Config>),
     /// Print the GraphQL schema (SDL).
     Schema,
     /// Render template jobs (length-prefixed JSON frames on stdin) under memory and CPU limits
@@ -114,6 +119,10 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 promptops::db::redact(&config.database_url())
             );
             Ok(())
+        }
+        Command::RotateMasterKey(config) => {
+            init_tracing();
+            rotate_master_key(*config).await
         }
         Command::Serve(config) => {
             init_tracing();
@@ -198,6 +207,33 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     background.stop().await;
     // Open WebSockets would hold the server forever: give them a moment, then go.
     let _ = tokio::time::timeout(std::time::Duration::from_secs(5), server).await;
+    Ok(())
+}
+
+async fn rotate_master_key(config: Config) -> anyhow::Result<()> {
+    if promptops::secrets::previous_master_key(&config)?.is_none() {
+        anyhow::bail!(
+            "set PROMPTOPS_MASTER_KEY to the new key and PROMPTOPS_MASTER_KEY_PREVIOUS (or \
+             PROMPTOPS_MASTER_KEY_PREVIOUS_FILE) to the one being retired"
+        );
+    }
+    let sealer = promptops::secrets::sealer(&config)?;
+    let db = promptops::db::connect(&config, std::sync::Arc::default()).await?;
+    let report = promptops::service::execution::credentials::reseal_all(&db, &sealer)
+        .await
+        .map_err(|error| anyhow::anyhow!("re-sealing the credentials: {}", error.message()))?;
+    println!(
+        "provider credentials: {} moved to the new key, {} already on it, {} changed meanwhile, \
+         {} opened by neither key",
+        report.moved, report.current, report.skipped, report.unreadable
+    );
+    if report.unreadable > 0 {
+        anyhow::bail!(
+            "{} credential(s) were sealed with another key: set them again with \
+             setProviderCredential",
+            report.unreadable
+        );
+    }
     Ok(())
 }
 

@@ -56,6 +56,59 @@ pub fn master_key(config: &Config) -> anyhow::Result<String> {
     )
 }
 
+/// The sealer for secrets at rest: the master key, and during a rotation the previous one.
+pub fn sealer(config: &Config) -> anyhow::Result<workers::crypto::Sealer> {
+    let sealer = workers::crypto::Sealer::from_base64(&master_key(config)?)
+        .context("loading the master key")?;
+    match previous_master_key(config)? {
+        Some(previous) => sealer
+            .with_previous(&previous)
+            .context("loading the previous master key"),
+        None => Ok(sealer),
+    }
+}
+
+/// The JWT secret being retired, during a rotation (value or file).
+pub fn previous_jwt_secret(config: &Config) -> anyhow::Result<Option<String>> {
+    let Some(secret) = configured(
+        config.jwt_previous_secret.as_deref(),
+        config.jwt_previous_secret_file.as_deref(),
+        "the previous JWT secret",
+    )?
+    else {
+        return Ok(None);
+    };
+    if secret.len() < MIN_SECRET_BYTES {
+        bail!("the previous JWT secret must be at least {MIN_SECRET_BYTES} bytes long");
+    }
+    Ok(Some(secret))
+}
+
+/// The master key being retired, during a rotation (value or file).
+pub fn previous_master_key(config: &Config) -> anyhow::Result<Option<String>> {
+    configured(
+        config.master_key_previous.as_deref(),
+        config.master_key_previous_file.as_deref(),
+        "the previous master key",
+    )
+}
+
+fn configured(
+    value: Option<&str>,
+    file: Option<&std::path::Path>,
+    what: &str,
+) -> anyhow::Result<Option<String>> {
+    if let Some(value) = value {
+        return Ok(Some(value.trim().to_owned()).filter(|v| !v.is_empty()));
+    }
+    let Some(path) = file else {
+        return Ok(None);
+    };
+    let read = fs::read_to_string(path)
+        .with_context(|| format!("reading {what} from {}", path.display()))?;
+    Ok(Some(read.trim().to_owned()).filter(|v| !v.is_empty()))
+}
+
 fn generated(
     config: &Config,
     file: &str,

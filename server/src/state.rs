@@ -7,7 +7,6 @@ use anyhow::Context;
 use sea_orm::DatabaseConnection;
 use workers::cache::ResponseCache;
 use workers::completion::{Completion, LlmSettings};
-use workers::crypto::Sealer;
 use workers::engine::{JobContext, WorkerSettings};
 use workers::events::{EventBus, LogSettings};
 use workers::llm::{self, EgressPolicy, ProviderDefaults, RetryPolicy, Timeouts};
@@ -77,8 +76,7 @@ impl App {
                     ResponseCache::memory(cache_ttl, 10_000),
                 ),
             };
-        let sealer = Sealer::from_base64(&crate::secrets::master_key(&config)?)
-            .context("loading the master key")?;
+        let sealer = crate::secrets::sealer(&config)?;
         let prices = PriceTable::with_overrides(config.prices.as_deref())
             .context("parsing PROMPTOPS_PRICES")?;
         let timeouts = Timeouts {
@@ -114,7 +112,10 @@ impl App {
         )
         .await
         .context("loading authorization policies")?;
-        let jwt = JwtKeys::new(secret.as_bytes(), config.access_token_ttl);
+        let mut jwt = JwtKeys::new(secret.as_bytes(), config.access_token_ttl);
+        if let Some(previous) = crate::secrets::previous_jwt_secret(&config)? {
+            jwt = jwt.with_previous(previous.as_bytes());
+        }
         let place = match config.template_sandbox.as_deref() {
             Some("off") => {
                 tracing::warn!("templates render in-process: their memory use is not bounded");

@@ -35,6 +35,8 @@ pub struct Verified {
 pub struct JwtKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
+    /// During a rotation, the retired secret: tokens it signed verify until they expire.
+    previous: Option<DecodingKey>,
     validation: Validation,
     ttl_secs: i64,
 }
@@ -49,8 +51,17 @@ impl JwtKeys {
         Self {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
+            previous: None,
             validation,
             ttl_secs: i64::try_from(ttl_secs).unwrap_or(i64::MAX),
+        }
+    }
+
+    /// Also accepts tokens signed with `previous` (a secret being rotated away from).
+    pub fn with_previous(self, previous: &[u8]) -> Self {
+        Self {
+            previous: Some(DecodingKey::from_secret(previous)),
+            ..self
         }
     }
 
@@ -76,7 +87,16 @@ impl JwtKeys {
     /// show). Whether the session is still active is the caller's check.
     pub fn verify(&self, token: &str) -> Result<Verified, String> {
         use jsonwebtoken::errors::ErrorKind;
-        decode::<Claims>(token, &self.decoding, &self.validation)
+        let decoded = match (
+            decode::<Claims>(token, &self.decoding, &self.validation),
+            &self.previous,
+        ) {
+            (Err(error), Some(previous)) if *error.kind() == ErrorKind::InvalidSignature => {
+                decode::<Claims>(token, previous, &self.validation)
+            }
+            (decoded, _) => decoded,
+        };
+        decoded
             .map(|data| Verified {
                 user_id: data.claims.sub,
                 session: data.claims.sid,
@@ -92,5 +112,42 @@ impl JwtKeys {
                 }
                 .to_owned()
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OLD: &[u8] = b"an-old-secret-of-at-least-32-bytes!!";
+    const NEW: &[u8] = b"a-new-secret-of-at-least-32-bytes!!!";
+
+    #[test]
+    fn during_a_rotation_both_secrets_verify_and_only_the_new_one_signs() {
+        let (user, session) = (Uuid::new_v4(), Uuid::new_v4());
+        let old = JwtKeys::new(OLD, 900);
+        let issued_before = old.issue(user, session).unwrap();
+
+        let rotating = JwtKeys::new(NEW, 900).with_previous(OLD);
+        assert_eq!(rotating.verify(&issued_before).unwrap().user_id, user);
+        let issued_during = rotating.issue(user, session).unwrap();
+        assert!(
+            old.verify(&issued_during).is_err(),
+            "new tokens use the new secret"
+        );
+
+        let after = JwtKeys::new(NEW, 900);
+        assert!(after.verify(&issued_during).is_ok());
+        assert_eq!(
+            after.verify(&issued_before).unwrap_err(),
+            "invalid access token",
+            "once the rotation ends, the old secret's tokens are refused"
+        );
+        let stranger = JwtKeys::new(b"a-third-secret-of-at-least-32-bytes!", 900);
+        assert!(
+            rotating
+                .verify(&stranger.issue(user, session).unwrap())
+                .is_err()
+        );
     }
 }

@@ -41,6 +41,7 @@ mod invitations;
 mod job_kinds;
 mod jobs;
 mod jwt;
+mod key_rotation;
 mod limits;
 mod login_throttle;
 mod organizations;

@@ -172,3 +172,54 @@ mod tests {
         assert_eq!(hint("short"), "");
     }
 }
+
+/// What moving the stored credentials onto the current master key did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct ResealReport {
+    /// Sealed with the previous key, now with the current one.
+    pub moved: u64,
+    /// Already on the current key.
+    pub current: u64,
+    /// Opened by neither key (sealed with some other key): left as they are; set them again.
+    pub unreadable: u64,
+    /// Changed by someone else while this ran (already re-sealed by them).
+    pub skipped: u64,
+}
+
+/// The second step of a master-key rotation: every stored provider credential sealed with
+/// the previous key is sealed again with the current one, row by row, each update only if the
+/// row still holds what was read (a credential set meanwhile is left as its writer left it).
+pub async fn reseal_all(conn: &impl ConnectionTrait, sealer: &Sealer) -> AppResult<ResealReport> {
+    use sea_orm::sea_query::Expr;
+    use workers::crypto::Resealed;
+
+    let mut report = ResealReport::default();
+    let rows = provider_credential::Entity::find()
+        .order_by_asc(provider_credential::Column::Id)
+        .all(conn)
+        .await?;
+    for row in rows {
+        let bound = context(row.org_id, &row.provider);
+        match sealer.reseal(&row.ciphertext, &bound) {
+            Ok(Resealed::Current) => report.current += 1,
+            Ok(Resealed::Moved(ciphertext)) => {
+                let updated = provider_credential::Entity::update_many()
+                    .col_expr(
+                        provider_credential::Column::Ciphertext,
+                        Expr::value(ciphertext),
+                    )
+                    .filter(provider_credential::Column::Id.eq(row.id))
+                    .filter(provider_credential::Column::Ciphertext.eq(row.ciphertext.clone()))
+                    .exec(conn)
+                    .await?;
+                if updated.rows_affected == 1 {
+                    report.moved += 1;
+                } else {
+                    report.skipped += 1;
+                }
+            }
+            Err(_) => report.unreadable += 1,
+        }
+    }
+    Ok(report)
+}
