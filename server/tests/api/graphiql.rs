@@ -39,6 +39,10 @@ async fn graphiql_is_served_from_the_binary(backend: Backend) {
     );
     let csp = headers["content-security-policy"].to_str().unwrap();
     assert!(csp.contains("script-src 'self'"), "{csp}");
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["referrer-policy"], "no-referrer");
+    assert_eq!(headers["x-frame-options"], "DENY");
     let html = response.text().await.unwrap();
     assert!(
         !html.contains("http://") && !html.contains("https://"),

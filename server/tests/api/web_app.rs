@@ -49,6 +49,9 @@ async fn the_app_and_its_routes_are_served(backend: Backend) {
         csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"),
         "{csp}"
     );
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["referrer-policy"], "no-referrer");
+    assert_eq!(headers["x-frame-options"], "DENY");
     let page = root.text().await.unwrap();
     assert!(
         !page.contains("http://") && !page.contains("https://"),
