@@ -74,14 +74,30 @@ impl RateLimiter {
                     .ignore()
                     .query_async(&mut conn)
                     .await
-                    .map_err(AppError::internal)?;
+                    .map_err(|error| {
+                        workers::metrics::redis_error();
+                        AppError::internal(error)
+                    })?;
                 count
             }
         };
         if count > limit {
+            crate::metrics::rate_limited(limit_name(key));
             return Err(AppError::RateLimited { retry_after });
         }
         Ok(())
+    }
+}
+
+/// The `limit` label of a key: its first two parts (`login:ip:…` is `login_ip`), when it is
+/// one of the limits this module serves.
+fn limit_name(key: &str) -> &'static str {
+    let mut parts = key.split(':');
+    match (parts.next(), parts.next()) {
+        (Some("login"), Some("ip")) => "login_ip",
+        (Some("login"), Some("email-ip")) => "login_email_ip",
+        (Some("signup"), Some("ip")) => "signup_ip",
+        _ => "other",
     }
 }
 

@@ -44,6 +44,16 @@ impl Runtime {
         })
     }
 
+    /// The registered job kinds, sorted (every one has a series in the job metrics).
+    pub fn kinds(&self) -> Vec<&'static str> {
+        self.registry.names()
+    }
+
+    /// The metric label of a stored kind name: the registered name, or `other`.
+    pub fn kind_label(&self, name: &str) -> &'static str {
+        self.registry.label(name)
+    }
+
     /// Hands a committed job to the queue (see [`JobContext::enqueue`]).
     pub async fn enqueue(&self, job_id: Uuid) {
         self.ctx.enqueue(job_id).await;
@@ -211,7 +221,14 @@ impl Runtime {
             // The heartbeat will tell.
             Err(error) => tracing::warn!(%error, "could not re-check a claimed job"),
         }
-        claimed.run(&self.ctx, &job, StopSignal::new(stop_rx)).await
+        let began = Instant::now();
+        let processed = claimed.run(&self.ctx, &job, StopSignal::new(stop_rx)).await;
+        crate::metrics::job_finished(
+            self.registry.label(&job.kind),
+            processed,
+            Some(began.elapsed()),
+        );
+        processed
     }
 
     /// Extends the lease every third of it; stops the run when the lease was lost.

@@ -31,6 +31,7 @@ impl Runtime {
             Claim::Gone => Step::Done(Processed::Gone),
             Claim::Claimed(job) => {
                 record(&job);
+                crate::metrics::job_claimed(self.registry.label(&job.kind), job.attempt);
                 match self.registry.get(&job.kind) {
                     None => {
                         let error = unknown_kind(&job, &self.registry.names());
@@ -38,6 +39,11 @@ impl Runtime {
                             .await?;
                         txn.commit().await?;
                         tracing::error!(kind = %job.kind, "{error}");
+                        crate::metrics::job_finished(
+                            crate::metrics::OTHER,
+                            Processed::UnknownKind,
+                            None,
+                        );
                         return Ok(Step::Done(Processed::UnknownKind));
                     }
                     Some(kind) => match kind.claimed(&self.ctx, &txn, &job).await? {
@@ -53,6 +59,11 @@ impl Runtime {
             }
             Claim::Exhausted(job) => {
                 record(&job);
+                crate::metrics::job_finished(
+                    self.registry.label(&job.kind),
+                    Processed::Dead,
+                    None,
+                );
                 let Some(kind) = self.registry.get(&job.kind).cloned() else {
                     txn.commit().await?;
                     tracing::error!(kind = %job.kind, "gave up a job of a kind this worker does not know");
