@@ -77,19 +77,35 @@ fn describe() {
     use workers::metrics as w;
     describe_counter!(HTTP_REQUESTS, "HTTP requests by method, route and status");
     describe_histogram!(HTTP_DURATION, Unit::Seconds, "HTTP request latency");
-    describe_counter!(GRAPHQL_OPERATIONS, "GraphQL operations by root field, type and outcome");
+    describe_counter!(
+        GRAPHQL_OPERATIONS,
+        "GraphQL operations by root field, type and outcome"
+    );
     describe_histogram!(GRAPHQL_DURATION, Unit::Seconds, "GraphQL operation latency");
     describe_gauge!(WEBSOCKET_CONNECTIONS, "Open GraphQL WebSocket connections");
     describe_gauge!(SUBSCRIPTIONS_ACTIVE, "Running GraphQL subscriptions");
     describe_counter!(RATE_LIMITED, "Requests refused by a rate limit");
     describe_counter!(w::JOBS_ENQUEUED, "Job rows written PENDING, by kind");
-    describe_counter!(w::JOBS_CLAIMED, "Job deliveries claimed by a worker, by kind");
+    describe_counter!(
+        w::JOBS_CLAIMED,
+        "Job deliveries claimed by a worker, by kind"
+    );
     describe_counter!(w::JOBS_FINISHED, "Job runs ended, by kind and status");
     describe_histogram!(w::JOB_DURATION, Unit::Seconds, "Job run time, claim to end");
-    describe_histogram!(w::JOB_ATTEMPTS, "Attempt number of each claim (1 = first try)");
+    describe_histogram!(
+        w::JOB_ATTEMPTS,
+        "Attempt number of each claim (1 = first try)"
+    );
     describe_counter!(w::PROVIDER_REQUESTS, "LLM provider calls by outcome");
-    describe_counter!(w::PROVIDER_TOKENS, "Tokens sent to (in) and received from (out) providers");
-    describe_histogram!(w::PROVIDER_TTFT, Unit::Seconds, "Provider time to first token");
+    describe_counter!(
+        w::PROVIDER_TOKENS,
+        "Tokens sent to (in) and received from (out) providers"
+    );
+    describe_histogram!(
+        w::PROVIDER_TTFT,
+        Unit::Seconds,
+        "Provider time to first token"
+    );
     describe_counter!(w::CACHE_REQUESTS, "Response cache lookups by result");
     describe_counter!(w::REDIS_ERRORS, "Failed Redis commands");
 }
@@ -129,7 +145,10 @@ pub async fn render(app: &App) -> String {
 pub async fn endpoint(State(app): State<Arc<App>>) -> Response {
     let text = render(&app).await;
     (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
         text,
     )
         .into_response()

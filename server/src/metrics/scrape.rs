@@ -55,7 +55,10 @@ async fn query(app: &App) -> Result<Vec<Pending>, sea_orm::DbErr> {
         .column(job::Column::Kind)
         .column_as(Expr::expr(Func::count(Expr::col(job::Column::Id))), "depth")
         // When it became pending: written, re-armed or given back.
-        .column_as(Expr::expr(Func::min(Expr::col(job::Column::UpdatedAt))), "oldest")
+        .column_as(
+            Expr::expr(Func::min(Expr::col(job::Column::UpdatedAt))),
+            "oldest",
+        )
         .filter(job::Column::Status.eq(PENDING))
         .group_by(job::Column::Kind)
         .into_tuple()
@@ -106,7 +109,11 @@ pub async fn append(app: &App, out: &mut String) {
         "Jobs waiting (PENDING) by kind",
     );
     for p in &pending {
-        let _ = writeln!(out, "promptops_jobs_queue_depth{{kind=\"{}\"}} {}", p.kind, p.depth);
+        let _ = writeln!(
+            out,
+            "promptops_jobs_queue_depth{{kind=\"{}\"}} {}",
+            p.kind, p.depth
+        );
     }
     family(
         out,
@@ -155,7 +162,10 @@ fn pool(app: &App, out: &mut String) {
         "promptops_db_pool_connections{{state=\"in_use\"}} {}",
         size - idle
     );
-    let _ = writeln!(out, "promptops_db_pool_connections{{state=\"idle\"}} {idle}");
+    let _ = writeln!(
+        out,
+        "promptops_db_pool_connections{{state=\"idle\"}} {idle}"
+    );
 }
 
 fn costs(out: &mut String) {
@@ -187,10 +197,30 @@ fn process(out: &mut String) {
         return;
     };
     let families = [
-        ("process_resident_memory_bytes", "gauge", "Resident memory size in bytes", stat.rss_bytes),
-        ("process_cpu_seconds_total", "counter", "User and system CPU time in seconds", stat.cpu_seconds),
-        ("process_open_fds", "gauge", "Open file descriptors", stat.open_fds),
-        ("process_start_time_seconds", "gauge", "Start time since the Unix epoch in seconds", stat.start_time_seconds),
+        (
+            "process_resident_memory_bytes",
+            "gauge",
+            "Resident memory size in bytes",
+            stat.rss_bytes,
+        ),
+        (
+            "process_cpu_seconds_total",
+            "counter",
+            "User and system CPU time in seconds",
+            stat.cpu_seconds,
+        ),
+        (
+            "process_open_fds",
+            "gauge",
+            "Open file descriptors",
+            stat.open_fds,
+        ),
+        (
+            "process_start_time_seconds",
+            "gauge",
+            "Start time since the Unix epoch in seconds",
+            stat.start_time_seconds,
+        ),
     ];
     for (name, kind, help, value) in families {
         family(out, name, kind, help);

@@ -43,6 +43,7 @@ mod jobs;
 mod jwt;
 mod limits;
 mod login_throttle;
+mod metrics;
 mod organizations;
 mod process_helpers;
 mod prompt_labels;

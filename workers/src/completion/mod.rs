@@ -24,12 +24,12 @@ use uuid::Uuid;
 
 use crate::cache::{self, CachedResponse, ResponseCache};
 use crate::credentials;
-use crate::metrics;
 use crate::crypto::Sealer;
 use crate::llm::{
     self, ChatMessage, Chunk, CompletionRequest, FinishReason, HttpClient, LlmError, ModelConfig,
     ProviderDefaults, RetryPolicy, Timeouts,
 };
+use crate::metrics;
 use crate::pricing::PriceTable;
 
 /// How providers are reached.

@@ -59,11 +59,7 @@ impl Runtime {
             }
             Claim::Exhausted(job) => {
                 record(&job);
-                crate::metrics::job_finished(
-                    self.registry.label(&job.kind),
-                    Processed::Dead,
-                    None,
-                );
+                crate::metrics::job_finished(self.registry.label(&job.kind), Processed::Dead, None);
                 let Some(kind) = self.registry.get(&job.kind).cloned() else {
                     txn.commit().await?;
                     tracing::error!(kind = %job.kind, "gave up a job of a kind this worker does not know");
