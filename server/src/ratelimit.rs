@@ -119,6 +119,14 @@ mod tests {
         );
     }
 
+    #[test]
+    fn limit_labels_are_a_closed_set() {
+        assert_eq!(limit_name("login:ip:203.0.113.7"), "login_ip");
+        assert_eq!(limit_name("login:email-ip:abcdef"), "login_email_ip");
+        assert_eq!(limit_name("signup:ip:::1"), "signup_ip");
+        assert_eq!(limit_name("something:new"), "other");
+    }
+
     #[tokio::test]
     async fn memory_limiter_refuses_past_the_limit() {
         let limiter = RateLimiter::memory();

@@ -129,6 +129,13 @@ impl Extension for Operation {
     }
 }
 
+/// An operation refused over HTTP before the schema saw it (it does not parse, or names no
+/// operation the document holds): `anonymous`, of type `unknown`, with the refusal's code.
+pub fn unparsed_operation(code: &'static str) {
+    metrics::counter!(GRAPHQL_OPERATIONS, "operation" => "anonymous", "type" => "unknown", "outcome" => code)
+        .increment(1);
+}
+
 /// The operation the request runs, as async-graphql picks it.
 fn selected<'d>(
     document: &'d ExecutableDocument,

@@ -19,7 +19,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
-pub use graphql::GraphqlMetrics;
+pub use graphql::{GraphqlMetrics, unparsed_operation};
 pub use http::track;
 pub use scrape::JobLag;
 

@@ -106,6 +106,26 @@ async fn an_execution_is_counted_from_request_to_provider(backend: Backend) {
         )
         .await;
     assert_eq!(error_code(&missing), Some("NOT_FOUND"));
+    // The client's operation name is not a label; the root field is.
+    app.ok(
+        Some(&owner.token),
+        "query ClientChosenName { me { id } }",
+        json!({}),
+    )
+    .await;
+    let two_roots = format!(
+        r#"{{ me {{ id }} organization(id: "{}") {{ id }} }}"#,
+        owner.org_id
+    );
+    for query in ["{ me { id ", two_roots.as_str()] {
+        app.client
+            .post(format!("{}/graphql", app.base))
+            .bearer_auth(&owner.token)
+            .json(&json!({ "query": query }))
+            .send()
+            .await
+            .unwrap();
+    }
     let after = scrape(&app).await;
 
     let ops = "promptops_graphql_operations_total";
@@ -127,6 +147,25 @@ async fn an_execution_is_counted_from_request_to_provider(backend: Backend) {
         r#"promptops_graphql_operation_duration_seconds_count{operation="executePrompt",type="mutation"}"#,
         1.0,
     );
+    grew(
+        &before,
+        &after,
+        &format!(r#"{ops}{{operation="me",type="query",outcome="ok"}}"#),
+        1.0,
+    );
+    grew(
+        &before,
+        &after,
+        &format!(r#"{ops}{{operation="anonymous",type="unknown",outcome="GRAPHQL_PARSE_FAILED"}}"#),
+        1.0,
+    );
+    grew(
+        &before,
+        &after,
+        &format!(r#"{ops}{{operation="other",type="query",outcome="ok"}}"#),
+        1.0,
+    );
+    assert!(!after.contains("ClientChosenName"), "{after}");
     grew(
         &before,
         &after,
