@@ -216,7 +216,11 @@ impl Runtime {
         // A cancellation broadcast between the claim's commit and the registration above
         // reached no one: look at the row once more, now that later broadcasts reach the run.
         match jobs::held(&self.ctx.db, job.id, job.attempt).await {
-            Ok(false) => return Processed::Cancelled,
+            Ok(false) => {
+                let kind = self.registry.label(&job.kind);
+                crate::metrics::job_finished(kind, Processed::Cancelled, None);
+                return Processed::Cancelled;
+            }
             Ok(true) => {}
             // The heartbeat will tell.
             Err(error) => tracing::warn!(%error, "could not re-check a claimed job"),

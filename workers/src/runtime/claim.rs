@@ -31,7 +31,6 @@ impl Runtime {
             Claim::Gone => Step::Done(Processed::Gone),
             Claim::Claimed(job) => {
                 record(&job);
-                crate::metrics::job_claimed(self.registry.label(&job.kind), job.attempt);
                 match self.registry.get(&job.kind) {
                     None => {
                         let error = unknown_kind(&job, &self.registry.names());
@@ -59,19 +58,24 @@ impl Runtime {
             }
             Claim::Exhausted(job) => {
                 record(&job);
-                crate::metrics::job_finished(self.registry.label(&job.kind), Processed::Dead, None);
+                let label = self.registry.label(&job.kind);
                 let Some(kind) = self.registry.get(&job.kind).cloned() else {
                     txn.commit().await?;
+                    crate::metrics::job_finished(label, Processed::Dead, None);
                     tracing::error!(kind = %job.kind, "gave up a job of a kind this worker does not know");
                     return Ok(Step::Done(Processed::Dead));
                 };
                 kind.on_exhausted(&self.ctx, &txn, &job).await?;
                 txn.commit().await?;
+                crate::metrics::job_finished(label, Processed::Dead, None);
                 kind.after_exhausted(&self.ctx, &job).await;
                 return Ok(Step::Done(Processed::Dead));
             }
         };
         txn.commit().await?;
+        if let Step::Run(job, _) = &step {
+            crate::metrics::job_claimed(self.registry.label(&job.kind), job.attempt);
+        }
         Ok(step)
     }
 }
