@@ -253,6 +253,11 @@ pub struct Config {
     #[arg(long, env = "PROMPTOPS_WS_ACCESS_RECHECK_SECS", default_value_t = 5)]
     pub ws_access_recheck_secs: u64,
 
+    /// A second address serving only `GET /metrics` (e.g. `0.0.0.0:9090`, for a scraper kept
+    /// off the public port). `/metrics` is served on the main address either way.
+    #[arg(long, env = "PROMPTOPS_METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
+
     /// Seconds connecting to a provider may take.
     #[arg(long, env = "PROMPTOPS_LLM_CONNECT_TIMEOUT_SECS", default_value_t = 10)]
     pub llm_connect_timeout_secs: u64,

@@ -150,7 +150,10 @@ async fn run(
     let mut response = async {
         let operation = match params::prepare(&mut request) {
             Ok(operation) => operation,
-            Err(error) => return reply::request_error(media, error),
+            Err(error) => {
+                crate::metrics::unparsed_operation(error.code);
+                return reply::request_error(media, error);
+            }
         };
         if is_get && operation != OperationType::Query {
             let mut response = reply::refuse(

@@ -1,6 +1,6 @@
 //! The HTTP surface: GraphQL over HTTP on `POST` and `GET /graphql` (`graphql_http`), GraphiQL
 //! on `GET /graphql` for a browser and its assets under `/graphiql/assets/` (`graphiql`),
-//! `/healthz`, `/readyz`; the WebSocket endpoint (`/graphql/ws`, and `GET /graphql` upgrades)
+//! `/healthz`, `/readyz`, `/metrics` (Prometheus, [`crate::metrics`]); the WebSocket endpoint (`/graphql/ws`, and `GET /graphql` upgrades)
 //! is mounted from [`crate::ws`]. This is the top of the request path: the handlers it mounts
 //! take their own state (`FromRef`) and never import it.
 
@@ -37,6 +37,12 @@ impl FromRef<HttpState> for GraphqlState {
     }
 }
 
+impl FromRef<HttpState> for Arc<App> {
+    fn from_ref(state: &HttpState) -> Arc<App> {
+        state.app.clone()
+    }
+}
+
 impl FromRef<HttpState> for WsState {
     fn from_ref(state: &HttpState) -> WsState {
         state.ws.clone()
@@ -66,6 +72,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/graphql/ws", get(ws::handler))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(crate::metrics::endpoint))
         // The web app: its files, and `index.html` for its client-side routes.
         .fallback(crate::web::serve)
         // At the body itself, whichever extractor reads it (a declared length past the limit
@@ -80,7 +87,14 @@ pub fn router(app: Arc<App>) -> Router {
     if let Some(cors) = cors {
         router = router.layer(cors);
     }
-    router
+    router.layer(axum::middleware::from_fn(crate::metrics::track))
+}
+
+/// The separate metrics listener (`PROMPTOPS_METRICS_ADDR`): `GET /metrics` only.
+pub fn metrics_router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/metrics", get(crate::metrics::endpoint))
+        .with_state(app)
 }
 
 fn cors_layer(origins: &[String]) -> Option<CorsLayer> {

@@ -16,6 +16,7 @@ pub mod graphiql;
 pub mod graphql;
 pub mod graphql_http;
 pub mod http;
+pub mod metrics;
 pub mod ratelimit;
 mod request;
 pub mod secrets;

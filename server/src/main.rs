@@ -176,6 +176,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         "embedded"
     };
     let background = Background::start(&app, !config.no_workers);
+    serve_metrics(&app, config.metrics_addr).await?;
     println!(
         "PromptOps listening on http://{addr} ({mode}; database {}; {})",
         promptops::db::redact(&config.database_url()),
@@ -246,6 +247,7 @@ async fn worker(config: Config) -> anyhow::Result<()> {
     }
     let app = App::build(config.clone()).await?;
     let background = Background::start(&app, true);
+    serve_metrics(&app, config.metrics_addr).await?;
     println!(
         "PromptOps worker {} running {} jobs at once (database {})",
         app.runtime.ctx.settings.worker_id,
@@ -255,6 +257,25 @@ async fn worker(config: Config) -> anyhow::Result<()> {
     shutdown_signal().await;
     tracing::info!("worker stopping: finishing running jobs");
     background.stop().await;
+    Ok(())
+}
+
+/// `PROMPTOPS_METRICS_ADDR`: `GET /metrics` on its own listener, for the life of the process.
+async fn serve_metrics(
+    app: &std::sync::Arc<App>,
+    addr: Option<std::net::SocketAddr>,
+) -> anyhow::Result<()> {
+    let Some(addr) = addr else {
+        return Ok(());
+    };
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    println!("  Metrics:       http://{}/metrics", listener.local_addr()?);
+    let router = promptops::http::metrics_router(app.clone());
+    tokio::spawn(async move {
+        if let Err(error) = axum::serve(listener, router).await {
+            tracing::error!(%error, "the metrics listener stopped");
+        }
+    });
     Ok(())
 }
 

@@ -74,14 +74,30 @@ impl RateLimiter {
                     .ignore()
                     .query_async(&mut conn)
                     .await
-                    .map_err(AppError::internal)?;
+                    .map_err(|error| {
+                        workers::metrics::redis_error();
+                        AppError::internal(error)
+                    })?;
                 count
             }
         };
         if count > limit {
+            crate::metrics::rate_limited(limit_name(key));
             return Err(AppError::RateLimited { retry_after });
         }
         Ok(())
+    }
+}
+
+/// The `limit` label of a key: its first two parts (`login:ip:…` is `login_ip`), when it is
+/// one of the limits this module serves.
+fn limit_name(key: &str) -> &'static str {
+    let mut parts = key.split(':');
+    match (parts.next(), parts.next()) {
+        (Some("login"), Some("ip")) => "login_ip",
+        (Some("login"), Some("email-ip")) => "login_email_ip",
+        (Some("signup"), Some("ip")) => "signup_ip",
+        _ => "other",
     }
 }
 
@@ -101,6 +117,14 @@ mod tests {
             client_key("::ffff:203.0.113.7".parse().unwrap()),
             "203.0.113.7"
         );
+    }
+
+    #[test]
+    fn limit_labels_are_a_closed_set() {
+        assert_eq!(limit_name("login:ip:203.0.113.7"), "login_ip");
+        assert_eq!(limit_name("login:email-ip:abcdef"), "login_email_ip");
+        assert_eq!(limit_name("signup:ip:::1"), "signup_ip");
+        assert_eq!(limit_name("something:new"), "other");
     }
 
     #[tokio::test]

@@ -34,10 +34,14 @@ pub struct App {
     /// Job queue, workers and what jobs are given (`runtime.ctx`: the completion step with
     /// providers, cache and credentials; the renderer; settings).
     pub runtime: Arc<Runtime>,
+    /// The jobs table's lag as `/metrics` last read it.
+    pub job_lag: crate::metrics::JobLag,
 }
 
 impl App {
     pub async fn build(config: Config) -> anyhow::Result<Arc<Self>> {
+        // The process's metrics recorder, before anything records.
+        crate::metrics::handle();
         let statements = Arc::new(StatementCounter::default());
         let db = db::connect(&config, statements.clone()).await?;
         let secret = crate::secrets::jwt_secret(&config)?;
@@ -167,6 +171,7 @@ impl App {
             statements,
             renderer,
             runtime,
+            job_lag: crate::metrics::JobLag::default(),
         }))
     }
 }

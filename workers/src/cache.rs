@@ -89,7 +89,10 @@ impl ResponseCache {
                 let raw: Option<String> = conn
                     .get(format!("{prefix}{key}"))
                     .await
-                    .map_err(|error| tracing::warn!(%error, "response cache read failed"))
+                    .map_err(|error| {
+                        crate::metrics::redis_error();
+                        tracing::warn!(%error, "response cache read failed");
+                    })
                     .ok()?;
                 serde_json::from_str(&raw?).ok()
             }
@@ -108,6 +111,7 @@ impl ResponseCache {
                     .set_ex(format!("{prefix}{key}"), value, ttl.as_secs().max(1))
                     .await;
                 if let Err(error) = stored {
+                    crate::metrics::redis_error();
                     tracing::warn!(%error, "response cache write failed");
                 }
             }

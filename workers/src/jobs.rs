@@ -103,7 +103,7 @@ pub async fn insert(
     max_attempts: i32,
 ) -> Result<job::Model, DbErr> {
     let now = Utc::now();
-    job::ActiveModel {
+    let row = job::ActiveModel {
         id: Set(Uuid::now_v7()),
         org_id: Set(org_id),
         kind: Set(kind.to_owned()),
@@ -119,7 +119,9 @@ pub async fn insert(
         updated_at: Set(now),
     }
     .insert(conn)
-    .await
+    .await?;
+    crate::metrics::job_enqueued(kind, 1);
+    Ok(row)
 }
 
 /// Runs the job of (`kind`, `subject`) again, whatever its state, for `more_attempts` more
@@ -160,6 +162,7 @@ pub async fn rearm(
         .filter(job::Column::Id.eq(found.id))
         .exec(conn)
         .await?;
+    crate::metrics::job_enqueued(kind, 1);
     Ok(Some(found.id))
 }
 

@@ -14,6 +14,7 @@ pub mod execution;
 pub mod jobs;
 pub mod kinds;
 pub mod llm;
+pub mod metrics;
 pub mod mock_llm;
 pub mod pricing;
 pub mod queue;

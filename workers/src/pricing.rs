@@ -73,6 +73,12 @@ impl PriceTable {
             .map(|(_, price)| *price)
     }
 
+    /// Whether `model` is an entry of the table itself (not a snapshot of one): the bound on
+    /// the metrics' model label.
+    pub fn lists(&self, model: &str) -> bool {
+        self.prices.contains_key(model)
+    }
+
     pub fn cost(&self, model: &str, tokens_in: u32, tokens_out: u32) -> Option<f64> {
         let price = self.price(model)?;
         Some((f64::from(tokens_in) * price.input + f64::from(tokens_out) * price.output) / 1e6)

@@ -191,7 +191,8 @@ impl JobQueue for RedisQueue {
             .arg("job")
             .arg(job_id.to_string())
             .query_async(&mut conn)
-            .await?;
+            .await
+            .inspect_err(|_| crate::metrics::redis_error())?;
         Ok(())
     }
 
@@ -224,7 +225,10 @@ impl JobQueue for RedisQueue {
                 self.ensure_group().await?;
                 return Ok(None);
             }
-            Err(error) => return Err(error.into()),
+            Err(error) => {
+                crate::metrics::redis_error();
+                return Err(error.into());
+            }
         };
         Ok(reply.and_then(|reply| {
             reply
@@ -248,7 +252,8 @@ impl JobQueue for RedisQueue {
             .arg(&delivery.entry)
             .ignore()
             .query_async(&mut conn)
-            .await?;
+            .await
+            .inspect_err(|_| crate::metrics::redis_error())?;
         Ok(())
     }
 
@@ -263,7 +268,8 @@ impl JobQueue for RedisQueue {
             .arg(&delivery.entry)
             .arg("JUSTID")
             .query_async(&mut conn)
-            .await?;
+            .await
+            .inspect_err(|_| crate::metrics::redis_error())?;
         Ok(())
     }
 }

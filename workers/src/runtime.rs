@@ -44,6 +44,16 @@ impl Runtime {
         })
     }
 
+    /// The registered job kinds, sorted (every one has a series in the job metrics).
+    pub fn kinds(&self) -> Vec<&'static str> {
+        self.registry.names()
+    }
+
+    /// The metric label of a stored kind name: the registered name, or `other`.
+    pub fn kind_label(&self, name: &str) -> &'static str {
+        self.registry.label(name)
+    }
+
     /// Hands a committed job to the queue (see [`JobContext::enqueue`]).
     pub async fn enqueue(&self, job_id: Uuid) {
         self.ctx.enqueue(job_id).await;
@@ -206,12 +216,23 @@ impl Runtime {
         // A cancellation broadcast between the claim's commit and the registration above
         // reached no one: look at the row once more, now that later broadcasts reach the run.
         match jobs::held(&self.ctx.db, job.id, job.attempt).await {
-            Ok(false) => return Processed::Cancelled,
+            Ok(false) => {
+                let kind = self.registry.label(&job.kind);
+                crate::metrics::job_finished(kind, Processed::Cancelled, None);
+                return Processed::Cancelled;
+            }
             Ok(true) => {}
             // The heartbeat will tell.
             Err(error) => tracing::warn!(%error, "could not re-check a claimed job"),
         }
-        claimed.run(&self.ctx, &job, StopSignal::new(stop_rx)).await
+        let began = Instant::now();
+        let processed = claimed.run(&self.ctx, &job, StopSignal::new(stop_rx)).await;
+        crate::metrics::job_finished(
+            self.registry.label(&job.kind),
+            processed,
+            Some(began.elapsed()),
+        );
+        processed
     }
 
     /// Extends the lease every third of it; stops the run when the lease was lost.

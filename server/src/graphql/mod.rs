@@ -97,6 +97,8 @@ pub fn schema(app: Arc<App>) -> AppSchema {
         .limit_recursive_depth(config.max_depth.max(32))
         .limit_directives(16);
     builder = builder
+        // First: it sees what the others did (the error codes).
+        .extension(crate::metrics::GraphqlMetrics)
         .extension(codes::ErrorCodes)
         .extension(nulls::NonNullRoots)
         .extension(nul::RefuseNul)

@@ -35,6 +35,8 @@ pub struct Connection {
     pub ip: IpAddr,
     /// This connection's place under the per-IP cap, held until it ends.
     pub _ip_slot: Slot<IpAddr>,
+    /// Counted in `promptops_websocket_connections` until it ends.
+    pub _open: crate::metrics::Open,
 }
 
 /// Results of the operation tasks, to the connection loop.
@@ -204,7 +206,10 @@ impl State {
                 let max = self.conn.app.config.ws_max_connections_per_user;
                 match self.conn.registry.acquire_subject(actor.subject(), max) {
                     Some(slot) => Some(slot),
-                    None => return Step::Close(Close::too_many_connections()),
+                    None => {
+                        crate::metrics::rate_limited("ws_connections_per_user");
+                        return Step::Close(Close::too_many_connections());
+                    }
                 }
             }
             Caller::Anonymous | Caller::Refused(_) => None,
@@ -231,6 +236,7 @@ impl State {
         }
         let max = self.conn.app.config.ws_max_subscriptions_per_connection;
         if max != 0 && self.running.len() >= max {
+            crate::metrics::rate_limited("ws_operations_per_connection");
             let message = format!(
                 "too many operations on this connection (at most {max}); complete one first"
             );
@@ -251,6 +257,8 @@ impl State {
         let op = id.clone();
         let handle = self.tasks.spawn(
             async move {
+                // Dropped when the operation ends or is stopped (its task aborted).
+                let _open = crate::metrics::Open::new(crate::metrics::SUBSCRIPTIONS_ACTIVE);
                 while let Some(response) = responses.next().await {
                     let next = Outgoing::Next {
                         generation,

@@ -105,6 +105,7 @@ fn accept(
     let ip = crate::request::client_ip(&state.app, headers, peer);
     let max = state.app.config.ws_max_connections_per_ip;
     let Some(ip_slot) = state.registry.acquire_ip(ip, max) else {
+        crate::metrics::rate_limited("ws_connections_per_ip");
         return (
             StatusCode::TOO_MANY_REQUESTS,
             "too many WebSocket connections from this address",
@@ -118,6 +119,7 @@ fn accept(
         protocol,
         ip,
         _ip_slot: ip_slot,
+        _open: crate::metrics::Open::new(crate::metrics::WEBSOCKET_CONNECTIONS),
     };
     upgrade.on_upgrade(move |socket| connection::serve(socket, conn))
 }

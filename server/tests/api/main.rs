@@ -44,6 +44,7 @@ mod jwt;
 mod key_rotation;
 mod limits;
 mod login_throttle;
+mod metrics;
 mod organizations;
 mod process_helpers;
 mod prompt_labels;

@@ -118,7 +118,20 @@ async fn server_paths_keep_their_meaning(backend: Backend) {
     // GraphiQL, not the app, at GET /graphql in a browser.
     let graphiql = get(&app, "/graphql", HTML).await.text().await.unwrap();
     assert!(graphiql.contains("/graphiql/assets/"), "{graphiql}");
-    for reserved in ["/metrics", "/graphiql/nope", "/graphql/nope", "/healthz/x"] {
+    // Prometheus text, not the app, at /metrics even in a browser.
+    let metrics = get(&app, "/metrics", HTML).await;
+    assert_eq!(metrics.status(), 200);
+    let metrics = metrics.text().await.unwrap();
+    assert!(
+        metrics.contains("# TYPE process_start_time_seconds gauge"),
+        "{metrics}"
+    );
+    for reserved in [
+        "/metrics/x",
+        "/graphiql/nope",
+        "/graphql/nope",
+        "/healthz/x",
+    ] {
         let response = get(&app, reserved, HTML).await;
         assert_eq!(response.status(), 404, "{reserved}");
     }

@@ -29,6 +29,7 @@ use crate::llm::{
     self, ChatMessage, Chunk, CompletionRequest, FinishReason, HttpClient, LlmError, ModelConfig,
     ProviderDefaults, RetryPolicy, Timeouts,
 };
+use crate::metrics;
 use crate::pricing::PriceTable;
 
 /// How providers are reached.
@@ -101,11 +102,31 @@ impl Completion {
             let base_url = endpoint.as_ref().map(|e| e.base_url.as_str());
             cache::key(ask.org, base_url, &ask.model, &ask.messages)
         });
-        if let Some(key) = &cache_key
-            && let Some(hit) = self.cache.get(key).await
-        {
-            return Ok(self.replay(hit, began, sink).await);
+        if let Some(key) = &cache_key {
+            let hit = self.cache.get(key).await;
+            metrics::cache_lookup(hit.is_some());
+            if let Some(hit) = hit {
+                return Ok(self.replay(hit, began, sink).await);
+            }
         }
+        let labels = Labels::of(&ask.model, &self.prices);
+        let called = self.call(ask, endpoint, began, sink).await;
+        labels.record(&called);
+        let (completed, entry) = called?;
+        if let (Some(key), Some(entry)) = (cache_key, entry) {
+            self.cache.put(&key, entry).await;
+        }
+        Ok(completed)
+    }
+
+    /// The provider call itself; what it produced, and what a cache keeps of it.
+    async fn call(
+        &self,
+        ask: Ask,
+        endpoint: Option<llm::Endpoint>,
+        began: Instant,
+        sink: &mut dyn TokenSink,
+    ) -> Result<(Completed, Option<CachedResponse>), CompletionError> {
         let provider = llm::provider_for(
             &ask.model,
             endpoint,
@@ -146,16 +167,13 @@ impl Completion {
             ttft_ms,
             cached: false,
         };
-        if let Some(key) = cache_key {
-            let entry = CachedResponse {
-                tokens,
-                tokens_in: completed.tokens_in,
-                tokens_out: completed.tokens_out,
-                finish_reason,
-            };
-            self.cache.put(&key, entry).await;
-        }
-        Ok(completed)
+        let entry = CachedResponse {
+            tokens,
+            tokens_in: completed.tokens_in,
+            tokens_out: completed.tokens_out,
+            finish_reason,
+        };
+        Ok((completed, Some(entry)))
     }
 
     /// A cache hit streams like a call, at no provider cost.
@@ -178,6 +196,53 @@ impl Completion {
             ttft_ms: Some(0),
             cached: true,
         }
+    }
+}
+
+/// The provider metrics' labels of one call, bounded (see `crate::metrics::bounded_model`).
+struct Labels {
+    provider: &'static str,
+    model: String,
+}
+
+impl Labels {
+    fn of(model: &ModelConfig, prices: &PriceTable) -> Self {
+        let provider = metrics::bounded_provider(&model.provider);
+        let known = prices.lists(&model.model);
+        Self {
+            provider,
+            model: metrics::bounded_model(known, provider, &model.model),
+        }
+    }
+
+    fn record(&self, called: &Result<(Completed, Option<CachedResponse>), CompletionError>) {
+        let call = match called {
+            Ok((done, _)) => metrics::ProviderCall {
+                provider: self.provider,
+                model: &self.model,
+                outcome: "ok",
+                tokens_in: done.tokens_in,
+                tokens_out: done.tokens_out,
+                cost_usd: done.cost_usd,
+                ttft: done
+                    .ttft_ms
+                    .and_then(|ms| u64::try_from(ms).ok())
+                    .map(std::time::Duration::from_millis),
+            },
+            Err(error) => metrics::ProviderCall {
+                provider: self.provider,
+                model: &self.model,
+                outcome: match error {
+                    CompletionError::Credential(_) => "config_error",
+                    CompletionError::Provider(error) => error.metric_outcome(),
+                },
+                tokens_in: None,
+                tokens_out: None,
+                cost_usd: None,
+                ttft: None,
+            },
+        };
+        metrics::provider_call(call);
     }
 }
 

@@ -41,6 +41,13 @@ impl Registry {
         }
     }
 
+    /// The metric label of a stored kind name: the registered name, or `other`.
+    pub fn label(&self, name: &str) -> &'static str {
+        self.kinds
+            .get_key_value(name)
+            .map_or(crate::metrics::OTHER, |(name, _)| *name)
+    }
+
     pub(crate) fn get(&self, name: &str) -> Option<&Arc<dyn Registered>> {
         self.kinds.get(name)
     }

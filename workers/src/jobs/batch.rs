@@ -35,6 +35,7 @@ pub async fn insert_batch(
         });
         job::Entity::insert_many(rows).exec(conn).await?;
     }
+    crate::metrics::job_enqueued(kind, jobs.len() as u64);
     Ok(())
 }
 

@@ -54,6 +54,24 @@ pub enum LlmError {
 }
 
 impl LlmError {
+    /// The `outcome` label of the provider metrics: the class of the failure.
+    pub fn metric_outcome(&self) -> &'static str {
+        match self {
+            Self::RateLimited { .. } => "rate_limited",
+            Self::Status { status, .. } if *status >= 500 => "server_error",
+            Self::Status { .. } => "client_error",
+            Self::Timeout(_) => "timeout",
+            Self::Unreachable | Self::Transport(_) => "unreachable",
+            Self::StreamCut | Self::Provider(_) | Self::InvalidResponse(_) => "provider_error",
+            Self::UnknownProvider(_)
+            | Self::MissingCredential { .. }
+            | Self::MissingBaseUrl
+            | Self::BaseUrlNotAllowed(_)
+            | Self::UnknownModel(_)
+            | Self::NoEmbeddings(_) => "config_error",
+        }
+    }
+
     /// Whether running the whole completion again later could succeed (the condition is
     /// transient), as opposed to a mistake in the prompt, the config or the credentials.
     pub fn is_retryable(&self) -> bool {

@@ -38,6 +38,11 @@ impl Runtime {
                             .await?;
                         txn.commit().await?;
                         tracing::error!(kind = %job.kind, "{error}");
+                        crate::metrics::job_finished(
+                            crate::metrics::OTHER,
+                            Processed::UnknownKind,
+                            None,
+                        );
                         return Ok(Step::Done(Processed::UnknownKind));
                     }
                     Some(kind) => match kind.claimed(&self.ctx, &txn, &job).await? {
@@ -53,18 +58,24 @@ impl Runtime {
             }
             Claim::Exhausted(job) => {
                 record(&job);
+                let label = self.registry.label(&job.kind);
                 let Some(kind) = self.registry.get(&job.kind).cloned() else {
                     txn.commit().await?;
+                    crate::metrics::job_finished(label, Processed::Dead, None);
                     tracing::error!(kind = %job.kind, "gave up a job of a kind this worker does not know");
                     return Ok(Step::Done(Processed::Dead));
                 };
                 kind.on_exhausted(&self.ctx, &txn, &job).await?;
                 txn.commit().await?;
+                crate::metrics::job_finished(label, Processed::Dead, None);
                 kind.after_exhausted(&self.ctx, &job).await;
                 return Ok(Step::Done(Processed::Dead));
             }
         };
         txn.commit().await?;
+        if let Step::Run(job, _) = &step {
+            crate::metrics::job_claimed(self.registry.label(&job.kind), job.attempt);
+        }
         Ok(step)
     }
 }

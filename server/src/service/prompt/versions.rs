@@ -46,7 +46,10 @@ fn template_error(error: TemplateError) -> AppError {
         TemplateError::MissingVariables(_) => error.to_string(),
         TemplateError::Render { .. } => format!("template failed to render: {error}"),
         TemplateError::Limits(_) => format!("template stopped: {error}"),
-        TemplateError::Busy(_) => return AppError::RateLimited { retry_after: 1 },
+        TemplateError::Busy(_) => {
+            crate::metrics::rate_limited("template_renders_per_org");
+            return AppError::RateLimited { retry_after: 1 };
+        }
         TemplateError::Sandbox(_) => return AppError::internal(anyhow::anyhow!("{error}")),
     })
 }

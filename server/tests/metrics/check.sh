@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Starts a `promptops` binary on a fresh data dir and a free port, with the metrics listener on
+# a second free port; signs up, executes a prompt on the mock provider, makes a failing and an
+# invalid request, then pipes `/metrics` (from both listeners) into `promtool check metrics`.
+# Usage: server/tests/metrics/check.sh <path to the promptops binary>. Needs curl and promtool
+# (Debian package `prometheus`).
+set -euo pipefail
+binary=$(realpath "$1")
+command -v promtool >/dev/null || { echo "ERROR: promtool is missing (apt-get install prometheus)" >&2; exit 1; }
+
+data=$(mktemp -d)
+log="$data/server.log"
+metrics_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+env -u DATABASE_URL -u REDIS_URL PROMPTOPS_LOG=warn PROMPTOPS_METRICS_ADDR="127.0.0.1:$metrics_port" \
+  "$binary" serve --addr 127.0.0.1:0 --data-dir "$data" >"$log" 2>&1 &
+pid=$!
+cleanup() {
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  rm -rf "$data"
+}
+trap cleanup EXIT
+
+base=""
+for _ in $(seq 1 100); do
+  base=$(sed -n 's/^PromptOps listening on \(http:\/\/[0-9.:]*\).*/\1/p' "$log" | head -n1)
+  [ -n "$base" ] && break
+  if ! kill -0 "$pid" 2>/dev/null; then
+    cat "$log" >&2
+    echo "ERROR: the server did not start" >&2
+    exit 1
+  fi
+  sleep 0.2
+done
+[ -n "$base" ] || { cat "$log" >&2; echo "ERROR: the server printed no address" >&2; exit 1; }
+echo "server at $base, metrics at 127.0.0.1:$metrics_port"
+
+gql() { # token, JSON body
+  curl -sf "$base/graphql" -H 'content-type: application/json' ${1:+-H "authorization: Bearer $1"} -d "$2"
+}
+field() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+
+signed=$(gql "" '{"query":"mutation { signUp(input: {email: \"metrics@example.com\", password: \"correct horse battery\", name: \"M\", organizationName: \"Metrics\"}) { accessToken organization { id } } }"}')
+token=$(echo "$signed" | field 'd["data"]["signUp"]["accessToken"]')
+org=$(echo "$signed" | field 'd["data"]["signUp"]["organization"]["id"]')
+prompt=$(gql "$token" "{\"query\":\"mutation(\$org: ID!) { createPrompt(orgId: \$org, input: {name: \\\"greet\\\", version: {messages: [{role: USER, content: \\\"hello metrics\\\"}], model: {provider: MOCK, model: \\\"echo\\\"}}}) { id } }\",\"variables\":{\"org\":\"$org\"}}" | field 'd["data"]["createPrompt"]["id"]')
+execution=$(gql "$token" "{\"query\":\"mutation(\$p: ID!) { executePrompt(promptId: \$p, input: {}) { id } }\",\"variables\":{\"p\":\"$prompt\"}}" | field 'd["data"]["executePrompt"]["id"]')
+for _ in $(seq 1 50); do
+  status=$(gql "$token" "{\"query\":\"query(\$id: ID!) { execution(id: \$id) { status } }\",\"variables\":{\"id\":\"$execution\"}}" | field 'd["data"]["execution"]["status"]')
+  [ "$status" = SUCCEEDED ] && break
+  sleep 0.2
+done
+[ "$status" = SUCCEEDED ] || { echo "ERROR: the execution ended $status" >&2; exit 1; }
+gql "$token" '{"query":"{ execution(id: \"00000000-0000-0000-0000-000000000000\") { id } }"}' >/dev/null
+gql "" '{"query":"{ nope }"}' >/dev/null || true
+curl -s "$base/healthz" >/dev/null
+
+for url in "$base/metrics" "http://127.0.0.1:$metrics_port/metrics"; do
+  curl -sf "$url" >"$data/metrics.txt"
+  grep -q 'promptops_jobs_finished_total{kind="execution",status="succeeded"}' "$data/metrics.txt" \
+    || { cat "$data/metrics.txt"; echo "ERROR: $url lacks the execution's job" >&2; exit 1; }
+  promtool check metrics <"$data/metrics.txt"
+  echo "promtool check metrics: $url ok ($(grep -vc '^#' "$data/metrics.txt") series lines)"
+done
