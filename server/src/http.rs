@@ -63,7 +63,7 @@ pub fn router(app: Arc<App>) -> Router {
         schema,
         ws: ws.clone(),
     };
-    let mut router = Router::new()
+    let mut routes = Router::new()
         .route(
             "/graphql",
             get(crate::graphql_http::get).post(crate::graphql_http::post),
@@ -71,8 +71,13 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/graphiql/assets/{name}", get(crate::graphiql::asset))
         .route("/graphql/ws", get(ws::handler))
         .route("/healthz", get(|| async { "ok" }))
-        .route("/readyz", get(readyz))
-        .route("/metrics", get(crate::metrics::endpoint))
+        .route("/readyz", get(readyz));
+    // With a separate metrics listener, `/metrics` is served there only: the main port (often
+    // the public one) does not show figures pooled across organizations.
+    if state.app.config.metrics_addr.is_none() {
+        routes = routes.route("/metrics", get(crate::metrics::endpoint));
+    }
+    let mut router = routes
         // The web app: its files, and `index.html` for its client-side routes.
         .fallback(crate::web::serve)
         // At the body itself, whichever extractor reads it (a declared length past the limit

@@ -175,8 +175,9 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     } else {
         "embedded"
     };
-    let background = Background::start(&app, !config.no_workers);
+    // The metrics listener first: a failure to bind it must not leave started workers behind.
     serve_metrics(&app, config.metrics_addr).await?;
+    let background = Background::start(&app, !config.no_workers);
     println!(
         "PromptOps listening on http://{addr} ({mode}; database {}; {})",
         promptops::db::redact(&config.database_url()),
@@ -212,6 +213,17 @@ async fn serve(config: Config) -> anyhow::Result<()> {
 }
 
 async fn rotate_master_key(config: Config) -> anyhow::Result<()> {
+    // Never a generated key here: moving every credential onto a key nobody keeps loses them.
+    if config.master_key.is_none() && config.master_key_file.is_none() {
+        anyhow::bail!(
+            "set PROMPTOPS_MASTER_KEY (or PROMPTOPS_MASTER_KEY_FILE) to the new key: this command \
+             never generates one"
+        );
+    }
+    let current = promptops::secrets::master_key(&config)?;
+    if promptops::secrets::previous_master_key(&config)?.as_deref() == Some(current.as_str()) {
+        anyhow::bail!("the previous master key is the current one: nothing to rotate");
+    }
     if promptops::secrets::previous_master_key(&config)?.is_none() {
         anyhow::bail!(
             "set PROMPTOPS_MASTER_KEY to the new key and PROMPTOPS_MASTER_KEY_PREVIOUS (or \
@@ -246,8 +258,8 @@ async fn worker(config: Config) -> anyhow::Result<()> {
         );
     }
     let app = App::build(config.clone()).await?;
-    let background = Background::start(&app, true);
     serve_metrics(&app, config.metrics_addr).await?;
+    let background = Background::start(&app, true);
     println!(
         "PromptOps worker {} running {} jobs at once (database {})",
         app.runtime.ctx.settings.worker_id,

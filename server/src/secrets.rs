@@ -86,20 +86,23 @@ pub fn previous_jwt_secret(config: &Config) -> anyhow::Result<Option<String>> {
 
 /// The master key being retired, during a rotation (value or file).
 pub fn previous_master_key(config: &Config) -> anyhow::Result<Option<String>> {
-    configured(
+    Ok(configured(
         config.master_key_previous.as_deref(),
         config.master_key_previous_file.as_deref(),
         "the previous master key",
-    )
+    )?
+    .map(|key| key.trim().to_owned()))
 }
 
+/// A value (used as given, like the current secret's: a JWT secret's bytes are the key) or a
+/// file (trimmed, like the current one's file).
 fn configured(
     value: Option<&str>,
     file: Option<&std::path::Path>,
     what: &str,
 ) -> anyhow::Result<Option<String>> {
     if let Some(value) = value {
-        return Ok(Some(value.trim().to_owned()).filter(|v| !v.is_empty()));
+        return Ok(Some(value.to_owned()).filter(|v| !v.is_empty()));
     }
     let Some(path) = file else {
         return Ok(None);

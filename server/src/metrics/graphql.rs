@@ -123,6 +123,11 @@ impl Extension for Operation {
         operation_name: Option<&str>,
         next: NextExecute<'_>,
     ) -> Response {
+        // A subscription runs `execute` once per event it delivers: it was counted once, when
+        // it passed validation, and its events are neither operations nor latencies.
+        if self.labels().1 == "subscription" {
+            return next.run(ctx, operation_name).await;
+        }
         let response = next.run(ctx, operation_name).await;
         self.count(outcome(&response.errors), true);
         response

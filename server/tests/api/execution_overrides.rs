@@ -86,6 +86,35 @@ async fn overrides_apply_to_one_run_only(backend: Backend) {
     assert_eq!(full["cached"], false);
     assert_eq!(full["output"], "one two three four five");
 
+    // The audit log says which runs used other settings, and the model they ran.
+    let audit = app
+        .ok(
+            Some(&owner.token),
+            "query($org: ID!) { auditEvents(orgId: $org, first: 50) { nodes { action summary } } }",
+            json!({ "org": owner.org_id }),
+        )
+        .await;
+    let created: Vec<&Value> = audit["auditEvents"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "execution.create")
+        .map(|e| &e["summary"])
+        .collect();
+    assert_eq!(created.len(), 6, "{audit}");
+    assert_eq!(
+        created
+            .iter()
+            .filter(|s| s["modelOverridden"] == true)
+            .count(),
+        4
+    );
+    assert!(
+        created
+            .iter()
+            .any(|s| s["model"] == "lorem" && s["modelOverridden"] == true)
+    );
+
     // The version is as it was.
     let version = app
         .ok(

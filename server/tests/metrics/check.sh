@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Starts a `promptops` binary on a fresh data dir and a free port, with the metrics listener on
 # a second free port; signs up, executes a prompt on the mock provider, makes a failing and an
-# invalid request, then pipes `/metrics` (from both listeners) into `promtool check metrics`.
+# invalid request, then pipes the separate listener's `/metrics` into `promtool check metrics`
+# (the main port's `/metrics` is then a 404; without the listener it serves there, as the API
+# tests check).
 # Usage: server/tests/metrics/check.sh <path to the promptops binary>. Needs curl and promtool
 # (Debian package `prometheus`).
 set -euo pipefail
@@ -55,7 +57,10 @@ gql "$token" '{"query":"{ execution(id: \"00000000-0000-0000-0000-000000000000\"
 gql "" '{"query":"{ nope }"}' >/dev/null || true
 curl -s "$base/healthz" >/dev/null
 
-for url in "$base/metrics" "http://127.0.0.1:$metrics_port/metrics"; do
+# With the separate listener, the main port does not serve /metrics.
+main_status=$(curl -s -o /dev/null -w '%{http_code}' "$base/metrics")
+[ "$main_status" = 404 ] || { echo "ERROR: $base/metrics answered $main_status with PROMPTOPS_METRICS_ADDR set" >&2; exit 1; }
+for url in "http://127.0.0.1:$metrics_port/metrics"; do
   curl -sf "$url" >"$data/metrics.txt"
   grep -q 'promptops_jobs_finished_total{kind="execution",status="succeeded"}' "$data/metrics.txt" \
     || { cat "$data/metrics.txt"; echo "ERROR: $url lacks the execution's job" >&2; exit 1; }

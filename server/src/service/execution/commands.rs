@@ -29,6 +29,7 @@ pub async fn execute(
     let prepared = executions::prepare(&app.db, &app.authz, actor, &app.renderer, input).await?;
     let mut work = UnitOfWork::begin(app, request).await?;
     let max_attempts = app.config.job_max_attempts.max(1);
+    let overridden = prepared.overridden();
     let (execution, job) = executions::insert(&work.txn, actor, prepared, max_attempts).await?;
     let entry = AuditEntry::new(
         Some(execution.org_id),
@@ -36,7 +37,13 @@ pub async fn execute(
         "execution",
         execution.id,
     )
-    .summary(json!({ "promptId": execution.prompt_id, "versionId": execution.prompt_version_id }));
+    .summary(json!({
+        "promptId": execution.prompt_id,
+        "versionId": execution.prompt_version_id,
+        // Per-run model settings are part of what was run: the audit says so, and the model.
+        "model": execution.model_config.get("model"),
+        "modelOverridden": overridden,
+    }));
     work.audit(Some(actor), entry).await?;
     let (job, org, id, status) = (
         job.id,

@@ -92,6 +92,13 @@ pub struct Prepared {
     model_config: Value,
 }
 
+impl Prepared {
+    /// Whether the run's model settings differ from its version's (per-run overrides).
+    pub fn overridden(&self) -> bool {
+        self.model_config != self.version.model_config
+    }
+}
+
 /// Authorizes and renders (template errors are BAD_USER_INPUT, here and now). Call it before
 /// the write transaction: a render waits for a sandbox slot and may take seconds, and no
 /// write lock or pooled transaction may be held meanwhile.
