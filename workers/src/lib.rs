@@ -15,6 +15,7 @@ pub mod jobs;
 pub mod kinds;
 pub mod llm;
 pub mod metrics;
+pub mod pii;
 pub mod mock_llm;
 pub mod pricing;
 pub mod queue;

@@ -1,0 +1,259 @@
+//! The detectors: a regex finds candidates, a check (checksum, range, context) confirms them,
+//! and overlapping findings are resolved so the longest (then the most specific) wins.
+
+use std::borrow::Cow;
+use std::net::Ipv6Addr;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::checks::{card_prefix_ok, iban_checksum_ok, luhn_ok, ssn_ok};
+use super::policy::{CompiledCustom, PiiPolicy, compile_custom};
+use super::{PiiError, PiiKind, Result};
+
+/// One detected value: byte offsets into the scanned text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub start: usize,
+    pub end: usize,
+    pub kind: PiiKind,
+    /// The placeholder label: the kind's, or a custom pattern's upper-cased name.
+    pub label: Cow<'static, str>,
+}
+
+struct BuiltIns {
+    email: Regex,
+    phone_intl: Regex,
+    phone_national: Regex,
+    card: Regex,
+    iban: Regex,
+    ssn: Regex,
+    ipv4: Regex,
+    ipv6: Regex,
+    secret: Regex,
+}
+
+const SECRET_PATTERNS: &[&str] = &[
+    r"sk-(?:ant-|proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}", // Anthropic, OpenAI
+    r"(?:AKIA|ASIA)[0-9A-Z]{16}",                            // AWS access key id
+    r"gh[pousr]_[A-Za-z0-9]{36,}",                           // GitHub tokens
+    r"github_pat_[A-Za-z0-9_]{22,}",                         // GitHub fine-grained
+    r"xox[bpars]-[A-Za-z0-9-]{10,}",                         // Slack
+    r"AIza[0-9A-Za-z_-]{35}",                                // Google API key
+    r"(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}",             // Stripe
+    r"po_[A-Za-z0-9_-]{32,}",                                // PromptOps API key
+];
+
+fn built_ins() -> std::result::Result<BuiltIns, regex::Error> {
+    let secret = format!(r"\b(?:{})", SECRET_PATTERNS.join("|"));
+    Ok(BuiltIns {
+        email: Regex::new(
+            r"(?i)\b[a-z0-9][a-z0-9._%+-]*@(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+[\p{L}]{2,24}\b",
+        )?,
+        // `+` country code then groups, optionally a (0) or (area) group.
+        phone_intl: Regex::new(
+            r"\+\d{1,3}(?:[ .-]?\(\d{1,4}\))?(?:[ .-]?\d{1,5}){1,6}",
+        )?,
+        // (555) 123-4567, 555-123-4567, 555.123.4567; 06 12 34 56 78; 030 1234567; 07700 900123.
+        phone_national: Regex::new(
+            r"(?:\(\d{3}\)\s?|\b\d{3}[.-])\d{3}[.-]\d{4}\b|\b0\d(?:[ .]\d{2}){4}\b|\b0\d{2,4}[ /-]\d{5,8}\b",
+        )?,
+        card: Regex::new(
+            r"\b(?:\d{4}[ -]\d{4}[ -]\d{4}[ -]\d{1,7}|\d{4}[ -]\d{6}[ -]\d{4,5}|\d{13,19})\b",
+        )?,
+        iban: Regex::new(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b")?,
+        ssn: Regex::new(r"\b(\d{3})-(\d{2})-(\d{4})\b")?,
+        ipv4: Regex::new(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")?,
+        ipv6: Regex::new(
+            r"(?i)(?:[0-9a-f]{1,4})?(?::(?:[0-9a-f]{1,4})?){2,7}(?:(?::|\b)(?:\d{1,3}\.){3}\d{1,3})?",
+        )?,
+        secret: Regex::new(&secret)?,
+    })
+}
+
+static BUILT_INS: LazyLock<std::result::Result<BuiltIns, String>> =
+    LazyLock::new(|| built_ins().map_err(|e| e.to_string()));
+
+/// The detectors a policy enabled, compiled.
+pub struct Detector {
+    kinds: Vec<PiiKind>,
+    custom: Vec<CompiledCustom>,
+    built_ins: &'static BuiltIns,
+}
+
+impl std::fmt::Debug for Detector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Detector")
+            .field("kinds", &self.kinds)
+            .field("custom", &self.custom.iter().map(|c| &c.label).collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+fn prev_char(text: &str, at: usize) -> Option<char> {
+    text[..at].chars().next_back()
+}
+
+fn next_char(text: &str, at: usize) -> Option<char> {
+    text[at..].chars().next()
+}
+
+fn digit_count(s: &str) -> usize {
+    s.chars().filter(char::is_ascii_digit).count()
+}
+
+impl Detector {
+    pub fn new(policy: &PiiPolicy) -> Result<Self> {
+        let built_ins = BUILT_INS.as_ref().map_err(|e| PiiError::Internal(e.clone()))?;
+        let mut kinds: Vec<PiiKind> =
+            policy.kinds.iter().copied().filter(|k| *k != PiiKind::Custom).collect();
+        kinds.sort();
+        kinds.dedup();
+        Ok(Self { kinds, custom: compile_custom(&policy.custom)?, built_ins })
+    }
+
+    /// Every finding in `text`, sorted by start, none overlapping.
+    pub fn find(&self, text: &str) -> Vec<Finding> {
+        let mut all = Vec::new();
+        for &kind in &self.kinds {
+            self.find_kind(kind, text, &mut all);
+        }
+        for custom in &self.custom {
+            for m in custom.regex.find_iter(text).filter(|m| !m.is_empty()) {
+                all.push(Finding {
+                    start: m.start(),
+                    end: m.end(),
+                    kind: PiiKind::Custom,
+                    label: Cow::Owned(custom.label.clone()),
+                });
+            }
+        }
+        resolve_overlaps(all)
+    }
+
+    fn find_kind(&self, kind: PiiKind, text: &str, out: &mut Vec<Finding>) {
+        let b = self.built_ins;
+        let mut push = |start: usize, end: usize| {
+            out.push(Finding { start, end, kind, label: Cow::Borrowed(kind.label()) });
+        };
+        match kind {
+            PiiKind::Email => b.email.find_iter(text).for_each(|m| push(m.start(), m.end())),
+            PiiKind::Phone => {
+                for m in b.phone_intl.find_iter(text) {
+                    let digits = digit_count(m.as_str());
+                    let glued = prev_char(text, m.start()).is_some_and(|c| c.is_alphanumeric());
+                    if (8..=15).contains(&digits) && !glued {
+                        push(m.start(), m.end());
+                    }
+                }
+                for m in b.phone_national.find_iter(text) {
+                    // A leading `+`/digit or a trailing `-digit` means it is part of something longer.
+                    let before = prev_char(text, m.start());
+                    let after = &text[m.end()..];
+                    let longer = before.is_some_and(|c| c == '+' || c == '-' || c.is_ascii_digit())
+                        || after.starts_with(|c: char| c == '-' || c == '/')
+                            && after[1..].starts_with(|c: char| c.is_ascii_digit());
+                    if !longer {
+                        push(m.start(), m.end());
+                    }
+                }
+            }
+            PiiKind::Card => {
+                for m in b.card.find_iter(text) {
+                    let digits: String = m.as_str().chars().filter(char::is_ascii_digit).collect();
+                    let len_ok = (13..=19).contains(&digits.len());
+                    if len_ok && card_prefix_ok(&digits) && luhn_ok(&digits) {
+                        push(m.start(), m.end());
+                    }
+                }
+            }
+            PiiKind::Iban => {
+                for m in b.iban.find_iter(text) {
+                    if let Some(end) = iban_end(m.as_str()) {
+                        push(m.start(), m.start() + end);
+                    }
+                }
+            }
+            PiiKind::Ssn => {
+                for c in b.ssn.captures_iter(text) {
+                    let (Some(all), Some(a), Some(g), Some(s)) = (c.get(0), c.get(1), c.get(2), c.get(3))
+                    else {
+                        continue;
+                    };
+                    let glued = prev_char(text, all.start()) == Some('-')
+                        || next_char(text, all.end()) == Some('-');
+                    if ssn_ok(a.as_str(), g.as_str(), s.as_str()) && !glued {
+                        push(all.start(), all.end());
+                    }
+                }
+            }
+            PiiKind::Ip => {
+                for m in b.ipv4.find_iter(text) {
+                    if ipv4_ok(text, m.start(), m.end()) {
+                        push(m.start(), m.end());
+                    }
+                }
+                for m in b.ipv6.find_iter(text) {
+                    if ipv6_ok(text, m.start(), m.end()) {
+                        push(m.start(), m.end());
+                    }
+                }
+            }
+            PiiKind::Secret => b.secret.find_iter(text).for_each(|m| push(m.start(), m.end())),
+            PiiKind::Custom => {}
+        }
+    }
+}
+
+/// The length of the longest prefix of an IBAN-shaped match that passes mod-97, cutting at
+/// spaces: the pattern may have swallowed a following word written in capitals.
+fn iban_end(candidate: &str) -> Option<usize> {
+    let mut end = candidate.len();
+    loop {
+        let part = &candidate[..end];
+        if iban_checksum_ok(part) {
+            return Some(end);
+        }
+        end = part.rfind(' ')?;
+    }
+}
+
+fn ipv4_ok(text: &str, start: usize, end: usize) -> bool {
+    let s = &text[start..end];
+    let octets_ok = s.split('.').all(|o| {
+        o.parse::<u16>().is_ok_and(|v| v <= 255) && (o.len() == 1 || !o.starts_with('0'))
+    });
+    // `v1.2.3.4`, `1.2.3.4.5` and `1.2.3.4-beta` are versions, not addresses.
+    let before = prev_char(text, start);
+    let after = &text[end..];
+    let versionish = before.is_some_and(|c| c == '.' || c == 'v' || c == 'V')
+        || (after.starts_with('.') && after[1..].starts_with(|c: char| c.is_ascii_digit()))
+        || after.starts_with('-');
+    octets_ok && !versionish
+}
+
+fn ipv6_ok(text: &str, start: usize, end: usize) -> bool {
+    let s = &text[start..end];
+    let glued = prev_char(text, start).is_some_and(|c| c.is_ascii_alphanumeric() || c == ':')
+        || next_char(text, end).is_some_and(|c| c.is_ascii_alphanumeric() || c == ':');
+    let hex_digits = s.chars().filter(char::is_ascii_hexdigit).count();
+    !glued && hex_digits >= 2 && s.parse::<Ipv6Addr>().is_ok()
+}
+
+/// Keeps, among overlapping findings, the longest; on equal length the more specific kind.
+fn resolve_overlaps(mut all: Vec<Finding>) -> Vec<Finding> {
+    all.sort_by(|a, b| {
+        (b.end - b.start)
+            .cmp(&(a.end - a.start))
+            .then(a.kind.rank().cmp(&b.kind.rank()))
+            .then(a.start.cmp(&b.start))
+    });
+    let mut kept: Vec<Finding> = Vec::with_capacity(all.len());
+    for f in all {
+        if kept.iter().all(|k| f.end <= k.start || f.start >= k.end) {
+            kept.push(f);
+        }
+    }
+    kept.sort_by_key(|f| f.start);
+    kept
+}
