@@ -1,0 +1,104 @@
+//! Precision and recall per kind over the labelled corpus (`corpus/labelled.jsonl`: one
+//! `{"text", "spans": [{"start", "end", "kind"}]}` per line, offsets in characters). A finding
+//! counts only if its span and kind match a labelled one exactly.
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde::Deserialize;
+
+use super::{Masker, PiiKind, PiiPolicy};
+
+#[derive(Deserialize)]
+struct Line {
+    text: String,
+    spans: Vec<Span>,
+}
+
+#[derive(Deserialize, PartialEq, Eq, Hash, Clone, Copy)]
+struct Span {
+    start: usize,
+    end: usize,
+    kind: PiiKind,
+}
+
+#[derive(Default)]
+struct Counts {
+    tp: usize,
+    fp: usize,
+    fn_: usize,
+}
+
+impl Counts {
+    fn precision(&self) -> f64 {
+        if self.tp + self.fp == 0 { 1.0 } else { self.tp as f64 / (self.tp + self.fp) as f64 }
+    }
+    fn recall(&self) -> f64 {
+        if self.tp + self.fn_ == 0 { 1.0 } else { self.tp as f64 / (self.tp + self.fn_) as f64 }
+    }
+}
+
+fn char_offset(text: &str, byte: usize) -> usize {
+    text[..byte].chars().count()
+}
+
+#[test]
+fn pii_corpus_precision_and_recall_per_kind() {
+    let corpus = include_str!("corpus/labelled.jsonl");
+    let masker = Masker::new(&PiiPolicy::default()).unwrap();
+    let mut counts: BTreeMap<PiiKind, Counts> = BTreeMap::new();
+    let mut misses = Vec::new();
+    let mut lines = 0;
+    for (n, raw) in corpus.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        lines += 1;
+        let line: Line = serde_json::from_str(raw).unwrap_or_else(|e| panic!("line {}: {e}", n + 1));
+        let gold: HashSet<Span> = line.spans.iter().copied().collect();
+        let found: HashSet<Span> = masker
+            .find(&line.text)
+            .into_iter()
+            .map(|f| Span {
+                start: char_offset(&line.text, f.start),
+                end: char_offset(&line.text, f.end),
+                kind: f.kind,
+            })
+            .collect();
+        for s in found.intersection(&gold) {
+            counts.entry(s.kind).or_default().tp += 1;
+        }
+        for s in found.difference(&gold) {
+            counts.entry(s.kind).or_default().fp += 1;
+            let t: String = line.text.chars().skip(s.start).take(s.end - s.start).collect();
+            misses.push(format!("line {}: false {:?} {t:?}", n + 1, s.kind));
+        }
+        for s in gold.difference(&found) {
+            counts.entry(s.kind).or_default().fn_ += 1;
+            let t: String = line.text.chars().skip(s.start).take(s.end - s.start).collect();
+            misses.push(format!("line {}: missed {:?} {t:?}", n + 1, s.kind));
+        }
+    }
+    assert!(lines >= 150, "corpus has {lines} lines");
+
+    println!("{lines} lines\n| kind | TP | FP | FN | precision | recall |\n|---|---|---|---|---|---|");
+    for (kind, c) in &counts {
+        println!(
+            "| {} | {} | {} | {} | {:.3} | {:.3} |",
+            kind.as_str(),
+            c.tp,
+            c.fp,
+            c.fn_,
+            c.precision(),
+            c.recall()
+        );
+    }
+    for m in &misses {
+        println!("{m}");
+    }
+
+    // Floors: checksum-verified and fixed-shape kinds must be near perfect; phone numbers,
+    // whose national formats vary most, a little lower.
+    for kind in PiiKind::BUILT_IN {
+        let c = counts.get(&kind).unwrap_or_else(|| panic!("no {kind:?} in the corpus"));
+        let floor = if kind == PiiKind::Phone { 0.90 } else { 0.95 };
+        assert!(c.precision() >= floor, "{kind:?} precision {:.3} < {floor}", c.precision());
+        assert!(c.recall() >= floor, "{kind:?} recall {:.3} < {floor}", c.recall());
+    }
+}
