@@ -51,21 +51,19 @@ fn built_ins() -> std::result::Result<BuiltIns, regex::Error> {
             r"(?i)\b[a-z0-9][a-z0-9._%+-]*@(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+[\p{L}]{2,24}\b",
         )?,
         // `+` country code then groups, optionally a (0) or (area) group.
-        phone_intl: Regex::new(
-            r"\+\d{1,3}(?:[ .-]?\(\d{1,4}\))?(?:[ .-]?\d{1,5}){1,6}",
-        )?,
+        phone_intl: Regex::new(r"(?-u)\+\d{1,3}(?:[ .-]?\(\d{1,4}\))?(?:[ .-]?\d{1,5}){1,6}")?,
         // (555) 123-4567, 555-123-4567, 555.123.4567; 06 12 34 56 78; 030 1234567; 07700 900123.
         phone_national: Regex::new(
-            r"(?:\(\d{3}\)\s?|\b\d{3}[.-])\d{3}[.-]\d{4}\b|\b0\d(?:[ .]\d{2}){4}\b|\b0\d{2,4}[ /-]\d{5,8}\b",
+            r"(?-u)(?:\(\d{3}\)\s?|\b\d{3}[.-])\d{3}[.-]\d{4}\b|\b0\d(?:[ .]\d{2}){4}\b|\b0\d{2,4}[ /-]\d{5,8}\b",
         )?,
         card: Regex::new(
-            r"\b(?:\d{4}[ -]\d{4}[ -]\d{4}[ -]\d{1,7}|\d{4}[ -]\d{6}[ -]\d{4,5}|\d{13,19})\b",
+            r"(?-u)\b(?:\d{4}[ -]\d{4}[ -]\d{4}[ -]\d{1,7}|\d{4}[ -]\d{6}[ -]\d{4,5}|\d{13,19})\b",
         )?,
-        iban: Regex::new(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b")?,
-        ssn: Regex::new(r"\b(\d{3})-(\d{2})-(\d{4})\b")?,
-        ipv4: Regex::new(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")?,
+        iban: Regex::new(r"(?-u)\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b")?,
+        ssn: Regex::new(r"(?-u)\b(\d{3})-(\d{2})-(\d{4})\b")?,
+        ipv4: Regex::new(r"(?-u)\b(?:\d{1,3}\.){3}\d{1,3}\b")?,
         ipv6: Regex::new(
-            r"(?i)(?:[0-9a-f]{1,4})?(?::(?:[0-9a-f]{1,4})?){2,7}(?:(?::|\b)(?:\d{1,3}\.){3}\d{1,3})?",
+            r"(?i-u)[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){1,6}:(?:\d{1,3}\.){3}\d{1,3}|[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}",
         )?,
         secret: Regex::new(&secret)?,
     })
@@ -162,7 +160,8 @@ impl Detector {
                 for m in b.card.find_iter(text) {
                     let digits: String = m.as_str().chars().filter(char::is_ascii_digit).collect();
                     let len_ok = (13..=19).contains(&digits.len());
-                    if len_ok && card_prefix_ok(&digits) && luhn_ok(&digits) {
+                    let inside = continues_group(text, m.start());
+                    if len_ok && !inside && card_prefix_ok(&digits) && luhn_ok(&digits) {
                         push(m.start(), m.end());
                     }
                 }
@@ -218,6 +217,14 @@ fn iban_end(candidate: &str) -> Option<usize> {
     }
 }
 
+/// Whether the match at `start` continues a grouped number or code written before it
+/// (`DE89 3704 …`, `1234-5678-…`): then it is a piece of that, not a value of its own.
+fn continues_group(text: &str, start: usize) -> bool {
+    let before = text[..start].strip_suffix([' ', '-']);
+    let token = before.map(|b| &b[b.rfind(|c: char| !c.is_alphanumeric()).map_or(0, |i| i + 1)..]);
+    token.is_some_and(|t| t.chars().any(|c| c.is_ascii_digit()))
+}
+
 fn ipv4_ok(text: &str, start: usize, end: usize) -> bool {
     let s = &text[start..end];
     let octets_ok = s.split('.').all(|o| {
@@ -236,8 +243,8 @@ fn ipv6_ok(text: &str, start: usize, end: usize) -> bool {
     let s = &text[start..end];
     let glued = prev_char(text, start).is_some_and(|c| c.is_ascii_alphanumeric() || c == ':')
         || next_char(text, end).is_some_and(|c| c.is_ascii_alphanumeric() || c == ':');
-    let hex_digits = s.chars().filter(char::is_ascii_hexdigit).count();
-    !glued && hex_digits >= 2 && s.parse::<Ipv6Addr>().is_ok()
+    let has_digit = s.chars().any(|c| c.is_ascii_hexdigit());
+    !glued && has_digit && s.parse::<Ipv6Addr>().is_ok()
 }
 
 /// Keeps, among overlapping findings, the longest; on equal length the more specific kind.
