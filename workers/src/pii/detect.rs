@@ -51,15 +51,15 @@ fn built_ins() -> std::result::Result<BuiltIns, regex::Error> {
             r"(?i)\b[a-z0-9][a-z0-9._%+-]*@(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+[\p{L}]{2,24}\b",
         )?,
         // `+` country code then groups, optionally a (0) or (area) group.
-        phone_intl: Regex::new(r"(?-u)\+\d{1,3}(?:[ .-]?\(\d{1,4}\))?(?:[ .-]?\d{1,5}){1,6}")?,
+        phone_intl: Regex::new(r"(?-u)(?:\+|\b00)[1-9]\d{0,2}(?:[ .-]?\(\d{1,4}\))?(?:[ .-]?\d{1,5}){1,6}")?,
         // (555) 123-4567, 555-123-4567, 555.123.4567; 06 12 34 56 78; 030 1234567; 07700 900123.
         phone_national: Regex::new(
-            r"(?-u)(?:\(\d{3}\)\s?|\b\d{3}[.-])\d{3}[.-]\d{4}\b|\b0\d(?:[ .]\d{2}){4}\b|\b0\d{2,4}[ /-]\d{5,8}\b",
+            r"(?-u)(?:\(\d{3}\)\s?|\b\d{3}[.-])\d{3}[.-]\d{4}\b|\b0\d(?:[ .]\d{2}){4}\b|\b0\d{2,4}[ /-]\d{5,8}\b|\b0[1-9]\d{0,3}-\d{1,4}-\d{4}\b|\b[2-9]\d{2} \d{3} \d{4}\b",
         )?,
         card: Regex::new(
-            r"(?-u)\b(?:\d{4}[ -]\d{4}[ -]\d{4}[ -]\d{1,7}|\d{4}[ -]\d{6}[ -]\d{4,5}|\d{13,19})\b",
+            r"(?-u)\b(?:\d{4}[ .-]\d{4}[ .-]\d{4}[ .-]\d{1,7}|\d{4}[ -]\d{6}[ -]\d{4,5}|\d{13,19})\b",
         )?,
-        iban: Regex::new(r"(?-u)\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b")?,
+        iban: Regex::new(r"(?i-u)\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b")?,
         ssn: Regex::new(r"(?-u)\b(\d{3})-(\d{2})-(\d{4})\b")?,
         ipv4: Regex::new(r"(?-u)\b(?:\d{1,3}\.){3}\d{1,3}\b")?,
         ipv6: Regex::new(
@@ -139,7 +139,8 @@ impl Detector {
             PiiKind::Phone => {
                 for m in b.phone_intl.find_iter(text) {
                     let digits = digit_count(m.as_str());
-                    let glued = prev_char(text, m.start()).is_some_and(|c| c.is_alphanumeric());
+                    let glued = prev_char(text, m.start()).is_some_and(|c| c.is_alphanumeric())
+                        || continues_group(text, m.start());
                     if (8..=15).contains(&digits) && !glued {
                         push(m.start(), m.end());
                     }
@@ -150,7 +151,9 @@ impl Detector {
                     let after = &text[m.end()..];
                     let longer = before.is_some_and(|c| c == '+' || c == '-' || c.is_ascii_digit())
                         || after.starts_with(|c: char| c == '-' || c == '/')
-                            && after[1..].starts_with(|c: char| c.is_ascii_digit());
+                            && after[1..].starts_with(|c: char| c.is_ascii_digit())
+                        || continues_group(text, m.start())
+                        || group_follows(text, m.end());
                     if !longer {
                         push(m.start(), m.end());
                     }
@@ -160,7 +163,7 @@ impl Detector {
                 for m in b.card.find_iter(text) {
                     let digits: String = m.as_str().chars().filter(char::is_ascii_digit).collect();
                     let len_ok = (13..=19).contains(&digits.len());
-                    let inside = continues_group(text, m.start());
+                    let inside = continues_group(text, m.start()) || group_follows(text, m.end());
                     if len_ok && !inside && card_prefix_ok(&digits) && luhn_ok(&digits) {
                         push(m.start(), m.end());
                     }
@@ -210,7 +213,7 @@ fn iban_end(candidate: &str) -> Option<usize> {
     let mut end = candidate.len();
     loop {
         let part = &candidate[..end];
-        if iban_checksum_ok(part) {
+        if iban_checksum_ok(&part.to_ascii_uppercase()) {
             return Some(end);
         }
         end = part.rfind(' ')?;
@@ -221,8 +224,22 @@ fn iban_end(candidate: &str) -> Option<usize> {
 /// (`DE89 3704 …`, `1234-5678-…`): then it is a piece of that, not a value of its own.
 fn continues_group(text: &str, start: usize) -> bool {
     let before = text[..start].strip_suffix([' ', '-']);
-    let token = before.map(|b| &b[b.rfind(|c: char| !c.is_alphanumeric()).map_or(0, |i| i + 1)..]);
+    let token = before.and_then(|b| b.rsplit(|c: char| !c.is_alphanumeric()).next());
     token.is_some_and(|t| t.chars().any(|c| c.is_ascii_digit()))
+}
+
+/// Whether a separator and more digits follow `end` (`…5100-77`): the match is a prefix.
+fn group_follows(text: &str, end: usize) -> bool {
+    let after = text[end..].strip_prefix([' ', '-', '.']);
+    after.is_some_and(|a| a.starts_with(|c: char| c.is_ascii_digit()))
+}
+
+/// Whether the word just before `start` says a version number follows (`Release 10.1.2.3`).
+fn after_version_word(text: &str, start: usize) -> bool {
+    let word = text[..start].trim_end().rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    ["version", "release", "ver", "build", "v", "versión", "versão"]
+        .iter()
+        .any(|w| word.eq_ignore_ascii_case(w))
 }
 
 fn ipv4_ok(text: &str, start: usize, end: usize) -> bool {
@@ -236,7 +253,7 @@ fn ipv4_ok(text: &str, start: usize, end: usize) -> bool {
     let versionish = before.is_some_and(|c| c == '.' || c == 'v' || c == 'V')
         || (after.starts_with('.') && after[1..].starts_with(|c: char| c.is_ascii_digit()))
         || after.starts_with('-');
-    octets_ok && !versionish
+    octets_ok && !versionish && !after_version_word(text, start)
 }
 
 fn ipv6_ok(text: &str, start: usize, end: usize) -> bool {

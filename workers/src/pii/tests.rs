@@ -160,3 +160,14 @@ fn pii_only_the_policys_kinds_run() {
     let m = Masker::new(&policy).unwrap();
     assert_eq!(m.redact("a@b.io 4111111111111111"), "[EMAIL_1] 4111111111111111");
 }
+
+proptest::proptest! {
+    #[test]
+    fn pii_any_text_masks_without_panic_and_restores(text in "\\PC{0,80}", digits in "[0-9 .+()-]{0,40}") {
+        let m = masker();
+        let mut s = m.session();
+        let input = format!("{text}{digits}、{text}");
+        let masked = s.mask(&input);
+        proptest::prop_assert_eq!(s.restore(&masked.text), input);
+    }
+}
