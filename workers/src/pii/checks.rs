@@ -20,7 +20,7 @@ pub fn luhn_ok(s: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// IBAN check: country letters, two check digits, 11–30 alphanumerics (spaces ignored), and
@@ -32,7 +32,9 @@ pub fn iban_checksum_ok(s: &str) -> bool {
     }
     let shape = compact[..2].iter().all(char::is_ascii_uppercase)
         && compact[2..4].iter().all(char::is_ascii_digit)
-        && compact[4..].iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+        && compact[4..]
+            .iter()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
     if !shape {
         return false;
     }

@@ -30,10 +30,18 @@ struct Counts {
 
 impl Counts {
     fn precision(&self) -> f64 {
-        if self.tp + self.fp == 0 { 1.0 } else { self.tp as f64 / (self.tp + self.fp) as f64 }
+        if self.tp + self.fp == 0 {
+            1.0
+        } else {
+            self.tp as f64 / (self.tp + self.fp) as f64
+        }
     }
     fn recall(&self) -> f64 {
-        if self.tp + self.fn_ == 0 { 1.0 } else { self.tp as f64 / (self.tp + self.fn_) as f64 }
+        if self.tp + self.fn_ == 0 {
+            1.0
+        } else {
+            self.tp as f64 / (self.tp + self.fn_) as f64
+        }
     }
 }
 
@@ -48,10 +56,19 @@ struct Evaluation {
 }
 
 fn evaluate(masker: &Masker, corpus: &str) -> Evaluation {
-    let mut eval = Evaluation { lines: 0, counts: BTreeMap::new(), misses: Vec::new() };
-    for (n, raw) in corpus.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+    let mut eval = Evaluation {
+        lines: 0,
+        counts: BTreeMap::new(),
+        misses: Vec::new(),
+    };
+    for (n, raw) in corpus
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
         eval.lines += 1;
-        let line: Line = serde_json::from_str(raw).unwrap_or_else(|e| panic!("line {}: {e}", n + 1));
+        let line: Line =
+            serde_json::from_str(raw).unwrap_or_else(|e| panic!("line {}: {e}", n + 1));
         let gold: HashSet<Span> = line.spans.iter().copied().collect();
         let found: HashSet<Span> = masker
             .find(&line.text)
@@ -63,18 +80,32 @@ fn evaluate(masker: &Masker, corpus: &str) -> Evaluation {
             })
             .collect();
         let excerpt = |s: &Span| -> String {
-            line.text.chars().skip(s.start).take(s.end - s.start).collect()
+            line.text
+                .chars()
+                .skip(s.start)
+                .take(s.end - s.start)
+                .collect()
         };
         for s in found.intersection(&gold) {
             eval.counts.entry(s.kind).or_default().tp += 1;
         }
         for s in found.difference(&gold) {
             eval.counts.entry(s.kind).or_default().fp += 1;
-            eval.misses.push(format!("line {}: false {:?} {:?}", n + 1, s.kind, excerpt(s)));
+            eval.misses.push(format!(
+                "line {}: false {:?} {:?}",
+                n + 1,
+                s.kind,
+                excerpt(s)
+            ));
         }
         for s in gold.difference(&found) {
             eval.counts.entry(s.kind).or_default().fn_ += 1;
-            eval.misses.push(format!("line {}: missed {:?} {:?}", n + 1, s.kind, excerpt(s)));
+            eval.misses.push(format!(
+                "line {}: missed {:?} {:?}",
+                n + 1,
+                s.kind,
+                excerpt(s)
+            ));
         }
     }
     eval
@@ -113,9 +144,20 @@ fn pii_corpus_precision_and_recall_per_kind() {
     // Checksum-verified and fixed-shape kinds must be near perfect; phone numbers, whose
     // national formats vary most, a little lower.
     for kind in PiiKind::BUILT_IN {
-        let c = labelled.counts.get(&kind).unwrap_or_else(|| panic!("no {kind:?} in the corpus"));
+        let c = labelled
+            .counts
+            .get(&kind)
+            .unwrap_or_else(|| panic!("no {kind:?} in the corpus"));
         let floor = if kind == PiiKind::Phone { 0.90 } else { 0.95 };
-        assert!(c.precision() >= floor, "{kind:?} precision {:.3} < {floor}", c.precision());
-        assert!(c.recall() >= floor, "{kind:?} recall {:.3} < {floor}", c.recall());
+        assert!(
+            c.precision() >= floor,
+            "{kind:?} precision {:.3} < {floor}",
+            c.precision()
+        );
+        assert!(
+            c.recall() >= floor,
+            "{kind:?} recall {:.3} < {floor}",
+            c.recall()
+        );
     }
 }

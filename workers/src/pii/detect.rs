@@ -51,7 +51,9 @@ fn built_ins() -> std::result::Result<BuiltIns, regex::Error> {
             r"(?i)\b[a-z0-9][a-z0-9._%+-]*@(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+[\p{L}]{2,24}\b",
         )?,
         // `+` country code then groups, optionally a (0) or (area) group.
-        phone_intl: Regex::new(r"(?-u)(?:\+|\b00)[1-9]\d{0,2}(?:[ .-]?\(\d{1,4}\))?(?:[ .-]?\d{1,5}){1,6}")?,
+        phone_intl: Regex::new(
+            r"(?-u)(?:\+|\b00)[1-9]\d{0,2}(?:[ .-]?\(\d{1,4}\))?(?:[ .-]?\d{1,5}){1,6}",
+        )?,
         // (555) 123-4567, 555-123-4567, 555.123.4567; 06 12 34 56 78; 030 1234567; 07700 900123.
         phone_national: Regex::new(
             r"(?-u)(?:\(\d{3}\)\s?|\b\d{3}[.-])\d{3}[.-]\d{4}\b|\b0\d(?:[ .]\d{2}){4}\b|\b0\d{2,4}[ /-]\d{5,8}\b|\b0[1-9]\d{0,3}-\d{1,4}-\d{4}\b|\b[2-9]\d{2} \d{3} \d{4}\b",
@@ -83,7 +85,10 @@ impl std::fmt::Debug for Detector {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Detector")
             .field("kinds", &self.kinds)
-            .field("custom", &self.custom.iter().map(|c| &c.label).collect::<Vec<_>>())
+            .field(
+                "custom",
+                &self.custom.iter().map(|c| &c.label).collect::<Vec<_>>(),
+            )
             .finish()
     }
 }
@@ -102,12 +107,22 @@ fn digit_count(s: &str) -> usize {
 
 impl Detector {
     pub fn new(policy: &PiiPolicy) -> Result<Self> {
-        let built_ins = BUILT_INS.as_ref().map_err(|e| PiiError::Internal(e.clone()))?;
-        let mut kinds: Vec<PiiKind> =
-            policy.kinds.iter().copied().filter(|k| *k != PiiKind::Custom).collect();
+        let built_ins = BUILT_INS
+            .as_ref()
+            .map_err(|e| PiiError::Internal(e.clone()))?;
+        let mut kinds: Vec<PiiKind> = policy
+            .kinds
+            .iter()
+            .copied()
+            .filter(|k| *k != PiiKind::Custom)
+            .collect();
         kinds.sort();
         kinds.dedup();
-        Ok(Self { kinds, custom: compile_custom(&policy.custom)?, built_ins })
+        Ok(Self {
+            kinds,
+            custom: compile_custom(&policy.custom)?,
+            built_ins,
+        })
     }
 
     /// Every finding in `text`, sorted by start, none overlapping.
@@ -132,10 +147,18 @@ impl Detector {
     fn find_kind(&self, kind: PiiKind, text: &str, out: &mut Vec<Finding>) {
         let b = self.built_ins;
         let mut push = |start: usize, end: usize| {
-            out.push(Finding { start, end, kind, label: Cow::Borrowed(kind.label()) });
+            out.push(Finding {
+                start,
+                end,
+                kind,
+                label: Cow::Borrowed(kind.label()),
+            });
         };
         match kind {
-            PiiKind::Email => b.email.find_iter(text).for_each(|m| push(m.start(), m.end())),
+            PiiKind::Email => b
+                .email
+                .find_iter(text)
+                .for_each(|m| push(m.start(), m.end())),
             PiiKind::Phone => {
                 for m in b.phone_intl.find_iter(text) {
                     let digits = digit_count(m.as_str());
@@ -146,12 +169,14 @@ impl Detector {
                     }
                 }
                 for m in b.phone_national.find_iter(text) {
-                    // A leading `+`/digit or a trailing `-digit` means it is part of something longer.
+                    // A leading `+`/digit or more digit groups around it mean it is a piece of
+                    // something longer (an SSN-like id, a card, a date range).
                     let before = prev_char(text, m.start());
-                    let after = &text[m.end()..];
+                    let dashed_on = text[m.end()..]
+                        .strip_prefix(['-', '/'])
+                        .is_some_and(|a| a.starts_with(|c: char| c.is_ascii_digit()));
                     let longer = before.is_some_and(|c| c == '+' || c == '-' || c.is_ascii_digit())
-                        || after.starts_with(|c: char| c == '-' || c == '/')
-                            && after[1..].starts_with(|c: char| c.is_ascii_digit())
+                        || dashed_on
                         || continues_group(text, m.start())
                         || group_follows(text, m.end());
                     if !longer {
@@ -178,7 +203,8 @@ impl Detector {
             }
             PiiKind::Ssn => {
                 for c in b.ssn.captures_iter(text) {
-                    let (Some(all), Some(a), Some(g), Some(s)) = (c.get(0), c.get(1), c.get(2), c.get(3))
+                    let (Some(all), Some(a), Some(g), Some(s)) =
+                        (c.get(0), c.get(1), c.get(2), c.get(3))
                     else {
                         continue;
                     };
@@ -201,7 +227,10 @@ impl Detector {
                     }
                 }
             }
-            PiiKind::Secret => b.secret.find_iter(text).for_each(|m| push(m.start(), m.end())),
+            PiiKind::Secret => b
+                .secret
+                .find_iter(text)
+                .for_each(|m| push(m.start(), m.end())),
             PiiKind::Custom => {}
         }
     }
@@ -236,17 +265,23 @@ fn group_follows(text: &str, end: usize) -> bool {
 
 /// Whether the word just before `start` says a version number follows (`Release 10.1.2.3`).
 fn after_version_word(text: &str, start: usize) -> bool {
-    let word = text[..start].trim_end().rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
-    ["version", "release", "ver", "build", "v", "versión", "versão"]
-        .iter()
-        .any(|w| word.eq_ignore_ascii_case(w))
+    let word = text[..start]
+        .trim_end()
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("");
+    [
+        "version", "release", "ver", "build", "v", "versión", "versão",
+    ]
+    .iter()
+    .any(|w| word.eq_ignore_ascii_case(w))
 }
 
 fn ipv4_ok(text: &str, start: usize, end: usize) -> bool {
     let s = &text[start..end];
-    let octets_ok = s.split('.').all(|o| {
-        o.parse::<u16>().is_ok_and(|v| v <= 255) && (o.len() == 1 || !o.starts_with('0'))
-    });
+    let octets_ok = s
+        .split('.')
+        .all(|o| o.parse::<u16>().is_ok_and(|v| v <= 255) && (o.len() == 1 || !o.starts_with('0')));
     // `v1.2.3.4`, `1.2.3.4.5` and `1.2.3.4-beta` are versions, not addresses.
     let before = prev_char(text, start);
     let after = &text[end..];

@@ -46,7 +46,9 @@ pub struct MaskSession<'m> {
 impl Masker {
     /// Compiles the policy's detectors; refuses invalid or oversized custom patterns.
     pub fn new(policy: &PiiPolicy) -> Result<Self> {
-        Ok(Self { detector: Detector::new(policy)? })
+        Ok(Self {
+            detector: Detector::new(policy)?,
+        })
     }
 
     /// The findings in `text` without replacing anything.
@@ -90,10 +92,18 @@ impl MaskSession<'_> {
             out.push_str(&text[last..f.start]);
             out.push_str(&placeholder);
             last = f.end;
-            findings.push(MaskedFinding { start: f.start, end: f.end, kind: f.kind, placeholder });
+            findings.push(MaskedFinding {
+                start: f.start,
+                end: f.end,
+                kind: f.kind,
+                placeholder,
+            });
         }
         out.push_str(&text[last..]);
-        Masked { text: out, findings }
+        Masked {
+            text: out,
+            findings,
+        }
     }
 
     /// Masks, in place, every string inside objects and arrays (keys are left alone).

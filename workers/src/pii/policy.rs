@@ -46,7 +46,11 @@ pub struct PiiPolicy {
 
 impl Default for PiiPolicy {
     fn default() -> Self {
-        Self { mode: PiiMode::Off, kinds: PiiKind::BUILT_IN.to_vec(), custom: Vec::new() }
+        Self {
+            mode: PiiMode::Off,
+            kinds: PiiKind::BUILT_IN.to_vec(),
+            custom: Vec::new(),
+        }
     }
 }
 
@@ -69,7 +73,10 @@ impl CustomPattern {
         if !valid_name(&self.name) {
             return Err(PiiError::InvalidName(self.name.clone()));
         }
-        let invalid = |reason: String| PiiError::InvalidPattern { name: self.name.clone(), reason };
+        let invalid = |reason: String| PiiError::InvalidPattern {
+            name: self.name.clone(),
+            reason,
+        };
         if self.pattern.is_empty() || self.pattern.len() > MAX_PATTERN_LEN {
             return Err(invalid(format!("must be 1-{MAX_PATTERN_LEN} characters")));
         }
@@ -82,14 +89,19 @@ impl CustomPattern {
         if regex.is_match("") {
             return Err(invalid("matches the empty string".into()));
         }
-        Ok(CompiledCustom { label: self.name.to_ascii_uppercase(), regex })
+        Ok(CompiledCustom {
+            label: self.name.to_ascii_uppercase(),
+            regex,
+        })
     }
 }
 
 /// Validates and compiles every custom pattern of a policy.
 pub(crate) fn compile_custom(patterns: &[CustomPattern]) -> Result<Vec<CompiledCustom>> {
     if patterns.len() > MAX_CUSTOM_PATTERNS {
-        return Err(PiiError::TooManyPatterns { max: MAX_CUSTOM_PATTERNS });
+        return Err(PiiError::TooManyPatterns {
+            max: MAX_CUSTOM_PATTERNS,
+        });
     }
     patterns.iter().map(CustomPattern::compile).collect()
 }

@@ -8,20 +8,40 @@ fn masker() -> Masker {
 
 #[test]
 fn pii_luhn_accepts_test_cards_and_rejects_one_digit_off() {
-    for ok in ["4111111111111111", "5500 0000 0000 0004", "3782-822463-10005", "6011111111111117"] {
+    for ok in [
+        "4111111111111111",
+        "5500 0000 0000 0004",
+        "3782-822463-10005",
+        "6011111111111117",
+    ] {
         assert!(luhn_ok(ok), "{ok}");
     }
-    for bad in ["4111111111111112", "5500000000000005", "1234567890123456", "0", ""] {
+    for bad in [
+        "4111111111111112",
+        "5500000000000005",
+        "1234567890123456",
+        "0",
+        "",
+    ] {
         assert!(!luhn_ok(bad), "{bad}");
     }
 }
 
 #[test]
 fn pii_mod97_accepts_real_ibans_and_rejects_a_changed_digit() {
-    for ok in ["DE89370400440532013000", "GB82 WEST 1234 5698 7654 32", "FR1420041010050500013M02606"] {
+    for ok in [
+        "DE89370400440532013000",
+        "GB82 WEST 1234 5698 7654 32",
+        "FR1420041010050500013M02606",
+    ] {
         assert!(iban_checksum_ok(ok), "{ok}");
     }
-    for bad in ["DE89370400440532013001", "GB82WEST12345698765431", "DE8937040044", "de89370400440532013000"] {
+    for bad in [
+        "DE89370400440532013001",
+        "GB82WEST12345698765431",
+        "DE8937040044",
+        "de89370400440532013000",
+    ] {
         assert!(!iban_checksum_ok(bad), "{bad}");
     }
 }
@@ -30,7 +50,13 @@ fn pii_mod97_accepts_real_ibans_and_rejects_a_changed_digit() {
 fn pii_ssn_invalid_ranges_are_not_found() {
     let m = masker();
     assert_eq!(m.find("SSN 123-45-6789").len(), 1);
-    for bad in ["000-12-3456", "666-12-3456", "900-12-3456", "123-00-4567", "123-45-0000"] {
+    for bad in [
+        "000-12-3456",
+        "666-12-3456",
+        "900-12-3456",
+        "123-00-4567",
+        "123-45-0000",
+    ] {
         assert!(m.find(&format!("SSN {bad}")).is_empty(), "{bad}");
     }
 }
@@ -83,7 +109,10 @@ fn pii_redact_keeps_no_mapping_and_masks_json_strings() {
     assert_eq!(m.redact("ip 10.0.0.1 / 10.0.0.1"), "ip [IP_1] / [IP_1]");
     let v = json!({"user": {"email": "x@example.com", "tags": ["ok", "SSN 123-45-6789"]}, "n": 4111111111111111u64});
     let r = m.redact_json(&v);
-    assert_eq!(r, json!({"user": {"email": "[EMAIL_1]", "tags": ["ok", "SSN [SSN_1]"]}, "n": 4111111111111111u64}));
+    assert_eq!(
+        r,
+        json!({"user": {"email": "[EMAIL_1]", "tags": ["ok", "SSN [SSN_1]"]}, "n": 4111111111111111u64})
+    );
 
     let mut s = m.session();
     let mut vars = v.clone();
@@ -100,7 +129,10 @@ fn pii_overlaps_longest_and_most_specific_wins() {
     assert_eq!(f[0].kind, PiiKind::Card);
     // An email whose local part looks like a phone number is one email.
     let f = m.find("write to 415-555-2671@example.com");
-    assert_eq!(f.iter().map(|f| f.kind).collect::<Vec<_>>(), [PiiKind::Email]);
+    assert_eq!(
+        f.iter().map(|f| f.kind).collect::<Vec<_>>(),
+        [PiiKind::Email]
+    );
 }
 
 #[test]
@@ -121,7 +153,11 @@ fn pii_secrets_of_common_providers() {
     ] {
         let f = m.find(&format!("key={key} end"));
         assert_eq!(f.len(), 1, "{key}");
-        assert_eq!((f[0].kind, &f[0].label[..]), (PiiKind::Secret, "SECRET"), "{key}");
+        assert_eq!(
+            (f[0].kind, &f[0].label[..]),
+            (PiiKind::Secret, "SECRET"),
+            "{key}"
+        );
         assert_eq!(f[0].end - f[0].start, key.len(), "{key}");
     }
 }
@@ -129,7 +165,10 @@ fn pii_secrets_of_common_providers() {
 #[test]
 fn pii_custom_patterns_are_found_and_invalid_ones_refused() {
     let policy = PiiPolicy {
-        custom: vec![CustomPattern { name: "employee_id".into(), pattern: r"\bEMP-\d{6}\b".into() }],
+        custom: vec![CustomPattern {
+            name: "employee_id".into(),
+            pattern: r"\bEMP-\d{6}\b".into(),
+        }],
         ..PiiPolicy::default()
     };
     let m = Masker::new(&policy).unwrap();
@@ -140,25 +179,56 @@ fn pii_custom_patterns_are_found_and_invalid_ones_refused() {
     assert_eq!(s.restore("[EMPLOYEE_ID_1]"), "EMP-004211");
 
     let refused = |name: &str, pattern: &str| {
-        let custom = vec![CustomPattern { name: name.into(), pattern: pattern.into() }];
-        Masker::new(&PiiPolicy { custom, ..PiiPolicy::default() }).unwrap_err()
+        let custom = vec![CustomPattern {
+            name: name.into(),
+            pattern: pattern.into(),
+        }];
+        Masker::new(&PiiPolicy {
+            custom,
+            ..PiiPolicy::default()
+        })
+        .unwrap_err()
     };
-    assert!(matches!(refused("x", "(unclosed"), PiiError::InvalidPattern { .. }));
-    assert!(matches!(refused("x", "a*"), PiiError::InvalidPattern { .. }));
-    assert!(matches!(refused("x", r"\w{1000}{1000}"), PiiError::InvalidPattern { .. }));
-    assert!(matches!(refused("1bad", "abc"), PiiError::InvalidName(_)));
-    let many = vec![CustomPattern { name: "a".into(), pattern: "a".into() }; 33];
     assert!(matches!(
-        Masker::new(&PiiPolicy { custom: many, ..PiiPolicy::default() }),
+        refused("x", "(unclosed"),
+        PiiError::InvalidPattern { .. }
+    ));
+    assert!(matches!(
+        refused("x", "a*"),
+        PiiError::InvalidPattern { .. }
+    ));
+    assert!(matches!(
+        refused("x", r"\w{1000}{1000}"),
+        PiiError::InvalidPattern { .. }
+    ));
+    assert!(matches!(refused("1bad", "abc"), PiiError::InvalidName(_)));
+    let many = vec![
+        CustomPattern {
+            name: "a".into(),
+            pattern: "a".into()
+        };
+        33
+    ];
+    assert!(matches!(
+        Masker::new(&PiiPolicy {
+            custom: many,
+            ..PiiPolicy::default()
+        }),
         Err(PiiError::TooManyPatterns { .. })
     ));
 }
 
 #[test]
 fn pii_only_the_policys_kinds_run() {
-    let policy = PiiPolicy { kinds: vec![PiiKind::Email], ..PiiPolicy::default() };
+    let policy = PiiPolicy {
+        kinds: vec![PiiKind::Email],
+        ..PiiPolicy::default()
+    };
     let m = Masker::new(&policy).unwrap();
-    assert_eq!(m.redact("a@b.io 4111111111111111"), "[EMAIL_1] 4111111111111111");
+    assert_eq!(
+        m.redact("a@b.io 4111111111111111"),
+        "[EMAIL_1] 4111111111111111"
+    );
 }
 
 proptest::proptest! {
