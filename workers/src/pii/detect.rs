@@ -155,10 +155,13 @@ impl Detector {
             });
         };
         match kind {
-            PiiKind::Email => b
-                .email
-                .find_iter(text)
-                .for_each(|m| push(m.start(), m.end())),
+            PiiKind::Email => {
+                for m in b.email.find_iter(text) {
+                    if !ends_with_file_extension(m.as_str()) {
+                        push(m.start(), m.end());
+                    }
+                }
+            }
             PiiKind::Phone => {
                 for m in b.phone_intl.find_iter(text) {
                     let digits = digit_count(m.as_str());
@@ -257,6 +260,15 @@ fn continues_group(text: &str, start: usize) -> bool {
     token.is_some_and(|t| t.chars().any(|c| c.is_ascii_digit()))
 }
 
+/// `report@v2.pdf` is a file name: these extensions are not top-level domains.
+fn ends_with_file_extension(email: &str) -> bool {
+    const EXTENSIONS: &[&str] = &[
+        "pdf", "png", "jpg", "jpeg", "gif", "svg", "txt", "csv", "json", "docx", "xlsx", "pptx",
+    ];
+    let tld = email.rsplit('.').next().unwrap_or("");
+    EXTENSIONS.iter().any(|e| tld.eq_ignore_ascii_case(e))
+}
+
 /// Whether a separator and more digits follow `end` (`…5100-77`): the match is a prefix.
 fn group_follows(text: &str, end: usize) -> bool {
     let after = text[end..].strip_prefix([' ', '-', '.']);
@@ -299,11 +311,13 @@ fn ipv6_ok(text: &str, start: usize, end: usize) -> bool {
     !glued && has_digit && s.parse::<Ipv6Addr>().is_ok()
 }
 
-/// Keeps, among overlapping findings, the longest; on equal length the more specific kind.
+/// Keeps, among overlapping findings, a secret first (a token inside `token@host` must not
+/// hide behind an email), then the longest, then the more specific kind.
 fn resolve_overlaps(mut all: Vec<Finding>) -> Vec<Finding> {
     all.sort_by(|a, b| {
-        (b.end - b.start)
-            .cmp(&(a.end - a.start))
+        (b.kind == PiiKind::Secret)
+            .cmp(&(a.kind == PiiKind::Secret))
+            .then((b.end - b.start).cmp(&(a.end - a.start)))
             .then(a.kind.rank().cmp(&b.kind.rank()))
             .then(a.start.cmp(&b.start))
     });

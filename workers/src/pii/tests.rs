@@ -133,6 +133,9 @@ fn pii_overlaps_longest_and_most_specific_wins() {
         f.iter().map(|f| f.kind).collect::<Vec<_>>(),
         [PiiKind::Email]
     );
+    // A token in a URL's user part is a secret, not the local part of an email.
+    let masked = m.redact("https://ghp_abcdefghijklmnopqrstuvwxyz0123456789@github.com/acme");
+    assert_eq!(masked, "https://[SECRET_1]@github.com/acme");
 }
 
 #[test]
