@@ -2,6 +2,7 @@
 //! and overlapping findings are resolved so the longest (then the most specific) wins.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::net::Ipv6Addr;
 use std::sync::LazyLock;
 
@@ -321,12 +322,17 @@ fn resolve_overlaps(mut all: Vec<Finding>) -> Vec<Finding> {
             .then(a.kind.rank().cmp(&b.kind.rank()))
             .then(a.start.cmp(&b.start))
     });
-    let mut kept: Vec<Finding> = Vec::with_capacity(all.len());
+    // Kept findings never overlap, so only the last one starting before `f.end` can overlap
+    // `f`: one lookup each, not a scan (a large dataset item can hold thousands).
+    let mut kept: BTreeMap<usize, Finding> = BTreeMap::new();
     for f in all {
-        if kept.iter().all(|k| f.end <= k.start || f.start >= k.end) {
-            kept.push(f);
+        let clashes = kept
+            .range(..f.end)
+            .next_back()
+            .is_some_and(|(_, k)| k.end > f.start);
+        if !clashes {
+            kept.insert(f.start, f);
         }
     }
-    kept.sort_by_key(|f| f.start);
-    kept
+    kept.into_values().collect()
 }

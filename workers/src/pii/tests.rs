@@ -244,3 +244,16 @@ proptest::proptest! {
         proptest::prop_assert_eq!(s.restore(&masked.text), input);
     }
 }
+
+#[test]
+fn pii_many_findings_in_one_large_text() {
+    let m = masker();
+    let text: String = (0..5_000)
+        .map(|i| format!("user{i}@example.com, "))
+        .collect();
+    let mut s = m.session();
+    let masked = s.mask(&text);
+    assert_eq!(masked.findings.len(), 5_000);
+    assert!(masked.text.starts_with("[EMAIL_1], [EMAIL_2], "));
+    assert_eq!(s.restore(&masked.text), text);
+}
