@@ -48,8 +48,10 @@ const SECRET_PATTERNS: &[&str] = &[
 fn built_ins() -> std::result::Result<BuiltIns, regex::Error> {
     let secret = format!(r"\b(?:{})", SECRET_PATTERNS.join("|"));
     Ok(BuiltIns {
+        // Latin local parts, ASCII top-level domains and boundaries: in `メールはa@b.jpです`
+        // the Japanese around the address is not part of it.
         email: Regex::new(
-            r"(?i)\b[a-z0-9][a-z0-9._%+-]*@(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+[\p{L}]{2,24}\b",
+            r"(?i)[\p{Latin}0-9][\p{Latin}0-9._%+-]*@(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+(?:[a-z]{2,24}|xn--[a-z0-9-]{1,59})(?-u:\b)",
         )?,
         // `+` country code then groups, optionally a (0) or (area) group.
         phone_intl: Regex::new(

@@ -257,3 +257,16 @@ fn pii_many_findings_in_one_large_text() {
     assert!(masked.text.starts_with("[EMAIL_1], [EMAIL_2], "));
     assert_eq!(s.restore(&masked.text), text);
 }
+
+#[test]
+fn pii_email_next_to_non_ascii_letters() {
+    let m = masker();
+    assert_eq!(
+        m.redact("メールはyamada@example.co.jpです。"),
+        "メールは[EMAIL_1]です。"
+    );
+    assert_eq!(
+        m.redact("Écrivez-moi:zoé@exemple.fr!"),
+        "Écrivez-moi:[EMAIL_1]!"
+    );
+}
