@@ -16,6 +16,7 @@ pub mod kinds;
 pub mod llm;
 pub mod metrics;
 pub mod mock_llm;
+pub mod pii;
 pub mod pricing;
 pub mod queue;
 mod reconciler;
