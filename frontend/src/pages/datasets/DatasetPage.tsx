@@ -6,9 +6,9 @@ import { useOrg } from '../../lib/org';
 import { DatasetVersions } from './DatasetVersions';
 import { ItemEditor, type EditableItem } from './ItemEditor';
 import { entries, short } from './json';
-import { Pager } from './Pager';
+import { Pager } from '../../components/Pager';
 import { DatasetDetailQuery, DatasetsDeleteItemsMutation } from './queries';
-import { usePager } from './usePager';
+import { usePager } from '../../components/usePager';
 
 const PAGE = 25;
 

@@ -1,9 +1,9 @@
 import { useQuery } from 'urql';
 import { Empty, QueryState } from '../../components/states';
 import { when } from './json';
-import { Pager } from './Pager';
+import { Pager } from '../../components/Pager';
 import { DatasetVersionsQuery } from './queries';
-import { usePager } from './usePager';
+import { usePager } from '../../components/usePager';
 
 /** A dataset's versions, newest first; "View" shows the items as of one. */
 export function DatasetVersions({

@@ -4,9 +4,9 @@ import { useMutation, useQuery } from 'urql';
 import { Empty, ErrorView, PageHeader, QueryState, permissionTitle } from '../../components/states';
 import { useOrg, useOrgId } from '../../lib/org';
 import { when } from './json';
-import { Pager } from './Pager';
+import { Pager } from '../../components/Pager';
 import { DatasetsCreateMutation, DatasetsListQuery } from './queries';
-import { usePager } from './usePager';
+import { usePager } from '../../components/usePager';
 
 const PAGE = 20;
 

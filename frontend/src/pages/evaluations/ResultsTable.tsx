@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import { useQuery } from 'urql';
 import { Empty, QueryState } from '../../components/states';
-import { Pager } from '../datasets/Pager';
-import { usePager } from '../datasets/usePager';
+import { Pager } from '../../components/Pager';
+import { usePager } from '../../components/usePager';
 import { short } from '../datasets/json';
 import type { TargetInfo } from './AggregatesTable';
 import { ms, score } from './format';

@@ -3,8 +3,8 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import { Empty, PageHeader, QueryState, permissionTitle } from '../../components/states';
 import { useOrg, useOrgId } from '../../lib/org';
-import { Pager } from '../datasets/Pager';
-import { usePager } from '../datasets/usePager';
+import { Pager } from '../../components/Pager';
+import { usePager } from '../../components/usePager';
 import { pct, StatusBadge, when } from './format';
 import { EvaluationsDatasetNamesQuery, EvaluationsListQuery } from './queries';
 

@@ -8,6 +8,8 @@ import { PlaygroundPromptsQuery } from '../playground/operations';
 import { mergeLive } from './liveRows';
 import { ExecutionsListQuery, ExecutionsUpdatesSubscription } from './operations';
 import { ms, usd } from './Stats';
+import { Pager } from '../../components/Pager';
+import { usePager } from '../../components/usePager';
 
 const PAGE = 25;
 const STATUSES: ExecutionStatus[] = ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'];
@@ -17,12 +19,12 @@ export function ExecutionsList() {
   const [params, setParams] = useSearchParams();
   const status = (params.get('status') as ExecutionStatus | null) ?? null;
   const promptId = params.get('prompt');
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const pager = usePager();
   const filterKey = `${status}|${promptId}`;
   const [seenKey, setSeenKey] = useState(filterKey);
   if (seenKey !== filterKey) {
     setSeenKey(filterKey);
-    setCursors([null]);
+    pager.reset();
   }
   const setFilter = (name: 'status' | 'prompt', value: string) => {
     const next = new URLSearchParams(params);
@@ -33,7 +35,7 @@ export function ExecutionsList() {
 
   const [result] = useQuery({
     query: ExecutionsListQuery,
-    variables: { orgId, status, promptId, first: PAGE, after: cursors[cursors.length - 1] ?? null },
+    variables: { orgId, status, promptId, first: PAGE, after: pager.after },
   });
   const [prompts] = useQuery({ query: PlaygroundPromptsQuery, variables: { orgId } });
 
@@ -48,8 +50,8 @@ export function ExecutionsList() {
   );
   const connection = result.data?.executions;
   const merged = useMemo(
-    () => (connection ? mergeLive(connection.nodes, live.data ?? new Map(), { status, promptId }, cursors.length === 1) : null),
-    [connection, live.data, status, promptId, cursors.length],
+    () => (connection ? mergeLive(connection.nodes, live.data ?? new Map(), { status, promptId }, pager.page === 1) : null),
+    [connection, live.data, status, promptId, pager.page],
   );
 
   return (
@@ -140,20 +142,14 @@ export function ExecutionsList() {
                   </tbody>
                 </table>
               </div>
-              <nav className="pager" aria-label="Pages of executions">
-                <button type="button" className="btn btn-small" disabled={cursors.length <= 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
-                  Newer
-                </button>
-                <span className="muted">Page {cursors.length}</span>
-                <button
-                  type="button"
-                  className="btn btn-small"
-                  disabled={!connection.pageInfo.hasNextPage}
-                  onClick={() => setCursors((c) => [...c, connection.pageInfo.endCursor ?? null])}
-                >
-                  Older
-                </button>
-              </nav>
+              <Pager
+                  page={pager.page}
+                  hasPrevious={pager.hasPrevious}
+                  hasNext={connection.pageInfo.hasNextPage}
+                  onPrevious={pager.previous}
+                  onNext={() => pager.next(connection.pageInfo.endCursor)}
+                  noun="executions"
+                />
             </>
           )
         ) : null}

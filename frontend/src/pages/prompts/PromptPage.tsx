@@ -1,9 +1,9 @@
-import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useQuery } from 'urql';
 import { Empty, PageHeader, permissionTitle, QueryState } from '../../components/states';
 import { useOrg } from '../../lib/org';
 import { Labels } from './Labels';
+import { usePager } from '../../components/usePager';
 import { PromptsDetailQuery } from './operations';
 
 const PAGE = 20;
@@ -13,10 +13,10 @@ export function PromptPage() {
   const { can } = useOrg();
   const canWrite = can('prompt:write');
   const navigate = useNavigate();
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const pager = usePager();
   const [result, reexecute] = useQuery({
     query: PromptsDetailQuery,
-    variables: { id, first: PAGE, after: cursors[cursors.length - 1] ?? null },
+    variables: { id, first: PAGE, after: pager.after },
   });
   const prompt = result.data?.prompt;
 
@@ -112,16 +112,16 @@ export function PromptPage() {
                   })}
                 </ol>
               )}
-              {prompt.versions.pageInfo.hasNextPage || cursors.length > 1 ? (
+              {prompt.versions.pageInfo.hasNextPage || pager.hasPrevious ? (
                 <nav className="pager" aria-label="Pages of versions">
-                  <button type="button" className="btn btn-small" disabled={cursors.length <= 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
+                  <button type="button" className="btn btn-small" disabled={!pager.hasPrevious} onClick={pager.previous}>
                     Newer
                   </button>
                   <button
                     type="button"
                     className="btn btn-small"
                     disabled={!prompt.versions.pageInfo.hasNextPage}
-                    onClick={() => setCursors((c) => [...c, prompt.versions.pageInfo.endCursor ?? null])}
+                    onClick={() => pager.next(prompt.versions.pageInfo.endCursor)}
                   >
                     Older
                   </button>

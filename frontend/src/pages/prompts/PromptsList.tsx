@@ -5,6 +5,8 @@ import { Empty, PageHeader, permissionTitle, QueryState } from '../../components
 import { useOrg, useOrgId } from '../../lib/org';
 import { PromptsListQuery } from './operations';
 import { useDebounced } from './useDebounced';
+import { Pager } from '../../components/Pager';
+import { usePager } from '../../components/usePager';
 
 const PAGE = 20;
 
@@ -18,13 +20,12 @@ export function PromptsList() {
   const search = useDebounced(searchText.trim(), 300);
   const tag = params.get('tag') ?? '';
   const tagQuery = useDebounced(tag, 300);
-  // Cursors of the pages before this one (cursor pagination only goes forward).
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const after = cursors[cursors.length - 1] ?? null;
+  const pager = usePager();
+  const after = pager.after;
   const [filterKey, setFilterKey] = useState(`${search}|${tagQuery}`);
   if (filterKey !== `${search}|${tagQuery}`) {
     setFilterKey(`${search}|${tagQuery}`);
-    setCursors([null]);
+    pager.reset();
   }
 
   const [result] = useQuery({
@@ -137,20 +138,14 @@ export function PromptsList() {
                 </tbody>
               </table>
             </div>
-            <nav className="pager" aria-label="Pages of prompts">
-              <button type="button" className="btn btn-small" disabled={cursors.length <= 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
-                Previous
-              </button>
-              <span className="muted">Page {cursors.length}</span>
-              <button
-                type="button"
-                className="btn btn-small"
-                disabled={!connection.pageInfo.hasNextPage}
-                onClick={() => setCursors((c) => [...c, connection.pageInfo.endCursor ?? null])}
-              >
-                Next
-              </button>
-            </nav>
+            <Pager
+                page={pager.page}
+                hasPrevious={pager.hasPrevious}
+                hasNext={connection.pageInfo.hasNextPage}
+                onPrevious={pager.previous}
+                onNext={() => pager.next(connection.pageInfo.endCursor)}
+                noun="prompts"
+              />
           </>
         ) : null}
       </QueryState>

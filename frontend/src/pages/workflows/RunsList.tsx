@@ -1,11 +1,13 @@
 // A workflow's runs, newest first, kept live by `orgWorkflowRunUpdates`.
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { Link } from 'react-router';
 import { useQuery, useSubscription } from 'urql';
 import { Empty, ErrorView, QueryState } from '../../components/states';
 import { useOrgId } from '../../lib/org';
 import { WorkflowsRunUpdatesSubscription, WorkflowsRunsQuery } from './operations';
 import { badgeClass, statusLabel } from './runEvents';
+import { Pager } from '../../components/Pager';
+import { usePager } from '../../components/usePager';
 
 const PAGE = 10;
 
@@ -13,8 +15,8 @@ type Update = { id: string; workflowId: string; version: number; status: string;
 
 export function RunsList({ workflowId }: { workflowId: string }) {
   const orgId = useOrgId();
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const after = cursors[cursors.length - 1] ?? null;
+  const pager = usePager();
+  const after = pager.after;
   const [result, refetch] = useQuery({ query: WorkflowsRunsQuery, variables: { orgId, workflowId, first: PAGE, after }, pause: !orgId });
   const [live, resubscribe] = useSubscription(
     { query: WorkflowsRunUpdatesSubscription, variables: { orgId }, pause: !orgId },
@@ -30,8 +32,8 @@ export function RunsList({ workflowId }: { workflowId: string }) {
   const unseen = Object.keys(updates).some((id) => !known.has(id));
   useEffect(() => {
     // A run this page has not listed yet: fetch the first page again.
-    if (unseen && cursors.length === 1) refetch({ requestPolicy: 'network-only' });
-  }, [unseen, cursors.length, refetch]);
+    if (unseen && pager.page === 1) refetch({ requestPolicy: 'network-only' });
+  }, [unseen, pager.page, refetch]);
 
   return (
     <section className="card wf-runs" aria-labelledby="wf-runs-title">
@@ -82,20 +84,14 @@ export function RunsList({ workflowId }: { workflowId: string }) {
             </table>
           </div>
         )}
-        <nav className="pager" aria-label="Run pages">
-          <button type="button" className="btn btn-small" disabled={cursors.length <= 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
-            Previous page
-          </button>
-          <span className="muted">Page {cursors.length}</span>
-          <button
-            type="button"
-            className="btn btn-small"
-            disabled={!data?.pageInfo.hasNextPage}
-            onClick={() => data?.pageInfo.endCursor && setCursors((c) => [...c, data.pageInfo.endCursor ?? null])}
-          >
-            Next page
-          </button>
-        </nav>
+        <Pager
+          page={pager.page}
+          hasPrevious={pager.hasPrevious}
+          hasNext={data?.pageInfo.hasNextPage ?? false}
+          onPrevious={pager.previous}
+          onNext={() => pager.next(data?.pageInfo.endCursor)}
+          noun="runs"
+        />
       </QueryState>
     </section>
   );

@@ -4,6 +4,8 @@ import { useMutation, useQuery } from 'urql';
 import { Empty, ErrorView, PageHeader, QueryState, permissionTitle } from '../../components/states';
 import { useOrg, useOrgId } from '../../lib/org';
 import { WorkflowsCreateMutation, WorkflowsListQuery } from './operations';
+import { Pager } from '../../components/Pager';
+import { usePager } from '../../components/usePager';
 
 const PAGE = 20;
 
@@ -13,19 +15,19 @@ export function WorkflowList() {
   const canWrite = can('workflow:write');
   const [search, setSearch] = useState('');
   const [query, setQuery] = useState('');
-  // Cursors of the pages before the current one (the current page's `after` is the last).
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const pager = usePager();
+  const { reset } = pager;
   const [creating, setCreating] = useState(false);
 
   useEffect(() => {
     const timer = setTimeout(() => {
       setQuery(search.trim());
-      setCursors([null]);
+      reset();
     }, 250);
     return () => clearTimeout(timer);
-  }, [search]);
+  }, [search, reset]);
 
-  const after = cursors[cursors.length - 1] ?? null;
+  const after = pager.after;
   const [result] = useQuery({
     query: WorkflowsListQuery,
     variables: { orgId, first: PAGE, after, search: query || null },
@@ -99,20 +101,14 @@ export function WorkflowList() {
             </table>
           </div>
         )}
-        <nav className="pager" aria-label="Workflow pages">
-          <button type="button" className="btn btn-small" disabled={cursors.length <= 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
-            Previous page
-          </button>
-          <span className="muted">Page {cursors.length}</span>
-          <button
-            type="button"
-            className="btn btn-small"
-            disabled={!data?.pageInfo.hasNextPage}
-            onClick={() => data?.pageInfo.endCursor && setCursors((c) => [...c, data.pageInfo.endCursor ?? null])}
-          >
-            Next page
-          </button>
-        </nav>
+        <Pager
+          page={pager.page}
+          hasPrevious={pager.hasPrevious}
+          hasNext={data?.pageInfo.hasNextPage ?? false}
+          onPrevious={pager.previous}
+          onNext={() => pager.next(data?.pageInfo.endCursor)}
+          noun="workflows"
+        />
       </QueryState>
     </>
   );
