@@ -13,34 +13,9 @@ fi
 binary=$(realpath "$1")
 here="$(cd "$(dirname "$0")" && pwd)"
 
-data=$(mktemp -d)
-log="$data/server.log"
-env -u DATABASE_URL -u REDIS_URL PROMPTOPS_LOG=warn \
-  "$binary" serve --addr 127.0.0.1:0 --data-dir "$data" >"$log" 2>&1 &
-pid=$!
-cleanup() {
-  kill "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-  rm -rf "$data"
-}
-trap cleanup EXIT
-
-base=""
-for _ in $(seq 1 100); do
-  base=$(sed -n 's/^PromptOps listening on \(http:\/\/[0-9.:]*\).*/\1/p' "$log" | head -n1)
-  [ -n "$base" ] && break
-  if ! kill -0 "$pid" 2>/dev/null; then
-    cat "$log" >&2
-    echo "ERROR: the server did not start" >&2
-    exit 1
-  fi
-  sleep 0.2
-done
-if [ -z "$base" ]; then
-  cat "$log" >&2
-  echo "ERROR: the server printed no address" >&2
-  exit 1
-fi
+# shellcheck source=scripts/serve-embedded.sh
+. "$here/../scripts/serve-embedded.sh"
+serve_embedded "$binary"
 echo "server at $base"
 
 passed=0

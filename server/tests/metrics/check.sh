@@ -10,31 +10,10 @@ set -euo pipefail
 binary=$(realpath "$1")
 command -v promtool >/dev/null || { echo "ERROR: promtool is missing (apt-get install prometheus)" >&2; exit 1; }
 
-data=$(mktemp -d)
-log="$data/server.log"
 metrics_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-env -u DATABASE_URL -u REDIS_URL PROMPTOPS_LOG=warn PROMPTOPS_METRICS_ADDR="127.0.0.1:$metrics_port" \
-  "$binary" serve --addr 127.0.0.1:0 --data-dir "$data" >"$log" 2>&1 &
-pid=$!
-cleanup() {
-  kill "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-  rm -rf "$data"
-}
-trap cleanup EXIT
-
-base=""
-for _ in $(seq 1 100); do
-  base=$(sed -n 's/^PromptOps listening on \(http:\/\/[0-9.:]*\).*/\1/p' "$log" | head -n1)
-  [ -n "$base" ] && break
-  if ! kill -0 "$pid" 2>/dev/null; then
-    cat "$log" >&2
-    echo "ERROR: the server did not start" >&2
-    exit 1
-  fi
-  sleep 0.2
-done
-[ -n "$base" ] || { cat "$log" >&2; echo "ERROR: the server printed no address" >&2; exit 1; }
+# shellcheck source=scripts/serve-embedded.sh
+. "$(dirname "$0")/../../../scripts/serve-embedded.sh"
+serve_embedded "$binary" PROMPTOPS_METRICS_ADDR="127.0.0.1:$metrics_port"
 echo "server at $base, metrics at 127.0.0.1:$metrics_port"
 
 gql() { # token, JSON body
@@ -60,10 +39,9 @@ curl -s "$base/healthz" >/dev/null
 # With the separate listener, the main port does not serve /metrics.
 main_status=$(curl -s -o /dev/null -w '%{http_code}' "$base/metrics")
 [ "$main_status" = 404 ] || { echo "ERROR: $base/metrics answered $main_status with PROMPTOPS_METRICS_ADDR set" >&2; exit 1; }
-for url in "http://127.0.0.1:$metrics_port/metrics"; do
-  curl -sf "$url" >"$data/metrics.txt"
-  grep -q 'promptops_jobs_finished_total{kind="execution",status="succeeded"}' "$data/metrics.txt" \
-    || { cat "$data/metrics.txt"; echo "ERROR: $url lacks the execution's job" >&2; exit 1; }
-  promtool check metrics <"$data/metrics.txt"
-  echo "promtool check metrics: $url ok ($(grep -vc '^#' "$data/metrics.txt") series lines)"
-done
+url="http://127.0.0.1:${metrics_port}/metrics" # the separate listener
+curl -sf "$url" >"$data/metrics.txt"
+grep -q 'promptops_jobs_finished_total{kind="execution",status="succeeded"}' "$data/metrics.txt" \
+  || { cat "$data/metrics.txt"; echo "ERROR: $url lacks the execution's job" >&2; exit 1; }
+promtool check metrics <"$data/metrics.txt"
+echo "promtool check metrics: $url ok ($(grep -vc '^#' "$data/metrics.txt") series lines)"
