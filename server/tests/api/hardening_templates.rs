@@ -343,7 +343,7 @@ async fn one_tenant_cannot_take_every_render_slot(backend: Backend) {
         .collect();
     // Let the greedy tenant fill its queue first.
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let mut victim_times = render_times(&app, &victim.token, &victim_slow, 4).await;
+    let victim_times = render_times(&app, &victim.token, &victim_slow, 4).await;
     let started = Instant::now();
     let executed = app
         .gql(
@@ -353,7 +353,9 @@ async fn one_tenant_cannot_take_every_render_slot(backend: Backend) {
         )
         .await;
     assert!(executed.get("errors").is_none(), "{executed}");
-    victim_times.push(started.elapsed());
+    // The execution also writes its row (behind the greedy tenant's writes on SQLite): it is
+    // bounded on its own below; the fairness claim compares renders with renders.
+    let execute_time = started.elapsed();
     stop.store(true, Ordering::Relaxed);
     let mut greedy_times = Vec::new();
     for handle in loops {
@@ -370,6 +372,7 @@ async fn one_tenant_cannot_take_every_render_slot(backend: Backend) {
         greedy_times.len()
     );
     assert!(victim_worst < Duration::from_secs(10), "{victim_worst:?}");
+    assert!(execute_time < Duration::from_secs(10), "{execute_time:?}");
 }
 
 /// Sends `query` with `variables`; the answer must be BAD_USER_INPUT about NUL.
