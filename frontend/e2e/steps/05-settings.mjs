@@ -173,6 +173,8 @@ export default async function settings(t) {
     await t.axe(vpage, 'prompts (viewer)');
     const { id, name } = t.state.prompt;
     if (name) {
+      // Found by a search: earlier steps made more prompts than a page holds.
+      await vpage.getByLabel('Search').fill(name);
       await vpage.getByRole('link', { name, exact: true }).first().click();
     } else {
       await vpage.goto(`/prompts/${id}`);
