@@ -92,7 +92,9 @@ impl App {
             .map_err(anyhow::Error::msg)
             .context("parsing PROMPTOPS_PROVIDER_ALLOWED_HOSTS")?;
         let llm = LlmSettings {
-            defaults: ProviderDefaults::from_env(),
+            defaults: ProviderDefaults::from_env()
+                .map_err(anyhow::Error::msg)
+                .context("reading the provider keys")?,
             http: llm::http_client(&timeouts, egress).context("building the LLM HTTP client")?,
             retry: RetryPolicy {
                 max_retries: config.llm_max_retries,
