@@ -206,7 +206,13 @@ async fn concurrent_publishers_and_consumers_lose_and_double_nothing() {
     sent.sort();
     assert_eq!(received.len(), total, "no duplicate");
     assert_eq!(received, sent, "every job once");
-    assert!(queue.next("c0", Duration::from_millis(100)).await.unwrap().is_none());
+    assert!(
+        queue
+            .next("c0", Duration::from_millis(100))
+            .await
+            .unwrap()
+            .is_none()
+    );
     assert_eq!(lane_keys(&client, &prefix).await, Vec::<String>::new());
     cleanup(&client, &prefix).await;
 }

@@ -132,14 +132,22 @@ async fn another_organization_starts_within_two_seconds_behind_a_backlog(backend
     let queued = backlog(&app, &template, 5000).await;
 
     let b = app.sign_up("small").await;
-    let prompt = prompt_with(&app, &b, "Hello {{ who }}", json!({ "provider": "MOCK", "model": "echo" })).await;
+    let prompt = prompt_with(
+        &app,
+        &b,
+        "Hello {{ who }}",
+        json!({ "provider": "MOCK", "model": "echo" }),
+    )
+    .await;
     let mut socket = connect(&app, &b.token, Protocol::TransportWs).await;
     let began = Instant::now();
     let execution = execute(&app, &b.token, &prompt, json!({ "who": "b" }), false).await;
     subscribe(&mut socket, Protocol::TransportWs, &execution, None).await;
     let started = tokio::time::timeout(Duration::from_secs(30), async {
         loop {
-            let event = next_event(&mut socket).await.expect("an event before the end");
+            let event = next_event(&mut socket)
+                .await
+                .expect("an event before the end");
             if event["type"] == "STARTED" {
                 return event;
             }

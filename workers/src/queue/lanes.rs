@@ -139,7 +139,10 @@ mod tests {
             if step % 3 != 0 {
                 popped.extend(lanes.pop().map(|(_, job)| job));
             }
-            assert!(lanes.active().count() <= lane.len(), "a lane is in the ring once");
+            assert!(
+                lanes.active().count() <= lane.len(),
+                "a lane is in the ring once"
+            );
         }
         popped.extend(drain(&mut lanes).into_iter().map(|(_, job)| job));
         popped.sort();
