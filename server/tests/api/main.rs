@@ -33,6 +33,7 @@ mod execution_helpers;
 mod execution_overrides;
 mod execution_providers;
 mod executions;
+mod fair_queue;
 mod graphiql;
 mod hardening_templates;
 mod health;

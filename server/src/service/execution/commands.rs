@@ -53,7 +53,7 @@ pub async fn execute(
     );
     work.after_commit(move |app| {
         Box::pin(async move {
-            app.runtime.enqueue(job).await;
+            app.runtime.enqueue(org, job).await;
             events::announce(&app.bus, org, id, &status).await;
         })
     });
