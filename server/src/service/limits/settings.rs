@@ -6,6 +6,8 @@ use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait};
 use uuid::Uuid;
 
+use crate::auth::Actor;
+use crate::authz::{Authz, permissions};
 use crate::config::Config;
 use crate::error::{AppError, AppResult};
 use entities::organization_limits;
@@ -125,6 +127,20 @@ pub fn effective(config: &Config, set: Option<&organization_limits::Model>) -> L
 pub async fn read(conn: &impl ConnectionTrait, config: &Config, org: Uuid) -> AppResult<Limits> {
     let set = organization_limits::Entity::find_by_id(org).one(conn).await?;
     Ok(effective(config, set.as_ref()))
+}
+
+/// The limits in force for `org`, for a caller with `organization:read` there.
+pub async fn read_authorized(
+    conn: &impl ConnectionTrait,
+    authz: &Authz,
+    config: &Config,
+    actor: &Actor,
+    org: Uuid,
+) -> AppResult<Limits> {
+    authz
+        .require(actor, org, permissions::ORGANIZATION_READ)
+        .await?;
+    read(conn, config, org).await
 }
 
 /// A change to an organization's limits: each field left undefined stays as it is, one set to
