@@ -109,20 +109,36 @@ pub struct Config {
 
     /// GraphQL requests per minute made in one organization (all its members and API keys
     /// together), unless its owner set another value; 0: unlimited.
-    #[arg(long, env = "PROMPTOPS_ORG_REQUESTS_PER_MINUTE", default_value_t = 6_000)]
+    #[arg(
+        long,
+        env = "PROMPTOPS_ORG_REQUESTS_PER_MINUTE",
+        default_value_t = 6_000
+    )]
     pub org_requests_per_minute: u32,
 
     /// The most an owner may set for `requestsPerMinute`; 0: no ceiling.
-    #[arg(long, env = "PROMPTOPS_ORG_REQUESTS_PER_MINUTE_MAX", default_value_t = 60_000)]
+    #[arg(
+        long,
+        env = "PROMPTOPS_ORG_REQUESTS_PER_MINUTE_MAX",
+        default_value_t = 60_000
+    )]
     pub org_requests_per_minute_max: u32,
 
     /// GraphQL requests per minute of each API key, unless its organization's owner set
     /// another value; 0: unlimited.
-    #[arg(long, env = "PROMPTOPS_API_KEY_REQUESTS_PER_MINUTE", default_value_t = 3_000)]
+    #[arg(
+        long,
+        env = "PROMPTOPS_API_KEY_REQUESTS_PER_MINUTE",
+        default_value_t = 3_000
+    )]
     pub api_key_requests_per_minute: u32,
 
     /// The most an owner may set for `apiKeyRequestsPerMinute`; 0: no ceiling.
-    #[arg(long, env = "PROMPTOPS_API_KEY_REQUESTS_PER_MINUTE_MAX", default_value_t = 60_000)]
+    #[arg(
+        long,
+        env = "PROMPTOPS_API_KEY_REQUESTS_PER_MINUTE_MAX",
+        default_value_t = 60_000
+    )]
     pub api_key_requests_per_minute_max: u32,
 
     /// Executions per organization per calendar month (UTC), unless its owner set another

@@ -162,9 +162,8 @@ impl App {
             settings,
         };
         let runtime = Runtime::new(ctx, workers::kinds::registry());
-        let limits = crate::service::limits::LimitsCache::new(Duration::from_secs(
-            config.limits_cache_secs,
-        ));
+        let limits =
+            crate::service::limits::LimitsCache::new(Duration::from_secs(config.limits_cache_secs));
         Ok(Arc::new(Self {
             config,
             db,

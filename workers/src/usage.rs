@@ -57,7 +57,10 @@ pub async fn add(
     let current = |c: Column| Expr::col((usage::Entity, c));
     let mut on_conflict = OnConflict::columns([Column::OrgId, Column::Period]);
     on_conflict
-        .value(Column::Executions, current(Column::Executions).add(executions))
+        .value(
+            Column::Executions,
+            current(Column::Executions).add(executions),
+        )
         .value(Column::Tokens, current(Column::Tokens).add(tokens));
     if let Some(limit) = only_if_executions_below {
         if executions > limit {

@@ -150,7 +150,9 @@ mod tests {
             limiter.gcra("a", 5, "test").await.unwrap();
         }
         let error = limiter.gcra("a", 5, "test").await.unwrap_err();
-        assert!(matches!(error, AppError::RateLimited { retry_after } if (1..=12).contains(&retry_after)));
+        assert!(
+            matches!(error, AppError::RateLimited { retry_after } if (1..=12).contains(&retry_after))
+        );
         limiter.gcra("b", 5, "test").await.unwrap();
         for _ in 0..100 {
             limiter.gcra("c", 0, "test").await.unwrap();

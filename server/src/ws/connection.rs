@@ -283,8 +283,9 @@ impl State {
                     }
                     Err(refused) => {
                         let error: async_graphql::Error = refused.into();
-                        let response =
-                            Response::from_errors(vec![error.into_server_error(Default::default())]);
+                        let response = Response::from_errors(vec![
+                            error.into_server_error(Default::default()),
+                        ]);
                         if tx.send(send(response)).await.is_err() {
                             return;
                         }

@@ -19,7 +19,8 @@ const SET_LIMITS: &str = "mutation($org: ID!, $input: SetOrganizationLimitsInput
 const USAGE: &str = "query($id: ID!) { organization(id: $id) {
     limits { requestsPerMinute monthlyExecutions monthlyTokens executionsEnforcement tokensEnforcement }
     usage { period executions tokens executionsRemaining tokensRemaining resetsAt } } }";
-const EXECUTE: &str = "mutation($p: ID!) { executePrompt(promptId: $p, input: {variables: {name: \"q\"}}) { id } }";
+const EXECUTE: &str =
+    "mutation($p: ID!) { executePrompt(promptId: $p, input: {variables: {name: \"q\"}}) { id } }";
 
 fn retry_after(body: &Value) -> u64 {
     body["errors"][0]["extensions"]["retryAfter"]
@@ -71,7 +72,8 @@ async fn api_keys_are_limited_each_with_retry_after(backend: Backend) {
     let me = app.gql(Some(&first), "{ __typename }", json!({})).await;
     assert_eq!(error_code(&me), Some("RATE_LIMITED"), "{me}");
     // Another key of the same organization has its own budget; the owner's session too.
-    app.ok(Some(&second), ORG, json!({ "id": owner.org_id })).await;
+    app.ok(Some(&second), ORG, json!({ "id": owner.org_id }))
+        .await;
     app.ok(Some(&owner.token), ORG, json!({ "id": owner.org_id }))
         .await;
 }
@@ -80,7 +82,8 @@ async fn an_organization_is_limited_across_its_callers_and_alone(backend: Backen
     let app = TestApp::spawn(backend).await;
     let owner = app.sign_up("owner").await;
     let member = app.sign_up("member").await;
-    app.add_member(&owner, &owner.org_id, &member, "viewer").await;
+    app.add_member(&owner, &owner.org_id, &member, "viewer")
+        .await;
     let (key, _) = app.api_key(&owner, &owner.org_id, "viewer").await;
     let other = app.sign_up("other").await;
 
@@ -97,17 +100,22 @@ async fn an_organization_is_limited_across_its_callers_and_alone(backend: Backen
     assert_eq!(allowed, 3, "{refused}");
     assert_eq!(error_code(&refused), Some("RATE_LIMITED"), "{refused}");
     assert!((1..=10).contains(&retry_after(&refused)), "{refused}");
-    let by_key = app.gql(Some(&key), ORG, json!({ "id": owner.org_id })).await;
+    let by_key = app
+        .gql(Some(&key), ORG, json!({ "id": owner.org_id }))
+        .await;
     assert_eq!(error_code(&by_key), Some("RATE_LIMITED"), "{by_key}");
     // Not an organization's request: the session itself is not limited.
-    app.ok(Some(&member.token), "{ me { id } }", json!({})).await;
+    app.ok(Some(&member.token), "{ me { id } }", json!({}))
+        .await;
     // Another organization's traffic is its own.
     for _ in 0..10 {
         app.ok(Some(&other.token), ORG, json!({ "id": other.org_id }))
             .await;
     }
     // An outsider naming the organization gets NOT_FOUND and spends none of its budget.
-    let outsider = app.gql(Some(&other.token), ORG, json!({ "id": owner.org_id })).await;
+    let outsider = app
+        .gql(Some(&other.token), ORG, json!({ "id": owner.org_id }))
+        .await;
     assert_eq!(error_code(&outsider), Some("NOT_FOUND"), "{outsider}");
 }
 
@@ -131,7 +139,9 @@ async fn owners_set_limits_within_the_ceilings(backend: Backend) {
         json!({ "monthlyExecutions": 501 }),
         json!({ "monthlyTokens": -1 }),
     ] {
-        let body = app.gql(Some(&owner.token), SET_LIMITS, vars(input.clone())).await;
+        let body = app
+            .gql(Some(&owner.token), SET_LIMITS, vars(input.clone()))
+            .await;
         assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{input}: {body}");
     }
     let set = set_limits(
@@ -157,7 +167,11 @@ async fn owners_set_limits_within_the_ceilings(backend: Backend) {
         (&outsider.token, "NOT_FOUND"),
     ] {
         let body = app
-            .gql(Some(token), SET_LIMITS, vars(json!({ "requestsPerMinute": 1 })))
+            .gql(
+                Some(token),
+                SET_LIMITS,
+                vars(json!({ "requestsPerMinute": 1 })),
+            )
             .await;
         assert_eq!(error_code(&body), Some(expected), "{body}");
     }
@@ -222,7 +236,10 @@ async fn a_hard_execution_quota_refuses_exactly_past_it_and_a_soft_one_warns_onc
     // Six at once for three places: exactly three get through.
     let attempts = (0..6).map(|_| app.gql(Some(&owner.token), EXECUTE, json!({ "p": prompt })));
     let bodies = futures_util::future::join_all(attempts).await;
-    let refused: Vec<&Value> = bodies.iter().filter(|b| b.get("errors").is_some()).collect();
+    let refused: Vec<&Value> = bodies
+        .iter()
+        .filter(|b| b.get("errors").is_some())
+        .collect();
 
     assert_eq!(refused.len(), 3, "{bodies:?}");
     for body in &refused {
@@ -279,7 +296,12 @@ async fn tokens_of_finished_executions_count_against_the_token_quota(backend: Ba
         .await;
     assert_eq!(error_code(&refused), Some("QUOTA_EXCEEDED"), "{refused}");
     assert!(retry_after(&refused) > 0);
-    assert!(refused["errors"][0]["message"].as_str().unwrap().contains("tokens"));
+    assert!(
+        refused["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("tokens")
+    );
     // Another organization is not affected.
     let theirs_id = execute(&app, &other.token, &theirs, json!({ "name": "b" }), false).await;
     finished(&app, &other.token, &theirs_id).await;
@@ -325,7 +347,9 @@ async fn two_servers_sharing_redis_count_together() {
     let mut outcomes = Vec::new();
     for i in 0..6 {
         let app = if i % 2 == 0 { &first } else { &second };
-        let body = app.gql(Some(&key), ORG, json!({ "id": owner.org_id })).await;
+        let body = app
+            .gql(Some(&key), ORG, json!({ "id": owner.org_id }))
+            .await;
         outcomes.push(error_code(&body).map(str::to_owned));
     }
 

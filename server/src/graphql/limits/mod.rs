@@ -105,7 +105,8 @@ pub struct OrganizationUsage {
 
 impl OrganizationUsage {
     pub fn new(usage: Usage, limits: &Limits) -> Self {
-        let remaining = |limit: u64, used: u64| (limit > 0).then(|| int(limit.saturating_sub(used)));
+        let remaining =
+            |limit: u64, used: u64| (limit > 0).then(|| int(limit.saturating_sub(used)));
         Self {
             period: format!("{}-{:02}", usage.period / 100, usage.period % 100),
             period_start: usage.starts_at,

@@ -27,8 +27,8 @@ pub async fn set_limits(
         .await?;
     let mut work = UnitOfWork::begin(app, request).await?;
     let row = settings::write(&work.txn, &app.config, org, &change).await?;
-    let entry = AuditEntry::new(Some(org), "organization.limits_set", "organization", org)
-        .summary(json!({
+    let entry =
+        AuditEntry::new(Some(org), "organization.limits_set", "organization", org).summary(json!({
             "requestsPerMinute": row.requests_per_minute,
             "apiKeyRequestsPerMinute": row.api_key_requests_per_minute,
             "monthlyExecutions": row.monthly_executions,

@@ -89,9 +89,8 @@ fn within32(value: u32, ceiling: u32) -> u32 {
 /// value was set applies at once.
 pub fn effective(config: &Config, set: Option<&organization_limits::Model>) -> Limits {
     let ceilings = Ceilings::of(config);
-    let rpm = |own: Option<i32>, default: u32| {
-        own.and_then(|v| u32::try_from(v).ok()).unwrap_or(default)
-    };
+    let rpm =
+        |own: Option<i32>, default: u32| own.and_then(|v| u32::try_from(v).ok()).unwrap_or(default);
     let monthly =
         |own: Option<i64>, default: u64| own.and_then(|v| u64::try_from(v).ok()).unwrap_or(default);
     let enforcement = |own: Option<&str>| {
@@ -100,7 +99,10 @@ pub fn effective(config: &Config, set: Option<&organization_limits::Model>) -> L
     };
     Limits {
         requests_per_minute: within32(
-            rpm(set.and_then(|s| s.requests_per_minute), config.org_requests_per_minute),
+            rpm(
+                set.and_then(|s| s.requests_per_minute),
+                config.org_requests_per_minute,
+            ),
             ceilings.requests_per_minute,
         ),
         api_key_requests_per_minute: within32(
@@ -111,7 +113,10 @@ pub fn effective(config: &Config, set: Option<&organization_limits::Model>) -> L
             ceilings.api_key_requests_per_minute,
         ),
         monthly_executions: within(
-            monthly(set.and_then(|s| s.monthly_executions), config.monthly_executions),
+            monthly(
+                set.and_then(|s| s.monthly_executions),
+                config.monthly_executions,
+            ),
             ceilings.monthly_executions,
         ),
         monthly_tokens: within(
@@ -125,7 +130,9 @@ pub fn effective(config: &Config, set: Option<&organization_limits::Model>) -> L
 
 /// The limits in force for `org`, read now.
 pub async fn read(conn: &impl ConnectionTrait, config: &Config, org: Uuid) -> AppResult<Limits> {
-    let set = organization_limits::Entity::find_by_id(org).one(conn).await?;
+    let set = organization_limits::Entity::find_by_id(org)
+        .one(conn)
+        .await?;
     Ok(effective(config, set.as_ref()))
 }
 
@@ -168,7 +175,9 @@ fn checked(field: &str, value: i64, ceiling: u64, max: u64) -> AppResult<i64> {
         ));
     }
     if ceiling != 0 && unsigned > ceiling {
-        return refuse(format!("must be at most {ceiling} (the configured ceiling)"));
+        return refuse(format!(
+            "must be at most {ceiling} (the configured ceiling)"
+        ));
     }
     if unsigned > max {
         return refuse(format!("must be at most {max}"));
@@ -196,7 +205,9 @@ pub async fn write(
     change: &LimitsChange,
 ) -> AppResult<organization_limits::Model> {
     let ceilings = Ceilings::of(config);
-    let existing = organization_limits::Entity::find_by_id(org).one(conn).await?;
+    let existing = organization_limits::Entity::find_by_id(org)
+        .one(conn)
+        .await?;
     let in_force = effective(config, existing.as_ref());
     let rpm = |field: &'static str, ceiling: u32| {
         move |v: i64| -> AppResult<i32> {
@@ -213,7 +224,9 @@ pub async fn write(
         rpm("requestsPerMinute", ceilings.requests_per_minute),
     )?;
     let api_key_requests_per_minute = apply(
-        existing.as_ref().and_then(|e| e.api_key_requests_per_minute),
+        existing
+            .as_ref()
+            .and_then(|e| e.api_key_requests_per_minute),
         &change.api_key_requests_per_minute,
         rpm(
             "apiKeyRequestsPerMinute",
