@@ -16,6 +16,8 @@ pub mod job;
 pub mod membership;
 pub mod node_run;
 pub mod organization;
+pub mod organization_limits;
+pub mod organization_usage;
 pub mod prompt;
 pub mod prompt_label;
 pub mod prompt_tag;

@@ -107,6 +107,68 @@ pub struct Config {
     #[arg(long, env = "PROMPTOPS_LOGIN_LIMIT_PER_IP", default_value_t = 60)]
     pub login_limit_per_ip: u32,
 
+    /// GraphQL requests per minute made in one organization (all its members and API keys
+    /// together), unless its owner set another value; 0: unlimited.
+    #[arg(
+        long,
+        env = "PROMPTOPS_ORG_REQUESTS_PER_MINUTE",
+        default_value_t = 6_000
+    )]
+    pub org_requests_per_minute: u32,
+
+    /// The most an owner may set for `requestsPerMinute`; 0: no ceiling.
+    #[arg(
+        long,
+        env = "PROMPTOPS_ORG_REQUESTS_PER_MINUTE_MAX",
+        default_value_t = 60_000
+    )]
+    pub org_requests_per_minute_max: u32,
+
+    /// GraphQL requests per minute of each API key, unless its organization's owner set
+    /// another value; 0: unlimited.
+    #[arg(
+        long,
+        env = "PROMPTOPS_API_KEY_REQUESTS_PER_MINUTE",
+        default_value_t = 3_000
+    )]
+    pub api_key_requests_per_minute: u32,
+
+    /// The most an owner may set for `apiKeyRequestsPerMinute`; 0: no ceiling.
+    #[arg(
+        long,
+        env = "PROMPTOPS_API_KEY_REQUESTS_PER_MINUTE_MAX",
+        default_value_t = 60_000
+    )]
+    pub api_key_requests_per_minute_max: u32,
+
+    /// Executions per organization per calendar month (UTC), unless its owner set another
+    /// value; 0: unlimited.
+    #[arg(long, env = "PROMPTOPS_MONTHLY_EXECUTIONS", default_value_t = 0)]
+    pub monthly_executions: u64,
+
+    /// The most an owner may set for `monthlyExecutions`; 0: no ceiling.
+    #[arg(long, env = "PROMPTOPS_MONTHLY_EXECUTIONS_MAX", default_value_t = 0)]
+    pub monthly_executions_max: u64,
+
+    /// Tokens (in + out) per organization per calendar month (UTC), unless its owner set
+    /// another value; 0: unlimited.
+    #[arg(long, env = "PROMPTOPS_MONTHLY_TOKENS", default_value_t = 0)]
+    pub monthly_tokens: u64,
+
+    /// The most an owner may set for `monthlyTokens`; 0: no ceiling.
+    #[arg(long, env = "PROMPTOPS_MONTHLY_TOKENS_MAX", default_value_t = 0)]
+    pub monthly_tokens_max: u64,
+
+    /// How a quota is enforced unless the owner chose: `hard` (refused with QUOTA_EXCEEDED)
+    /// or `soft` (allowed; a `quota.exceeded` audit event once a month).
+    #[arg(long, env = "PROMPTOPS_QUOTA_ENFORCEMENT", default_value = "hard", value_parser = ["hard", "soft"])]
+    pub quota_enforcement: String,
+
+    /// Seconds an organization's limits are cached by each process for the request limiter
+    /// (a change made through another process applies within this time).
+    #[arg(long, env = "PROMPTOPS_LIMITS_CACHE_SECS", default_value_t = 5)]
+    pub limits_cache_secs: u64,
+
     /// Take the client IP from the first `X-Forwarded-For` entry (only behind a trusted proxy).
     #[arg(long, env = "PROMPTOPS_TRUST_FORWARDED_FOR", default_value_t = false, action = clap::ArgAction::Set)]
     pub trust_forwarded_for: bool,

@@ -29,6 +29,8 @@ pub struct App {
     pub authz: Arc<Authz>,
     pub jwt: JwtKeys,
     pub limiter: RateLimiter,
+    /// Organizations' limits as the request limiter and the quotas read them.
+    pub limits: crate::service::limits::LimitsCache,
     pub statements: Arc<StatementCounter>,
     pub renderer: Renderer,
     /// Job queue, workers and what jobs are given (`runtime.ctx`: the completion step with
@@ -162,6 +164,8 @@ impl App {
             settings,
         };
         let runtime = Runtime::new(ctx, workers::kinds::registry());
+        let limits =
+            crate::service::limits::LimitsCache::new(Duration::from_secs(config.limits_cache_secs));
         Ok(Arc::new(Self {
             config,
             db,
@@ -170,6 +174,7 @@ impl App {
             authz,
             jwt,
             limiter,
+            limits,
             statements,
             renderer,
             runtime,

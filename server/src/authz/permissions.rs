@@ -25,6 +25,7 @@ macro_rules! permissions {
 
 permissions! {
     ORGANIZATION_READ = "organization":"read";
+    ORGANIZATION_MANAGE = "organization":"manage";
     MEMBER_READ = "member":"read";
     MEMBER_MANAGE = "member":"manage";
     ROLE_READ = "role":"read";
@@ -184,5 +185,8 @@ mod tests {
         assert!(!editor.contains(&WORKFLOW_DEPLOY));
         assert!(admin.contains(&WORKFLOW_DEPLOY));
         assert!(!viewer.contains(&API_KEY_MANAGE));
+        // Limits and quotas are the owner's.
+        assert!(owner.contains(&ORGANIZATION_MANAGE));
+        assert!(!admin.contains(&ORGANIZATION_MANAGE));
     }
 }

@@ -10,6 +10,7 @@ pub mod dataset;
 pub mod evaluation;
 pub mod execution;
 pub mod feed;
+pub mod limits;
 pub mod live;
 pub mod node;
 pub mod organization;
@@ -52,6 +53,7 @@ pub struct Query(
 pub struct Mutation(
     account::mutation::AccountMutation,
     organization::mutation::OrganizationMutation,
+    limits::mutation::LimitsMutation,
     access::mutation::AccessMutation,
     prompt::mutation::PromptMutation,
     execution::mutation::ExecutionMutation,

@@ -18,6 +18,7 @@ pub mod authorship;
 pub mod dataset;
 pub mod evaluation;
 pub mod execution;
+pub mod limits;
 pub mod organization;
 pub mod pages;
 pub mod prompt;

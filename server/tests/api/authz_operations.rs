@@ -31,6 +31,11 @@ pub const OPERATIONS: &[(&str, Kind, Rule)] = &[
         Kind::Query,
         Rule::Needs(p::ORGANIZATION_READ),
     ),
+    (
+        "setOrganizationLimits",
+        Kind::Mutation,
+        Rule::Needs(p::ORGANIZATION_MANAGE),
+    ),
     ("members", Kind::Query, Rule::Needs(p::MEMBER_READ)),
     ("apiKeys", Kind::Query, Rule::Needs(p::API_KEY_READ)),
     ("roles", Kind::Query, Rule::Needs(p::ROLE_READ)),

@@ -46,6 +46,7 @@ mod key_rotation;
 mod limits;
 mod login_throttle;
 mod metrics;
+mod org_limits;
 mod organizations;
 mod process_helpers;
 mod prompt_labels;
