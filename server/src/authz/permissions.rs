@@ -32,6 +32,8 @@ permissions! {
     API_KEY_READ = "api_key":"read";
     API_KEY_MANAGE = "api_key":"manage";
     AUDIT_READ = "audit":"read";
+    ARCHIVE_READ = "archive":"read";
+    RETENTION_MANAGE = "retention":"manage";
     CREDENTIAL_MANAGE = "credential":"manage";
     PROMPT_READ = "prompt":"read";
     PROMPT_WRITE = "prompt":"write";
@@ -86,6 +88,7 @@ const ADMIN_EXTRA: &[Permission] = &[
     API_KEY_READ,
     API_KEY_MANAGE,
     AUDIT_READ,
+    ARCHIVE_READ,
     CREDENTIAL_MANAGE,
     PROMPT_DELETE,
     PROMPT_DEPLOY,
@@ -184,5 +187,8 @@ mod tests {
         assert!(!editor.contains(&WORKFLOW_DEPLOY));
         assert!(admin.contains(&WORKFLOW_DEPLOY));
         assert!(!viewer.contains(&API_KEY_MANAGE));
+        assert!(admin.contains(&ARCHIVE_READ));
+        assert!(!admin.contains(&RETENTION_MANAGE));
+        assert!(owner.contains(&RETENTION_MANAGE));
     }
 }

@@ -21,6 +21,7 @@ pub mod execution;
 pub mod organization;
 pub mod pages;
 pub mod prompt;
+pub mod retention;
 mod work;
 pub mod workflow;
 
