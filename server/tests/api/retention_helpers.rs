@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, EntityTrait};
+use sea_orm::EntityTrait;
 use uuid::Uuid;
 
 use crate::execution_helpers::{execute, finished};
@@ -38,18 +38,26 @@ pub async fn sweep_at(app: &TestApp, org: &str, as_of: DateTime<Utc>) -> retenti
     panic!("the sweep {id} did not end");
 }
 
-/// Moves the `created_at` of the rows of `table` matching `filter` back by `days`.
-pub async fn age(app: &TestApp, table: &str, filter: &str, days: i64) {
+/// Moves the `created_at` (column `at`) of the rows `rows` selects back by `days`.
+pub async fn age<E: EntityTrait>(
+    app: &TestApp,
+    rows: sea_orm::Select<E>,
+    (id, at): (E::Column, E::Column),
+    days: i64,
+) {
+    use sea_orm::{ColumnTrait, ModelTrait, QueryFilter};
     let db = &app.app.db;
-    let sql = match db.get_database_backend() {
-        sea_orm::DatabaseBackend::Postgres => format!(
-            "UPDATE {table} SET created_at = created_at - INTERVAL '{days} days' WHERE {filter}"
-        ),
-        _ => format!(
-            "UPDATE {table} SET created_at = strftime('%Y-%m-%d %H:%M:%f+00:00', created_at, '-{days} days') WHERE {filter}"
-        ),
-    };
-    db.execute_unprepared(&sql).await.unwrap();
+    for row in rows.all(db).await.unwrap() {
+        let sea_orm::Value::ChronoDateTimeUtc(Some(created)) = row.get(at) else {
+            panic!("{at:?} is not a time");
+        };
+        E::update_many()
+            .col_expr(at, sea_orm::sea_query::Expr::value(created - chrono::Duration::days(days)))
+            .filter(id.eq(row.get(id)))
+            .exec(db)
+            .await
+            .unwrap();
+    }
 }
 
 /// The compressed file of an archive, from the store's directory (`<data dir>/archive`).
