@@ -47,7 +47,11 @@ pub const OPERATIONS: &[(&str, Kind, Rule)] = &[
     ),
     ("archives", Kind::Query, Rule::Needs(p::ARCHIVE_READ)),
     ("archiveRecords", Kind::Query, Rule::Needs(p::ARCHIVE_READ)),
-    ("restoreArchive", Kind::Mutation, Rule::Needs(p::ARCHIVE_READ)),
+    (
+        "restoreArchive",
+        Kind::Mutation,
+        Rule::Needs(p::ARCHIVE_READ),
+    ),
     ("signUp", Kind::Mutation, Rule::Public),
     ("login", Kind::Mutation, Rule::Public),
     ("refreshToken", Kind::Mutation, Rule::Public),

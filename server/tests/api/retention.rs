@@ -39,7 +39,14 @@ async fn executions(app: &TestApp, owner: &Session, n: usize) -> Vec<String> {
     let prompt = echo_prompt(app, owner, "hello {{ name }}").await;
     let mut ids = Vec::new();
     for i in 0..n {
-        let e = execute(app, &owner.token, &prompt, json!({ "name": format!("n{i}") }), false).await;
+        let e = execute(
+            app,
+            &owner.token,
+            &prompt,
+            json!({ "name": format!("n{i}") }),
+            false,
+        )
+        .await;
         finished(app, &owner.token, &e).await;
         ids.push(e);
     }
@@ -106,11 +113,20 @@ async fn a_sweep_archives_what_is_old_and_keeps_the_rest(backend: Backend) {
     let owner_org = id(&owner.org_id);
     let aged = [id(&old[0]), id(&old[1]), id(&foreign[0])];
     let e = (execution::Column::Id, execution::Column::CreatedAt);
-    age(&app, execution::Entity::find().filter(e.0.is_in(aged)), e, 10).await;
+    age(
+        &app,
+        execution::Entity::find().filter(e.0.is_in(aged)),
+        e,
+        10,
+    )
+    .await;
     let w = (workflow_run::Column::Id, workflow_run::Column::CreatedAt);
     let owned = workflow_run::Column::OrgId.eq(owner_org);
     age(&app, workflow_run::Entity::find().filter(owned), w, 10).await;
-    let r = (evaluation_run::Column::Id, evaluation_run::Column::CreatedAt);
+    let r = (
+        evaluation_run::Column::Id,
+        evaluation_run::Column::CreatedAt,
+    );
     let owned = evaluation_run::Column::OrgId.eq(owner_org);
     age(&app, evaluation_run::Entity::find().filter(owned), r, 10).await;
     let a = (audit_event::Column::Id, audit_event::Column::CreatedAt);
@@ -121,7 +137,11 @@ async fn a_sweep_archives_what_is_old_and_keeps_the_rest(backend: Backend) {
         .all(db)
         .await
         .unwrap();
-    let run_before = workflow_run::Entity::find_by_id(id(&wf_run)).one(db).await.unwrap().unwrap();
+    let run_before = workflow_run::Entity::find_by_id(id(&wf_run))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
     let nodes_before = node_run::Entity::find()
         .filter(node_run::Column::RunId.eq(id(&wf_run)))
         .all(db)
@@ -140,7 +160,11 @@ async fn a_sweep_archives_what_is_old_and_keeps_the_rest(backend: Backend) {
             .unwrap()
     };
     let audit_before = audit_count().await;
-    let archived_before = metric(&app, "promptops_retention_rows_archived_total{table=\"executions\"}").await;
+    let archived_before = metric(
+        &app,
+        "promptops_retention_rows_archived_total{table=\"executions\"}",
+    )
+    .await;
 
     let t0 = Utc::now();
     let sweep = sweep_at(&app, &owner.org_id, t0 + Duration::days(85)).await;
@@ -151,27 +175,63 @@ async fn a_sweep_archives_what_is_old_and_keeps_the_rest(backend: Backend) {
 
     // Out of the database, with their job rows; the rest stays.
     let left = |ids: Vec<Uuid>| async move {
-        execution::Entity::find().filter(execution::Column::Id.is_in(ids)).count(db).await.unwrap()
+        execution::Entity::find()
+            .filter(execution::Column::Id.is_in(ids))
+            .count(db)
+            .await
+            .unwrap()
     };
     assert_eq!(left(vec![id(&old[0]), id(&old[1])]).await, 0);
     assert_eq!(left(vec![id(&young), id(&foreign[0])]).await, 2);
-    assert!(workflow_run::Entity::find_by_id(id(&wf_run)).one(db).await.unwrap().is_none());
-    let nodes_left = node_run::Entity::find().filter(node_run::Column::RunId.eq(id(&wf_run))).count(db).await.unwrap();
+    assert!(
+        workflow_run::Entity::find_by_id(id(&wf_run))
+            .one(db)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let nodes_left = node_run::Entity::find()
+        .filter(node_run::Column::RunId.eq(id(&wf_run)))
+        .count(db)
+        .await
+        .unwrap();
     assert_eq!(nodes_left, 0);
-    assert!(evaluation_run::Entity::find_by_id(id(&eval_run)).one(db).await.unwrap().is_none());
+    assert!(
+        evaluation_run::Entity::find_by_id(id(&eval_run))
+            .one(db)
+            .await
+            .unwrap()
+            .is_none()
+    );
     let subjects: Vec<Uuid> = [id(&old[0]), id(&old[1])]
         .into_iter()
         .chain(nodes_before.iter().map(|n| n.id))
         .chain(results_before.iter().map(|r| r.id))
         .collect();
-    let jobs_left = job::Entity::find().filter(job::Column::SubjectId.is_in(subjects)).count(db).await.unwrap();
+    let jobs_left = job::Entity::find()
+        .filter(job::Column::SubjectId.is_in(subjects))
+        .count(db)
+        .await
+        .unwrap();
     assert_eq!(jobs_left, 0);
-    assert_eq!(audit_count().await, audit_before, "audit events have their own period");
+    assert_eq!(
+        audit_count().await,
+        audit_before,
+        "audit events have their own period"
+    );
 
     // The files hold exactly the rows as they were.
     let archives = archives_of(&app, &owner.org_id).await;
     let kinds: Vec<&str> = archives.iter().map(|a| a.kind.as_str()).collect();
-    assert_eq!(kinds, ["executions", "evaluation_results", "evaluation_runs", "workflow_runs"]);
+    assert_eq!(
+        kinds,
+        [
+            "executions",
+            "evaluation_results",
+            "evaluation_runs",
+            "workflow_runs"
+        ]
+    );
     for archive in &archives {
         let bytes = file_of(&app, archive);
         assert_eq!(bytes.len() as i64, archive.bytes);
@@ -181,7 +241,10 @@ async fn a_sweep_archives_what_is_old_and_keeps_the_rest(backend: Backend) {
         assert_eq!(records.len() as i64, archive.row_count);
         match archive.kind.as_str() {
             "executions" => {
-                let mut expected: Vec<Value> = before.iter().map(|m| serde_json::to_value(m).unwrap()).collect();
+                let mut expected: Vec<Value> = before
+                    .iter()
+                    .map(|m| serde_json::to_value(m).unwrap())
+                    .collect();
                 expected.sort_by_key(|v| v["created_at"].as_str().map(str::to_owned));
                 assert_eq!(records, expected);
                 assert_eq!(records[0]["output"], "hello n0");
@@ -192,25 +255,43 @@ async fn a_sweep_archives_what_is_old_and_keeps_the_rest(backend: Backend) {
                 assert_eq!(records, vec![run]);
             }
             "evaluation_results" => {
-                let mut expected: Vec<Value> = results_before.iter().map(|m| serde_json::to_value(m).unwrap()).collect();
+                let mut expected: Vec<Value> = results_before
+                    .iter()
+                    .map(|m| serde_json::to_value(m).unwrap())
+                    .collect();
                 expected.sort_by_key(|v| v["ordinal"].as_i64());
                 assert_eq!(records, expected);
             }
             _ => assert_eq!(records[0]["id"], eval_run),
         }
     }
-    let archived_after = metric(&app, "promptops_retention_rows_archived_total{table=\"executions\"}").await;
-    assert!(archived_after >= archived_before + 2.0, "{archived_before} → {archived_after}");
+    let archived_after = metric(
+        &app,
+        "promptops_retention_rows_archived_total{table=\"executions\"}",
+    )
+    .await;
+    assert!(
+        archived_after >= archived_before + 2.0,
+        "{archived_before} → {archived_after}"
+    );
 
     // Listed for the owner; another organization sees nothing of it.
-    let listed = app.ok(Some(&owner.token), ARCHIVES, json!({ "org": owner.org_id })).await;
+    let listed = app
+        .ok(Some(&owner.token), ARCHIVES, json!({ "org": owner.org_id }))
+        .await;
     assert_eq!(listed["archives"]["totalCount"], 4, "{listed}");
     let only = app
-        .ok(Some(&owner.token), ARCHIVES, json!({ "org": owner.org_id, "kind": "WORKFLOW_RUNS" }))
+        .ok(
+            Some(&owner.token),
+            ARCHIVES,
+            json!({ "org": owner.org_id, "kind": "WORKFLOW_RUNS" }),
+        )
         .await;
     assert_eq!(only["archives"]["totalCount"], 1, "{only}");
     assert_eq!(only["archives"]["edges"][0]["node"]["rowCount"], 1);
-    let stranger = app.gql(Some(&other.token), ARCHIVES, json!({ "org": owner.org_id })).await;
+    let stranger = app
+        .gql(Some(&other.token), ARCHIVES, json!({ "org": owner.org_id }))
+        .await;
     assert_eq!(error_code(&stranger), Some("NOT_FOUND"), "{stranger}");
     assert!(archives_of(&app, &other.org_id).await.is_empty());
 
@@ -256,10 +337,14 @@ async fn sweeps_are_idempotent(backend: Backend) {
     let t0 = Utc::now();
 
     let first = sweep_at(&app, &owner.org_id, t0 + Duration::days(100)).await;
-    assert_eq!((first.status.as_str(), first.rows_archived), ("FINISHED", 2));
-    let again = workers::retention::schedule(db, org, t0 + Duration::days(100) + Duration::seconds(1), 3)
-        .await
-        .unwrap();
+    assert_eq!(
+        (first.status.as_str(), first.rows_archived),
+        ("FINISHED", 2)
+    );
+    let again =
+        workers::retention::schedule(db, org, t0 + Duration::days(100) + Duration::seconds(1), 3)
+            .await
+            .unwrap();
     assert_eq!(again, None, "one sweep per organization and day");
     let sweep_jobs = job::Entity::find()
         .filter(job::Column::Kind.eq("retention_sweep"))
@@ -270,7 +355,14 @@ async fn sweeps_are_idempotent(backend: Backend) {
     assert_eq!(sweep_jobs, 1);
 
     let second = sweep_at(&app, &owner.org_id, t0 + Duration::days(101)).await;
-    assert_eq!((second.status.as_str(), second.rows_archived, second.archives), ("FINISHED", 0, 0));
+    assert_eq!(
+        (
+            second.status.as_str(),
+            second.rows_archived,
+            second.archives
+        ),
+        ("FINISHED", 0, 0)
+    );
     let archives = archives_of(&app, &owner.org_id).await;
     assert_eq!(archives.len(), 1);
     let manifest = archives[0].clone();
@@ -280,23 +372,44 @@ async fn sweeps_are_idempotent(backend: Backend) {
     // database, the file in the store, no manifest.
     for record in workers::retention::decode(&file).unwrap() {
         let row: execution::Model = serde_json::from_value(record).unwrap();
-        execution::Entity::insert(execution::ActiveModel::from(row)).exec(db).await.unwrap();
+        execution::Entity::insert(execution::ActiveModel::from(row))
+            .exec(db)
+            .await
+            .unwrap();
     }
-    archive::Entity::delete_by_id(manifest.id).exec(db).await.unwrap();
+    archive::Entity::delete_by_id(manifest.id)
+        .exec(db)
+        .await
+        .unwrap();
     assert_eq!(
-        execution::Entity::find().filter(execution::Column::Id.is_in(ids.iter().map(|e| id(e)))).count(db).await.unwrap(),
+        execution::Entity::find()
+            .filter(execution::Column::Id.is_in(ids.iter().map(|e| id(e))))
+            .count(db)
+            .await
+            .unwrap(),
         2
     );
 
     let third = sweep_at(&app, &owner.org_id, t0 + Duration::days(102)).await;
-    assert_eq!((third.status.as_str(), third.rows_archived), ("FINISHED", 2));
+    assert_eq!(
+        (third.status.as_str(), third.rows_archived),
+        ("FINISHED", 2)
+    );
     let archives = archives_of(&app, &owner.org_id).await;
     assert_eq!(archives.len(), 1, "one manifest per file");
     assert_eq!(archives[0].object_key, manifest.object_key);
     assert_eq!(archives[0].sha256, manifest.sha256);
-    assert_eq!(file_of(&app, &archives[0]), file, "the same rows make the same file");
     assert_eq!(
-        execution::Entity::find().filter(execution::Column::OrgId.eq(org)).count(db).await.unwrap(),
+        file_of(&app, &archives[0]),
+        file,
+        "the same rows make the same file"
+    );
+    assert_eq!(
+        execution::Entity::find()
+            .filter(execution::Column::OrgId.eq(org))
+            .count(db)
+            .await
+            .unwrap(),
         0
     );
 }
@@ -315,7 +428,9 @@ async fn a_restored_archive_reads_back(backend: Backend) {
     let locked = app.gql(Some(&owner.token), RECORDS, vars(10, None)).await;
     assert_eq!(error_code(&locked), Some("CONFLICT"), "{locked}");
 
-    let restored = app.ok(Some(&owner.token), RESTORE, json!({ "a": archive_id })).await;
+    let restored = app
+        .ok(Some(&owner.token), RESTORE, json!({ "a": archive_id }))
+        .await;
     assert_eq!(restored["restoreArchive"]["readable"], true, "{restored}");
     assert_eq!(restored["restoreArchive"]["rowCount"], 3);
     let audited = audit_event::Entity::find()
@@ -332,7 +447,9 @@ async fn a_restored_archive_reads_back(backend: Backend) {
     assert_eq!(page["totalCount"], 3);
     assert_eq!(page["pageInfo"]["hasNextPage"], true);
     let cursor = page["edges"][1]["cursor"].as_str().unwrap().to_owned();
-    let rest = app.ok(Some(&owner.token), RECORDS, vars(2, Some(&cursor))).await;
+    let rest = app
+        .ok(Some(&owner.token), RECORDS, vars(2, Some(&cursor)))
+        .await;
     let rest = &rest["archiveRecords"];
     assert_eq!(rest["pageInfo"]["hasNextPage"], false);
     let read: Vec<Value> = page["edges"]
@@ -352,12 +469,21 @@ async fn a_restored_archive_reads_back(backend: Backend) {
         .put(&manifest.object_key, b"not what was archived".to_vec())
         .await
         .unwrap();
-    let refused = app.gql(Some(&owner.token), RESTORE, json!({ "a": archive_id })).await;
+    let refused = app
+        .gql(Some(&owner.token), RESTORE, json!({ "a": archive_id }))
+        .await;
     assert_eq!(error_code(&refused), Some("CONFLICT"), "{refused}");
     let refused = app.gql(Some(&owner.token), RECORDS, vars(2, None)).await;
     assert_eq!(error_code(&refused), Some("CONFLICT"), "{refused}");
-    app.app.retention.store.delete(&manifest.object_key).await.unwrap();
-    let missing = app.gql(Some(&owner.token), RESTORE, json!({ "a": archive_id })).await;
+    app.app
+        .retention
+        .store
+        .delete(&manifest.object_key)
+        .await
+        .unwrap();
+    let missing = app
+        .gql(Some(&owner.token), RESTORE, json!({ "a": archive_id }))
+        .await;
     assert_eq!(error_code(&missing), Some("CONFLICT"), "{missing}");
 }
 
@@ -373,7 +499,8 @@ async fn owners_set_the_retention_periods(backend: Backend) {
     let app = spawn(backend, 500).await;
     let owner = app.sign_up("owner").await;
     let viewer = app.sign_up("viewer").await;
-    app.add_member(&owner, &owner.org_id, &viewer, "viewer").await;
+    app.add_member(&owner, &owner.org_id, &viewer, "viewer")
+        .await;
     let org = json!({ "org": owner.org_id });
 
     let read = app.ok(Some(&viewer.token), POLICY, org.clone()).await;
@@ -385,15 +512,26 @@ async fn owners_set_the_retention_periods(backend: Backend) {
     for (input, why) in [
         (json!({ "retentionDays": 0 }), "below the minimum"),
         (json!({ "retentionDays": 3651 }), "above the maximum"),
-        (json!({ "retentionDays": 30, "auditRetentionDays": 20 }), "audit shorter"),
+        (
+            json!({ "retentionDays": 30, "auditRetentionDays": 20 }),
+            "audit shorter",
+        ),
     ] {
         let body = app
-            .gql(Some(&owner.token), SET_POLICY, json!({ "org": owner.org_id, "input": input }))
+            .gql(
+                Some(&owner.token),
+                SET_POLICY,
+                json!({ "org": owner.org_id, "input": input }),
+            )
             .await;
         assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{why}: {body}");
     }
     let set = app
-        .ok(Some(&owner.token), SET_POLICY, json!({ "org": owner.org_id, "input": { "retentionDays": 30 } }))
+        .ok(
+            Some(&owner.token),
+            SET_POLICY,
+            json!({ "org": owner.org_id, "input": { "retentionDays": 30 } }),
+        )
         .await;
     assert_eq!(
         set["updateRetentionPolicy"],
@@ -411,11 +549,20 @@ async fn owners_set_the_retention_periods(backend: Backend) {
     // 31 days ahead is past 30 days, not past the default 90.
     let done = executions(&app, &owner, 1).await;
     let sweep = sweep_at(&app, &owner.org_id, Utc::now() + Duration::days(31)).await;
-    assert_eq!((sweep.status.as_str(), sweep.rows_archived), ("FINISHED", 1));
-    let gone = execution::Entity::find_by_id(id(&done[0])).one(&app.app.db).await.unwrap();
+    assert_eq!(
+        (sweep.status.as_str(), sweep.rows_archived),
+        ("FINISHED", 1)
+    );
+    let gone = execution::Entity::find_by_id(id(&done[0]))
+        .one(&app.app.db)
+        .await
+        .unwrap();
     assert!(gone.is_none());
     let read = app.ok(Some(&viewer.token), POLICY, org).await;
-    assert_eq!(read["retentionPolicy"]["lastSweep"]["status"], "FINISHED", "{read}");
+    assert_eq!(
+        read["retentionPolicy"]["lastSweep"]["status"], "FINISHED",
+        "{read}"
+    );
 }
 
 /// The daily schedule: each organization gets one sweep of the day however many processes
@@ -447,7 +594,11 @@ async fn the_schedule_makes_one_sweep_per_organization_and_day(backend: Backend)
         let sweep_id = workers::retention::sweep_id(id(&owner.org_id), Utc::now().date_naive());
         let mut status = String::new();
         for _ in 0..300 {
-            let row = retention_sweep::Entity::find_by_id(sweep_id).one(&ctx.db).await.unwrap().unwrap();
+            let row = retention_sweep::Entity::find_by_id(sweep_id)
+                .one(&ctx.db)
+                .await
+                .unwrap()
+                .unwrap();
             status = row.status;
             if status == "FINISHED" {
                 break;

@@ -52,7 +52,10 @@ pub async fn age<E: EntityTrait>(
             panic!("{at:?} is not a time");
         };
         E::update_many()
-            .col_expr(at, sea_orm::sea_query::Expr::value(created - chrono::Duration::days(days)))
+            .col_expr(
+                at,
+                sea_orm::sea_query::Expr::value(created - chrono::Duration::days(days)),
+            )
             .filter(id.eq(row.get(id)))
             .exec(db)
             .await
@@ -99,9 +102,20 @@ pub async fn an_archive(app: &TestApp, owner: &Session) -> String {
         return found.clone();
     }
     let (prompt, _) = app
-        .create_prompt(owner, &owner.org_id, &format!("r {}", &Uuid::new_v4().simple().to_string()[..8]))
+        .create_prompt(
+            owner,
+            &owner.org_id,
+            &format!("r {}", &Uuid::new_v4().simple().to_string()[..8]),
+        )
         .await;
-    let execution = execute(app, &owner.token, &prompt, serde_json::json!({ "name": "x" }), false).await;
+    let execution = execute(
+        app,
+        &owner.token,
+        &prompt,
+        serde_json::json!({ "name": "x" }),
+        false,
+    )
+    .await;
     finished(app, &owner.token, &execution).await;
     let sweep = sweep_at(app, &owner.org_id, Utc::now() + chrono::Duration::days(100)).await;
     assert_eq!(sweep.status, "FINISHED", "{sweep:?}");

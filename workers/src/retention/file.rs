@@ -42,9 +42,7 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<serde_json::Value>, String> {
     text.lines()
         .filter(|line| !line.trim().is_empty())
         .enumerate()
-        .map(|(n, line)| {
-            serde_json::from_str(line).map_err(|e| format!("line {}: {e}", n + 1))
-        })
+        .map(|(n, line)| serde_json::from_str(line).map_err(|e| format!("line {}: {e}", n + 1)))
         .collect()
 }
 
@@ -104,7 +102,10 @@ mod tests {
         assert_eq!(a.sha256, b.sha256);
         assert_eq!(a.sha256.len(), 64);
         let records = decode(&a.bytes).unwrap();
-        assert_eq!(records, vec![serde_json::json!({"id": 1}), serde_json::json!({"id": 2})]);
+        assert_eq!(
+            records,
+            vec![serde_json::json!({"id": 1}), serde_json::json!({"id": 2})]
+        );
         assert!(decode(b"plain").is_err());
     }
 }

@@ -48,7 +48,10 @@ impl SweepKind {
     /// Whether it is time to look again (and notes that we do).
     fn due(&self) -> bool {
         let today = Utc::now().date_naive();
-        let mut last = self.last_look.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut last = self
+            .last_look
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         let due = match *last {
             Some((day, at)) => day != today || at.elapsed() >= LOOK_EVERY,
             None => true,

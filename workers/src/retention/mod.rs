@@ -18,9 +18,9 @@
 //! a manifest: the next attempt reads the same rows, writes the same key again and goes on.
 //! A file without a manifest row therefore never holds the only copy of a row.
 
+pub mod counters;
 mod file;
 mod kind;
-pub mod counters;
 mod policy;
 mod schedule;
 mod store;

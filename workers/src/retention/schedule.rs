@@ -103,9 +103,7 @@ pub(crate) async fn forget_old(
         .from(retention_sweep::Entity)
         .and_where(retention_sweep::Column::OrgId.eq(org))
         .and_where(retention_sweep::Column::AsOf.lt(before))
-        .and_where(
-            retention_sweep::Column::Status.is_in([status::FINISHED, status::FAILED]),
-        )
+        .and_where(retention_sweep::Column::Status.is_in([status::FINISHED, status::FAILED]))
         .to_owned();
     job::Entity::delete_many()
         .filter(job::Column::Kind.eq(KIND))

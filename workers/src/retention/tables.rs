@@ -122,7 +122,9 @@ pub(crate) async fn select(
         Table::EvaluationResults => {
             let rows = evaluation_result::Entity::find()
                 .filter(evaluation_result::Column::OrgId.eq(org))
-                .filter(evaluation_result::Column::RunId.in_subquery(old_evaluation_runs(org, cutoff)))
+                .filter(
+                    evaluation_result::Column::RunId.in_subquery(old_evaluation_runs(org, cutoff)),
+                )
                 .order_by_asc(evaluation_result::Column::RunId)
                 .order_by_asc(evaluation_result::Column::Ordinal)
                 .order_by_asc(evaluation_result::Column::TargetIndex)
@@ -258,7 +260,10 @@ pub(crate) async fn delete(
     let mut dependents = Vec::new();
     let rows = match batch.table {
         Table::Executions => {
-            dependents.push(("jobs", delete_jobs(conn, crate::execution::KIND, &batch.ids).await?));
+            dependents.push((
+                "jobs",
+                delete_jobs(conn, crate::execution::KIND, &batch.ids).await?,
+            ));
             execution::Entity::delete_many()
                 .filter(execution::Column::OrgId.eq(org))
                 .filter(execution::Column::Id.is_in(ids))
@@ -267,7 +272,10 @@ pub(crate) async fn delete(
                 .rows_affected
         }
         Table::EvaluationResults => {
-            dependents.push(("jobs", delete_jobs(conn, crate::evaluation::run::KIND, &batch.ids).await?));
+            dependents.push((
+                "jobs",
+                delete_jobs(conn, crate::evaluation::run::KIND, &batch.ids).await?,
+            ));
             evaluation_result::Entity::delete_many()
                 .filter(evaluation_result::Column::OrgId.eq(org))
                 .filter(evaluation_result::Column::Id.is_in(ids))

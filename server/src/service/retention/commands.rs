@@ -54,7 +54,8 @@ pub async fn restore_archive(
     // The store is read before the transaction: it may be slow.
     let found = archives::get(&app.db, &app.authz, actor, id).await?;
     archives::fetch(&app.retention.store, &found).await?;
-    let until = authorship::now() + Duration::hours(i64::from(app.config.archive_restore_hours.max(1)));
+    let until =
+        authorship::now() + Duration::hours(i64::from(app.config.archive_restore_hours.max(1)));
 
     let mut work = UnitOfWork::begin(app, request).await?;
     let found = archives::get(&work.txn, &app.authz, actor, id).await?;
