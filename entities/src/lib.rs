@@ -2,6 +2,7 @@
 //! the server crate, so the database shape never leaks into the API.
 
 pub mod api_key;
+pub mod archive;
 pub mod audit_event;
 pub mod casbin_rule;
 pub mod dataset;
@@ -24,6 +25,8 @@ pub mod prompt_tag;
 pub mod prompt_version;
 pub mod provider_credential;
 pub mod refresh_token;
+pub mod retention_policy;
+pub mod retention_sweep;
 pub mod role;
 pub mod session;
 pub mod user;

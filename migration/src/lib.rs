@@ -12,6 +12,7 @@ mod m20261127_200000_workflow_runs;
 mod m20261128_000001_datasets;
 mod m20261128_000002_evaluations;
 mod m20261128_100000_org_limits;
+mod m20261128_110000_retention;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_datasets::Migration),
             Box::new(m20261128_000002_evaluations::Migration),
             Box::new(m20261128_100000_org_limits::Migration),
+            Box::new(m20261128_110000_retention::Migration),
         ]
     }
 }

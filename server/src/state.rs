@@ -12,6 +12,7 @@ use workers::events::{EventBus, LogSettings};
 use workers::llm::{self, EgressPolicy, ProviderDefaults, RetryPolicy, Timeouts};
 use workers::pricing::PriceTable;
 use workers::queue::{JobQueue, MemoryQueue, RedisQueue};
+use workers::retention::{ArchiveStore, Retention};
 use workers::runtime::Runtime;
 use workers::sandbox::{self, Place, Renderer, Shares};
 
@@ -36,6 +37,8 @@ pub struct App {
     /// Job queue, workers and what jobs are given (`runtime.ctx`: the completion step with
     /// providers, cache and credentials; the renderer; settings).
     pub runtime: Arc<Runtime>,
+    /// Retention rules and the archive store (the sweeps' and the archive readers').
+    pub retention: Retention,
     /// The jobs table's lag as `/metrics` last read it.
     pub job_lag: crate::metrics::JobLag,
 }
@@ -163,7 +166,16 @@ impl App {
             renderer: renderer.clone(),
             settings,
         };
-        let runtime = Runtime::new(ctx, workers::kinds::registry());
+        let store = ArchiveStore::open(
+            config.archive_url.as_deref(),
+            &config.data_dir.join("archive"),
+        )
+        .context("opening the archive store (PROMPTOPS_ARCHIVE_URL)")?;
+        let retention = Retention {
+            settings: config.retention_settings(),
+            store,
+        };
+        let runtime = Runtime::new(ctx, workers::kinds::registry(retention.clone()));
         let limits =
             crate::service::limits::LimitsCache::new(Duration::from_secs(config.limits_cache_secs));
         Ok(Arc::new(Self {
@@ -178,6 +190,7 @@ impl App {
             statements,
             renderer,
             runtime,
+            retention,
             job_lag: crate::metrics::JobLag::default(),
         }))
     }

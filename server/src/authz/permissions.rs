@@ -33,6 +33,8 @@ permissions! {
     API_KEY_READ = "api_key":"read";
     API_KEY_MANAGE = "api_key":"manage";
     AUDIT_READ = "audit":"read";
+    ARCHIVE_READ = "archive":"read";
+    RETENTION_MANAGE = "retention":"manage";
     CREDENTIAL_MANAGE = "credential":"manage";
     PROMPT_READ = "prompt":"read";
     PROMPT_WRITE = "prompt":"write";
@@ -87,6 +89,7 @@ const ADMIN_EXTRA: &[Permission] = &[
     API_KEY_READ,
     API_KEY_MANAGE,
     AUDIT_READ,
+    ARCHIVE_READ,
     CREDENTIAL_MANAGE,
     PROMPT_DELETE,
     PROMPT_DEPLOY,
@@ -188,5 +191,8 @@ mod tests {
         // Limits and quotas are the owner's.
         assert!(owner.contains(&ORGANIZATION_MANAGE));
         assert!(!admin.contains(&ORGANIZATION_MANAGE));
+        assert!(admin.contains(&ARCHIVE_READ));
+        assert!(!admin.contains(&RETENTION_MANAGE));
+        assert!(owner.contains(&RETENTION_MANAGE));
     }
 }

@@ -16,6 +16,7 @@ pub mod node;
 pub mod organization;
 pub mod prompt;
 pub mod provider;
+pub mod retention;
 pub mod workflow;
 
 pub mod codes;
@@ -46,6 +47,7 @@ pub struct Query(
     workflow::runs::query::WorkflowRunQuery,
     evaluation::query::EvaluationQuery,
     dataset::query::DatasetQuery,
+    retention::query::RetentionQuery,
     node::NodeQuery,
 );
 
@@ -61,6 +63,7 @@ pub struct Mutation(
     workflow::runs::mutation::WorkflowRunMutation,
     evaluation::mutation::EvaluationMutation,
     dataset::mutation::DatasetMutation,
+    retention::mutation::RetentionMutation,
 );
 
 #[derive(MergedSubscription, Default)]

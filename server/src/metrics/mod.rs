@@ -113,6 +113,18 @@ fn describe() {
     );
     describe_counter!(w::CACHE_REQUESTS, "Response cache lookups by result");
     describe_counter!(w::REDIS_ERRORS, "Failed Redis commands");
+    use workers::retention::counters as r;
+    describe_counter!(r::ROWS_ARCHIVED, "Rows written to archive files, by table");
+    describe_counter!(
+        r::ROWS_DELETED,
+        "Rows the retention sweep deleted, by table (archived and dependent)"
+    );
+    describe_counter!(r::ARCHIVES, "Archive files written, by table");
+    describe_counter!(
+        r::ARCHIVE_BYTES,
+        Unit::Bytes,
+        "Compressed bytes written to archive files, by table"
+    );
 }
 
 /// A request refused by the rate limit named `limit` (a closed set: see `ratelimit`, `ws`).

@@ -22,6 +22,7 @@ pub mod limits;
 pub mod organization;
 pub mod pages;
 pub mod prompt;
+pub mod retention;
 mod work;
 pub mod workflow;
 

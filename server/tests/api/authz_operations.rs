@@ -40,6 +40,23 @@ pub const OPERATIONS: &[(&str, Kind, Rule)] = &[
     ("apiKeys", Kind::Query, Rule::Needs(p::API_KEY_READ)),
     ("roles", Kind::Query, Rule::Needs(p::ROLE_READ)),
     ("auditEvents", Kind::Query, Rule::Needs(p::AUDIT_READ)),
+    (
+        "retentionPolicy",
+        Kind::Query,
+        Rule::Needs(p::ORGANIZATION_READ),
+    ),
+    (
+        "updateRetentionPolicy",
+        Kind::Mutation,
+        Rule::Needs(p::RETENTION_MANAGE),
+    ),
+    ("archives", Kind::Query, Rule::Needs(p::ARCHIVE_READ)),
+    ("archiveRecords", Kind::Query, Rule::Needs(p::ARCHIVE_READ)),
+    (
+        "restoreArchive",
+        Kind::Mutation,
+        Rule::Needs(p::ARCHIVE_READ),
+    ),
     ("signUp", Kind::Mutation, Rule::Public),
     ("login", Kind::Mutation, Rule::Public),
     ("refreshToken", Kind::Mutation, Rule::Public),

@@ -171,6 +171,8 @@ pub async fn request(app: &TestApp, op: &str, org: &Org) -> Request {
         "datasets" | "dataset" | "exportDataset" | "createDataset" | "updateDataset"
         | "deleteDataset" | "addDatasetItems" | "updateDatasetItem" | "deleteDatasetItems"
         | "importDatasetItems" => crate::authz_dataset_requests::request(app, op, org).await,
+        "retentionPolicy" | "updateRetentionPolicy" | "archives" | "restoreArchive"
+        | "archiveRecords" => crate::authz_retention_requests::request(app, op, org).await,
         other => panic!("the matrix has no request for `{other}`: add one"),
     }
 }
