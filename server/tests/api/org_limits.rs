@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use crate::backend_tests;
 use crate::execution_helpers::{execute, finished};
 use crate::helpers::{Backend, Session, TestApp, TestEnv, error_code};
+use crate::subscriptions::{connect, next, send};
 
 const ORG: &str = "query($id: ID!) { organization(id: $id) { id } }";
 const SET_LIMITS: &str = "mutation($org: ID!, $input: SetOrganizationLimitsInput!) {
@@ -21,6 +22,16 @@ const USAGE: &str = "query($id: ID!) { organization(id: $id) {
     usage { period executions tokens executionsRemaining tokensRemaining resetsAt } } }";
 const EXECUTE: &str =
     "mutation($p: ID!) { executePrompt(promptId: $p, input: {variables: {name: \"q\"}}) { id } }";
+
+async fn scrape(app: &TestApp) -> String {
+    let response = app
+        .client
+        .get(format!("{}/metrics", app.base))
+        .send()
+        .await
+        .unwrap();
+    response.text().await.unwrap()
+}
 
 fn retry_after(body: &Value) -> u64 {
     body["errors"][0]["extensions"]["retryAfter"]
@@ -71,6 +82,24 @@ async fn api_keys_are_limited_each_with_retry_after(backend: Backend) {
     // Whatever the key asks for is charged, even outside any organization field.
     let me = app.gql(Some(&first), "{ __typename }", json!({})).await;
     assert_eq!(error_code(&me), Some("RATE_LIMITED"), "{me}");
+    // An operation on a WebSocket is a request like any other.
+    let mut socket = connect(&app, Some(&first)).await;
+    send(
+        &mut socket,
+        json!({ "id": "1", "type": "subscribe", "payload": { "query": ORG, "variables": { "id": owner.org_id } } }),
+    )
+    .await;
+    let reply = next(&mut socket).await;
+    assert_eq!(
+        reply["payload"]["errors"][0]["extensions"]["code"], "RATE_LIMITED",
+        "{reply}"
+    );
+    assert!(reply["payload"]["errors"][0]["extensions"]["retryAfter"].as_u64() >= Some(1));
+    let scraped = scrape(&app).await;
+    assert!(
+        scraped.contains(r#"promptops_rate_limited_total{limit="api_key_requests"}"#),
+        "{scraped}"
+    );
     // Another key of the same organization has its own budget; the owner's session too.
     app.ok(Some(&second), ORG, json!({ "id": owner.org_id }))
         .await;
@@ -258,6 +287,12 @@ async fn a_hard_execution_quota_refuses_exactly_past_it_and_a_soft_one_warns_onc
     assert_eq!(used["usage"]["executions"], 3);
     assert_eq!(used["usage"]["executionsRemaining"], 0);
     assert!(quota_events(&app, &owner).await.is_empty());
+    let scraped = scrape(&app).await;
+    assert!(
+        scraped
+            .contains(r#"promptops_quota_exceeded_total{quota="executions",enforcement="hard"}"#),
+        "{scraped}"
+    );
 
     // Soft: allowed past it, and the audit log says so once this month.
     set_limits(&app, &owner, json!({ "executionsEnforcement": "SOFT" })).await;
