@@ -16,6 +16,8 @@ pub mod job;
 pub mod membership;
 pub mod node_run;
 pub mod organization;
+pub mod pii_policy;
+pub mod pii_vault;
 pub mod prompt;
 pub mod prompt_label;
 pub mod prompt_tag;

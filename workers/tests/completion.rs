@@ -36,6 +36,7 @@ async fn step() -> Completion {
             timeouts,
         },
         prices: PriceTable::default(),
+        pii: Default::default(),
     }
 }
 

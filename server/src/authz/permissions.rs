@@ -33,6 +33,7 @@ permissions! {
     API_KEY_MANAGE = "api_key":"manage";
     AUDIT_READ = "audit":"read";
     CREDENTIAL_MANAGE = "credential":"manage";
+    PII_POLICY_MANAGE = "pii_policy":"manage";
     PROMPT_READ = "prompt":"read";
     PROMPT_WRITE = "prompt":"write";
     PROMPT_DELETE = "prompt":"delete";
@@ -87,6 +88,7 @@ const ADMIN_EXTRA: &[Permission] = &[
     API_KEY_MANAGE,
     AUDIT_READ,
     CREDENTIAL_MANAGE,
+    PII_POLICY_MANAGE,
     PROMPT_DELETE,
     PROMPT_DEPLOY,
     WORKFLOW_DELETE,

@@ -13,6 +13,7 @@ pub mod feed;
 pub mod live;
 pub mod node;
 pub mod organization;
+pub mod pii;
 pub mod prompt;
 pub mod provider;
 pub mod workflow;
@@ -59,6 +60,7 @@ pub struct Mutation(
     workflow::runs::mutation::WorkflowRunMutation,
     evaluation::mutation::EvaluationMutation,
     dataset::mutation::DatasetMutation,
+    pii::mutation::PiiMutation,
 );
 
 #[derive(MergedSubscription, Default)]

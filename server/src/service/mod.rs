@@ -20,6 +20,7 @@ pub mod evaluation;
 pub mod execution;
 pub mod organization;
 pub mod pages;
+pub mod pii;
 pub mod prompt;
 mod work;
 pub mod workflow;

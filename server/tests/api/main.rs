@@ -46,6 +46,7 @@ mod limits;
 mod login_throttle;
 mod metrics;
 mod organizations;
+mod pii_masking;
 mod process_helpers;
 mod prompt_labels;
 mod prompt_lists;

@@ -10,8 +10,10 @@ use uuid::Uuid;
 
 use super::ContextExt;
 use super::account::User;
+use super::pii::types::PiiPolicy;
 use crate::service::access::roles;
 use crate::service::organization::members;
+use crate::service::pii;
 use entities::{membership, organization, user};
 
 #[derive(SimpleObject, Clone)]
@@ -45,6 +47,13 @@ impl Organization {
         let app = ctx.app()?;
         let rows = members::list(&app.db, &app.authz, ctx.actor()?, self.uuid).await?;
         Ok(rows.into_iter().map(Member::from).collect())
+    }
+
+    /// The PII masking policy (off until set).
+    async fn pii_policy(&self, ctx: &Context<'_>) -> async_graphql::Result<PiiPolicy> {
+        let app = ctx.app()?;
+        let stored = pii::get(&app.db, &app.authz, ctx.actor()?, self.uuid).await?;
+        Ok(stored.into())
     }
 
     /// The caller's role here.
