@@ -38,7 +38,12 @@ async fn mock_llm() -> (String, Arc<MockLlmStats>) {
 }
 
 /// An organization whose OpenAI key points at `llm`, with an echoing prompt of `template`.
-async fn org_with_prompt(app: &TestApp, name: &str, llm: &str, template: &str) -> (Session, String) {
+async fn org_with_prompt(
+    app: &TestApp,
+    name: &str,
+    llm: &str,
+    template: &str,
+) -> (Session, String) {
     let owner = app.sign_up(name).await;
     app.ok(
         Some(&owner.token),
@@ -71,7 +76,8 @@ fn variables() -> Value {
     json!({ "email": EMAIL, "card": CARD, "iban": IBAN, "ssn": SSN })
 }
 
-const TEMPLATE: &str = "Write to {{ email }} about card {{ card }}, IBAN {{ iban }}, SSN {{ ssn }}.";
+const TEMPLATE: &str =
+    "Write to {{ email }} about card {{ card }}, IBAN {{ iban }}, SSN {{ ssn }}.";
 
 fn expected_output() -> String {
     format!("Write to {EMAIL} about card {CARD}, IBAN {IBAN}, SSN {SSN}.")
@@ -100,7 +106,10 @@ async fn audit_text(app: &TestApp, org: &str) -> String {
         .await
         .unwrap();
     assert!(!rows.is_empty());
-    rows.iter().map(|r| r.summary.to_string()).collect::<Vec<_>>().join("\n")
+    rows.iter()
+        .map(|r| r.summary.to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 async fn vaults(app: &TestApp) -> usize {
@@ -186,7 +195,10 @@ async fn mask_before_storage_stores_no_raw_values(backend: Backend) {
 
     assert_eq!(row["status"], "SUCCEEDED", "{row}");
     let sent = stats.bodies()[0].to_string();
-    assert!(sent.contains(EMAIL) && sent.contains(IBAN), "the provider gets them: {sent}");
+    assert!(
+        sent.contains(EMAIL) && sent.contains(IBAN),
+        "the provider gets them: {sent}"
+    );
     let stored = stored_execution(&app, &execution).await;
     assert_no_raw("stored variables", &stored.variables.to_string());
     assert_no_raw("stored messages", &stored.rendered_messages.to_string());
@@ -232,8 +244,13 @@ async fn mask_before_storage_stores_no_raw_values(backend: Backend) {
 async fn custom_patterns_are_validated_and_masked(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (llm, stats) = mock_llm().await;
-    let (owner, prompt) =
-        org_with_prompt(&app, "owner", &llm, "Employee {{ id }} asks about {{ topic }}").await;
+    let (owner, prompt) = org_with_prompt(
+        &app,
+        "owner",
+        &llm,
+        "Employee {{ id }} asks about {{ topic }}",
+    )
+    .await;
     for (name, pattern) in [
         ("EMPLOYEE", "EMP-(\\d{6}"),
         ("EMPLOYEE", "(?:\\w{1000}){1000}"),
@@ -251,7 +268,11 @@ async fn custom_patterns_are_validated_and_masked(backend: Backend) {
                 } }),
             )
             .await;
-        assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{pattern}: {body}");
+        assert_eq!(
+            error_code(&body),
+            Some("BAD_USER_INPUT"),
+            "{pattern}: {body}"
+        );
     }
     let policy = set_policy(
         &app,
@@ -282,7 +303,8 @@ async fn custom_patterns_are_validated_and_masked(backend: Backend) {
 
     // Who may read and change it.
     let editor = app.sign_up("editor").await;
-    app.add_member(&owner, &owner.org_id, &editor, "editor").await;
+    app.add_member(&owner, &owner.org_id, &editor, "editor")
+        .await;
     let read = app
         .ok(
             Some(&editor.token),
@@ -312,7 +334,10 @@ async fn custom_patterns_are_validated_and_masked(backend: Backend) {
         .await;
     assert_eq!(error_code(&hidden), Some("NOT_FOUND"), "{hidden}");
     let audit = audit_text(&app, &owner.org_id).await;
-    assert!(audit.contains("pii_policy") || audit.contains("mask_before_provider"), "{audit}");
+    assert!(
+        audit.contains("pii_policy") || audit.contains("mask_before_provider"),
+        "{audit}"
+    );
 }
 
 /// `maskDatasetItems`: imported items are masked (whatever the mode); without it, or in
@@ -339,7 +364,12 @@ async fn dataset_imports_are_masked_when_asked(backend: Backend) {
     let items = contents(&app, &owner, &plain, None).await;
     assert!(json!(items).to_string().contains(EMAIL), "{items:?}");
 
-    set_policy(&app, &owner, json!({ "mode": "OFF", "maskDatasetItems": true })).await;
+    set_policy(
+        &app,
+        &owner,
+        json!({ "mode": "OFF", "maskDatasetItems": true }),
+    )
+    .await;
     let masked = create_dataset(&app, &owner, "masked", json!([])).await;
     import(masked.clone()).await;
     let items = contents(&app, &owner, &masked, None).await;

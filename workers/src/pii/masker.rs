@@ -80,9 +80,10 @@ impl Masker {
             };
             let counter = session.counters.entry(label.to_owned()).or_insert(0);
             *counter = (*counter).max(n);
-            session
-                .by_value
-                .insert((label.to_owned(), original.to_owned()), placeholder.to_owned());
+            session.by_value.insert(
+                (label.to_owned(), original.to_owned()),
+                placeholder.to_owned(),
+            );
             session
                 .originals
                 .insert(placeholder.to_owned(), original.to_owned());

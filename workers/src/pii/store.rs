@@ -89,9 +89,13 @@ pub fn mode_name(mode: PiiMode) -> &'static str {
 }
 
 pub fn parse_mode(name: &str) -> Option<PiiMode> {
-    [PiiMode::Off, PiiMode::BeforeStorage, PiiMode::BeforeProvider]
-        .into_iter()
-        .find(|m| mode_name(*m) == name)
+    [
+        PiiMode::Off,
+        PiiMode::BeforeStorage,
+        PiiMode::BeforeProvider,
+    ]
+    .into_iter()
+    .find(|m| mode_name(*m) == name)
 }
 
 struct Cached {

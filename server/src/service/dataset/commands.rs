@@ -225,7 +225,7 @@ pub async fn import_items(
         Ok::<_, AppError>(items)
     })
     .await
-        .map_err(|e| AppError::internal(anyhow::anyhow!("dataset import: {e}")))??;
+    .map_err(|e| AppError::internal(anyhow::anyhow!("dataset import: {e}")))??;
     let mut work = UnitOfWork::begin(app, request).await?;
     let applied = versions::add(
         &work.txn,
