@@ -177,10 +177,8 @@ impl PiiPolicies {
         let notices = bus.subscribe(TOPIC);
         let reconnects = bus.subscribe(RECONNECTED_TOPIC);
         tokio::spawn(async move {
-            let mut events = futures_util::stream::select(
-                notices.map(|org| Some(org)),
-                reconnects.map(|_| None),
-            );
+            let mut events =
+                futures_util::stream::select(notices.map(Some), reconnects.map(|_| None));
             while let Some(event) = events.next().await {
                 let Some(policies) = weak.upgrade() else {
                     return;
