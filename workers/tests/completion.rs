@@ -36,7 +36,7 @@ async fn step() -> Completion {
             timeouts,
         },
         prices: PriceTable::default(),
-        pii: Default::default(),
+        pii: std::sync::Arc::new(workers::pii::PiiPolicies::disabled()),
     }
 }
 

@@ -28,7 +28,7 @@ async fn completion() -> Completion {
             timeouts,
         },
         prices: PriceTable::default(),
-        pii: Default::default(),
+        pii: std::sync::Arc::new(crate::pii::PiiPolicies::disabled()),
     }
 }
 

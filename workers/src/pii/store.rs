@@ -106,6 +106,8 @@ struct Cached {
 /// The per-process cache of compiled policies.
 pub struct PiiPolicies {
     cache: Mutex<HashMap<Uuid, Cached>>,
+    /// Set for a step without a database (tests of the step alone): every organization off.
+    disabled: bool,
 }
 
 impl std::fmt::Debug for PiiPolicies {
@@ -124,6 +126,16 @@ impl PiiPolicies {
     pub fn new() -> Self {
         Self {
             cache: Mutex::new(HashMap::new()),
+            disabled: false,
+        }
+    }
+
+    /// Every organization off, nothing read: for a completion step used without the
+    /// application's database.
+    pub fn disabled() -> Self {
+        Self {
+            disabled: true,
+            ..Self::new()
         }
     }
 
@@ -133,6 +145,9 @@ impl PiiPolicies {
         conn: &impl ConnectionTrait,
         org: Uuid,
     ) -> Result<Arc<OrgPii>, PolicyError> {
+        if self.disabled {
+            return Ok(Arc::new(OrgPii::off()?));
+        }
         let cached = self.cached(org);
         if let Some((pii, true)) = &cached {
             return Ok(pii.clone());
