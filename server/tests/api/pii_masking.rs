@@ -388,7 +388,41 @@ async fn dataset_imports_are_masked_when_asked(backend: Backend) {
     assert_eq!(masked_rows, 1);
 }
 
+/// A workflow node goes through the same completion step: masked before the provider, the
+/// node's output restored, its stored rendered input masked.
+async fn workflow_nodes_mask_before_the_provider(backend: Backend) {
+    use crate::workflow_helpers::{ended, node, openai, run, save_workflow, use_mock_llm};
+    let app = TestApp::spawn(backend).await;
+    let (llm, stats) = mock_llm().await;
+    let owner = app.sign_up("owner").await;
+    use_mock_llm(&app, &owner, &llm).await;
+    set_policy(&app, &owner, json!({ "mode": "MASK_BEFORE_PROVIDER" })).await;
+    let workflow = save_workflow(
+        &app,
+        &owner,
+        json!({
+            "inputs": [{ "name": "email", "type": "STRING" }],
+            "nodes": [openai("write", "Mail {{ inputs.email }} today")],
+            "edges": [],
+            "output": "{{ nodes.write.output }}"
+        }),
+    )
+    .await;
+    let id = run(&app, &owner.token, &workflow, json!({ "email": EMAIL })).await;
+    let done = ended(&app, &owner.token, &id).await;
+    assert_eq!(done["status"], "FINISHED", "{done:#}");
+    let write = node(&done, "write");
+    assert_eq!(write["output"], format!("Mail {EMAIL} today"));
+    let stored_input = write["renderedInput"].to_string();
+    assert_no_raw("the node's stored input", &stored_input);
+    assert!(stored_input.contains("[EMAIL_1]"), "{stored_input}");
+    let sent = stats.bodies()[0].to_string();
+    assert_no_raw("the provider's request", &sent);
+    assert!(sent.contains("Mail [EMAIL_1] today"), "{sent}");
+}
+
 backend_tests!(
+    workflow_nodes_mask_before_the_provider,
     mask_before_provider_hides_values_from_the_provider,
     mask_before_storage_stores_no_raw_values,
     custom_patterns_are_validated_and_masked,
