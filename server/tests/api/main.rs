@@ -49,6 +49,7 @@ mod login_throttle;
 mod metrics;
 mod org_limits;
 mod organizations;
+mod pii_masking;
 mod process_helpers;
 mod prompt_labels;
 mod prompt_lists;
