@@ -105,10 +105,6 @@ impl Prepared {
         self.model_config != self.version.model_config
     }
 
-    pub fn org_id(&self) -> Uuid {
-        self.org_id
-    }
-
     /// Masks the variables and the rendered messages with one numbering (the same value is
     /// the same placeholder in both); returns the placeholder → original map for the vault.
     pub fn mask(&mut self, masker: &Masker) -> Mapping {
