@@ -91,7 +91,7 @@ pub async fn archives_of(app: &TestApp, org: &str) -> Vec<archive::Model> {
 static ARCHIVED: Mutex<Option<HashMap<String, String>>> = Mutex::new(None);
 
 /// An archive of one execution of `owner`'s organization (made once per organization): the
-/// execution is run, then swept away by a sweep 100 days ahead.
+/// execution is run, then swept away by a sweep ten years ahead.
 pub async fn an_archive(app: &TestApp, owner: &Session) -> String {
     if let Some(found) = ARCHIVED
         .lock()
@@ -117,7 +117,13 @@ pub async fn an_archive(app: &TestApp, owner: &Session) -> String {
     )
     .await;
     finished(app, &owner.token, &execution).await;
-    let sweep = sweep_at(app, &owner.org_id, Utc::now() + chrono::Duration::days(100)).await;
+    // Past the longest period an owner may set (the matrix changes the organization's).
+    let sweep = sweep_at(
+        app,
+        &owner.org_id,
+        Utc::now() + chrono::Duration::days(3651),
+    )
+    .await;
     assert_eq!(sweep.status, "FINISHED", "{sweep:?}");
     let id = archives_of(app, &owner.org_id).await[0].id.to_string();
     ARCHIVED
