@@ -11,6 +11,7 @@ mod m20261127_180000_workflows;
 mod m20261127_200000_workflow_runs;
 mod m20261128_000001_datasets;
 mod m20261128_000002_evaluations;
+mod m20261128_130000_job_trace;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_200000_workflow_runs::Migration),
             Box::new(m20261128_000001_datasets::Migration),
             Box::new(m20261128_000002_evaluations::Migration),
+            Box::new(m20261128_130000_job_trace::Migration),
         ]
     }
 }

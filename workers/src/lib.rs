@@ -24,4 +24,5 @@ pub mod redis_conn;
 pub mod runtime;
 pub mod sandbox;
 pub mod templating;
+pub mod trace;
 pub mod workflow;

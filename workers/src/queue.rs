@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use redis::streams::{StreamAutoClaimReply, StreamReadReply};
 use tokio::sync::{Mutex, mpsc};
+use tracing::Instrument;
 use uuid::Uuid;
 
 #[derive(Debug, thiserror::Error)]
@@ -191,6 +192,7 @@ impl JobQueue for RedisQueue {
             .arg("job")
             .arg(job_id.to_string())
             .query_async(&mut conn)
+            .instrument(crate::trace::redis("XADD"))
             .await
             .inspect_err(|_| crate::metrics::redis_error())?;
         Ok(())
@@ -252,6 +254,7 @@ impl JobQueue for RedisQueue {
             .arg(&delivery.entry)
             .ignore()
             .query_async(&mut conn)
+            .instrument(crate::trace::redis("XACK"))
             .await
             .inspect_err(|_| crate::metrics::redis_error())?;
         Ok(())
@@ -268,6 +271,7 @@ impl JobQueue for RedisQueue {
             .arg(&delivery.entry)
             .arg("JUSTID")
             .query_async(&mut conn)
+            .instrument(crate::trace::redis("XCLAIM"))
             .await
             .inspect_err(|_| crate::metrics::redis_error())?;
         Ok(())

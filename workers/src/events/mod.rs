@@ -15,6 +15,7 @@ mod sequenced;
 pub use follow::Followed;
 pub use sequenced::{LogSettings, Replay, Sequenced};
 
+use tracing::Instrument;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -150,6 +151,7 @@ impl EventBus {
                 let mut conn = side.conn.clone();
                 let _: i64 = conn
                     .publish(format!("{}{topic}", side.prefix), payload)
+                    .instrument(crate::trace::redis("PUBLISH"))
                     .await?;
             }
             None => self.inner.deliver(topic, Arc::from(payload)),

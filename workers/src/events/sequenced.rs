@@ -6,6 +6,7 @@
 //! Live delivery rides on the bus's single pattern subscription. A live event that skips numbers
 //! (a subscriber lagged, or pub/sub dropped while Redis reconnected) is filled from the log.
 
+use tracing::Instrument;
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -251,6 +252,7 @@ impl EventBus {
                     .arg(format!("{}sq:{topic}", side.root))
                     .arg(floor)
                     .invoke_async(&mut conn)
+                    .instrument(crate::trace::redis("EVALSHA"))
                     .await?;
                 Ok(seq)
             }
