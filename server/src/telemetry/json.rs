@@ -11,8 +11,13 @@ use tracing_subscriber::fmt::{FmtContext, FormatEvent};
 use tracing_subscriber::registry::LookupSpan;
 
 /// `tracing-subscriber`'s JSON format, plus `trace_id`.
-#[derive(Default)]
 pub struct WithTraceId(Format<Json>);
+
+impl Default for WithTraceId {
+    fn default() -> Self {
+        Self(tracing_subscriber::fmt::format().json())
+    }
+}
 
 impl<S> FormatEvent<S, JsonFields> for WithTraceId
 where
