@@ -115,8 +115,10 @@ fn provider() -> anyhow::Result<SdkTracerProvider> {
 /// [`DEFAULT_SERVICE_NAME`] when those name no service.
 fn resource() -> Resource {
     let named = std::env::var("OTEL_SERVICE_NAME").is_ok_and(|v| !v.trim().is_empty())
-        || std::env::var("OTEL_RESOURCE_ATTRIBUTES")
-            .is_ok_and(|v| v.split(',').any(|kv| kv.trim().starts_with("service.name=")));
+        || std::env::var("OTEL_RESOURCE_ATTRIBUTES").is_ok_and(|v| {
+            v.split(',')
+                .any(|kv| kv.trim().starts_with("service.name="))
+        });
     let builder = Resource::builder();
     if named {
         builder.build()

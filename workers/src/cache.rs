@@ -2,9 +2,9 @@
 //! organization (so one tenant never learns what another ran), provider, model, rendered
 //! messages and parameters. In Redis with a TTL when configured, in-process (moka) otherwise.
 
-use tracing::Instrument;
 use std::sync::Arc;
 use std::time::Duration;
+use tracing::Instrument;
 
 use redis::AsyncCommands;
 use serde::{Deserialize, Serialize};

@@ -173,7 +173,10 @@ pub async fn rearm(
 }
 
 /// The `traceparent` a job was written with (see [`crate::trace`]).
-pub async fn traceparent(conn: &impl ConnectionTrait, job_id: Uuid) -> Result<Option<String>, DbErr> {
+pub async fn traceparent(
+    conn: &impl ConnectionTrait,
+    job_id: Uuid,
+) -> Result<Option<String>, DbErr> {
     Ok(job::Entity::find_by_id(job_id)
         .select_only()
         .column(job::Column::Traceparent)

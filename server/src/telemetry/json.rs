@@ -5,7 +5,6 @@ use std::fmt;
 
 use opentelemetry::trace::TraceContextExt;
 use tracing::{Event, Subscriber};
-use tracing_opentelemetry::OpenTelemetrySpanExt;
 use tracing_subscriber::fmt::format::{Format, Json, JsonFields, Writer};
 use tracing_subscriber::fmt::{FmtContext, FormatEvent};
 use tracing_subscriber::registry::LookupSpan;
@@ -51,13 +50,11 @@ where
     }
 }
 
-/// The trace id of the current span, when it belongs to a trace.
+/// The trace id of the current span, when it belongs to a trace. Read from the OpenTelemetry
+/// context the layer attaches while a span is entered: inside the subscriber's own callback,
+/// `Span::current()` sees no subscriber (tracing's re-entrance guard).
 fn trace_id() -> Option<String> {
-    let current = tracing::Span::current();
-    if current.is_none() {
-        return None;
-    }
-    let context = current.context();
+    let context = opentelemetry::Context::current();
     let span = context.span();
     let span_context = span.span_context();
     span_context
@@ -70,6 +67,7 @@ mod tests {
     use std::sync::{Arc, Mutex};
 
     use opentelemetry::trace::TracerProvider;
+    use tracing_opentelemetry::OpenTelemetrySpanExt;
     use tracing_subscriber::layer::SubscriberExt;
 
     use super::*;

@@ -11,7 +11,7 @@ use sea_orm::Database;
 use serde_json::{Value, json};
 
 use crate::helpers::TestEnv;
-use crate::otlp_helpers::{Receiver, Received, ancestors};
+use crate::otlp_helpers::{Received, Receiver, ancestors};
 use crate::process_helpers::{distributed, gql, start, wait_finished};
 use crate::workflow_process_helpers::{ended, owner, run, save_workflow};
 
@@ -121,7 +121,10 @@ async fn one_trace_runs_from_the_request_through_the_job_to_the_provider_call() 
     let statements = |service: &str| {
         whole
             .iter()
-            .filter(|s| s.service == service && s.attributes.get("db.system.name").map(String::as_str) == Some("postgresql"))
+            .filter(|s| {
+                s.service == service
+                    && s.attributes.get("db.system.name").map(String::as_str) == Some("postgresql")
+            })
             .count()
     };
     assert!(statements(API) > 0, "the API's statements are spans");
@@ -160,8 +163,13 @@ async fn one_trace_runs_from_the_request_through_the_job_to_the_provider_call() 
     let node = json!({ "key": "greet", "kind": "llm",
         "messages": [{ "role": "user", "content": "go" }],
         "model": { "provider": "mock", "model": "lorem", "extra": { "tokens": 3 } } });
-    let workflow = save_workflow(base, &token, &org,
-        json!({ "inputs": [], "nodes": [node], "edges": [], "output": "{{ nodes.greet.output }}" })).await;
+    let workflow = save_workflow(
+        base,
+        &token,
+        &org,
+        json!({ "inputs": [], "nodes": [node], "edges": [], "output": "{{ nodes.greet.output }}" }),
+    )
+    .await;
     let run_id = run(base, &token, &workflow, json!({})).await;
     let finished = ended(base, &token, &run_id, Duration::from_secs(30)).await;
     assert_eq!(finished["status"], "FINISHED", "{finished}");
@@ -174,12 +182,16 @@ async fn one_trace_runs_from_the_request_through_the_job_to_the_provider_call() 
         .await;
     let whole = settle(&receiver, &node_span.trace_id).await;
     let chain = ancestors(&whole, &node_span);
-    assert_eq!(chain[0].name, "job workflow_node", "the node span is its job's child");
+    assert_eq!(
+        chain[0].name, "job workflow_node",
+        "the node span is its job's child"
+    );
     ancestor(&chain, "mutation runWorkflow");
     assert!(
-        whole
-            .iter()
-            .any(|s| s.name == "chat lorem" && ancestors(&whole, s).iter().any(|a| a.span_id == node_span.span_id)),
+        whole.iter().any(|s| s.name == "chat lorem"
+            && ancestors(&whole, s)
+                .iter()
+                .any(|a| a.span_id == node_span.span_id)),
         "the node's provider call is under the node"
     );
 
@@ -188,11 +200,15 @@ async fn one_trace_runs_from_the_request_through_the_job_to_the_provider_call() 
         "mutation($org: ID!, $input: CreateDatasetInput!) { createDataset(orgId: $org, input: $input) { id } }",
         json!({ "org": org, "input": { "name": "traced", "items": [
             { "inputs": { "name": "world" }, "expected": "Hello world" }] } })).await["createDataset"]["id"].clone();
-    let evaluation = gql(base, &token,
+    let evaluation = gql(
+        base,
+        &token,
         "mutation($input: RunEvaluationInput!) { runEvaluation(input: $input) { id } }",
         json!({ "input": { "datasetId": dataset, "targets": [{ "prompt": { "promptId": prompt } }],
                            "evaluators": [{ "spec": { "name": "exact", "type": "EXACT_MATCH" } }],
-                           "useCache": false } })).await["runEvaluation"]["id"]
+                           "useCache": false } }),
+    )
+    .await["runEvaluation"]["id"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -207,7 +223,10 @@ async fn one_trace_runs_from_the_request_through_the_job_to_the_provider_call() 
         .await;
     let whole = settle(&receiver, &item.trace_id).await;
     let chain = ancestors(&whole, &item);
-    assert_eq!(chain[0].name, "job evaluation_item", "the item span is its job's child");
+    assert_eq!(
+        chain[0].name, "job evaluation_item",
+        "the item span is its job's child"
+    );
     ancestor(&chain, "mutation runEvaluation");
 }
 

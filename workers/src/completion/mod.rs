@@ -19,8 +19,8 @@ pub use sink::{Collect, TokenSink};
 use std::time::Instant;
 
 use futures_util::StreamExt;
-use tracing::Instrument;
 use sea_orm::DatabaseConnection;
+use tracing::Instrument;
 use uuid::Uuid;
 
 use crate::cache::{self, CachedResponse, ResponseCache};
@@ -109,7 +109,10 @@ impl Completion {
             outcome = tracing::field::Empty,
             cached = tracing::field::Empty,
         );
-        let completed = self.complete_in_span(ask, sink).instrument(span.clone()).await;
+        let completed = self
+            .complete_in_span(ask, sink)
+            .instrument(span.clone())
+            .await;
         match &completed {
             Ok(done) => {
                 span.record("outcome", "ok");

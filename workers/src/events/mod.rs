@@ -15,10 +15,10 @@ mod sequenced;
 pub use follow::Followed;
 pub use sequenced::{LogSettings, Replay, Sequenced};
 
-use tracing::Instrument;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
+use tracing::Instrument;
 
 use futures_util::stream::BoxStream;
 use futures_util::{Stream, StreamExt};

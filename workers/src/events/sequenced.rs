@@ -6,10 +6,10 @@
 //! Live delivery rides on the bus's single pattern subscription. A live event that skips numbers
 //! (a subscriber lagged, or pub/sub dropped while Redis reconnected) is filled from the log.
 
-use tracing::Instrument;
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
+use tracing::Instrument;
 
 use redis::streams::StreamRangeReply;
 use tokio::sync::broadcast;

@@ -7,9 +7,9 @@ use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 
 use chrono::Utc;
-use tracing::Instrument;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter};
+use tracing::Instrument;
 use uuid::Uuid;
 
 use super::KIND;

@@ -3,9 +3,9 @@
 //! conditional on the job's attempt, like every kind's — writes the node's result and, in the
 //! same transaction, moves the run on (`schedule::advance`).
 
-use tracing::Instrument;
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
+use tracing::Instrument;
 
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
@@ -164,7 +164,9 @@ impl JobKind for NodeKind {
             workflow.node.key = %subject.node.node_key,
             workflow.node.attempt = subject.attempt,
         );
-        self.run_node(ctx, job, subject, stop).instrument(span).await
+        self.run_node(ctx, job, subject, stop)
+            .instrument(span)
+            .await
     }
 
     async fn write(
