@@ -2,6 +2,7 @@
 //! the server crate, so the database shape never leaks into the API.
 
 pub mod api_key;
+pub mod archive;
 pub mod audit_event;
 pub mod casbin_rule;
 pub mod dataset;
@@ -16,12 +17,16 @@ pub mod job;
 pub mod membership;
 pub mod node_run;
 pub mod organization;
+pub mod organization_limits;
+pub mod organization_usage;
 pub mod prompt;
 pub mod prompt_label;
 pub mod prompt_tag;
 pub mod prompt_version;
 pub mod provider_credential;
 pub mod refresh_token;
+pub mod retention_policy;
+pub mod retention_sweep;
 pub mod role;
 pub mod session;
 pub mod user;

@@ -11,6 +11,8 @@ mod m20261127_180000_workflows;
 mod m20261127_200000_workflow_runs;
 mod m20261128_000001_datasets;
 mod m20261128_000002_evaluations;
+mod m20261128_100000_org_limits;
+mod m20261128_110000_retention;
 mod m20261128_130000_job_trace;
 
 pub struct Migrator;
@@ -28,6 +30,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_200000_workflow_runs::Migration),
             Box::new(m20261128_000001_datasets::Migration),
             Box::new(m20261128_000002_evaluations::Migration),
+            Box::new(m20261128_100000_org_limits::Migration),
+            Box::new(m20261128_110000_retention::Migration),
             Box::new(m20261128_130000_job_trace::Migration),
         ]
     }

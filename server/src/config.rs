@@ -107,6 +107,68 @@ pub struct Config {
     #[arg(long, env = "PROMPTOPS_LOGIN_LIMIT_PER_IP", default_value_t = 60)]
     pub login_limit_per_ip: u32,
 
+    /// GraphQL requests per minute made in one organization (all its members and API keys
+    /// together), unless its owner set another value; 0: unlimited.
+    #[arg(
+        long,
+        env = "PROMPTOPS_ORG_REQUESTS_PER_MINUTE",
+        default_value_t = 6_000
+    )]
+    pub org_requests_per_minute: u32,
+
+    /// The most an owner may set for `requestsPerMinute`; 0: no ceiling.
+    #[arg(
+        long,
+        env = "PROMPTOPS_ORG_REQUESTS_PER_MINUTE_MAX",
+        default_value_t = 60_000
+    )]
+    pub org_requests_per_minute_max: u32,
+
+    /// GraphQL requests per minute of each API key, unless its organization's owner set
+    /// another value; 0: unlimited.
+    #[arg(
+        long,
+        env = "PROMPTOPS_API_KEY_REQUESTS_PER_MINUTE",
+        default_value_t = 3_000
+    )]
+    pub api_key_requests_per_minute: u32,
+
+    /// The most an owner may set for `apiKeyRequestsPerMinute`; 0: no ceiling.
+    #[arg(
+        long,
+        env = "PROMPTOPS_API_KEY_REQUESTS_PER_MINUTE_MAX",
+        default_value_t = 60_000
+    )]
+    pub api_key_requests_per_minute_max: u32,
+
+    /// Executions per organization per calendar month (UTC), unless its owner set another
+    /// value; 0: unlimited.
+    #[arg(long, env = "PROMPTOPS_MONTHLY_EXECUTIONS", default_value_t = 0)]
+    pub monthly_executions: u64,
+
+    /// The most an owner may set for `monthlyExecutions`; 0: no ceiling.
+    #[arg(long, env = "PROMPTOPS_MONTHLY_EXECUTIONS_MAX", default_value_t = 0)]
+    pub monthly_executions_max: u64,
+
+    /// Tokens (in + out) per organization per calendar month (UTC), unless its owner set
+    /// another value; 0: unlimited.
+    #[arg(long, env = "PROMPTOPS_MONTHLY_TOKENS", default_value_t = 0)]
+    pub monthly_tokens: u64,
+
+    /// The most an owner may set for `monthlyTokens`; 0: no ceiling.
+    #[arg(long, env = "PROMPTOPS_MONTHLY_TOKENS_MAX", default_value_t = 0)]
+    pub monthly_tokens_max: u64,
+
+    /// How a quota is enforced unless the owner chose: `hard` (refused with QUOTA_EXCEEDED)
+    /// or `soft` (allowed; a `quota.exceeded` audit event once a month).
+    #[arg(long, env = "PROMPTOPS_QUOTA_ENFORCEMENT", default_value = "hard", value_parser = ["hard", "soft"])]
+    pub quota_enforcement: String,
+
+    /// Seconds an organization's limits are cached by each process for the request limiter
+    /// (a change made through another process applies within this time).
+    #[arg(long, env = "PROMPTOPS_LIMITS_CACHE_SECS", default_value_t = 5)]
+    pub limits_cache_secs: u64,
+
     /// Take the client IP from the first `X-Forwarded-For` entry (only behind a trusted proxy).
     #[arg(long, env = "PROMPTOPS_TRUST_FORWARDED_FOR", default_value_t = false, action = clap::ArgAction::Set)]
     pub trust_forwarded_for: bool,
@@ -266,6 +328,41 @@ pub struct Config {
     #[arg(long, env = "PROMPTOPS_LLM_IDLE_TIMEOUT_SECS", default_value_t = 60)]
     pub llm_idle_timeout_secs: u64,
 
+    /// Where archive files go: `file:///path`, `s3://bucket/prefix` (credentials, region and
+    /// endpoint from the standard `AWS_*` variables) or `memory://`. Default:
+    /// `<data dir>/archive`.
+    #[arg(long, env = "PROMPTOPS_ARCHIVE_URL")]
+    pub archive_url: Option<String>,
+
+    /// An organization's retention period, in days, until an owner changes it: older
+    /// executions, workflow runs and evaluation runs are archived and deleted.
+    #[arg(long, env = "PROMPTOPS_RETENTION_DAYS", default_value_t = 90)]
+    pub retention_days: i32,
+
+    /// The same for audit events (at least the retention period).
+    #[arg(long, env = "PROMPTOPS_AUDIT_RETENTION_DAYS", default_value_t = 400)]
+    pub audit_retention_days: i32,
+
+    /// The shortest retention period an owner may set, in days.
+    #[arg(long, env = "PROMPTOPS_RETENTION_MIN_DAYS", default_value_t = 1)]
+    pub retention_min_days: i32,
+
+    /// The longest retention period an owner may set (audit events too), in days.
+    #[arg(long, env = "PROMPTOPS_RETENTION_MAX_DAYS", default_value_t = 3650)]
+    pub retention_max_days: i32,
+
+    /// Rows per archive file, and per delete transaction.
+    #[arg(long, env = "PROMPTOPS_RETENTION_BATCH_ROWS", default_value_t = 500)]
+    pub retention_batch_rows: u64,
+
+    /// Schedule each organization's daily retention sweep (from the reconciler).
+    #[arg(long, env = "PROMPTOPS_RETENTION_SWEEPS", default_value_t = true, action = clap::ArgAction::Set)]
+    pub retention_sweeps: bool,
+
+    /// Hours a restored archive stays readable (`archiveRecords`).
+    #[arg(long, env = "PROMPTOPS_ARCHIVE_RESTORE_HOURS", default_value_t = 24)]
+    pub archive_restore_hours: u32,
+
     /// Provider addresses allowed although internal (private, loopback, link-local…), comma
     /// separated: host names, IP addresses or CIDR ranges, for self-hosted model servers.
     #[arg(long, env = "PROMPTOPS_PROVIDER_ALLOWED_HOSTS", value_delimiter = ',')]
@@ -273,6 +370,18 @@ pub struct Config {
 }
 
 impl Config {
+    /// The retention rules these settings make.
+    pub fn retention_settings(&self) -> workers::retention::RetentionSettings {
+        workers::retention::RetentionSettings {
+            default_days: self.retention_days,
+            default_audit_days: self.audit_retention_days,
+            min_days: self.retention_min_days,
+            max_days: self.retention_max_days,
+            batch_rows: self.retention_batch_rows.max(1),
+            schedule: self.retention_sweeps,
+        }
+    }
+
     /// The database URL in use: the configured one, or the SQLite file in the data dir.
     pub fn database_url(&self) -> String {
         match &self.database_url {

@@ -38,6 +38,12 @@ pub enum AppError {
     RateLimited {
         retry_after: u64,
     },
+    /// The organization's monthly quota of `quota` ("executions", "tokens") is used up; it
+    /// resets in `retry_after` seconds (QUOTA_EXCEEDED, with `retryAfter`).
+    QuotaExceeded {
+        quota: &'static str,
+        retry_after: u64,
+    },
     /// A dependency (Redis) is down for now; retrying later can succeed.
     Unavailable(String),
     Internal(anyhow::Error),
@@ -54,6 +60,7 @@ impl AppError {
             | AppError::InvalidLines(_) => "BAD_USER_INPUT",
             AppError::Conflict(_) => "CONFLICT",
             AppError::RateLimited { .. } => "RATE_LIMITED",
+            AppError::QuotaExceeded { .. } => "QUOTA_EXCEEDED",
             AppError::Unavailable(_) => "UNAVAILABLE",
             AppError::Internal(_) => "INTERNAL",
         }
@@ -85,6 +92,9 @@ impl AppError {
             AppError::RateLimited { retry_after } => {
                 format!("too many attempts; retry in {retry_after} s")
             }
+            AppError::QuotaExceeded { quota, retry_after } => format!(
+                "the organization's monthly {quota} quota is used up; it resets in {retry_after} s"
+            ),
             AppError::Internal(_) => "internal error".to_owned(),
         }
     }
@@ -130,7 +140,9 @@ impl From<AppError> for async_graphql::Error {
         let code = error.code();
         async_graphql::Error::new(error.message()).extend_with(|_, ext| {
             ext.set("code", code);
-            if let AppError::RateLimited { retry_after } = &error {
+            if let AppError::RateLimited { retry_after }
+            | AppError::QuotaExceeded { retry_after, .. } = &error
+            {
                 ext.set("retryAfter", *retry_after);
             }
             if let AppError::InvalidDefinition(issues) = &error {
@@ -206,5 +218,20 @@ mod tests {
         let error: async_graphql::Error = AppError::RateLimited { retry_after: 42 }.into();
         let ext = error.extensions.expect("extensions are set");
         assert_eq!(ext.get("retryAfter"), Some(&async_graphql::Value::from(42)));
+    }
+
+    #[test]
+    fn quota_errors_carry_their_code_and_retry_after() {
+        let error: async_graphql::Error = AppError::QuotaExceeded {
+            quota: "executions",
+            retry_after: 7,
+        }
+        .into();
+        let ext = error.extensions.expect("extensions are set");
+        assert_eq!(
+            ext.get("code"),
+            Some(&async_graphql::Value::from("QUOTA_EXCEEDED"))
+        );
+        assert_eq!(ext.get("retryAfter"), Some(&async_graphql::Value::from(7)));
     }
 }

@@ -24,6 +24,7 @@ use tracing::Instrument;
 use crate::auth::authenticate;
 use crate::graphql::AppSchema;
 use crate::graphql::RequestCtx;
+use crate::ratelimit::meter::Meter;
 use crate::request::{REQUEST_ID, client_ip, request_id};
 use crate::state::App;
 pub use negotiate::PREFLIGHT_HEADERS;
@@ -180,7 +181,10 @@ async fn run(
             request_id: request_id.clone(),
             client_ip: client_ip(&state.app, headers, peer),
         };
-        let response = state.schema.execute(request.data(ctx)).await;
+        let response = match Meter::start(state.app.clone(), &ctx.caller).await {
+            Ok(meter) => meter.scope(state.schema.execute(request.data(ctx))).await,
+            Err(refused) => refusal(refused),
+        };
         reply::executed(media, response, state.app.config.max_response_bytes)
     }
     .instrument(span)
@@ -189,4 +193,10 @@ async fn run(
         response.headers_mut().insert(REQUEST_ID, value);
     }
     response
+}
+
+/// The response of an operation refused before it ran (its API key is over its rate).
+fn refusal(error: crate::error::AppError) -> async_graphql::Response {
+    let error: async_graphql::Error = error.into();
+    async_graphql::Response::from_errors(vec![error.into_server_error(Default::default())])
 }

@@ -1,5 +1,11 @@
-//! Fixed-window rate limits keyed by string: in memory when embedded, in Redis (shared by every
-//! process) when configured. Both count the same way, so limits mean the same in either mode.
+//! Rate limits keyed by string: in memory when embedded, in Redis (shared by every process)
+//! when configured. Both count the same way, so limits mean the same in either mode. Two
+//! kinds: fixed windows (`hit`: sign-up and login attempts per address) and GCRA (`gcra`:
+//! requests per minute per organization and per API key, smooth, with a full minute's burst —
+//! see [`gcra`] and, for which requests are charged, [`meter`]).
+
+pub mod gcra;
+pub mod meter;
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -11,7 +17,11 @@ use tracing::Instrument;
 use crate::error::{AppError, AppResult};
 
 pub enum RateLimiter {
-    Memory(Mutex<HashMap<String, (u64, u32)>>),
+    Memory {
+        windows: Mutex<HashMap<String, (u64, u32)>>,
+        /// GCRA: each key's theoretical arrival time, µs since the epoch.
+        arrivals: Mutex<HashMap<String, u64>>,
+    },
     Redis {
         conn: redis::aio::ConnectionManager,
         prefix: String,
@@ -44,7 +54,10 @@ fn now_secs() -> u64 {
 
 impl RateLimiter {
     pub fn memory() -> Self {
-        RateLimiter::Memory(Mutex::new(HashMap::new()))
+        RateLimiter::Memory {
+            windows: Mutex::new(HashMap::new()),
+            arrivals: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Counts one hit on `key`; `RateLimited` (with the seconds until the window ends) once
@@ -54,8 +67,8 @@ impl RateLimiter {
         let window = now / window_secs;
         let retry_after = (window + 1) * window_secs - now;
         let count = match self {
-            RateLimiter::Memory(map) => {
-                let mut map = map.lock().unwrap_or_else(PoisonError::into_inner);
+            RateLimiter::Memory { windows, .. } => {
+                let mut map = windows.lock().unwrap_or_else(PoisonError::into_inner);
                 if map.len() >= MAX_MEMORY_KEYS {
                     map.retain(|_, (w, _)| *w == window);
                 }

@@ -12,6 +12,7 @@ use workers::events::{EventBus, LogSettings};
 use workers::llm::{self, EgressPolicy, ProviderDefaults, RetryPolicy, Timeouts};
 use workers::pricing::PriceTable;
 use workers::queue::{JobQueue, MemoryQueue, RedisQueue};
+use workers::retention::{ArchiveStore, Retention};
 use workers::runtime::Runtime;
 use workers::sandbox::{self, Place, Renderer, Shares};
 
@@ -29,11 +30,15 @@ pub struct App {
     pub authz: Arc<Authz>,
     pub jwt: JwtKeys,
     pub limiter: RateLimiter,
+    /// Organizations' limits as the request limiter and the quotas read them.
+    pub limits: crate::service::limits::LimitsCache,
     pub statements: Arc<StatementCounter>,
     pub renderer: Renderer,
     /// Job queue, workers and what jobs are given (`runtime.ctx`: the completion step with
     /// providers, cache and credentials; the renderer; settings).
     pub runtime: Arc<Runtime>,
+    /// Retention rules and the archive store (the sweeps' and the archive readers').
+    pub retention: Retention,
     /// The jobs table's lag as `/metrics` last read it.
     pub job_lag: crate::metrics::JobLag,
 }
@@ -92,7 +97,9 @@ impl App {
             .map_err(anyhow::Error::msg)
             .context("parsing PROMPTOPS_PROVIDER_ALLOWED_HOSTS")?;
         let llm = LlmSettings {
-            defaults: ProviderDefaults::from_env(),
+            defaults: ProviderDefaults::from_env()
+                .map_err(anyhow::Error::msg)
+                .context("reading the provider keys")?,
             http: llm::http_client(&timeouts, egress).context("building the LLM HTTP client")?,
             retry: RetryPolicy {
                 max_retries: config.llm_max_retries,
@@ -160,7 +167,18 @@ impl App {
             renderer: renderer.clone(),
             settings,
         };
-        let runtime = Runtime::new(ctx, workers::kinds::registry());
+        let store = ArchiveStore::open(
+            config.archive_url.as_deref(),
+            &config.data_dir.join("archive"),
+        )
+        .context("opening the archive store (PROMPTOPS_ARCHIVE_URL)")?;
+        let retention = Retention {
+            settings: config.retention_settings(),
+            store,
+        };
+        let runtime = Runtime::new(ctx, workers::kinds::registry(retention.clone()));
+        let limits =
+            crate::service::limits::LimitsCache::new(Duration::from_secs(config.limits_cache_secs));
         Ok(Arc::new(Self {
             config,
             db,
@@ -169,9 +187,11 @@ impl App {
             authz,
             jwt,
             limiter,
+            limits,
             statements,
             renderer,
             runtime,
+            retention,
             job_lag: crate::metrics::JobLag::default(),
         }))
     }

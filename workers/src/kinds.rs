@@ -4,12 +4,15 @@
 use crate::engine::Registry;
 use crate::evaluation::run::ItemKind;
 use crate::execution::ExecutionKind;
+use crate::retention::{Retention, SweepKind};
 use crate::workflow::run::NodeKind;
 
-/// Every kind the workers of `promptops` run.
-pub fn registry() -> Registry {
+/// Every kind the workers of `promptops` run; the retention sweep archives to `retention`'s
+/// store.
+pub fn registry(retention: Retention) -> Registry {
     Registry::default()
         .with(ExecutionKind)
         .with(NodeKind::default())
         .with(ItemKind::default())
+        .with(SweepKind::new(retention))
 }

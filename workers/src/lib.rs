@@ -1,7 +1,7 @@
 //! Everything that runs a job: the event bus, the job queue and job rows, the run engine (job
 //! kinds, their registry and the one finish path), the completion step, LLM providers (and the
 //! `mock-llm` server that imitates them), templating, the execution job, the worker pool and
-//! the reconciler.
+//! the reconciler, and the retention sweep.
 
 pub mod cache;
 pub mod completion;
@@ -21,8 +21,10 @@ pub mod pricing;
 pub mod queue;
 mod reconciler;
 pub mod redis_conn;
+pub mod retention;
 pub mod runtime;
 pub mod sandbox;
 pub mod templating;
 pub mod trace;
+pub mod usage;
 pub mod workflow;

@@ -44,7 +44,7 @@ impl Runtime {
             if !jobs::take_for_republish(db, job.id, cutoff).await? {
                 continue;
             }
-            if queue.publish(job.id).await.is_err() {
+            if queue.publish(job.org_id, job.id).await.is_err() {
                 // The queue is down: try again next pass.
                 jobs::unmark_published(db, job.id).await?;
                 break;

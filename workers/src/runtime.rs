@@ -55,8 +55,8 @@ impl Runtime {
     }
 
     /// Hands a committed job to the queue (see [`JobContext::enqueue`]).
-    pub async fn enqueue(&self, job_id: Uuid) {
-        self.ctx.enqueue(job_id).await;
+    pub async fn enqueue(&self, org: Uuid, job_id: Uuid) {
+        self.ctx.enqueue(org, job_id).await;
     }
 
     /// Stops this process's runs in `scope`; true if there was one.

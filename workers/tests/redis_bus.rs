@@ -1,6 +1,8 @@
 //! The Redis side of the queue and the event bus, against a real Redis (`TEST_REDIS_URL`):
-//! consumer-group delivery, takeover of idle deliveries, recovery when the stream vanished,
-//! and sequenced events shared by two "processes".
+//! consumer-group delivery, takeover of idle deliveries, recovery when the streams vanished,
+//! the lanes served in rotation (another organization before a backlog, an emptied lane
+//! coming back, no job lost or doubled under concurrent publishers and consumers), and
+//! sequenced events shared by two "processes".
 
 #![cfg(test)]
 
@@ -24,7 +26,7 @@ async fn a_delivery_left_idle_is_taken_over_by_another_consumer() {
     let idle = Duration::from_millis(300);
     let queue: Arc<dyn JobQueue> = RedisQueue::connect(&client, &prefix, idle).await.unwrap();
     let job = Uuid::new_v4();
-    queue.publish(job).await.unwrap();
+    queue.publish(Uuid::nil(), job).await.unwrap();
 
     let wait = Duration::from_millis(200);
     let first = queue.next("dead-worker", wait).await.unwrap().unwrap();
@@ -50,7 +52,7 @@ async fn touching_a_delivery_keeps_it_from_being_taken_over() {
     };
     let idle = Duration::from_millis(500);
     let queue = RedisQueue::connect(&client, &prefix, idle).await.unwrap();
-    queue.publish(Uuid::new_v4()).await.unwrap();
+    queue.publish(Uuid::new_v4(), Uuid::new_v4()).await.unwrap();
     let wait = Duration::from_millis(100);
     let delivery = queue.next("busy-worker", wait).await.unwrap().unwrap();
     for _ in 0..4 {
@@ -69,13 +71,15 @@ async fn the_queue_recovers_when_its_stream_disappears() {
     let queue = RedisQueue::connect(&client, &prefix, Duration::from_secs(30))
         .await
         .unwrap();
-    // What a Redis restart without persistence does.
+    let org = Uuid::new_v4();
+    queue.publish(org, Uuid::new_v4()).await.unwrap();
+    // What a Redis restart without persistence does: the lane, its group and the ring go.
     cleanup(&client, &prefix).await;
     let wait = Duration::from_millis(100);
-    // The first read finds no group and recreates it; then deliveries flow again.
-    let _ = queue.next("w", wait).await;
+    // The lost job is the reconciler's (from its row); new ones flow again.
+    assert!(queue.next("w", wait).await.unwrap().is_none());
     let job = Uuid::new_v4();
-    queue.publish(job).await.unwrap();
+    queue.publish(org, job).await.unwrap();
     let mut got = None;
     for _ in 0..5 {
         if let Some(delivery) = queue.next("w", wait).await.unwrap() {
@@ -85,6 +89,145 @@ async fn the_queue_recovers_when_its_stream_disappears() {
     }
     assert_eq!(got, Some(job));
     cleanup(&client, &prefix).await;
+}
+
+/// 2,000 jobs of one organization, then one of another: the other's is among the first two
+/// delivered, and the backlog follows in its own order.
+#[tokio::test]
+async fn another_organization_is_delivered_before_a_backlog() {
+    let Some((client, prefix)) = redis() else {
+        return;
+    };
+    let queue = RedisQueue::connect(&client, &prefix, Duration::from_secs(30))
+        .await
+        .unwrap();
+    let (big, small) = (Uuid::new_v4(), Uuid::new_v4());
+    let backlog: Vec<Uuid> = (0..2000).map(|_| Uuid::new_v4()).collect();
+    for &job in &backlog {
+        queue.publish(big, job).await.unwrap();
+    }
+    let late = Uuid::new_v4();
+    queue.publish(small, late).await.unwrap();
+
+    let wait = Duration::from_millis(100);
+    let first = queue.next("w", wait).await.unwrap().unwrap();
+    let second = queue.next("w", wait).await.unwrap().unwrap();
+    assert_eq!((first.lane, first.job_id), (big, backlog[0]));
+    assert_eq!((second.lane, second.job_id), (small, late));
+    let third = queue.next("w", wait).await.unwrap().unwrap();
+    assert_eq!((third.lane, third.job_id), (big, backlog[1]));
+    cleanup(&client, &prefix).await;
+}
+
+/// A lane emptied and acknowledged leaves no key behind; the organization's next job brings
+/// it back and is delivered.
+#[tokio::test]
+async fn an_emptied_lane_is_removed_and_comes_back_with_the_next_job() {
+    let Some((client, prefix)) = redis() else {
+        return;
+    };
+    let queue = RedisQueue::connect(&client, &prefix, Duration::from_secs(30))
+        .await
+        .unwrap();
+    let org = Uuid::new_v4();
+    let wait = Duration::from_millis(100);
+    for round in 0..3 {
+        let job = Uuid::new_v4();
+        queue.publish(org, job).await.unwrap();
+        let delivery = queue.next("w", wait).await.unwrap().unwrap();
+        assert_eq!(delivery.job_id, job, "round {round}");
+        assert!(queue.next("w", wait).await.unwrap().is_none());
+        queue.ack(&delivery).await.unwrap();
+        let left = lane_keys(&client, &prefix).await;
+        assert!(left.is_empty(), "round {round}: {left:?}");
+    }
+    cleanup(&client, &prefix).await;
+}
+
+/// Publishers into a few lanes and consumers taking and acknowledging, all at once: every
+/// job is delivered exactly once and the lanes are gone at the end.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_publishers_and_consumers_lose_and_double_nothing() {
+    let Some((client, prefix)) = redis() else {
+        return;
+    };
+    let queue = RedisQueue::connect(&client, &prefix, Duration::from_secs(30))
+        .await
+        .unwrap();
+    let orgs: Vec<Uuid> = (0..3).map(|_| Uuid::new_v4()).collect();
+    let per_publisher = 150;
+    let publishers: Vec<_> = (0..4)
+        .map(|p| {
+            let (queue, orgs) = (queue.clone(), orgs.clone());
+            tokio::spawn(async move {
+                let mut sent = Vec::new();
+                for i in 0..per_publisher {
+                    // Bursts into one lane, then another, so lanes empty and come back.
+                    let org = orgs[(i / 7 + p) % orgs.len()];
+                    let job = Uuid::new_v4();
+                    queue.publish(org, job).await.unwrap();
+                    sent.push(job);
+                    if i % 25 == 0 {
+                        tokio::task::yield_now().await;
+                    }
+                }
+                sent
+            })
+        })
+        .collect();
+    let total = 4 * per_publisher;
+    let received = Arc::new(tokio::sync::Mutex::new(Vec::new()));
+    let consumers: Vec<_> = (0..4)
+        .map(|c| {
+            let (queue, received) = (queue.clone(), received.clone());
+            tokio::spawn(async move {
+                let consumer = format!("c{c}");
+                let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+                while received.lock().await.len() < total {
+                    assert!(tokio::time::Instant::now() < deadline, "not all delivered");
+                    let wait = Duration::from_millis(200);
+                    if let Some(delivery) = queue.next(&consumer, wait).await.unwrap() {
+                        queue.ack(&delivery).await.unwrap();
+                        received.lock().await.push(delivery.job_id);
+                    }
+                }
+            })
+        })
+        .collect();
+    let mut sent = Vec::new();
+    for publisher in publishers {
+        sent.extend(publisher.await.unwrap());
+    }
+    for consumer in consumers {
+        consumer.await.unwrap();
+    }
+    let mut received = received.lock().await.clone();
+    received.sort();
+    sent.sort();
+    assert_eq!(received.len(), total, "no duplicate");
+    assert_eq!(received, sent, "every job once");
+    assert!(
+        queue
+            .next("c0", Duration::from_millis(100))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(lane_keys(&client, &prefix).await, Vec::<String>::new());
+    cleanup(&client, &prefix).await;
+}
+
+/// The queue's keys other than the doorbell: the lanes, the ring and the sets.
+async fn lane_keys(client: &redis::Client, prefix: &str) -> Vec<String> {
+    let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+    let keys: Vec<String> = redis::cmd("KEYS")
+        .arg(format!("{prefix}jobs:*"))
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    keys.into_iter()
+        .filter(|key| !key.ends_with(":wake"))
+        .collect()
 }
 
 /// Two buses on one Redis act like two processes: one numbers and logs, the other replays

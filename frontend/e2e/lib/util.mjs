@@ -22,3 +22,24 @@ export async function currentOrg(page) {
   });
   return handle.jsonValue();
 }
+
+/**
+ * A GraphQL call made from the page, with the signed-in user's access token (the session the
+ * app keeps in localStorage); throws on any GraphQL error.
+ */
+export async function gql(page, query, variables) {
+  const answer = await page.evaluate(
+    async ([q, v]) => {
+      const s = JSON.parse(localStorage.getItem('promptops.session'));
+      const r = await fetch('/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer ' + s.accessToken },
+        body: JSON.stringify({ query: q, variables: v }),
+      });
+      return r.json();
+    },
+    [query, variables],
+  );
+  if (answer.errors?.length) throw new Error(`GraphQL: ${JSON.stringify(answer.errors)}`);
+  return answer.data;
+}

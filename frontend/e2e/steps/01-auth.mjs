@@ -77,4 +77,35 @@ export default async function auth(t) {
     await page.waitForURL(/\/prompts/);
     await page.getByRole('combobox', { name: 'Organization' }).waitFor();
   });
+
+  await t.step('the organization switcher: a new organization, then back', page, async () => {
+    const switcher = page.getByRole('combobox', { name: 'Organization' });
+    await switcher.selectOption({ label: '+ New organization…' });
+    await page.waitForURL(/\/organizations\/new$/);
+    await page.getByRole('heading', { name: 'New organization', level: 1 }).waitFor();
+    await t.axe(page, 'new organization');
+    await page.getByLabel('Name', { exact: true }).fill('Side project');
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    await page.waitForURL(/\/prompts$/);
+    // Switched to it: its own (empty) prompts, and the owner's badge.
+    await page.waitForFunction((acme) => {
+      const el = document.querySelector('.org-switcher select');
+      return el && /^[0-9a-f-]{36}$/.test(el.value) && el.value !== acme;
+    }, t.state.orgId);
+    const side = await switcher.inputValue();
+    if ((await switcher.locator('option:checked').textContent()) !== 'Side project') throw new Error('the new organization is not selected');
+    await page.getByText('No prompts yet.', { exact: false }).first().waitFor();
+    await page.getByRole('banner').getByText('owner', { exact: true }).waitFor();
+
+    // The choice is remembered across a reload.
+    await page.reload();
+    if ((await currentOrg(page)) !== side) throw new Error('the organization chosen is not remembered');
+
+    await switcher.selectOption({ label: 'Acme AI' });
+    if ((await currentOrg(page)) !== t.state.orgId) throw new Error('switching back did not select Acme AI');
+    await page.waitForURL(/\/prompts$/);
+    await page.reload();
+    if ((await currentOrg(page)) !== t.state.orgId) throw new Error('Acme AI is not remembered');
+    t.state.otherOrgId = side;
+  });
 }

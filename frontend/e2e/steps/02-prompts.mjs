@@ -1,7 +1,8 @@
 // Prompts, playground, executions: the owner creates a prompt (MOCK echo, one user message
 // with {{topic}}, tokenDelayMs 60), runs it in the playground and watches the tokens stream,
 // saves a second version, moves labels (staging → v2, production promoted from staging),
-// and opens the diff of v1 and v2; then the executions list and the run's page.
+// and opens the diff of v1 and v2; then the executions list and the run's page, the list's
+// status and prompt filters; and the prompts list's tag filter, pages and search.
 //
 // Sets t.state.prompt = { id, name } (a prompt with two versions; v2 is labelled staging and
 // production) and t.state.executionId (a SUCCEEDED run of v1).
@@ -9,7 +10,7 @@
 // "Name", "Content of message 1", "Extra (JSON object)", "Commit message", "topic",
 // buttons "Create prompt", "Run", "Save version", "Set label", "Promote", link "Diff with v1".
 
-import { email } from '../lib/util.mjs';
+import { currentOrg, email } from '../lib/util.mjs';
 
 const V1 = 'Tell me about {{topic}} please';
 const V2 = 'Explain {{ topic }} to a child';
@@ -203,5 +204,89 @@ export default async function prompts(t) {
     const text = await page.getByTestId('stream-output').textContent();
     if (!text.includes('arctic terns')) throw new Error(`the replayed output is wrong: ${text}`);
     await t.axe(page, 'execution page');
+  });
+
+  await t.step('executions: filter by status and by prompt', page, async () => {
+    // A failed run of a second prompt (MOCK `error` fails after one token).
+    const broken = await api(
+      page,
+      `mutation($org: ID!, $name: String!) { createPrompt(orgId: $org, input: {name: $name, version: {
+        messages: [{role: USER, content: "no luck"}], model: {provider: MOCK, model: "error"}}}) { id } }`,
+      { org: t.state.orgId ?? (await currentOrg(page)), name: `Broken ${Date.now().toString(36)}` },
+    );
+    const brokenId = broken.data?.createPrompt?.id;
+    if (!brokenId) throw new Error(`createPrompt failed: ${JSON.stringify(broken)}`);
+    const failed = await api(page, 'mutation($p: ID!) { executePrompt(promptId: $p, input: {}) { id } }', { p: brokenId });
+    const failedId = failed.data?.executePrompt?.id;
+    if (!failedId) throw new Error(`executePrompt failed: ${JSON.stringify(failed)}`);
+    const linkTo = (id) => page.locator(`a[href="/executions/${id}"]`);
+
+    await page.goto('/executions');
+    await page.locator('tr', { has: linkTo(failedId) }).getByText('failed').waitFor();
+    const filters = page.getByRole('form', { name: 'Filters' });
+    await filters.getByLabel('Status').selectOption('FAILED');
+    await page.waitForURL(/[?&]status=FAILED/);
+    await linkTo(failedId).waitFor();
+    await linkTo(t.state.executionId).waitFor({ state: 'detached' });
+    const statuses = await page.locator('tbody .badge').allTextContents();
+    if (statuses.length === 0 || statuses.some((s) => s !== 'failed')) throw new Error(`status filter shows: ${statuses.join(', ')}`);
+    await t.axe(page, 'executions filtered');
+
+    await filters.getByLabel('Status').selectOption('');
+    await filters.getByLabel('Prompt').selectOption(t.state.prompt.id);
+    await page.waitForURL(/[?&]prompt=/);
+    await linkTo(t.state.executionId).waitFor();
+    await linkTo(failedId).waitFor({ state: 'detached' });
+    const prompts = await page.locator('tbody td:nth-child(2) a').allTextContents();
+    if (prompts.length === 0 || prompts.some((n) => n !== t.state.prompt.name)) throw new Error(`prompt filter shows: ${prompts.join(', ')}`);
+  });
+
+  await t.step('prompts: search, tag filter and pages', page, async () => {
+    // 21 prompts tagged `bulk`, one more than a page.
+    const suffix = Date.now().toString(36);
+    const org = t.state.orgId ?? (await currentOrg(page));
+    for (let i = 1; i <= 21; i += 1) {
+      const made = await api(
+        page,
+        `mutation($org: ID!, $name: String!) { createPrompt(orgId: $org, input: {name: $name, tags: ["bulk"], version: {
+          messages: [{role: USER, content: "hi"}], model: {provider: MOCK, model: "echo"}}}) { id } }`,
+        { org, name: `Bulk ${String(i).padStart(2, '0')} ${suffix}` },
+      );
+      if (!made.data?.createPrompt?.id) throw new Error(`createPrompt failed: ${JSON.stringify(made)}`);
+    }
+    await page.goto('/prompts');
+    const rows = page.locator('tbody tr');
+    const names = () => page.locator('tbody td:first-child a').allTextContents();
+
+    await page.getByLabel('Tag', { exact: true }).fill('bulk');
+    const pages = page.getByRole('navigation', { name: 'prompts pages' });
+    await page.getByText(/^21 prompts match$/).waitFor();
+    await pages.getByText('Page 1', { exact: true }).waitFor();
+    if ((await rows.count()) !== 20) throw new Error(`page 1 has ${await rows.count()} rows`);
+    const first = await names();
+    await pages.getByRole('button', { name: 'Next' }).click();
+    await pages.getByText('Page 2', { exact: true }).waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 1);
+    const second = await names();
+    if (first.includes(second[0]) || ![...first, ...second].every((n) => n.startsWith('Bulk '))) {
+      throw new Error(`the pages overlap or hold other prompts: ${second.join(', ')}`);
+    }
+    await pages.getByRole('button', { name: 'Previous' }).click();
+    await pages.getByText('Page 1', { exact: true }).waitFor();
+    await t.axe(page, 'prompts filtered by tag');
+
+    await page.getByLabel('Tag', { exact: true }).fill('');
+    await page.getByLabel('Search').fill(`Bulk 07 ${suffix}`);
+    await page.getByText(/^1 prompt match$/).waitFor();
+    if ((await names()).join() !== `Bulk 07 ${suffix}`) throw new Error(`search found: ${(await names()).join(', ')}`);
+
+    // A tag on a row filters by it (the row found by its name first: it is on page 2 now).
+    await page.getByLabel('Search').fill(t.state.prompt.name);
+    await page.getByText(/^1 prompt match$/).waitFor();
+    await page.getByRole('row').filter({ hasText: t.state.prompt.name }).getByRole('button', { name: 'Filter by tag e2e' }).click();
+    if ((await page.getByLabel('Tag', { exact: true }).inputValue()) !== 'e2e') throw new Error('the tag button did not set the filter');
+    await page.getByLabel('Search').fill('');
+    await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 1);
+    if ((await names()).join() !== t.state.prompt.name) throw new Error(`tag e2e shows: ${(await names()).join(', ')}`);
   });
 }

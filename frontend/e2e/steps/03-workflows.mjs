@@ -1,30 +1,16 @@
 // The owner creates a workflow, builds Research → Analyze → Summarize (three prompt nodes on
 // MOCK `echo`, slowed to 40 ms a token) on the canvas through the UI, connects them with the
 // side panel's "Depends on" checkboxes, saves version 1, runs it, and watches every node go
-// running → completed, live.
+// running → completed, live. Then the run page's controls on runs made through the API: Approve
+// on a waiting approval node, Cancel on a running run, Retry on a failed run once its prompt
+// is fixed.
 // Sets t.state.workflow = { id, runId }. Makes its own prompt through the API (does not need
 // t.state.prompt).
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gql } from '../lib/util.mjs';
 
 const artifacts = join(dirname(fileURLToPath(import.meta.url)), '..', 'artifacts');
-
-async function gql(page, query, variables) {
-  const result = await page.evaluate(
-    async ([q, v]) => {
-      const s = JSON.parse(localStorage.getItem('promptops.session'));
-      const r = await fetch('/graphql', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: 'Bearer ' + s.accessToken },
-        body: JSON.stringify({ query: q, variables: v }),
-      });
-      return r.json();
-    },
-    [query, variables],
-  );
-  if (result.errors) throw new Error(`GraphQL: ${JSON.stringify(result.errors)}`);
-  return result.data;
-}
 
 export default async function workflows(t) {
   // run.mjs with E2E_ONLY runs only 00-* steps besides the match: sign up here if 01 did not run.
@@ -239,5 +225,108 @@ export default async function workflows(t) {
     const runs = page.getByRole('region', { name: /^Runs/ });
     await runs.getByRole('cell', { name: 'finished' }).first().waitFor();
     await t.axe(page, 'workflow with its runs');
+  });
+
+  // The run page's controls, each on a run made through the API and opened in the app.
+  const createWorkflow = async (label, definition) => {
+    const data = await gql(
+      page,
+      `mutation($org: ID!, $input: CreateWorkflowInput!) { createWorkflow(orgId: $org, input: $input) { id } }`,
+      { org: t.state.orgId, input: { name: `${label} ${Date.now().toString(36)}`, definition } },
+    );
+    return data.createWorkflow.id;
+  };
+  const startRun = async (workflowId) => {
+    const data = await gql(page, `mutation($w: ID!) { runWorkflow(workflowId: $w, input: {inputs: {}}) { id } }`, { w: workflowId });
+    return data.runWorkflow.id;
+  };
+  const runStatus = async (id) => (await gql(page, `query($id: ID!) { workflowRun(id: $id) { status } }`, { id })).workflowRun.status;
+  const openRun = async (id) => {
+    await page.goto(`/workflows/runs/${id}`);
+    await page.getByTestId('run-status').waitFor();
+  };
+
+  await t.step('approve a waiting approval node', page, async () => {
+    const workflowId = await createWorkflow('Approval gate', {
+      nodes: [
+        { key: 'gate', step: { approval: { instructions: 'Ship the digest?' } } },
+        { key: 'after', step: { template: { template: 'approved and sent' } } },
+      ],
+      edges: [{ from: 'gate', to: 'after' }],
+      output: '{{ nodes.after.output }}',
+    });
+    const runId = await startRun(workflowId);
+    await openRun(runId);
+    await page.locator('[data-testid="node-status-gate"]', { hasText: 'waiting for approval' }).waitFor();
+    // The waiting node is focused in the side panel, with its instructions.
+    const panel = page.getByRole('complementary', { name: /Node gate/ });
+    await panel.getByText('Ship the digest?').waitFor();
+    await t.axe(page, 'workflow run (waiting for approval)');
+    await panel.getByRole('button', { name: 'Approve' }).click();
+    await page.getByTestId('run-status').filter({ hasText: 'finished' }).waitFor({ timeout: 20_000 });
+    const output = await page.getByTestId('run-output').textContent();
+    if (!output?.includes('approved and sent')) throw new Error(`unexpected output after approving: ${output}`);
+    const stored = await gql(page, `query($id: ID!) { workflowRun(id: $id) { status nodes { key status } } }`, { id: runId });
+    const gate = stored.workflowRun.nodes.find((n) => n.key === 'gate');
+    if (stored.workflowRun.status !== 'FINISHED' || gate?.status !== 'COMPLETED') {
+      throw new Error(`the server has the run ${stored.workflowRun.status}, the gate ${gate?.status}`);
+    }
+  });
+
+  await t.step('cancel a running run', page, async () => {
+    const slow = await gql(
+      page,
+      `mutation($org: ID!, $name: String!) { createPrompt(orgId: $org, input: {name: $name, version: {
+        messages: [{role: USER, content: "a long answer streamed one slow word at a time for the cancel check to catch it running"}],
+        model: {provider: MOCK, model: "echo", extra: {tokenDelayMs: 500}}}}) { id } }`,
+      { org: t.state.orgId, name: `Slow step ${Date.now().toString(36)}` },
+    );
+    const workflowId = await createWorkflow('Cancel me', {
+      nodes: [{ key: 'slow', step: { prompt: { promptId: slow.createPrompt.id } } }],
+      edges: [],
+      output: '{{ nodes.slow.output }}',
+    });
+    const runId = await startRun(workflowId);
+    await openRun(runId);
+    await page.locator('[data-testid="node-status-slow"]', { hasText: 'running' }).waitFor({ timeout: 20_000 });
+    await page.getByRole('button', { name: 'Cancel run' }).click();
+    await page.getByTestId('run-status').filter({ hasText: 'cancelled' }).waitFor({ timeout: 20_000 });
+    if ((await runStatus(runId)) !== 'CANCELLED') throw new Error('the server does not have the run CANCELLED');
+    if (!(await page.getByRole('button', { name: 'Cancel run' }).isDisabled())) throw new Error('Cancel run should be disabled on an ended run');
+  });
+
+  await t.step('retry a failed run after fixing its prompt', page, async () => {
+    const flaky = await gql(
+      page,
+      `mutation($org: ID!, $name: String!) { createPrompt(orgId: $org, input: {name: $name, version: {
+        messages: [{role: USER, content: "fixed now"}], model: {provider: MOCK, model: "error"}}}) { id } }`,
+      { org: t.state.orgId, name: `Flaky step ${Date.now().toString(36)}` },
+    );
+    const promptId = flaky.createPrompt.id;
+    const workflowId = await createWorkflow('Retry me', {
+      nodes: [{ key: 'flaky', step: { prompt: { promptId } }, retry: { maxAttempts: 1 } }],
+      edges: [],
+      output: '{{ nodes.flaky.output }}',
+    });
+    const runId = await startRun(workflowId);
+    await openRun(runId);
+    await page.getByTestId('run-status').filter({ hasText: 'failed' }).waitFor({ timeout: 20_000 });
+    const retryButton = page.getByRole('button', { name: 'Retry run' });
+    if (await retryButton.isDisabled()) throw new Error('Retry run should be enabled on a failed run');
+    // The prompt's latest version now works: a retry resolves it again.
+    await gql(
+      page,
+      `mutation($p: ID!) { createPromptVersion(promptId: $p, input: {messages: [{role: USER, content: "fixed now"}],
+        model: {provider: MOCK, model: "echo"}, commitMessage: "working model"}) { version } }`,
+      { p: promptId },
+    );
+    await retryButton.click();
+    await page.getByTestId('run-status').filter({ hasText: 'finished' }).waitFor({ timeout: 20_000 });
+    const output = await page.getByTestId('run-output').textContent();
+    if (!output?.includes('fixed now')) throw new Error(`unexpected output after the retry: ${output}`);
+    const stored = await gql(page, `query($id: ID!) { workflowRun(id: $id) { status nodes { key attempt } } }`, { id: runId });
+    if (stored.workflowRun.status !== 'FINISHED') throw new Error(`the server has the run ${stored.workflowRun.status}`);
+    if ((stored.workflowRun.nodes[0]?.attempt ?? 0) < 2) throw new Error('the retried node should be on its second attempt');
+    await t.axe(page, 'workflow run (retried)');
   });
 }

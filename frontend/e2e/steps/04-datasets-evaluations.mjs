@@ -1,5 +1,6 @@
 // Datasets and evaluations: the owner creates a dataset, imports a CSV through the UI
-// (preview, column mapping), sees the items; runs an evaluation of two versions of a prompt,
+// (preview, column mapping), sees the items; adds, edits and deletes single items (in a dataset
+// of their own); runs an evaluation of two versions of a prompt,
 // waits for it to finish, and opens the comparison of its two targets.
 //
 // Makes its own two-version prompt through the API (see promptWithTwoVersions). Leaves t.state.dataset = { id } and
@@ -8,26 +9,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gql as api } from '../lib/util.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
-
-async function api(page, query, variables) {
-  const body = await page.evaluate(
-    async ([q, v]) => {
-      const s = JSON.parse(localStorage.getItem('promptops.session'));
-      const r = await fetch('/graphql', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: 'Bearer ' + s.accessToken },
-        body: JSON.stringify({ query: q, variables: v }),
-      });
-      return r.json();
-    },
-    [query, variables],
-  );
-  if (body.errors) throw new Error(`API: ${JSON.stringify(body.errors)}`);
-  return body.data;
-}
 
 /**
  * A prompt with two versions on MOCK echo whose outputs differ on purpose, made through the
@@ -106,6 +91,64 @@ export default async function datasetsEvaluations(t) {
     if ((await items.getByRole('row').count()) !== 9) throw new Error('the dataset should list 8 items');
     await page.getByRole('button', { name: 'View items at version 1' }).or(page.getByText('Viewing')).first().waitFor();
     await t.axe(page, 'dataset with items');
+  });
+
+  await t.step('datasets: add, edit and delete single items', page, async () => {
+    // A dataset of its own: the evaluation below counts the capitals' items.
+    const made = await api(
+      page,
+      `mutation($org: ID!) { createDataset(orgId: $org, input: {name: "Scratch items e2e"}) { id } }`,
+      { org: t.state.orgId },
+    );
+    const scratch = made.createDataset.id;
+    const stored = async () =>
+      (await api(page, `query($id: ID!) { dataset(id: $id) { latestVersion items(first: 10) { nodes { id inputs expected metadata } } } }`, { id: scratch })).dataset;
+    await page.goto(`/datasets/${scratch}`);
+    await page.getByText('No items at this version.').waitFor();
+
+    await page.getByRole('button', { name: 'Add item' }).click();
+    const add = page.getByRole('form', { name: 'Add item' });
+    await add.getByLabel(/^Inputs/).fill('{"city": "Lima"}');
+    await add.getByLabel(/^Expected output \(blank/).fill('Lima');
+    await add.getByLabel(/^Metadata/).fill('{"source": "hand"}');
+    await t.axe(page, 'dataset: add item');
+    // Bad JSON is refused in words before anything is sent.
+    await add.getByLabel(/^Inputs/).fill('{"city": ');
+    await add.getByRole('button', { name: 'Add item' }).click();
+    await add.getByRole('alert').waitFor();
+    await add.getByLabel(/^Inputs/).fill('{"city": "Lima"}');
+    await add.getByRole('button', { name: 'Add item' }).click();
+    await add.waitFor({ state: 'detached' });
+    const items = page.getByRole('table', { name: 'Dataset items' });
+    await items.getByRole('row').filter({ hasText: 'Lima' }).waitFor();
+    let data = await stored();
+    if (data.items.nodes.length !== 1 || data.items.nodes[0].inputs.city !== 'Lima' || data.items.nodes[0].metadata.source !== 'hand') {
+      throw new Error(`after adding: ${JSON.stringify(data)}`);
+    }
+
+    await items.getByRole('button', { name: 'Edit item 1' }).click();
+    const edit = page.getByRole('form', { name: 'Edit item' });
+    if ((await edit.getByLabel(/^Expected output \(blank/).inputValue()) !== 'Lima') throw new Error('the editor does not show the item');
+    await edit.getByLabel(/^Expected output \(blank/).fill('Lima, Peru');
+    await edit.getByLabel('Change message').fill('more precise');
+    await edit.getByRole('button', { name: 'Save item' }).click();
+    await edit.waitFor({ state: 'detached' });
+    await items.getByText('Lima, Peru').waitFor();
+    data = await stored();
+    if (data.items.nodes[0].expected !== 'Lima, Peru') throw new Error(`after editing: ${JSON.stringify(data)}`);
+    const editedVersion = data.latestVersion;
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await items.getByRole('button', { name: 'Delete item 1' }).click();
+    await page.getByText('No items at this version.').waitFor();
+    data = await stored();
+    if (data.items.nodes.length !== 0 || data.latestVersion <= editedVersion) throw new Error(`after deleting: ${JSON.stringify(data)}`);
+    // Older versions keep it.
+    const older = await api(page, `query($id: ID!, $v: Int) { dataset(id: $id) { items(first: 10, version: $v) { nodes { expected } } } }`, {
+      id: scratch,
+      v: editedVersion,
+    });
+    if (older.dataset.items.nodes[0]?.expected !== 'Lima, Peru') throw new Error('the version before the delete lost the item');
   });
 
   let runId = '';

@@ -4,31 +4,15 @@
 // (2) the owner invites a new address as `viewer` in Settings → Members;
 // (3) that person signs up in a fresh browser context, accepts the invitation from the banner,
 //     lands in "Acme AI", and finds what a viewer cannot do disabled: "New prompt", a prompt's
-//     "New version", and "Create API key".
+//     "New version", and "Create API key";
+// (4) the owner creates a custom role with the permission checkboxes, moves the viewer onto it,
+//     removes the viewer, and sets then deletes a provider key (only its hint ever shown).
 //
 // Uses t.state.page / owner / orgId (01-auth) and t.state.prompt ({id, name?}) when an earlier
 // step made one; otherwise creates a prompt through the owner's API and sets t.state.prompt.
 // Sets t.state.viewer = {name, email, password, page} and t.state.apiKey = {name, prefix}
 // (never the secret).
-import { email } from '../lib/util.mjs';
-
-/** A GraphQL call with the page's session (the signed-in user's access token). */
-async function gql(page, query, variables) {
-  const answer = await page.evaluate(
-    async ([q, v]) => {
-      const s = JSON.parse(localStorage.getItem('promptops.session'));
-      const r = await fetch('/graphql', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: 'Bearer ' + s.accessToken },
-        body: JSON.stringify({ query: q, variables: v }),
-      });
-      return r.json();
-    },
-    [query, variables],
-  );
-  if (answer.errors?.length) throw new Error(`GraphQL: ${JSON.stringify(answer.errors)}`);
-  return answer.data;
-}
+import { email, gql } from '../lib/util.mjs';
 
 async function expectDisabled(locator, what) {
   await locator.waitFor();
@@ -189,6 +173,8 @@ export default async function settings(t) {
     await t.axe(vpage, 'prompts (viewer)');
     const { id, name } = t.state.prompt;
     if (name) {
+      // Found by a search: earlier steps made more prompts than a page holds.
+      await vpage.getByLabel('Search').fill(name);
       await vpage.getByRole('link', { name, exact: true }).first().click();
     } else {
       await vpage.goto(`/prompts/${id}`);
@@ -204,5 +190,94 @@ export default async function settings(t) {
     await expectDisabled(vpage.getByRole('button', { name: 'Create API key' }), '"Create API key"');
     await vpage.getByText("Your role cannot see this organization's API keys.").waitFor();
     await t.axe(vpage, 'settings: API keys (viewer)');
+  });
+
+  await administration(t);
+}
+
+/**
+ * The owner's administration: a custom role made with the permission checkboxes, the viewer
+ * moved onto it and then removed, and a provider key set (only its hint shown) and deleted.
+ * Runs after `settings` (uses t.state.page, orgId and viewer).
+ */
+export async function administration(t) {
+  const page = t.state.page;
+  const viewer = t.state.viewer;
+  const role = `reviewer-${Date.now().toString(36)}`;
+
+  await t.step('owner creates a custom role with permission checkboxes', page, async () => {
+    await openSettingsTab(page, 'Roles');
+    await page.waitForURL(/\/settings\/roles$/);
+    const form = page.getByRole('region', { name: 'New custom role' });
+    await form.getByLabel('Role name').fill(role);
+    await form.getByRole('group', { name: 'Prompts' }).getByRole('checkbox', { name: /\(prompt:read\)/ }).check();
+    // "All" of a resource ticks each of its permissions.
+    const executions = form.getByRole('group', { name: 'Executions' });
+    await executions.getByRole('checkbox', { name: 'All Executions permissions' }).check();
+    const boxes = executions.getByRole('checkbox', { name: /\(execution:/ });
+    const count = await boxes.count();
+    if (count === 0) throw new Error('no execution permissions to tick');
+    for (let i = 0; i < count; i += 1) {
+      if (!(await boxes.nth(i).isChecked())) throw new Error('"All" left an execution permission unticked');
+    }
+    await form.getByText(`${count + 1} selected.`).waitFor();
+    await t.axe(page, 'settings: new custom role');
+    await form.getByRole('button', { name: 'Create role' }).click();
+    await form.getByRole('status').filter({ hasText: `Role ${role} created with ${count + 1} permissions.` }).waitFor();
+    const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: role, exact: true }) });
+    await row.getByText('Custom').waitFor();
+
+    const { roles } = await gql(page, `query($org: ID!) { roles(orgId: $org) { name builtin permissions } }`, { org: t.state.orgId });
+    const stored = roles.find((r) => r.name === role);
+    if (!stored || stored.builtin) throw new Error(`the server does not have the custom role ${role}`);
+    const perms = [...stored.permissions].sort();
+    if (!perms.includes('prompt:read') || perms.length !== count + 1 || perms.some((p) => p !== 'prompt:read' && !p.startsWith('execution:'))) {
+      throw new Error(`the role has ${perms.join(', ')}`);
+    }
+  });
+
+  await t.step("owner changes a member's role, then removes the member", page, async () => {
+    await openSettingsTab(page, 'Members');
+    await page.waitForURL(/\/settings\/members$/);
+    const members = page.getByRole('table', { name: 'Members and their roles' });
+    const row = members.getByRole('row').filter({ hasText: viewer.email });
+    await row.getByRole('combobox', { name: `Role of ${viewer.name}` }).selectOption(role);
+    await page.getByRole('status').filter({ hasText: `${viewer.name} is now ${role}.` }).waitFor({ state: 'attached' });
+    const roleOf = async () => {
+      const { members: list } = await gql(page, `query($org: ID!) { members(orgId: $org) { role user { email } } }`, { org: t.state.orgId });
+      return list.find((m) => m.user.email === viewer.email)?.role ?? null;
+    };
+    if ((await roleOf()) !== role) throw new Error(`the server has the member as ${await roleOf()}`);
+
+    await row.getByRole('button', { name: `Remove ${viewer.name}` }).click();
+    await row.getByRole('button', { name: `Confirm removing ${viewer.name}` }).click();
+    await page.getByRole('status').filter({ hasText: `${viewer.name} was removed.` }).waitFor({ state: 'attached' });
+    await row.waitFor({ state: 'detached' });
+    if ((await roleOf()) !== null) throw new Error('the server still has the removed member');
+    await t.axe(page, 'settings: members after a removal');
+  });
+
+  await t.step('owner sets a provider key, sees only its hint, and deletes it', page, async () => {
+    const secret = `sk-e2e-${Date.now().toString(36)}-wxyz`;
+    await openSettingsTab(page, 'Providers');
+    await page.waitForURL(/\/settings\/providers$/);
+    await page.getByText("No provider keys stored: runs use the server's defaults.").waitFor();
+    await page.getByLabel('Provider', { exact: true }).selectOption('OPENAI');
+    await page.getByLabel('API key').fill(secret);
+    await page.getByRole('button', { name: 'Save key' }).click();
+    await page.getByRole('status').filter({ hasText: 'OpenAI key saved.' }).waitFor();
+    const stored = page.getByRole('table', { name: 'Stored provider keys' }).getByRole('row').filter({ hasText: 'OpenAI' });
+    await stored.getByText('••••wxyz').waitFor();
+    if ((await page.getByLabel('API key').inputValue()) !== '') throw new Error('the key stays in the form after saving');
+    if ((await page.content()).includes(secret)) throw new Error('the provider key is in the page');
+    // The form now offers to replace it.
+    await page.getByRole('button', { name: 'Replace key' }).waitFor();
+    await t.axe(page, 'settings: providers with a key');
+
+    await stored.getByRole('button', { name: 'Delete the OpenAI key' }).click();
+    await page.getByRole('status').filter({ hasText: 'OpenAI key deleted.' }).waitFor();
+    await page.getByText("No provider keys stored: runs use the server's defaults.").waitFor();
+    const { providerCredentials } = await gql(page, `query($org: ID!) { providerCredentials(orgId: $org) { provider } }`, { org: t.state.orgId });
+    if (providerCredentials.length !== 0) throw new Error('the server still has a provider key');
   });
 }

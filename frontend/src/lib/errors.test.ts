@@ -15,6 +15,16 @@ describe('problemOf: what an error means to a person', () => {
     expect(p.retryAfter).toBe(42);
   });
 
+  it('says when a monthly quota renews (QUOTA_EXCEEDED)', () => {
+    const p = problemOf(graphQLError('monthly execution quota of 3 reached', { code: 'QUOTA_EXCEEDED', retryAfter: 3 * 86_400 + 500 }));
+    expect(p.code).toBe('QUOTA_EXCEEDED');
+    expect(p.title).toBe('This organization has used its monthly quota; it renews in 3 days.');
+    expect(p.retryAfter).toBe(3 * 86_400 + 500);
+    expect(problemOf(graphQLError('x', { code: 'QUOTA_EXCEEDED', retryAfter: 5 * 3_600 })).title).toMatch(/renews in 5 hours\.$/);
+    expect(problemOf(graphQLError('x', { code: 'QUOTA_EXCEEDED', retryAfter: 59 })).title).toMatch(/renews in 59 seconds\.$/);
+    expect(problemOf(graphQLError('x', { code: 'QUOTA_EXCEEDED' })).title).toBe('This organization has used its monthly quota.');
+  });
+
   it('explains NOT_FOUND and FORBIDDEN and keeps the server words as detail', () => {
     const missing = problemOf(graphQLError('prompt not found', { code: 'NOT_FOUND' }));
     expect(missing.title).toMatch(/^Not found/);

@@ -5,7 +5,7 @@ export interface Problem {
   code: string;
   title: string;
   detail: string;
-  /** Seconds to wait, for RATE_LIMITED. */
+  /** Seconds to wait, for RATE_LIMITED and QUOTA_EXCEEDED. */
   retryAfter?: number;
   /** Per-line or per-node issues (BAD_USER_INPUT on imports and workflow definitions). */
   issues: { line?: number; node?: string; message: string }[];
@@ -18,6 +18,7 @@ const TITLES: Record<string, string> = {
   BAD_USER_INPUT: 'Some of the input is not valid.',
   CONFLICT: 'That conflicts with something that already exists.',
   RATE_LIMITED: 'Too many requests.',
+  QUOTA_EXCEEDED: "This organization has used its monthly quota.",
   UNAVAILABLE: 'The service is briefly unavailable; try again.',
   INTERNAL: 'Something went wrong on the server.',
   RESPONSE_TOO_LARGE: 'The answer was too large; ask for a smaller page.',
@@ -25,9 +26,21 @@ const TITLES: Record<string, string> = {
   NETWORK: 'The server cannot be reached.',
 };
 
+/** A wait of many seconds in the largest whole unit that reads naturally. */
+function renewal(seconds: number): string {
+  const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+  if (seconds >= 2 * 86_400) return plural(Math.floor(seconds / 86_400), 'day');
+  if (seconds >= 2 * 3_600) return plural(Math.floor(seconds / 3_600), 'hour');
+  if (seconds >= 120) return plural(Math.floor(seconds / 60), 'minute');
+  return plural(Math.max(1, Math.ceil(seconds)), 'second');
+}
+
 export function titleFor(code: string, retryAfter?: number): string {
   if (code === 'RATE_LIMITED' && retryAfter !== undefined) {
     return `Too many requests — try again in ${retryAfter} s.`;
+  }
+  if (code === 'QUOTA_EXCEEDED' && retryAfter !== undefined) {
+    return `This organization has used its monthly quota; it renews in ${renewal(retryAfter)}.`;
   }
   return TITLES[code] ?? 'Something went wrong.';
 }

@@ -140,14 +140,18 @@ impl Authz {
     /// The guard. `Ok` when `actor` holds `permission` in `org`; `NotFound` when the actor has
     /// no role there at all (another organization's resources do not exist for it);
     /// `Forbidden` when it is a member without the permission.
+    ///
+    /// A member is charged to the organization's request rate here (once per operation, see
+    /// [`crate::ratelimit::meter`]), so RATE_LIMITED may come instead.
     pub async fn require(&self, actor: &Actor, org: Uuid, permission: Permission) -> AppResult<()> {
         if self.holds_all(actor, org, &[permission]).await? {
-            return Ok(());
+            return crate::ratelimit::meter::charge(org).await;
         }
         // An API key of another organization has no role here either.
         if self.roles_in(actor, org).await.is_empty() {
             return Err(AppError::NotFound(resource_label(permission.resource)));
         }
+        crate::ratelimit::meter::charge(org).await?;
         Err(AppError::Forbidden(format!(
             "your role does not allow {permission} in this organization"
         )))

@@ -25,6 +25,7 @@ macro_rules! permissions {
 
 permissions! {
     ORGANIZATION_READ = "organization":"read";
+    ORGANIZATION_MANAGE = "organization":"manage";
     MEMBER_READ = "member":"read";
     MEMBER_MANAGE = "member":"manage";
     ROLE_READ = "role":"read";
@@ -32,6 +33,8 @@ permissions! {
     API_KEY_READ = "api_key":"read";
     API_KEY_MANAGE = "api_key":"manage";
     AUDIT_READ = "audit":"read";
+    ARCHIVE_READ = "archive":"read";
+    RETENTION_MANAGE = "retention":"manage";
     CREDENTIAL_MANAGE = "credential":"manage";
     PROMPT_READ = "prompt":"read";
     PROMPT_WRITE = "prompt":"write";
@@ -86,6 +89,7 @@ const ADMIN_EXTRA: &[Permission] = &[
     API_KEY_READ,
     API_KEY_MANAGE,
     AUDIT_READ,
+    ARCHIVE_READ,
     CREDENTIAL_MANAGE,
     PROMPT_DELETE,
     PROMPT_DEPLOY,
@@ -184,5 +188,11 @@ mod tests {
         assert!(!editor.contains(&WORKFLOW_DEPLOY));
         assert!(admin.contains(&WORKFLOW_DEPLOY));
         assert!(!viewer.contains(&API_KEY_MANAGE));
+        // Limits and quotas are the owner's.
+        assert!(owner.contains(&ORGANIZATION_MANAGE));
+        assert!(!admin.contains(&ORGANIZATION_MANAGE));
+        assert!(admin.contains(&ARCHIVE_READ));
+        assert!(!admin.contains(&RETENTION_MANAGE));
+        assert!(owner.contains(&RETENTION_MANAGE));
     }
 }

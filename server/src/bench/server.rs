@@ -30,6 +30,11 @@ impl Embedded {
             .env("PROMPTOPS_LOG", "warn")
             // `--provider openai` reaches `mock-llm` on loopback.
             .env("PROMPTOPS_PROVIDER_ALLOWED_HOSTS", "127.0.0.1")
+            // The load is one organization's: measure the server, not its request limits.
+            .env("PROMPTOPS_ORG_REQUESTS_PER_MINUTE", "0")
+            .env("PROMPTOPS_ORG_REQUESTS_PER_MINUTE_MAX", "0")
+            .env("PROMPTOPS_API_KEY_REQUESTS_PER_MINUTE", "0")
+            .env("PROMPTOPS_API_KEY_REQUESTS_PER_MINUTE_MAX", "0")
             .env_remove("DATABASE_URL")
             .env_remove("REDIS_URL")
             .env_remove("PROMPTOPS_TEMPLATE_SANDBOX")

@@ -3,6 +3,10 @@
 //! (unknown fields, wrong arguments, the depth and complexity limits) is
 //! GRAPHQL_VALIDATION_FAILED — both before any resolver runs, and both make an HTTP request
 //! error (see `graphql_http`). Other errors without a path get BAD_USER_INPUT.
+//! Resolver errors carry the code `AppError::code` gave them (UNAUTHENTICATED, FORBIDDEN,
+//! NOT_FOUND, BAD_USER_INPUT, CONFLICT, RATE_LIMITED and QUOTA_EXCEEDED with `retryAfter`,
+//! UNAVAILABLE, INTERNAL); an operation refused before it ran (an API key over its request
+//! rate) gets the same RATE_LIMITED error from `graphql_http` or the WebSocket.
 //! A resolver error without a code did not come through `AppError` — a bug — so it is
 //! logged and sent as INTERNAL without its message, which could hold internal detail.
 

@@ -10,11 +10,13 @@ pub mod dataset;
 pub mod evaluation;
 pub mod execution;
 pub mod feed;
+pub mod limits;
 pub mod live;
 pub mod node;
 pub mod organization;
 pub mod prompt;
 pub mod provider;
+pub mod retention;
 pub mod workflow;
 
 pub mod codes;
@@ -45,6 +47,7 @@ pub struct Query(
     workflow::runs::query::WorkflowRunQuery,
     evaluation::query::EvaluationQuery,
     dataset::query::DatasetQuery,
+    retention::query::RetentionQuery,
     node::NodeQuery,
 );
 
@@ -52,6 +55,7 @@ pub struct Query(
 pub struct Mutation(
     account::mutation::AccountMutation,
     organization::mutation::OrganizationMutation,
+    limits::mutation::LimitsMutation,
     access::mutation::AccessMutation,
     prompt::mutation::PromptMutation,
     execution::mutation::ExecutionMutation,
@@ -59,6 +63,7 @@ pub struct Mutation(
     workflow::runs::mutation::WorkflowRunMutation,
     evaluation::mutation::EvaluationMutation,
     dataset::mutation::DatasetMutation,
+    retention::mutation::RetentionMutation,
 );
 
 #[derive(MergedSubscription, Default)]

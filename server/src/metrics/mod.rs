@@ -33,6 +33,7 @@ pub const GRAPHQL_DURATION: &str = "promptops_graphql_operation_duration_seconds
 pub const WEBSOCKET_CONNECTIONS: &str = "promptops_websocket_connections";
 pub const SUBSCRIPTIONS_ACTIVE: &str = "promptops_subscriptions_active";
 pub const RATE_LIMITED: &str = "promptops_rate_limited_total";
+pub const QUOTA_EXCEEDED: &str = "promptops_quota_exceeded_total";
 
 /// Latency buckets in seconds: 5 ms to 60 s (LLM calls and jobs run long).
 const SECONDS_BUCKETS: &[f64] = &[
@@ -85,6 +86,10 @@ fn describe() {
     describe_gauge!(WEBSOCKET_CONNECTIONS, "Open GraphQL WebSocket connections");
     describe_gauge!(SUBSCRIPTIONS_ACTIVE, "Running GraphQL subscriptions");
     describe_counter!(RATE_LIMITED, "Requests refused by a rate limit");
+    describe_counter!(
+        QUOTA_EXCEEDED,
+        "Monthly quota overruns: refused (hard) or first warned of the month (soft)"
+    );
     describe_counter!(w::JOBS_ENQUEUED, "Job rows written PENDING, by kind");
     describe_counter!(
         w::JOBS_CLAIMED,
@@ -108,11 +113,29 @@ fn describe() {
     );
     describe_counter!(w::CACHE_REQUESTS, "Response cache lookups by result");
     describe_counter!(w::REDIS_ERRORS, "Failed Redis commands");
+    use workers::retention::counters as r;
+    describe_counter!(r::ROWS_ARCHIVED, "Rows written to archive files, by table");
+    describe_counter!(
+        r::ROWS_DELETED,
+        "Rows the retention sweep deleted, by table (archived and dependent)"
+    );
+    describe_counter!(r::ARCHIVES, "Archive files written, by table");
+    describe_counter!(
+        r::ARCHIVE_BYTES,
+        Unit::Bytes,
+        "Compressed bytes written to archive files, by table"
+    );
 }
 
 /// A request refused by the rate limit named `limit` (a closed set: see `ratelimit`, `ws`).
 pub fn rate_limited(limit: &'static str) {
     metrics::counter!(RATE_LIMITED, "limit" => limit).increment(1);
+}
+
+/// A monthly quota overrun: `quota` is `executions` or `tokens`, `enforcement` `hard` (a
+/// refusal) or `soft` (the month's one warning). No organization label: ids are unbounded.
+pub fn quota_exceeded(quota: &'static str, enforcement: &'static str) {
+    metrics::counter!(QUOTA_EXCEEDED, "quota" => quota, "enforcement" => enforcement).increment(1);
 }
 
 /// RAII for a gauge of things open right now (WebSocket connections, subscriptions).

@@ -18,9 +18,11 @@ pub mod authorship;
 pub mod dataset;
 pub mod evaluation;
 pub mod execution;
+pub mod limits;
 pub mod organization;
 pub mod pages;
 pub mod prompt;
+pub mod retention;
 mod work;
 pub mod workflow;
 

@@ -24,6 +24,7 @@ use super::protocol::{ClientMessage, Close, Protocol, server};
 use crate::auth::{Caller, authenticate, revalidate};
 use crate::error::AppError;
 use crate::graphql::{AppSchema, RequestCtx};
+use crate::ratelimit::meter::Meter;
 use crate::state::App;
 
 /// Everything a connection needs, fixed at the upgrade.
@@ -247,26 +248,47 @@ impl State {
         let generation = self.generation;
         let request_id = uuid::Uuid::new_v4().to_string();
         let span = tracing::info_span!("graphql_ws", request_id = %request_id);
+        let (app, metered) = (self.conn.app.clone(), caller.clone());
         let request = request.data(RequestCtx {
             caller,
             request_id,
             client_ip: self.conn.ip,
         });
-        let mut responses = self.conn.schema.execute_stream(request);
+        let schema = self.conn.schema.clone();
         let tx = self.tx.clone();
         let op = id.clone();
         let handle = self.tasks.spawn(
             async move {
                 // Dropped when the operation ends or is stopped (its task aborted).
                 let _open = crate::metrics::Open::new(crate::metrics::SUBSCRIPTIONS_ACTIVE);
-                while let Some(response) = responses.next().await {
-                    let next = Outgoing::Next {
-                        generation,
-                        id: op.clone(),
-                        response: Box::new(response),
-                    };
-                    if tx.send(next).await.is_err() {
-                        return;
+                let send = |response: Response| Outgoing::Next {
+                    generation,
+                    id: op.clone(),
+                    response: Box::new(response),
+                };
+                match Meter::start(app, &metered).await {
+                    Ok(meter) => {
+                        let forwarded = meter.scope(async {
+                            let mut responses = schema.execute_stream(request);
+                            while let Some(response) = responses.next().await {
+                                if tx.send(send(response)).await.is_err() {
+                                    return false;
+                                }
+                            }
+                            true
+                        });
+                        if !forwarded.await {
+                            return;
+                        }
+                    }
+                    Err(refused) => {
+                        let error: async_graphql::Error = refused.into();
+                        let response = Response::from_errors(vec![
+                            error.into_server_error(Default::default()),
+                        ]);
+                        if tx.send(send(response)).await.is_err() {
+                            return;
+                        }
                     }
                 }
                 let _ = tx.send(Outgoing::Done { generation, id: op }).await;

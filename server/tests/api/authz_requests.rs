@@ -21,6 +21,10 @@ pub async fn request(app: &TestApp, op: &str, org: &Org) -> Request {
     match op {
         "me" => Request("{ me { id } }".into(), json!({})),
         "organization" => Request("query($id: ID!) { organization(id: $id) { id name } }".into(), json!({ "id": id })),
+        "setOrganizationLimits" => Request(
+            "mutation($org: ID!) { setOrganizationLimits(orgId: $org, input: {executionsEnforcement: HARD}) { requestsPerMinute } }".into(),
+            json!({ "org": id }),
+        ),
         "members" => Request("query($org: ID!) { members(orgId: $org) { role } }".into(), json!({ "org": id })),
         "apiKeys" => Request("query($org: ID!) { apiKeys(orgId: $org) { id } }".into(), json!({ "org": id })),
         "roles" => Request("query($org: ID!) { roles(orgId: $org) { name } }".into(), json!({ "org": id })),
@@ -167,6 +171,8 @@ pub async fn request(app: &TestApp, op: &str, org: &Org) -> Request {
         "datasets" | "dataset" | "exportDataset" | "createDataset" | "updateDataset"
         | "deleteDataset" | "addDatasetItems" | "updateDatasetItem" | "deleteDatasetItems"
         | "importDatasetItems" => crate::authz_dataset_requests::request(app, op, org).await,
+        "retentionPolicy" | "updateRetentionPolicy" | "archives" | "restoreArchive"
+        | "archiveRecords" => crate::authz_retention_requests::request(app, op, org).await,
         other => panic!("the matrix has no request for `{other}`: add one"),
     }
 }

@@ -125,6 +125,9 @@ impl TestEnv {
         config.cors_origins = Vec::new();
         // Tests sign many users up from one address; the limit has its own test.
         config.signup_limit_per_ip = 10_000;
+        // Request rates have their own tests (`org_limits`); elsewhere, up to the ceilings.
+        config.org_requests_per_minute = 1_000_000;
+        config.api_key_requests_per_minute = 1_000_000;
         // The server runs inside the test binary: point the sandbox at the real one.
         config.template_sandbox = Some(env!("CARGO_BIN_EXE_promptops").into());
         // Provider tests run `mock-llm` on loopback, which the egress policy refuses by default.

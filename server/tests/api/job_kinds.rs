@@ -31,6 +31,7 @@ async fn without_workers(backend: Backend) -> TestApp {
 fn delivery(job: &job::Model) -> Delivery {
     Delivery {
         job_id: job.id,
+        lane: job.org_id,
         entry: String::new(),
     }
 }
@@ -126,7 +127,7 @@ async fn cancelling_a_scope_stops_every_toy_job_in_it_and_no_other(backend: Back
     let two = toy_job(db, scope, 60_000, 3).await;
     let three = toy_job(db, other, 1_500, 3).await;
     for job in [&one, &two, &three] {
-        worker.enqueue(job.id).await;
+        worker.enqueue(job.org_id, job.id).await;
     }
     for job in [&one, &two, &three] {
         toy.wait_for(&format!("started {} 1", job.subject_id)).await;

@@ -47,6 +47,7 @@ async fn execution_row(app: &TestApp, execution: &str) -> execution::Model {
 fn delivery(job: &job::Model) -> Delivery {
     Delivery {
         job_id: job.id,
+        lane: job.org_id,
         entry: String::new(),
     }
 }

@@ -280,13 +280,13 @@ async fn the_job_lag_moves_while_a_job_waits(backend: Backend) {
         .one(&app.app.db)
         .await
         .unwrap()
-        .unwrap()
-        .id;
+        .unwrap();
     let processed = app
         .app
         .runtime
         .process(Delivery {
-            job_id: job,
+            job_id: job.id,
+            lane: job.org_id,
             entry: String::new(),
         })
         .await;

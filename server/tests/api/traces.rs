@@ -131,7 +131,7 @@ async fn one_trace_runs_from_the_request_through_the_job_to_the_provider_call() 
     assert!(statements(WORKER) > 0, "the worker's statements are spans");
     assert!(
         whole.iter().any(|s| s.service == API
-            && s.name == "XADD"
+            && s.name == "EVALSHA"
             && s.attributes.get("db.system.name").map(String::as_str) == Some("redis")),
         "the job's publication is a Redis span"
     );

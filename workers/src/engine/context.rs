@@ -39,10 +39,11 @@ pub struct JobContext {
 }
 
 impl JobContext {
-    /// Hands a committed job to the queue. A failure (Redis down) only delays it: the job row
-    /// stays unpublished and the reconciler publishes it when the queue is back.
-    pub async fn enqueue(&self, job_id: Uuid) {
-        match self.queue.publish(job_id).await {
+    /// Hands a committed job to the queue, in the lane of its organization `org` (the job
+    /// row's `org_id`). A failure (Redis down) only delays it: the job row stays unpublished
+    /// and the reconciler publishes it when the queue is back.
+    pub async fn enqueue(&self, org: Uuid, job_id: Uuid) {
+        match self.queue.publish(org, job_id).await {
             Ok(()) => {
                 if let Err(error) = jobs::mark_published(&self.db, job_id).await {
                     tracing::warn!(%error, job = %job_id, "could not mark a job published");

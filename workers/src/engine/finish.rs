@@ -42,7 +42,7 @@ pub(crate) async fn finish<K: JobKind>(
     match write.await {
         Ok(true) => {
             if let Finish::Released = finish {
-                ctx.enqueue(job.id).await;
+                ctx.enqueue(job.org_id, job.id).await;
             }
             kind.after_commit(ctx, job, subject, &finish).await;
             match finish {

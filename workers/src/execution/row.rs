@@ -55,6 +55,14 @@ pub(super) async fn finish(
             row.attempts = Set(job.attempt);
             row.error = Set(None);
             row.finished_at = Set(Some(Utc::now()));
+            // The organization's monthly tokens: once, with the result (a cache hit spent
+            // none with the provider).
+            if !done.cached {
+                let tokens = i64::from(done.tokens_in.unwrap_or(0))
+                    + i64::from(done.tokens_out.unwrap_or(0));
+                let period = crate::usage::period(Utc::now());
+                crate::usage::add(conn, run.execution.org_id, period, 0, tokens, None).await?;
+            }
         }
         Finish::Failed(error) => {
             row.status = Set(FAILED.to_owned());

@@ -182,25 +182,47 @@ impl fmt::Debug for ProviderDefaults {
 }
 
 impl ProviderDefaults {
-    /// `OPENAI_API_KEY`/`OPENAI_BASE_URL` and `ANTHROPIC_API_KEY`/`ANTHROPIC_BASE_URL`.
-    pub fn from_env() -> Self {
+    /// `OPENAI_API_KEY`/`OPENAI_BASE_URL` and `ANTHROPIC_API_KEY`/`ANTHROPIC_BASE_URL`; each
+    /// key may instead be read from the file named by `OPENAI_API_KEY_FILE` /
+    /// `ANTHROPIC_API_KEY_FILE` (a mounted Kubernetes Secret). A named file that cannot be
+    /// read, or is empty, is an error: a deployment that asked for a key must not start
+    /// without it.
+    pub fn from_env() -> Result<Self, String> {
         Self::from_vars(|name| std::env::var(name).ok())
     }
 
-    fn from_vars(var: impl Fn(&str) -> Option<String>) -> Self {
-        let endpoint = |prefix: &str, default_url: &str| {
-            let key = var(&format!("{prefix}_API_KEY")).filter(|v| !v.trim().is_empty());
-            let url = var(&format!("{prefix}_BASE_URL")).filter(|v| !v.trim().is_empty());
-            (key.is_some() || url.is_some()).then(|| Endpoint {
+    fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
+        let set = |name: String| var(&name).filter(|v| !v.trim().is_empty());
+        let endpoint = |prefix: &str, default_url: &str| -> Result<Option<Endpoint>, String> {
+            let key = match set(format!("{prefix}_API_KEY")) {
+                Some(key) => Some(key),
+                None => match set(format!("{prefix}_API_KEY_FILE")) {
+                    Some(path) => Some(read_key_file(prefix, &path)?),
+                    None => None,
+                },
+            };
+            let url = set(format!("{prefix}_BASE_URL"));
+            Ok((key.is_some() || url.is_some()).then(|| Endpoint {
                 base_url: url.unwrap_or_else(|| default_url.to_string()),
                 api_key: key,
-            })
+            }))
         };
-        Self {
-            openai: endpoint("OPENAI", OPENAI_DEFAULT_BASE_URL),
-            anthropic: endpoint("ANTHROPIC", ANTHROPIC_DEFAULT_BASE_URL),
-        }
+        Ok(Self {
+            openai: endpoint("OPENAI", OPENAI_DEFAULT_BASE_URL)?,
+            anthropic: endpoint("ANTHROPIC", ANTHROPIC_DEFAULT_BASE_URL)?,
+        })
     }
+}
+
+/// The key in `path`, without surrounding whitespace (a Secret's file often ends in a newline).
+fn read_key_file(prefix: &str, path: &str) -> Result<String, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|error| format!("reading {prefix}_API_KEY_FILE ({path}): {error}"))?;
+    let key = text.trim();
+    if key.is_empty() {
+        return Err(format!("{prefix}_API_KEY_FILE ({path}) is empty"));
+    }
+    Ok(key.to_owned())
 }
 
 /// Builds the provider for `config`. `endpoint` is the organization's stored credential, if

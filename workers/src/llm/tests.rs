@@ -75,14 +75,53 @@ fn defaults_come_from_env_vars() {
         "ANTHROPIC_BASE_URL" => Some("http://localhost:9000".to_string()),
         _ => None,
     };
-    let defaults = ProviderDefaults::from_vars(vars);
+    let defaults = ProviderDefaults::from_vars(vars).unwrap();
     let openai = defaults.openai.unwrap();
     assert_eq!(openai.base_url, OPENAI_DEFAULT_BASE_URL);
     assert_eq!(openai.api_key.as_deref(), Some("sk-test"));
     let anthropic = defaults.anthropic.unwrap();
     assert_eq!(anthropic.base_url, "http://localhost:9000");
     assert!(anthropic.api_key.is_none());
-    assert!(ProviderDefaults::from_vars(|_| None).openai.is_none());
+    assert!(
+        ProviderDefaults::from_vars(|_| None)
+            .unwrap()
+            .openai
+            .is_none()
+    );
+}
+
+#[test]
+fn default_keys_come_from_files_and_a_bad_file_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("anthropic-key");
+    std::fs::write(&file, "sk-ant-from-a-secret\n").unwrap();
+    let path = file.to_string_lossy().into_owned();
+    let vars = |name: &str| match name {
+        "ANTHROPIC_API_KEY_FILE" => Some(path.clone()),
+        // The variable wins over the file when both are set.
+        "OPENAI_API_KEY" => Some("sk-env".to_string()),
+        "OPENAI_API_KEY_FILE" => Some("/nonexistent/never-read".to_string()),
+        _ => None,
+    };
+    let defaults = ProviderDefaults::from_vars(vars).unwrap();
+    let anthropic = defaults.anthropic.unwrap();
+    assert_eq!(anthropic.api_key.as_deref(), Some("sk-ant-from-a-secret"));
+    assert_eq!(anthropic.base_url, ANTHROPIC_DEFAULT_BASE_URL);
+    assert_eq!(defaults.openai.unwrap().api_key.as_deref(), Some("sk-env"));
+
+    let missing =
+        |name: &str| (name == "OPENAI_API_KEY_FILE").then(|| "/nonexistent/key".to_string());
+    let error = ProviderDefaults::from_vars(missing).unwrap_err();
+    assert!(error.contains("OPENAI_API_KEY_FILE"), "{error}");
+    let empty_file = dir.path().join("empty");
+    std::fs::write(&empty_file, " \n").unwrap();
+    let empty_path = empty_file.to_string_lossy().into_owned();
+    let empty = |name: &str| (name == "OPENAI_API_KEY_FILE").then(|| empty_path.clone());
+    assert!(
+        ProviderDefaults::from_vars(empty)
+            .unwrap_err()
+            .contains("is empty")
+    );
 }
 
 #[test]

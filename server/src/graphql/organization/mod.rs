@@ -10,7 +10,9 @@ use uuid::Uuid;
 
 use super::ContextExt;
 use super::account::User;
+use crate::graphql::limits::{OrganizationLimits, OrganizationUsage};
 use crate::service::access::roles;
+use crate::service::limits;
 use crate::service::organization::members;
 use entities::{membership, organization, user};
 
@@ -45,6 +47,29 @@ impl Organization {
         let app = ctx.app()?;
         let rows = members::list(&app.db, &app.authz, ctx.actor()?, self.uuid).await?;
         Ok(rows.into_iter().map(Member::from).collect())
+    }
+
+    /// The request rates and monthly quotas in force here (needs `organization:read`).
+    async fn limits(&self, ctx: &Context<'_>) -> async_graphql::Result<OrganizationLimits> {
+        let app = ctx.app()?;
+        let in_force = limits::settings::read_authorized(
+            &app.db,
+            &app.authz,
+            &app.config,
+            ctx.actor()?,
+            self.uuid,
+        )
+        .await?;
+        Ok(OrganizationLimits::new(in_force, &app.config))
+    }
+
+    /// This month's executions and tokens against the quotas (needs `organization:read`).
+    async fn usage(&self, ctx: &Context<'_>) -> async_graphql::Result<OrganizationUsage> {
+        let app = ctx.app()?;
+        let actor = ctx.actor()?;
+        let used = limits::quotas::current(&app.db, &app.authz, actor, self.uuid).await?;
+        let in_force = limits::settings::read(&app.db, &app.config, self.uuid).await?;
+        Ok(OrganizationUsage::new(used, &in_force))
     }
 
     /// The caller's role here.

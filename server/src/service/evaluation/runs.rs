@@ -171,7 +171,7 @@ pub async fn run_evaluation(
         Box::pin(async move {
             events::announce(&app.bus, org, id, &status).await;
             for job in jobs {
-                app.runtime.ctx.enqueue(job).await;
+                app.runtime.ctx.enqueue(org, job).await;
             }
         })
     });

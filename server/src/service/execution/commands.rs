@@ -27,6 +27,10 @@ pub async fn execute(
     input: ExecuteInput,
 ) -> AppResult<execution::Model> {
     let prepared = executions::prepare(&app.db, &app.authz, actor, &app.renderer, input).await?;
+    let limits = app
+        .limits
+        .get(&app.db, &app.config, prepared.org_id())
+        .await?;
     let mut work = UnitOfWork::begin(app, request).await?;
     let max_attempts = app.config.job_max_attempts.max(1);
     let overridden = prepared.overridden();
@@ -45,6 +49,9 @@ pub async fn execute(
         "modelOverridden": overridden,
     }));
     work.audit(Some(actor), entry).await?;
+    // Last, so the month's usage row is locked only until the commit just below.
+    crate::service::limits::quotas::count_execution(&mut work, actor, execution.org_id, &limits)
+        .await?;
     let (job, org, id, status) = (
         job.id,
         execution.org_id,
@@ -53,7 +60,7 @@ pub async fn execute(
     );
     work.after_commit(move |app| {
         Box::pin(async move {
-            app.runtime.enqueue(job).await;
+            app.runtime.enqueue(org, job).await;
             events::announce(&app.bus, org, id, &status).await;
         })
     });

@@ -93,6 +93,11 @@ pub struct Prepared {
 }
 
 impl Prepared {
+    /// The organization the execution belongs to.
+    pub fn org_id(&self) -> Uuid {
+        self.org_id
+    }
+
     /// Whether the run's model settings differ from its version's (per-run overrides).
     pub fn overridden(&self) -> bool {
         self.model_config != self.version.model_config

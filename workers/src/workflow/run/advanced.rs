@@ -96,7 +96,7 @@ impl Advanced {
             }
         }
         for job in self.jobs {
-            ctx.enqueue(job).await;
+            ctx.enqueue(self.org, job).await;
         }
     }
 }
