@@ -19,6 +19,8 @@ pub mod node_run;
 pub mod organization;
 pub mod organization_limits;
 pub mod organization_usage;
+pub mod pii_policy;
+pub mod pii_vault;
 pub mod prompt;
 pub mod prompt_label;
 pub mod prompt_tag;

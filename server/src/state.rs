@@ -152,12 +152,15 @@ impl App {
             Shares::new(slots, per_org),
             config.renders_per_sandbox,
         );
+        let pii = Arc::new(workers::pii::PiiPolicies::new());
+        pii.watch(&bus);
         let completion = Completion {
             db: db.clone(),
             sealer,
             cache,
             llm,
             prices,
+            pii,
         };
         let ctx = JobContext {
             db: db.clone(),

@@ -36,6 +36,7 @@ async fn step() -> Completion {
             timeouts,
         },
         prices: PriceTable::default(),
+        pii: std::sync::Arc::new(workers::pii::PiiPolicies::disabled()),
     }
 }
 

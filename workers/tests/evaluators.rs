@@ -122,6 +122,7 @@ async fn step(mock_url: &str) -> Completion {
             timeouts,
         },
         prices: PriceTable::default(),
+        pii: std::sync::Arc::new(workers::pii::PiiPolicies::disabled()),
     }
 }
 

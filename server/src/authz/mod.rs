@@ -198,7 +198,9 @@ impl Authz {
 
 fn resource_label(resource: &str) -> &'static str {
     match resource {
-        "organization" | "member" | "role" | "api_key" | "audit" | "credential" => "organization",
+        "organization" | "member" | "role" | "api_key" | "audit" | "credential" | "pii_policy" => {
+            "organization"
+        }
         "prompt" => "prompt",
         "execution" => "execution",
         "workflow" => "workflow",

@@ -36,6 +36,7 @@ permissions! {
     ARCHIVE_READ = "archive":"read";
     RETENTION_MANAGE = "retention":"manage";
     CREDENTIAL_MANAGE = "credential":"manage";
+    PII_POLICY_MANAGE = "pii_policy":"manage";
     PROMPT_READ = "prompt":"read";
     PROMPT_WRITE = "prompt":"write";
     PROMPT_DELETE = "prompt":"delete";
@@ -91,6 +92,7 @@ const ADMIN_EXTRA: &[Permission] = &[
     AUDIT_READ,
     ARCHIVE_READ,
     CREDENTIAL_MANAGE,
+    PII_POLICY_MANAGE,
     PROMPT_DELETE,
     PROMPT_DEPLOY,
     WORKFLOW_DELETE,

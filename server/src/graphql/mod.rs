@@ -14,6 +14,7 @@ pub mod limits;
 pub mod live;
 pub mod node;
 pub mod organization;
+pub mod pii;
 pub mod prompt;
 pub mod provider;
 pub mod retention;
@@ -64,6 +65,7 @@ pub struct Mutation(
     evaluation::mutation::EvaluationMutation,
     dataset::mutation::DatasetMutation,
     retention::mutation::RetentionMutation,
+    pii::mutation::PiiMutation,
 );
 
 #[derive(MergedSubscription, Default)]

@@ -21,6 +21,7 @@ pub mod execution;
 pub mod limits;
 pub mod organization;
 pub mod pages;
+pub mod pii;
 pub mod prompt;
 pub mod retention;
 mod work;

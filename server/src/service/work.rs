@@ -62,7 +62,23 @@ impl<'a> UnitOfWork<'a> {
         })
     }
 
-    pub async fn audit(&mut self, actor: Option<&Actor>, entry: AuditEntry) -> AppResult<()> {
+    /// Records an audit event; its summary is masked when its organization's PII policy masks
+    /// what is stored.
+    pub async fn audit(&mut self, actor: Option<&Actor>, mut entry: AuditEntry) -> AppResult<()> {
+        if let Some(org) = entry.org_id {
+            let pii = self
+                .app
+                .runtime
+                .ctx
+                .completion
+                .pii
+                .of(&self.txn, org)
+                .await
+                .map_err(crate::error::AppError::internal)?;
+            if pii.masks_storage() {
+                entry.summary = pii.masker.redact_json(&entry.summary);
+            }
+        }
         let event = audit::record(&self.txn, actor, &self.request.request_id, entry).await?;
         self.events.push(event);
         Ok(())

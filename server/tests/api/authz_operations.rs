@@ -326,4 +326,9 @@ pub const OPERATIONS: &[(&str, Kind, Rule)] = &[
         Kind::Mutation,
         Rule::Needs(p::CREDENTIAL_MANAGE),
     ),
+    (
+        "setPiiPolicy",
+        Kind::Mutation,
+        Rule::Needs(p::PII_POLICY_MANAGE),
+    ),
 ];

@@ -153,6 +153,10 @@ pub async fn request(app: &TestApp, op: &str, org: &Org) -> Request {
             };
             Request(query.into(), json!({ "org": id }))
         }
+        "setPiiPolicy" => Request(
+            "mutation($org: ID!) { setPiiPolicy(orgId: $org, input: {mode: OFF}) { mode } }".into(),
+            json!({ "org": id }),
+        ),
         "createPrompt" => Request(
             CREATE_PROMPT.into(),
             json!({ "org": id, "input": prompt_input(&format!("new {unique}"), "Hi") }),

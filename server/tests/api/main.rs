@@ -50,6 +50,7 @@ mod metrics;
 mod org_limits;
 mod organizations;
 mod otlp_helpers;
+mod pii_masking;
 mod process_helpers;
 mod prompt_labels;
 mod prompt_lists;

@@ -22,7 +22,7 @@ pub async fn sweep_at(app: &TestApp, org: &str, as_of: DateTime<Utc>) -> retenti
         .await
         .unwrap()
         .expect("a sweep of a day not swept yet");
-    app.app.runtime.enqueue(job).await;
+    app.app.runtime.enqueue(org, job).await;
     let id = workers::retention::sweep_id(org, as_of.date_naive());
     for _ in 0..300 {
         let sweep = retention_sweep::Entity::find_by_id(id)

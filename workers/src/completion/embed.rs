@@ -33,6 +33,19 @@ impl Completion {
     ) -> Result<Embedded, CompletionError> {
         let began = Instant::now();
         llm::embedding::check_provider(provider)?;
+        // Masking before the provider applies to what is embedded too (one numbering, so the
+        // same value is the same placeholder in every input); vectors need no restoring.
+        let pii = self
+            .pii
+            .of(&self.db, org)
+            .await
+            .map_err(|error| CompletionError::Pii(error.to_string()))?;
+        let inputs = if pii.mode() == crate::pii::PiiMode::BeforeProvider {
+            let mut session = pii.masker.session();
+            inputs.iter().map(|i| session.mask(i).text).collect()
+        } else {
+            inputs
+        };
         let endpoint = credentials::endpoint(&self.db, &self.sealer, org, provider)
             .await
             .map_err(CompletionError::Credential)?;

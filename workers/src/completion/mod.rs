@@ -9,13 +9,18 @@
 //! stream aborts the HTTP request.
 //!
 //! Embeddings (`Completion::embed`) go the same way: credentials, providers, prices.
+//!
+//! The organization's PII policy applies here too (`masking`): what the provider and the
+//! token sink see, for executions, workflow nodes and evaluation items alike.
 
 mod embed;
+mod masking;
 mod sink;
 
 pub use embed::Embedded;
 pub use sink::{Collect, TokenSink};
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use futures_util::StreamExt;
@@ -31,6 +36,7 @@ use crate::llm::{
     ProviderDefaults, RetryPolicy, Timeouts,
 };
 use crate::metrics;
+use crate::pii::PiiPolicies;
 use crate::pricing::PriceTable;
 
 /// How providers are reached.
@@ -43,13 +49,14 @@ pub struct LlmSettings {
 }
 
 /// The step and what it needs: credentials (read with `db`, opened with `sealer`), the
-/// response cache, providers and prices.
+/// response cache, providers and prices; the organizations' PII policies (cached).
 pub struct Completion {
     pub db: DatabaseConnection,
     pub sealer: Sealer,
     pub cache: ResponseCache,
     pub llm: LlmSettings,
     pub prices: PriceTable,
+    pub pii: Arc<PiiPolicies>,
 }
 
 /// One question to a model, on behalf of an organization.
@@ -76,6 +83,16 @@ pub struct Completed {
     /// From the request to the first token (0 for a cache hit).
     pub ttft_ms: Option<i64>,
     pub cached: bool,
+    /// Set when the organization masks before storage: the output with its values masked,
+    /// to be stored in place of `output` (which a caller may still use, e.g. to score it).
+    pub redacted_output: Option<String>,
+}
+
+impl Completed {
+    /// What a caller stores: the redacted output when the organization asked for it.
+    pub fn stored_output(&self) -> &str {
+        self.redacted_output.as_deref().unwrap_or(&self.output)
+    }
 }
 
 /// Why a completion failed; the text is shown to users (it never contains a key).
@@ -86,12 +103,25 @@ pub enum CompletionError {
     Credential(String),
     #[error(transparent)]
     Provider(#[from] LlmError),
+    /// The organization's PII policy could not be read: nothing is sent unmasked.
+    #[error("{0}")]
+    Pii(String),
 }
 
 impl Completion {
-    /// Runs the step; `sink` receives each token as it arrives (the cached ones too). One
-    /// span: provider, model, outcome, tokens, whether the cache answered.
+    /// Runs the step; `sink` receives each token as it arrives (the cached ones too). The
+    /// organization's PII policy applies (see `masking`).
     pub async fn complete(
+        &self,
+        ask: Ask,
+        sink: &mut dyn TokenSink,
+    ) -> Result<Completed, CompletionError> {
+        self.complete_with(ask, &Vec::new(), sink).await
+    }
+
+    /// The step without the PII policy, in one span: provider, model, outcome, tokens,
+    /// whether the cache answered.
+    async fn complete_plain(
         &self,
         ask: Ask,
         sink: &mut dyn TokenSink,
@@ -209,6 +239,7 @@ impl Completion {
             latency_ms: millis(began),
             ttft_ms,
             cached: false,
+            redacted_output: None,
         };
         let entry = CachedResponse {
             tokens,
@@ -238,6 +269,7 @@ impl Completion {
             latency_ms: millis(began),
             ttft_ms: Some(0),
             cached: true,
+            redacted_output: None,
         }
     }
 }
@@ -289,7 +321,7 @@ impl Labels {
 /// A failure's bounded name, for metrics and the span.
 fn outcome(error: &CompletionError) -> &'static str {
     match error {
-        CompletionError::Credential(_) => "config_error",
+        CompletionError::Credential(_) | CompletionError::Pii(_) => "config_error",
         CompletionError::Provider(error) => error.metric_outcome(),
     }
 }

@@ -28,6 +28,7 @@ async fn completion() -> Completion {
             timeouts,
         },
         prices: PriceTable::default(),
+        pii: std::sync::Arc::new(crate::pii::PiiPolicies::disabled()),
     }
 }
 

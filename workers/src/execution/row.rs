@@ -8,6 +8,7 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DbErr, Entity
 use super::{FAILED, PENDING, RUNNING, Run, SUCCEEDED, is_terminal};
 use crate::completion::Completed;
 use crate::engine::Finish;
+use crate::pii::vault;
 use entities::{execution, job};
 
 /// Marks the execution RUNNING for a claimed attempt. `None` if it is no longer runnable (it
@@ -44,7 +45,7 @@ pub(super) async fn finish(
     match finish {
         Finish::Succeeded(done) => {
             row.status = Set(SUCCEEDED.to_owned());
-            row.output = Set(Some(done.output.clone()));
+            row.output = Set(Some(done.stored_output().to_owned()));
             row.tokens_in = Set(done.tokens_in.and_then(|n| i32::try_from(n).ok()));
             row.tokens_out = Set(done.tokens_out.and_then(|n| i32::try_from(n).ok()));
             row.finish_reason = Set(done.finish_reason.map(|r| r.as_str().to_owned()));
@@ -77,6 +78,9 @@ pub(super) async fn finish(
         }
     }
     row.update(conn).await?;
+    if !matches!(finish, Finish::Released) {
+        vault::delete(conn, run.execution.id).await?;
+    }
     Ok(())
 }
 
@@ -95,6 +99,7 @@ pub(super) async fn give_up(conn: &impl ConnectionTrait, job: &job::Model) -> Re
     row.status = Set(FAILED.to_owned());
     row.error = Set(job.last_error.clone());
     row.finished_at = Set(Some(Utc::now()));
-    row.update(conn).await?;
+    let row = row.update(conn).await?;
+    vault::delete(conn, row.id).await?;
     Ok(())
 }

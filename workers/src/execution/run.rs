@@ -12,6 +12,7 @@ use crate::completion::{Ask, Completed, TokenSink};
 use crate::engine::{Finish, JobContext, Outcome, StopSignal};
 use crate::events::EventBus;
 use crate::llm::{ChatMessage, ModelConfig};
+use crate::pii::vault::{self, Mapping};
 use entities::{execution, job};
 
 /// A claimed execution and what its attempt has published so far.
@@ -46,9 +47,9 @@ impl Run {
         events::announce(&ctx.bus, org, id, RUNNING).await;
 
         let began = Instant::now();
-        let ended = match ask(&self.execution) {
+        let ended = match ask(ctx, &self.execution).await {
             Err(error) => Outcome::Failed(error),
-            Ok(ask) => {
+            Ok((ask, known)) => {
                 let mut sink = EventSink {
                     bus: &ctx.bus,
                     execution: id,
@@ -56,7 +57,7 @@ impl Run {
                     seq: self.seq,
                 };
                 let ended = tokio::select! {
-                    done = ctx.completion.complete(ask, &mut sink) => match done {
+                    done = ctx.completion.complete_with(ask, &known, &mut sink) => match done {
                         Ok(done) => Outcome::Succeeded(done),
                         Err(error) => Outcome::Failed(error.to_string()),
                     },
@@ -67,7 +68,17 @@ impl Run {
             }
         };
         self.latency_ms = Some(i64::try_from(began.elapsed().as_millis()).unwrap_or(i64::MAX));
-        ended
+        match ended {
+            // A provider's error may quote the input: stored (row, job, event) as the
+            // organization's PII policy stores text.
+            Outcome::Failed(error) => Outcome::Failed(
+                ctx.completion
+                    .redact_for_storage(org, &error)
+                    .await
+                    .unwrap_or_else(|policy| policy.to_string()),
+            ),
+            other => other,
+        }
     }
 
     /// After the finish committed: the closing event and the organization's notice.
@@ -91,18 +102,28 @@ impl Run {
     }
 }
 
-/// The stored model settings and rendered messages, as a question for the completion step.
-fn ask(execution: &execution::Model) -> Result<Ask, String> {
+/// The stored model settings and rendered messages, as a question for the completion step,
+/// with the execution's PII vault: stored messages were masked, the question has the
+/// originals back (the completion step masks them again if the provider must not see them).
+async fn ask(ctx: &JobContext, execution: &execution::Model) -> Result<(Ask, Mapping), String> {
     let model: ModelConfig = serde_json::from_value(execution.model_config.clone())
         .map_err(|error| format!("the stored model config is invalid: {error}"))?;
-    let messages: Vec<ChatMessage> = serde_json::from_value(execution.rendered_messages.clone())
-        .map_err(|error| format!("the stored messages are invalid: {error}"))?;
-    Ok(Ask {
+    let mut messages: Vec<ChatMessage> =
+        serde_json::from_value(execution.rendered_messages.clone())
+            .map_err(|error| format!("the stored messages are invalid: {error}"))?;
+    let known = vault::load(&ctx.db, &ctx.completion.sealer, execution.id).await?;
+    if !known.is_empty() {
+        for message in &mut messages {
+            message.content = vault::restore(&message.content, &known);
+        }
+    }
+    let ask = Ask {
         org: execution.org_id,
         model,
         messages,
         use_cache: execution.use_cache,
-    })
+    };
+    Ok((ask, known))
 }
 
 /// Publishes each token as a TOKEN event of this attempt.

@@ -66,6 +66,31 @@ impl Masker {
         }
     }
 
+    /// A session that continues an earlier one: `known` is its placeholder → original map
+    /// (see [`MaskSession::mapping`]), so the same values get the same placeholders again and
+    /// its placeholders are restored. Entries that are not placeholders are ignored.
+    pub fn session_with<'k>(
+        &self,
+        known: impl IntoIterator<Item = (&'k str, &'k str)>,
+    ) -> MaskSession<'_> {
+        let mut session = self.session();
+        for (placeholder, original) in known {
+            let Some((label, n)) = parse_placeholder(placeholder) else {
+                continue;
+            };
+            let counter = session.counters.entry(label.to_owned()).or_insert(0);
+            *counter = (*counter).max(n);
+            session.by_value.insert(
+                (label.to_owned(), original.to_owned()),
+                placeholder.to_owned(),
+            );
+            session
+                .originals
+                .insert(placeholder.to_owned(), original.to_owned());
+        }
+        session
+    }
+
     /// Masks `text` for storage: placeholders, with no mapping kept anywhere.
     pub fn redact(&self, text: &str) -> String {
         self.session().mask(text).text
@@ -140,9 +165,26 @@ impl MaskSession<'_> {
         }
     }
 
+    /// The findings in `text` by this session's detectors, replacing nothing.
+    pub fn find(&self, text: &str) -> Vec<Finding> {
+        self.masker.find(text)
+    }
+
     /// The original behind a placeholder, if this session made it.
     pub fn original(&self, placeholder: &str) -> Option<&str> {
         self.originals.get(placeholder).map(String::as_str)
+    }
+
+    /// The placeholder → original map, sorted by placeholder: what a later
+    /// [`Masker::session_with`] continues from.
+    pub fn mapping(&self) -> Vec<(String, String)> {
+        let mut pairs: Vec<(String, String)> = self
+            .originals
+            .iter()
+            .map(|(p, o)| (p.clone(), o.clone()))
+            .collect();
+        pairs.sort();
+        pairs
     }
 
     /// How many distinct values this session has replaced.
@@ -166,4 +208,12 @@ impl MaskSession<'_> {
         self.by_value.insert(key, placeholder.clone());
         placeholder
     }
+}
+
+/// `[LABEL_N]` → (`LABEL`, N).
+fn parse_placeholder(placeholder: &str) -> Option<(&str, usize)> {
+    let inner = placeholder.strip_prefix('[')?.strip_suffix(']')?;
+    let (label, n) = inner.rsplit_once('_')?;
+    let n = n.parse().ok()?;
+    (!label.is_empty()).then_some((label, n))
 }

@@ -5,7 +5,12 @@
 //! Pure of the database and the API: a caller builds a [`Masker`] from the organization's
 //! [`PiiPolicy`] once, opens a [`MaskSession`] per execution (so the same value gets the same
 //! placeholder in every message of that execution), masks what goes to the provider and
-//! restores the answer. Wiring into executions and storage is done elsewhere.
+//! restores the answer.
+//!
+//! Wiring: `store` reads an organization's policy from the database and caches it compiled
+//! (invalidated over the event bus, re-checked by version); `vault` keeps one execution's
+//! placeholder map sealed while it runs; the completion step masks what goes to the provider
+//! and what its token sink receives (`crate::completion::masking`).
 
 mod checks;
 mod detect;
@@ -13,6 +18,9 @@ mod kind;
 mod masker;
 mod policy;
 mod restore;
+pub mod store;
+mod stream;
+pub mod vault;
 
 #[cfg(test)]
 mod corpus_tests;
@@ -25,6 +33,8 @@ pub use kind::PiiKind;
 pub use masker::{MaskSession, Masked, MaskedFinding, Masker};
 pub use policy::{CustomPattern, PiiMode, PiiPolicy};
 pub use restore::StreamRestorer;
+pub use store::{OrgPii, PiiPolicies};
+pub use stream::StreamMasker;
 
 /// Why a policy cannot be turned into a [`Masker`].
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

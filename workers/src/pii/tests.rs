@@ -270,3 +270,45 @@ fn pii_email_next_to_non_ascii_letters() {
         "Écrivez-moi:[EMAIL_1]!"
     );
 }
+
+#[test]
+fn pii_session_with_continues_numbering_and_restores() {
+    let m = masker();
+    let mut first = m.session();
+    let masked = first.mask("mail bob@example.com or eve@example.org");
+    assert_eq!(masked.text, "mail [EMAIL_1] or [EMAIL_2]");
+    let mapping = first.mapping();
+    let mut next = m.session_with(mapping.iter().map(|(p, o)| (p.as_str(), o.as_str())));
+    assert_eq!(next.mask("again eve@example.org").text, "again [EMAIL_2]");
+    assert_eq!(next.mask("new zed@example.net").text, "new [EMAIL_3]");
+    assert_eq!(next.restore("to [EMAIL_1]"), "to bob@example.com");
+}
+
+#[test]
+fn pii_stream_masker_never_releases_a_value_split_over_chunks() {
+    let m = masker();
+    let text = "Dear alice.martin@example.com, your card 4111 1111 1111 1111 and IBAN \
+                DE89 3704 0044 0532 0130 00 are on file; call +33 6 12 34 56 78 or write \
+                to bob@example.org. Thanks, and have a good day with many more words here.";
+    let whole = m.redact(text);
+    for size in [1, 2, 3, 5, 7, 16] {
+        let mut session = m.session();
+        let mut stream = StreamMasker::new();
+        let mut out = Vec::new();
+        let chars: Vec<char> = text.chars().collect();
+        for chunk in chars.chunks(size) {
+            out.push(stream.push(&chunk.iter().collect::<String>(), &mut session));
+        }
+        out.push(stream.finish(&mut session));
+        for piece in &out {
+            for raw in ["alice.martin", "4111", "DE89", "12 34 56", "bob@"] {
+                assert!(!piece.contains(raw), "chunk size {size}: {piece:?}");
+            }
+        }
+        assert_eq!(out.concat(), whole, "chunk size {size}");
+        assert!(
+            out.iter().filter(|p| !p.is_empty()).count() > 2,
+            "it streams"
+        );
+    }
+}

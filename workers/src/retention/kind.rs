@@ -36,8 +36,8 @@ impl SweepKind {
     pub async fn schedule_today(&self, ctx: &JobContext) -> Result<usize, DbErr> {
         let now = Utc::now();
         let jobs = schedule::schedule_due(&ctx.db, now, ctx.settings.max_attempts).await?;
-        for job in &jobs {
-            ctx.enqueue(*job).await;
+        for &(org, job) in &jobs {
+            ctx.enqueue(org, job).await;
         }
         if !jobs.is_empty() {
             tracing::info!(count = jobs.len(), day = %now.date_naive(), "scheduled retention sweeps");

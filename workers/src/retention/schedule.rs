@@ -65,12 +65,12 @@ pub async fn schedule(
 }
 
 /// Schedules the sweep of the day of `now` for every organization that has none yet;
-/// returns the new jobs, to be enqueued.
+/// returns the new jobs with their organizations, to be enqueued (each in its lane).
 pub async fn schedule_due(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
     max_attempts: i32,
-) -> Result<Vec<Uuid>, DbErr> {
+) -> Result<Vec<(Uuid, Uuid)>, DbErr> {
     let swept_today = Query::select()
         .column(retention_sweep::Column::OrgId)
         .from(retention_sweep::Entity)
@@ -86,7 +86,7 @@ pub async fn schedule_due(
     let mut scheduled = Vec::new();
     for org in due {
         if let Some(job) = schedule(db, org, now, max_attempts).await? {
-            scheduled.push(job);
+            scheduled.push((org, job));
         }
     }
     Ok(scheduled)

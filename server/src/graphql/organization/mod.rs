@@ -10,10 +10,12 @@ use uuid::Uuid;
 
 use super::ContextExt;
 use super::account::User;
+use super::pii::types::PiiPolicy;
 use crate::graphql::limits::{OrganizationLimits, OrganizationUsage};
 use crate::service::access::roles;
 use crate::service::limits;
 use crate::service::organization::members;
+use crate::service::pii;
 use entities::{membership, organization, user};
 
 #[derive(SimpleObject, Clone)]
@@ -70,6 +72,13 @@ impl Organization {
         let used = limits::quotas::current(&app.db, &app.authz, actor, self.uuid).await?;
         let in_force = limits::settings::read(&app.db, &app.config, self.uuid).await?;
         Ok(OrganizationUsage::new(used, &in_force))
+    }
+
+    /// The PII masking policy (off until set).
+    async fn pii_policy(&self, ctx: &Context<'_>) -> async_graphql::Result<PiiPolicy> {
+        let app = ctx.app()?;
+        let stored = pii::get(&app.db, &app.authz, ctx.actor()?, self.uuid).await?;
+        Ok(stored.into())
     }
 
     /// The caller's role here.

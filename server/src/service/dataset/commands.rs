@@ -199,7 +199,7 @@ pub async fn import_items(
 ) -> AppResult<Applied> {
     let message = versions::message(message)?;
     // Authorized first: a stranger learns nothing from how their file is judged.
-    datasets::authorized(
+    let dataset = datasets::authorized(
         &app.db,
         &app.authz,
         actor,
@@ -207,9 +207,25 @@ pub async fn import_items(
         permissions::DATASET_WRITE,
     )
     .await?;
-    let items = tokio::task::spawn_blocking(move || import::parse(&content, &spec))
+    // The organization may ask for imported items to be masked (its PII policy's
+    // `maskDatasetItems`, with the policy's detectors, whatever its mode).
+    let pii = app
+        .runtime
+        .ctx
+        .completion
+        .pii
+        .of(&app.db, dataset.org_id)
         .await
-        .map_err(|e| AppError::internal(anyhow::anyhow!("dataset import: {e}")))??;
+        .map_err(AppError::internal)?;
+    let items = tokio::task::spawn_blocking(move || {
+        let mut items = import::parse(&content, &spec)?;
+        if pii.mask_dataset_items {
+            items.iter_mut().for_each(|item| item.mask(&pii.masker));
+        }
+        Ok::<_, AppError>(items)
+    })
+    .await
+    .map_err(|e| AppError::internal(anyhow::anyhow!("dataset import: {e}")))??;
     let mut work = UnitOfWork::begin(app, request).await?;
     let applied = versions::add(
         &work.txn,

@@ -33,6 +33,18 @@ pub struct ItemData {
 }
 
 impl ItemData {
+    /// Masks the item's values (one placeholder numbering per item; the originals are kept
+    /// nowhere). After the size check: a placeholder may be a few bytes longer than a short
+    /// value it replaced.
+    pub fn mask(&mut self, masker: &workers::pii::Masker) {
+        let mut session = masker.session();
+        session.mask_json(&mut self.inputs);
+        if let Some(expected) = &mut self.expected {
+            session.mask_json(expected);
+        }
+        session.mask_json(&mut self.metadata);
+    }
+
     /// Checks an item; `Err` says what is wrong with it (the caller says which item).
     pub fn new(
         inputs: Value,

@@ -6,12 +6,13 @@ use serde_json::json;
 use tracing::instrument;
 use uuid::Uuid;
 use workers::execution::events::{self, EventKind, ExecutionEvent};
+use workers::pii::vault;
 
 use super::credentials::{self, CredentialInput};
 use super::executions::{self, ExecuteInput};
 use crate::audit::AuditEntry;
 use crate::auth::Actor;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::service::{RequestContext, UnitOfWork};
 use crate::state::App;
 use entities::{execution, provider_credential};
@@ -26,7 +27,21 @@ pub async fn execute(
     actor: &Actor,
     input: ExecuteInput,
 ) -> AppResult<execution::Model> {
-    let prepared = executions::prepare(&app.db, &app.authz, actor, &app.renderer, input).await?;
+    let mut prepared =
+        executions::prepare(&app.db, &app.authz, actor, &app.renderer, input).await?;
+    // The organization's PII policy: what is stored is masked, the originals wait sealed in
+    // the execution's vault for its worker (which deletes them when the execution ends).
+    let completion = &app.runtime.ctx.completion;
+    let pii = completion
+        .pii
+        .of(&app.db, prepared.org_id())
+        .await
+        .map_err(AppError::internal)?;
+    let mapping = if pii.masks_storage() {
+        prepared.mask(&pii.masker)
+    } else {
+        Vec::new()
+    };
     let limits = app
         .limits
         .get(&app.db, &app.config, prepared.org_id())
@@ -35,6 +50,14 @@ pub async fn execute(
     let max_attempts = app.config.job_max_attempts.max(1);
     let overridden = prepared.overridden();
     let (execution, job) = executions::insert(&work.txn, actor, prepared, max_attempts).await?;
+    vault::insert(
+        &work.txn,
+        &completion.sealer,
+        execution.org_id,
+        execution.id,
+        &mapping,
+    )
+    .await?;
     let entry = AuditEntry::new(
         Some(execution.org_id),
         "execution.create",

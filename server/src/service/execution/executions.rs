@@ -12,6 +12,8 @@ use serde_json::Value;
 use uuid::Uuid;
 use workers::execution::{self as job_kind, CANCELLED};
 use workers::jobs;
+use workers::pii::Masker;
+use workers::pii::vault::{self, Mapping};
 use workers::sandbox::Renderer;
 use workers::templating::ChatMessage;
 
@@ -101,6 +103,17 @@ impl Prepared {
     /// Whether the run's model settings differ from its version's (per-run overrides).
     pub fn overridden(&self) -> bool {
         self.model_config != self.version.model_config
+    }
+
+    /// Masks the variables and the rendered messages with one numbering (the same value is
+    /// the same placeholder in both); returns the placeholder → original map for the vault.
+    pub fn mask(&mut self, masker: &Masker) -> Mapping {
+        let mut session = masker.session();
+        session.mask_json(&mut self.variables);
+        for message in &mut self.rendered {
+            message.content = session.mask(&message.content).text;
+        }
+        session.mapping()
     }
 }
 
@@ -246,6 +259,9 @@ pub async fn cancel(
         .await?
         .rows_affected
         == 1;
+    if cancelled {
+        vault::delete(conn, id).await?;
+    }
     let now = execution::Entity::find_by_id(id)
         .one(conn)
         .await?

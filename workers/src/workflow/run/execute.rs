@@ -227,9 +227,23 @@ async fn complete(
         .map_err(|error| match error {
             CompletionError::Credential(message) => StepError::Fatal(message),
             CompletionError::Provider(error) => StepError::Retryable(error.to_string()),
+            CompletionError::Pii(message) => StepError::Retryable(message),
         })?;
+    // The organization's PII policy decides what is stored: the node's messages masked
+    // unless it is off, its output masked when it masks before storage.
+    let rendered_input = match rendered_input {
+        Some(text) => Some(
+            target
+                .ctx
+                .completion
+                .redact_for_storage(target.run.org_id, &text)
+                .await
+                .map_err(|error| StepError::Retryable(error.to_string()))?,
+        ),
+        None => None,
+    };
     Ok(Done {
-        output: done.output,
+        output: done.stored_output().to_owned(),
         rendered_input,
         tokens_in: done.tokens_in.map_or(0, i64::from),
         tokens_out: done.tokens_out.map_or(0, i64::from),
