@@ -16,6 +16,8 @@ pub struct Model {
     pub resource_type: String,
     pub resource_id: Option<String>,
     pub request_id: String,
+    /// The OpenTelemetry trace of the request, when traces are exported.
+    pub trace_id: Option<String>,
     /// Masked summary of the input (never secrets).
     pub summary: Json,
     pub created_at: DateTimeUtc,

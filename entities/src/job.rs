@@ -24,6 +24,9 @@ pub struct Model {
     pub last_error: Option<String>,
     /// When it was last handed to the queue; None until the first publish succeeded.
     pub published_at: Option<DateTimeUtc>,
+    /// The W3C `traceparent` of the span that asked for the work, when it was traced: the
+    /// worker's job span continues that trace.
+    pub traceparent: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

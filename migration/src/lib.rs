@@ -14,6 +14,7 @@ mod m20261128_000002_evaluations;
 mod m20261128_100000_org_limits;
 mod m20261128_110000_retention;
 mod m20261128_120000_pii_policy;
+mod m20261128_130000_job_trace;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_100000_org_limits::Migration),
             Box::new(m20261128_110000_retention::Migration),
             Box::new(m20261128_120000_pii_policy::Migration),
+            Box::new(m20261128_130000_job_trace::Migration),
         ]
     }
 }

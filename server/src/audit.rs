@@ -68,6 +68,7 @@ pub async fn record(
         resource_type: Set(entry.resource_type.to_owned()),
         resource_id: Set(entry.resource_id),
         request_id: Set(request_id.to_owned()),
+        trace_id: Set(workers::trace::current_trace_id()),
         summary: Set(entry.summary),
         created_at: Set(Utc::now()),
     };

@@ -52,8 +52,13 @@ pub async fn connect(
         .context("configuring SQLite")?;
     }
     migrate(&db).await?;
-    db.set_metric_callback(move |_| {
+    // Traced statements only when traces are exported: otherwise one atomic add.
+    let traced = crate::telemetry::configured();
+    db.set_metric_callback(move |info| {
         counter.0.fetch_add(1, Ordering::Relaxed);
+        if traced {
+            crate::telemetry::statement(info);
+        }
     });
     Ok(db)
 }

@@ -147,7 +147,13 @@ async fn run(
     is_get: bool,
 ) -> Response {
     let request_id = request_id(headers);
-    let span = tracing::info_span!("graphql", request_id = %request_id);
+    let span = tracing::info_span!(
+        "graphql",
+        request_id = %request_id,
+        graphql.operation.type = tracing::field::Empty,
+        graphql.operation.name = tracing::field::Empty,
+        graphql.root_field = tracing::field::Empty,
+    );
     let mut response = async {
         let operation = match params::prepare(&mut request) {
             Ok(operation) => operation,

@@ -162,7 +162,15 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let router = router(app).layer(tower_http::trace::TraceLayer::new_for_http());
+    let router = if crate::telemetry::configured() {
+        router(app).layer(
+            tower_http::trace::TraceLayer::new_for_http()
+                .make_span_with(crate::telemetry::http::span)
+                .on_response(crate::telemetry::http::on_response),
+        )
+    } else {
+        router(app).layer(tower_http::trace::TraceLayer::new_for_http())
+    };
     axum::serve(
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),

@@ -22,6 +22,7 @@ mod request;
 pub mod secrets;
 pub mod service;
 pub mod state;
+pub mod telemetry;
 pub mod web;
 pub mod ws;
 

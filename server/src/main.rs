@@ -5,7 +5,6 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use promptops::background::Background;
 use promptops::{App, Config};
-use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
 #[command(
@@ -94,13 +93,28 @@ fn main() -> anyhow::Result<ExitCode> {
         // Synchronous and runtime-free: the child limits its own memory first thing.
         return Ok(workers::sandbox::child_main());
     }
+    // Logs and traces before the runtime: the OTLP exporter's blocking client must not be
+    // built, used or dropped on a runtime thread.
+    let telemetry = match command {
+        Command::Serve(_)
+        | Command::Worker(_)
+        | Command::Migrate(_)
+        | Command::RotateMasterKey(_)
+        | Command::MockLlm(_) => Some(promptops::telemetry::init()),
+        Command::Bench(_) | Command::Eval(_) | Command::Schema | Command::SandboxRender => None,
+    };
     let runtime = tokio::runtime::Runtime::new()?;
     if let Command::Eval(args) = command {
         return Ok(ExitCode::from(
             runtime.block_on(promptops::eval_cli::run(*args)),
         ));
     }
-    runtime.block_on(run(command))?;
+    let result = runtime.block_on(run(command));
+    runtime.shutdown_timeout(std::time::Duration::from_secs(10));
+    if let Some(telemetry) = telemetry {
+        telemetry.shutdown();
+    }
+    result?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -111,7 +125,6 @@ async fn run(command: Command) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Migrate(config) => {
-            init_tracing();
             let counter = std::sync::Arc::default();
             promptops::db::connect(&config, counter).await?;
             println!(
@@ -120,43 +133,12 @@ async fn run(command: Command) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::RotateMasterKey(config) => {
-            init_tracing();
-            rotate_master_key(*config).await
-        }
-        Command::Serve(config) => {
-            init_tracing();
-            serve(*config).await
-        }
-        Command::Worker(config) => {
-            init_tracing();
-            worker(*config).await
-        }
-        Command::MockLlm(args) => {
-            init_tracing();
-            mock_llm(args).await
-        }
+        Command::RotateMasterKey(config) => rotate_master_key(*config).await,
+        Command::Serve(config) => serve(*config).await,
+        Command::Worker(config) => worker(*config).await,
+        Command::MockLlm(args) => mock_llm(args).await,
         Command::Bench(args) => promptops::bench::run(args).await,
         Command::SandboxRender | Command::Eval(_) => Ok(()),
-    }
-}
-
-fn init_tracing() {
-    let filter = EnvFilter::try_from_env("PROMPTOPS_LOG")
-        .or_else(|_| EnvFilter::try_from_default_env())
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
-    let json = std::env::var("PROMPTOPS_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json"));
-    if json {
-        tracing_subscriber::fmt()
-            .json()
-            .with_writer(std::io::stderr)
-            .with_env_filter(filter)
-            .init();
-    } else {
-        tracing_subscriber::fmt()
-            .with_writer(std::io::stderr)
-            .with_env_filter(filter)
-            .init();
     }
 }
 

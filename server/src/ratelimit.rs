@@ -12,6 +12,8 @@ use std::net::IpAddr;
 use std::sync::{Mutex, PoisonError};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use tracing::Instrument;
+
 use crate::error::{AppError, AppResult};
 
 pub enum RateLimiter {
@@ -86,6 +88,7 @@ impl RateLimiter {
                     .expire(&redis_key, window_secs as i64 + 1)
                     .ignore()
                     .query_async(&mut conn)
+                    .instrument(workers::trace::redis("INCR"))
                     .await
                     .map_err(|error| {
                         workers::metrics::redis_error();

@@ -115,6 +115,7 @@ impl App {
             shutdown_grace: Duration::from_secs(config.shutdown_grace_secs),
             reconcile_every: Duration::from_secs(config.reconcile_secs.max(1)),
             republish_after: Duration::from_secs(config.republish_after_secs.max(1)),
+            traces: crate::telemetry::configured(),
         };
         let authz = Authz::start(
             db.clone(),

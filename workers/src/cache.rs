@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 use std::time::Duration;
+use tracing::Instrument;
 
 use redis::AsyncCommands;
 use serde::{Deserialize, Serialize};
@@ -88,6 +89,7 @@ impl ResponseCache {
                 let mut conn = conn.clone();
                 let raw: Option<String> = conn
                     .get(format!("{prefix}{key}"))
+                    .instrument(crate::trace::redis("GET"))
                     .await
                     .map_err(|error| {
                         crate::metrics::redis_error();
@@ -109,6 +111,7 @@ impl ResponseCache {
                 };
                 let stored: Result<(), _> = conn
                     .set_ex(format!("{prefix}{key}"), value, ttl.as_secs().max(1))
+                    .instrument(crate::trace::redis("SETEX"))
                     .await;
                 if let Err(error) = stored {
                     crate::metrics::redis_error();

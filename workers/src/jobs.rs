@@ -7,7 +7,8 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    DatabaseTransaction, DbErr, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
+    DatabaseTransaction, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
+    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -115,6 +116,7 @@ pub async fn insert(
         worker: Set(None),
         last_error: Set(None),
         published_at: Set(None),
+        traceparent: Set(crate::trace::current_traceparent()),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -158,12 +160,30 @@ pub async fn rearm(
             job::Column::PublishedAt,
             Expr::value(Option::<DateTime<Utc>>::None),
         )
+        .col_expr(
+            job::Column::Traceparent,
+            Expr::value(crate::trace::current_traceparent()),
+        )
         .col_expr(job::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(job::Column::Id.eq(found.id))
         .exec(conn)
         .await?;
     crate::metrics::job_enqueued(kind, 1);
     Ok(Some(found.id))
+}
+
+/// The `traceparent` a job was written with (see [`crate::trace`]).
+pub async fn traceparent(
+    conn: &impl ConnectionTrait,
+    job_id: Uuid,
+) -> Result<Option<String>, DbErr> {
+    Ok(job::Entity::find_by_id(job_id)
+        .select_only()
+        .column(job::Column::Traceparent)
+        .into_tuple::<Option<String>>()
+        .one(conn)
+        .await?
+        .flatten())
 }
 
 /// What a delivery found when it tried to claim its job.

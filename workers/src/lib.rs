@@ -25,5 +25,6 @@ pub mod retention;
 pub mod runtime;
 pub mod sandbox;
 pub mod templating;
+pub mod trace;
 pub mod usage;
 pub mod workflow;

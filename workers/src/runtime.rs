@@ -174,16 +174,25 @@ impl Runtime {
     pub async fn process(self: &Arc<Self>, delivery: Delivery) -> Processed {
         let span = tracing::info_span!(
             "job",
+            otel.kind = "consumer",
             job.id = %delivery.job_id,
             job.kind = tracing::field::Empty,
             job.attempt = tracing::field::Empty,
             org.id = tracing::field::Empty,
         );
+        // The trace of whatever wrote the job (read before the span starts: a started span
+        // keeps its parent).
+        if self.ctx.settings.traces
+            && let Ok(Some(traceparent)) = jobs::traceparent(&self.ctx.db, delivery.job_id).await
+        {
+            crate::trace::continue_from(&span, &traceparent);
+        }
         let processed = self
             .process_claimed(&delivery)
             .instrument(span.clone())
             .await;
-        if let Err(error) = self.ctx.queue.ack(&delivery).await {
+        let acked = self.ctx.queue.ack(&delivery).instrument(span.clone()).await;
+        if let Err(error) = acked {
             tracing::warn!(parent: &span, %error, "could not acknowledge a delivery");
         }
         tracing::debug!(parent: &span, %processed, "delivery processed");

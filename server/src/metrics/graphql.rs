@@ -93,6 +93,9 @@ impl Extension for Operation {
                 let name = self.seen().operation_name.clone();
                 let labels = selected(&document, name.as_deref())
                     .map(|op| (root_field(ctx, op), type_label(op.ty)));
+                if let Some((operation, ty)) = &labels {
+                    crate::telemetry::name_operation(ty, operation, name.as_deref());
+                }
                 self.seen().labels = labels;
                 Ok(document)
             }

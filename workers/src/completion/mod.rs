@@ -25,6 +25,7 @@ use std::time::Instant;
 
 use futures_util::StreamExt;
 use sea_orm::DatabaseConnection;
+use tracing::Instrument;
 use uuid::Uuid;
 
 use crate::cache::{self, CachedResponse, ResponseCache};
@@ -118,8 +119,50 @@ impl Completion {
         self.complete_with(ask, &Vec::new(), sink).await
     }
 
-    /// The step without the PII policy.
+    /// The step without the PII policy, in one span: provider, model, outcome, tokens,
+    /// whether the cache answered.
     async fn complete_plain(
+        &self,
+        ask: Ask,
+        sink: &mut dyn TokenSink,
+    ) -> Result<Completed, CompletionError> {
+        let span = tracing::info_span!(
+            "llm",
+            otel.name = %format!("chat {}", ask.model.model),
+            otel.kind = "client",
+            otel.status_code = tracing::field::Empty,
+            gen_ai.operation.name = "chat",
+            gen_ai.provider.name = %ask.model.provider,
+            gen_ai.request.model = %ask.model.model,
+            gen_ai.usage.input_tokens = tracing::field::Empty,
+            gen_ai.usage.output_tokens = tracing::field::Empty,
+            outcome = tracing::field::Empty,
+            cached = tracing::field::Empty,
+        );
+        let completed = self
+            .complete_in_span(ask, sink)
+            .instrument(span.clone())
+            .await;
+        match &completed {
+            Ok(done) => {
+                span.record("outcome", "ok");
+                span.record("cached", done.cached);
+                if let Some(tokens) = done.tokens_in {
+                    span.record("gen_ai.usage.input_tokens", tokens);
+                }
+                if let Some(tokens) = done.tokens_out {
+                    span.record("gen_ai.usage.output_tokens", tokens);
+                }
+            }
+            Err(error) => {
+                span.record("outcome", outcome(error));
+                span.record("otel.status_code", "ERROR");
+            }
+        }
+        completed
+    }
+
+    async fn complete_in_span(
         &self,
         ask: Ask,
         sink: &mut dyn TokenSink,
@@ -264,10 +307,7 @@ impl Labels {
             Err(error) => metrics::ProviderCall {
                 provider: self.provider,
                 model: &self.model,
-                outcome: match error {
-                    CompletionError::Credential(_) | CompletionError::Pii(_) => "config_error",
-                    CompletionError::Provider(error) => error.metric_outcome(),
-                },
+                outcome: outcome(error),
                 tokens_in: None,
                 tokens_out: None,
                 cost_usd: None,
@@ -275,6 +315,14 @@ impl Labels {
             },
         };
         metrics::provider_call(call);
+    }
+}
+
+/// A failure's bounded name, for metrics and the span.
+fn outcome(error: &CompletionError) -> &'static str {
+    match error {
+        CompletionError::Credential(_) | CompletionError::Pii(_) => "config_error",
+        CompletionError::Provider(error) => error.metric_outcome(),
     }
 }
 

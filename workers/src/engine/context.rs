@@ -23,6 +23,8 @@ pub struct WorkerSettings {
     pub shutdown_grace: Duration,
     pub reconcile_every: Duration,
     pub republish_after: Duration,
+    /// Traces are exported: a job's run continues the trace its row carries.
+    pub traces: bool,
 }
 
 /// Cheap to clone: every part is shared.

@@ -18,6 +18,7 @@ pub use sequenced::{LogSettings, Replay, Sequenced};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
+use tracing::Instrument;
 
 use futures_util::stream::BoxStream;
 use futures_util::{Stream, StreamExt};
@@ -150,6 +151,7 @@ impl EventBus {
                 let mut conn = side.conn.clone();
                 let _: i64 = conn
                     .publish(format!("{}{topic}", side.prefix), payload)
+                    .instrument(crate::trace::redis("PUBLISH"))
                     .await?;
             }
             None => self.inner.deliver(topic, Arc::from(payload)),

@@ -9,6 +9,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
+use tracing::Instrument;
 
 use redis::streams::StreamRangeReply;
 use tokio::sync::broadcast;
@@ -251,6 +252,7 @@ impl EventBus {
                     .arg(format!("{}sq:{topic}", side.root))
                     .arg(floor)
                     .invoke_async(&mut conn)
+                    .instrument(crate::trace::redis("EVALSHA"))
                     .await?;
                 Ok(seq)
             }

@@ -17,6 +17,7 @@ pub async fn insert_batch(
     max_attempts: i32,
 ) -> Result<(), DbErr> {
     let now = Utc::now();
+    let traceparent = crate::trace::current_traceparent();
     for chunk in jobs.chunks(BATCH_ROWS) {
         let rows = chunk.iter().map(|&(id, subject_id)| job::ActiveModel {
             id: Set(id),
@@ -30,6 +31,7 @@ pub async fn insert_batch(
             worker: Set(None),
             last_error: Set(None),
             published_at: Set(None),
+            traceparent: Set(traceparent.clone()),
             created_at: Set(now),
             updated_at: Set(now),
         });

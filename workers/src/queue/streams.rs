@@ -23,6 +23,7 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use redis::streams::StreamAutoClaimReply;
 use tokio::sync::Mutex;
+use tracing::Instrument;
 use uuid::Uuid;
 
 use super::{Delivery, JobQueue, QueueError};
@@ -274,6 +275,7 @@ impl JobQueue for RedisQueue {
             .arg(GROUP)
             .arg(WAKE_CAP)
             .invoke_async(&mut conn)
+            .instrument(crate::trace::redis("EVALSHA"))
             .await
             .inspect_err(|_| crate::metrics::redis_error())?;
         Ok(())
@@ -309,6 +311,7 @@ impl JobQueue for RedisQueue {
             .arg(&delivery.entry)
             .arg(delivery.lane.to_string())
             .invoke_async(&mut conn)
+            .instrument(crate::trace::redis("EVALSHA"))
             .await
             .inspect_err(|_| crate::metrics::redis_error())?;
         Ok(())
@@ -328,6 +331,7 @@ impl JobQueue for RedisQueue {
             .arg(&delivery.entry)
             .arg("JUSTID")
             .query_async(&mut conn)
+            .instrument(crate::trace::redis("XCLAIM"))
             .await
             .inspect_err(|_| crate::metrics::redis_error())?;
         Ok(())

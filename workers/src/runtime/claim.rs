@@ -83,6 +83,7 @@ impl Runtime {
 /// Fills the job span's fields once the row is known.
 fn record(job: &job::Model) {
     let span = tracing::Span::current();
+    crate::trace::rename(&span, format!("job {}", job.kind));
     span.record("job.kind", job.kind.as_str());
     span.record("job.attempt", job.attempt);
     span.record("org.id", tracing::field::display(job.org_id));

@@ -20,6 +20,9 @@ pub struct AuditEvent {
     pub resource_type: String,
     pub resource_id: Option<String>,
     pub request_id: String,
+    /// The OpenTelemetry trace id (32 hex digits) of the request that made the change, when
+    /// the server exports traces: the same id as in its spans and JSON log lines.
+    pub trace_id: Option<String>,
     pub summary: Json<serde_json::Value>,
     pub created_at: DateTime<Utc>,
 }
@@ -35,6 +38,7 @@ impl From<audit_event::Model> for AuditEvent {
             resource_type: m.resource_type,
             resource_id: m.resource_id,
             request_id: m.request_id,
+            trace_id: m.trace_id,
             summary: Json(m.summary),
             created_at: m.created_at,
         }

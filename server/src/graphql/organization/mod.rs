@@ -10,8 +10,8 @@ use uuid::Uuid;
 
 use super::ContextExt;
 use super::account::User;
-use crate::graphql::limits::{OrganizationLimits, OrganizationUsage};
 use super::pii::types::PiiPolicy;
+use crate::graphql::limits::{OrganizationLimits, OrganizationUsage};
 use crate::service::access::roles;
 use crate::service::limits;
 use crate::service::organization::members;

@@ -9,6 +9,7 @@ use std::sync::{Mutex, PoisonError};
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter};
+use tracing::Instrument;
 use uuid::Uuid;
 
 use super::KIND;
@@ -140,10 +141,23 @@ impl JobKind for ItemKind {
         subject: &mut ItemRun,
         stop: &mut StopSignal,
     ) -> Outcome<Scored> {
-        if subject.started_run {
-            events::announce(&ctx.bus, subject.run.org_id, subject.run.id, RUNNING).await;
+        let span = tracing::info_span!(
+            "evaluation_item",
+            otel.name = %format!("evaluation item {}", subject.result.ordinal),
+            evaluation.run.id = %subject.run.id,
+            evaluation.result.id = %subject.result.id,
+            evaluation.item.id = %subject.result.item_id,
+            evaluation.item.ordinal = subject.result.ordinal,
+            evaluation.target.index = subject.result.target_index,
+        );
+        async {
+            if subject.started_run {
+                events::announce(&ctx.bus, subject.run.org_id, subject.run.id, RUNNING).await;
+            }
+            target::run(ctx, job, subject, stop).await
         }
-        target::run(ctx, job, subject, stop).await
+        .instrument(span)
+        .await
     }
 
     async fn write(

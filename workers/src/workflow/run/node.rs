@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
+use tracing::Instrument;
 
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
@@ -156,70 +157,16 @@ impl JobKind for NodeKind {
         subject: &mut NodeRun,
         stop: &mut StopSignal,
     ) -> Outcome<Done> {
-        let key = subject.node.node_key.clone();
-        if subject.started_run {
-            events::announce(&ctx.bus, subject.run.org_id, subject.run.id, RUNNING).await;
-        }
-        let Some(spec) = subject.spec().cloned() else {
-            return Outcome::Failed(format!("node `{key}` is not in the run's version"));
-        };
-        let nodes = match node_run::Entity::find()
-            .filter(node_run::Column::RunId.eq(subject.run.id))
-            .all(&ctx.db)
+        let span = tracing::info_span!(
+            "workflow_node",
+            otel.name = %format!("workflow node {}", subject.node.node_key),
+            workflow.run.id = %subject.run.id,
+            workflow.node.key = %subject.node.node_key,
+            workflow.node.attempt = subject.attempt,
+        );
+        self.run_node(ctx, job, subject, stop)
+            .instrument(span)
             .await
-        {
-            Ok(nodes) => nodes,
-            Err(error) => return Outcome::Failed(format!("reading the run's nodes: {error}")),
-        };
-        let vars = scope::variables(&subject.run, &nodes);
-        loop {
-            let timeout = limit(&spec, &subject.run);
-            let target = Target {
-                ctx,
-                run: &subject.run,
-                key: &key,
-                attempt: subject.attempt,
-                retry: spec.retry,
-            };
-            let once = execute::timed(execute::within(
-                timeout,
-                execute::execute(&target, &spec.step, &vars, None),
-            ));
-            let (result, latency_ms) = tokio::select! {
-                ended = once => ended,
-                reason = stop.stopped() => return Outcome::Stopped(reason),
-            };
-            subject.node.latency_ms = Some(latency_ms);
-            let error = match result {
-                Ok(done) => {
-                    subject.node.rendered_input = done.rendered_input.clone();
-                    return Outcome::Succeeded(done);
-                }
-                Err(StepError::Fatal(error)) => return Outcome::Failed(error),
-                Err(StepError::Retryable(error)) => error,
-            };
-            // Attempts count from the run's latest resumption (a resumed node retries afresh).
-            let allowed = i32::try_from(spec.retry.max_attempts).unwrap_or(i32::MAX);
-            if subject.attempt - subject.node.attempt_base >= allowed {
-                return Outcome::Failed(error);
-            }
-            let retrying =
-                WorkflowRunEvent::node_status(&key, "RETRYING", subject.attempt, Some(error));
-            events::publish(&ctx.bus, subject.run.id, &[retrying], 0).await;
-            tokio::select! {
-                () = tokio::time::sleep(backoff(spec.retry.backoff_ms, subject.attempt - subject.node.attempt_base)) => {}
-                reason = stop.stopped() => return Outcome::Stopped(reason),
-            }
-            subject.attempt += 1;
-            match count_attempt(ctx, job, subject.node.id, subject.attempt).await {
-                Ok(true) => {}
-                // Cancelled or taken over meanwhile: the stop signal follows.
-                Ok(false) => return Outcome::Stopped(stop.stopped().await),
-                Err(error) => return Outcome::Failed(format!("recording the retry: {error}")),
-            }
-            let again = WorkflowRunEvent::node_status(&key, EXECUTING, subject.attempt, None);
-            events::publish(&ctx.bus, subject.run.id, &[again], 0).await;
-        }
     }
 
     async fn write(
@@ -381,6 +328,82 @@ impl JobKind for NodeKind {
             .remove(&job.id);
         if let Some(advanced) = advanced {
             advanced.apply(ctx).await;
+        }
+    }
+}
+
+impl NodeKind {
+    /// [`JobKind::run`] inside the node's span.
+    async fn run_node(
+        &self,
+        ctx: &JobContext,
+        job: &job::Model,
+        subject: &mut NodeRun,
+        stop: &mut StopSignal,
+    ) -> Outcome<Done> {
+        let key = subject.node.node_key.clone();
+        if subject.started_run {
+            events::announce(&ctx.bus, subject.run.org_id, subject.run.id, RUNNING).await;
+        }
+        let Some(spec) = subject.spec().cloned() else {
+            return Outcome::Failed(format!("node `{key}` is not in the run's version"));
+        };
+        let nodes = match node_run::Entity::find()
+            .filter(node_run::Column::RunId.eq(subject.run.id))
+            .all(&ctx.db)
+            .await
+        {
+            Ok(nodes) => nodes,
+            Err(error) => return Outcome::Failed(format!("reading the run's nodes: {error}")),
+        };
+        let vars = scope::variables(&subject.run, &nodes);
+        loop {
+            let timeout = limit(&spec, &subject.run);
+            let target = Target {
+                ctx,
+                run: &subject.run,
+                key: &key,
+                attempt: subject.attempt,
+                retry: spec.retry,
+            };
+            let once = execute::timed(execute::within(
+                timeout,
+                execute::execute(&target, &spec.step, &vars, None),
+            ));
+            let (result, latency_ms) = tokio::select! {
+                ended = once => ended,
+                reason = stop.stopped() => return Outcome::Stopped(reason),
+            };
+            subject.node.latency_ms = Some(latency_ms);
+            let error = match result {
+                Ok(done) => {
+                    subject.node.rendered_input = done.rendered_input.clone();
+                    return Outcome::Succeeded(done);
+                }
+                Err(StepError::Fatal(error)) => return Outcome::Failed(error),
+                Err(StepError::Retryable(error)) => error,
+            };
+            // Attempts count from the run's latest resumption (a resumed node retries afresh).
+            let allowed = i32::try_from(spec.retry.max_attempts).unwrap_or(i32::MAX);
+            if subject.attempt - subject.node.attempt_base >= allowed {
+                return Outcome::Failed(error);
+            }
+            let retrying =
+                WorkflowRunEvent::node_status(&key, "RETRYING", subject.attempt, Some(error));
+            events::publish(&ctx.bus, subject.run.id, &[retrying], 0).await;
+            tokio::select! {
+                () = tokio::time::sleep(backoff(spec.retry.backoff_ms, subject.attempt - subject.node.attempt_base)) => {}
+                reason = stop.stopped() => return Outcome::Stopped(reason),
+            }
+            subject.attempt += 1;
+            match count_attempt(ctx, job, subject.node.id, subject.attempt).await {
+                Ok(true) => {}
+                // Cancelled or taken over meanwhile: the stop signal follows.
+                Ok(false) => return Outcome::Stopped(stop.stopped().await),
+                Err(error) => return Outcome::Failed(format!("recording the retry: {error}")),
+            }
+            let again = WorkflowRunEvent::node_status(&key, EXECUTING, subject.attempt, None);
+            events::publish(&ctx.bus, subject.run.id, &[again], 0).await;
         }
     }
 }
