@@ -9,18 +9,22 @@
 //!   becomes known, whichever resolver or id led to it. A caller with no role there is
 //!   charged nothing: another organization's budget cannot be spent by outsiders.
 //!
-//! Each organization is charged at most once per operation, however many fields touch it.
+//! Each organization is charged at most once per operation, however many fields touch it, and
+//! that one charge's outcome holds for every field: an operation refused once is refused in
+//! each of its fields (async-graphql goes on resolving the other fields of an operation after
+//! one fails), and concurrent fields wait for the one charge.
 //! The meter is a task-local of the operation's task, so the guard needs no extra argument;
 //! outside an operation (command-line commands, background jobs) nothing is charged.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError};
 
+use tokio::sync::OnceCell;
 use uuid::Uuid;
 
 use crate::auth::{Actor, Caller};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::state::App;
 
 tokio::task_local! {
@@ -33,8 +37,9 @@ pub const API_KEY_LIMIT: &str = "api_key_requests";
 
 pub struct Meter {
     app: Arc<App>,
-    /// Organizations this operation was charged to.
-    charged: Mutex<HashSet<Uuid>>,
+    /// Organizations this operation was charged to, with the charge's outcome: the seconds
+    /// to wait when it was refused.
+    charged: Mutex<HashMap<Uuid, Arc<OnceCell<Option<u64>>>>>,
 }
 
 impl Meter {
@@ -43,7 +48,7 @@ impl Meter {
     pub async fn start(app: Arc<App>, caller: &Caller) -> AppResult<Arc<Meter>> {
         let meter = Arc::new(Meter {
             app,
-            charged: Mutex::new(HashSet::new()),
+            charged: Mutex::new(HashMap::new()),
         });
         if let Caller::Authenticated {
             actor: Actor::ApiKey { id, org_id },
@@ -70,19 +75,34 @@ impl Meter {
     }
 
     async fn charge_org(&self, org: Uuid) -> AppResult<()> {
-        if !self
-            .charged
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(org)
-        {
-            return Ok(());
+        let charge = Arc::clone(
+            self.charged
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .entry(org)
+                .or_default(),
+        );
+        // Any other error (the limits could not be read) is not remembered: the next field
+        // tries again.
+        let refused = charge
+            .get_or_try_init(|| async {
+                let app = &self.app;
+                let limits = app.limits.get(&app.db, &app.config, org).await?;
+                match app
+                    .limiter
+                    .gcra(&format!("org:{org}"), limits.requests_per_minute, ORG_LIMIT)
+                    .await
+                {
+                    Ok(()) => Ok(None),
+                    Err(AppError::RateLimited { retry_after }) => Ok(Some(retry_after)),
+                    Err(error) => Err(error),
+                }
+            })
+            .await?;
+        match *refused {
+            Some(retry_after) => Err(AppError::RateLimited { retry_after }),
+            None => Ok(()),
         }
-        let app = &self.app;
-        let limits = app.limits.get(&app.db, &app.config, org).await?;
-        app.limiter
-            .gcra(&format!("org:{org}"), limits.requests_per_minute, ORG_LIMIT)
-            .await
     }
 }
 

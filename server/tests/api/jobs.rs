@@ -21,6 +21,8 @@ async fn without_workers(backend: Backend, max_attempts: i32) -> TestApp {
     TestApp::spawn_on(env, |config| {
         config.no_workers = true;
         config.job_max_attempts = max_attempts;
+        // These tests read the queue themselves: no daily retention sweep may land in it.
+        config.retention_sweeps = false;
     })
     .await
 }

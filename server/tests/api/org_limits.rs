@@ -352,7 +352,143 @@ async fn tokens_of_finished_executions_count_against_the_token_quota(backend: Ba
     assert_eq!(events[0]["used"], spent);
 }
 
+/// Workflow nodes and evaluation items spend tokens too: they count once each (an evaluation
+/// of a workflow counts its nodes', not again its items'), and a used-up HARD token quota
+/// refuses `runWorkflow` and `runEvaluation` as it refuses `executePrompt`.
+async fn workflow_and_evaluation_tokens_count_against_the_token_quota(backend: Backend) {
+    use crate::evaluation_helpers as evaluation;
+    use crate::workflow_helpers as workflow;
+
+    let app = TestApp::spawn(backend).await;
+    let owner = app.sign_up("owner").await;
+    let flow = workflow::save_workflow(
+        &app,
+        &owner,
+        json!({
+            "inputs": [{ "name": "answer", "type": "STRING", "required": false,
+                         "default": "alpha beta gamma" }],
+            "nodes": [workflow::echo("a", "{{ inputs.answer }}")],
+            "output": "{{ nodes.a.output }}"
+        }),
+    )
+    .await;
+    let run = workflow::run(&app, &owner.token, &flow, json!({})).await;
+    let ended = workflow::run_reaches(&app, &owner.token, &run, &["FINISHED"]).await;
+    let run_tokens = ended["tokensIn"].as_i64().unwrap() + ended["tokensOut"].as_i64().unwrap();
+    assert!(run_tokens > 0, "{ended}");
+    let used = usage(&app, &owner).await;
+    assert_eq!(used["usage"]["tokens"], run_tokens, "{used}");
+    assert_eq!(
+        used["usage"]["executions"], 0,
+        "a workflow run is not an execution"
+    );
+
+    // An evaluation of a prompt (its items' tokens) and of the workflow (its nodes' only).
+    let prompt = evaluation::echo_prompt(&app, &owner, "{{ answer }}").await;
+    let data = evaluation::dataset(
+        &app,
+        &owner,
+        evaluation::items(&[("one", "one"), ("two", "two")]),
+    )
+    .await;
+    let exact = json!({ "spec": { "name": "exact", "type": "EXACT_MATCH" } });
+    let by_prompt = evaluation::run(
+        &app,
+        &owner.token,
+        json!({ "datasetId": data, "targets": [{ "prompt": { "promptId": prompt } }],
+                "evaluators": [exact.clone()], "useCache": false }),
+    )
+    .await;
+    let by_prompt = evaluation::ended(&app, &owner.token, &by_prompt).await;
+    let prompt_tokens =
+        by_prompt["tokensIn"].as_i64().unwrap() + by_prompt["tokensOut"].as_i64().unwrap();
+    assert!(prompt_tokens > 0, "{by_prompt}");
+    let by_workflow = evaluation::run(
+        &app,
+        &owner.token,
+        json!({ "datasetId": data, "targets": [{ "workflow": { "workflowId": flow } }],
+                "evaluators": [exact] }),
+    )
+    .await;
+    let by_workflow = evaluation::ended(&app, &owner.token, &by_workflow).await;
+    assert_eq!(by_workflow["status"], "FINISHED", "{by_workflow}");
+    let workflow_tokens =
+        by_workflow["tokensIn"].as_i64().unwrap() + by_workflow["tokensOut"].as_i64().unwrap();
+    assert!(workflow_tokens > 0, "{by_workflow}");
+    let used = usage(&app, &owner).await;
+    assert_eq!(
+        used["usage"]["tokens"],
+        run_tokens + prompt_tokens + workflow_tokens,
+        "{used}"
+    );
+
+    // Used up: the next runs are refused, as executions are.
+    set_limits(&app, &owner, json!({ "monthlyTokens": 1 })).await;
+    let refused = app
+        .gql(
+            Some(&owner.token),
+            workflow::RUN,
+            json!({ "w": flow, "inputs": {} }),
+        )
+        .await;
+    assert_eq!(error_code(&refused), Some("QUOTA_EXCEEDED"), "{refused}");
+    assert!(retry_after(&refused) > 0);
+    let refused = evaluation::start(
+        &app,
+        &owner.token,
+        json!({ "datasetId": data, "targets": [{ "prompt": { "promptId": prompt } }],
+                "evaluators": [{ "spec": { "name": "exact", "type": "EXACT_MATCH" } }] }),
+    )
+    .await;
+    assert_eq!(error_code(&refused), Some("QUOTA_EXCEEDED"), "{refused}");
+    // SOFT: allowed, with the month's one warning.
+    set_limits(&app, &owner, json!({ "tokensEnforcement": "SOFT" })).await;
+    let again = workflow::run(&app, &owner.token, &flow, json!({})).await;
+    workflow::run_reaches(&app, &owner.token, &again, &["FINISHED"]).await;
+    let events = quota_events(&app, &owner).await;
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events[0]["quota"], "tokens");
+}
+
+/// A refusal holds for the whole operation: async-graphql resolves an operation's other
+/// fields after one fails, so a session over its organization's rate must not get the second
+/// alias of a mutation through because the organization was "already charged".
+async fn a_refused_operation_is_refused_in_every_field(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.sign_up("owner").await;
+    let (prompt, _) = app.create_prompt(&owner, &owner.org_id, "aliases").await;
+    set_limits(&app, &owner, json!({ "requestsPerMinute": 3 })).await;
+    let (_, refused) = until_refused(&app, &owner.token, &owner.org_id, 10).await;
+    assert_eq!(error_code(&refused), Some("RATE_LIMITED"), "{refused}");
+
+    let twice = "mutation($p: ID!) {
+        a: executePrompt(promptId: $p, input: {variables: {name: \"a\"}}) { id }
+        b: executePrompt(promptId: $p, input: {variables: {name: \"b\"}}) { id }
+        c: executePrompt(promptId: $p, input: {variables: {name: \"c\"}}) { id } }";
+    let body = app
+        .gql(Some(&owner.token), twice, json!({ "p": prompt }))
+        .await;
+    let errors = body["errors"].as_array().expect("errors");
+    assert_eq!(errors.len(), 3, "every alias is refused: {body}");
+    assert!(
+        errors
+            .iter()
+            .all(|e| e["extensions"]["code"] == "RATE_LIMITED"),
+        "{body}"
+    );
+    assert!(body["data"].is_null(), "{body}");
+    // Nothing ran (read from the database: the organization's API budget is spent).
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let executions = entities::execution::Entity::find()
+        .count(&app.app.db)
+        .await
+        .unwrap();
+    assert_eq!(executions, 0);
+}
+
 backend_tests!(
+    a_refused_operation_is_refused_in_every_field,
+    workflow_and_evaluation_tokens_count_against_the_token_quota,
     api_keys_are_limited_each_with_retry_after,
     an_organization_is_limited_across_its_callers_and_alone,
     owners_set_limits_within_the_ceilings,

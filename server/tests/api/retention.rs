@@ -609,7 +609,102 @@ async fn the_schedule_makes_one_sweep_per_organization_and_day(backend: Backend)
     }
 }
 
+/// A failed run retried between a sweep's read and its delete is not deleted: the delete
+/// finds fewer rows than the batch, so the sweep's transaction (node runs and jobs included)
+/// rolls back and the batch is read again.
+async fn a_run_retried_after_the_read_is_not_deleted(backend: Backend) {
+    use sea_orm::TransactionTrait;
+
+    let app = TestApp::spawn(backend).await;
+    let owner = app.sign_up("owner").await;
+    // A prompt whose first version fails (the mock's `error` model).
+    let created = app
+        .ok(
+            Some(&owner.token),
+            "mutation($org: ID!) { createPrompt(orgId: $org, input: {name: \"flaky\", version: {
+                messages: [{role: USER, content: \"go\"}], model: {provider: MOCK, model: \"error\"}}}) { id } }",
+            json!({ "org": owner.org_id }),
+        )
+        .await;
+    let prompt = created["createPrompt"]["id"].as_str().unwrap().to_owned();
+    let flow = save_workflow(
+        &app,
+        &owner,
+        json!({ "nodes": [{ "key": "a", "kind": "prompt", "promptId": prompt }],
+                "output": "{{ nodes.a.output }}" }),
+    )
+    .await;
+    let run = workflow_helpers::run(&app, &owner.token, &flow, json!({})).await;
+    workflow_helpers::run_reaches(&app, &owner.token, &run, &["FAILED"]).await;
+    let w = (workflow_run::Column::Id, workflow_run::Column::CreatedAt);
+    age(
+        &app,
+        workflow_run::Entity::find().filter(w.0.eq(id(&run))),
+        w,
+        100,
+    )
+    .await;
+
+    // The sweep's read…
+    let org = id(&owner.org_id);
+    let cutoff = Utc::now() - Duration::days(90);
+    let batch = workers::retention::select_batch(
+        &app.app.db,
+        workers::retention::Table::WorkflowRuns,
+        org,
+        cutoff,
+        10,
+    )
+    .await
+    .unwrap()
+    .expect("the failed run is due");
+    assert_eq!(batch.ids, [id(&run)]);
+
+    // …then the owner fixes the prompt (a slow version) and retries the run…
+    app.ok(
+        Some(&owner.token),
+        "mutation($p: ID!) { createPromptVersion(promptId: $p, input: {messages: [{role: USER, content: \"go\"}],
+            model: {provider: MOCK, model: \"lorem\", extra: {tokens: 50, tokenDelayMs: 200}}}) { version } }",
+        json!({ "p": prompt }),
+    )
+    .await;
+    let retried = app
+        .ok(
+            Some(&owner.token),
+            "mutation($r: ID!) { retryWorkflowRun(runId: $r) { status } }",
+            json!({ "r": run }),
+        )
+        .await;
+    assert_eq!(
+        retried["retryWorkflowRun"]["status"], "RUNNING",
+        "{retried}"
+    );
+
+    // …and the sweep's delete removes nothing of it: the batch is a race, rolled back.
+    let txn = app.app.db.begin().await.unwrap();
+    let deleted = workers::retention::delete_batch(&txn, org, &batch)
+        .await
+        .unwrap();
+    assert_eq!(deleted.rows, 0, "a retried run must not be deleted");
+    txn.rollback().await.unwrap();
+    let still = workflow_run::Entity::find_by_id(id(&run))
+        .one(&app.app.db)
+        .await
+        .unwrap()
+        .expect("the retried run is still there");
+    assert_ne!(still.status, "FAILED");
+    let nodes = node_run::Entity::find()
+        .filter(node_run::Column::RunId.eq(id(&run)))
+        .count(&app.app.db)
+        .await
+        .unwrap();
+    assert_eq!(nodes, 1, "its node run is still there");
+    // The retry goes on to finish.
+    workflow_helpers::run_reaches(&app, &owner.token, &run, &["FINISHED"]).await;
+}
+
 backend_tests!(
+    a_run_retried_after_the_read_is_not_deleted,
     a_sweep_archives_what_is_old_and_keeps_the_rest,
     sweeps_are_idempotent,
     a_restored_archive_reads_back,

@@ -32,7 +32,7 @@ pub use kind::SweepKind;
 pub use policy::{Policy, bounds, effective};
 pub use schedule::{schedule, schedule_due, sweep_id};
 pub use store::{ArchiveStore, StoreError};
-pub use tables::Table;
+pub use tables::{Batch, Deleted, Table, delete as delete_batch, select as select_batch};
 
 /// The `kind` of retention sweep jobs.
 pub const KIND: &str = "retention_sweep";

@@ -57,7 +57,7 @@ impl Table {
 }
 
 /// Rows of one table due for the archive, read but not yet written anywhere.
-pub(crate) struct Batch {
+pub struct Batch {
     pub table: Table,
     /// The archived rows' ids, in file order.
     pub ids: Vec<Uuid>,
@@ -94,7 +94,7 @@ impl Batch {
 }
 
 /// Up to `limit` rows of `table` of `org` older than `cutoff` that may go, oldest first.
-pub(crate) async fn select(
+pub async fn select(
     conn: &impl ConnectionTrait,
     table: Table,
     org: Uuid,
@@ -244,14 +244,14 @@ async fn select_workflow_runs(
 }
 
 /// How many rows deleting a batch removed: of the archived table, and of each dependent one.
-pub(crate) struct Deleted {
+pub struct Deleted {
     pub rows: u64,
     pub dependents: Vec<(&'static str, u64)>,
 }
 
 /// Deletes a batch's rows and what depends on them; call it in the transaction that records
 /// the batch's manifest.
-pub(crate) async fn delete(
+pub async fn delete(
     conn: &impl ConnectionTrait,
     org: Uuid,
     batch: &Batch,
@@ -267,6 +267,12 @@ pub(crate) async fn delete(
             execution::Entity::delete_many()
                 .filter(execution::Column::OrgId.eq(org))
                 .filter(execution::Column::Id.is_in(ids))
+                // Still ended as when it was read (else the batch races and rolls back).
+                .filter(execution::Column::Status.is_in([
+                    crate::execution::SUCCEEDED,
+                    crate::execution::FAILED,
+                    crate::execution::CANCELLED,
+                ]))
                 .exec(conn)
                 .await?
                 .rows_affected
@@ -287,6 +293,11 @@ pub(crate) async fn delete(
             evaluation_run::Entity::delete_many()
                 .filter(evaluation_run::Column::OrgId.eq(org))
                 .filter(evaluation_run::Column::Id.is_in(ids))
+                .filter(evaluation_run::Column::Status.is_in([
+                    evaluation_status::FINISHED,
+                    evaluation_status::FAILED,
+                    evaluation_status::CANCELLED,
+                ]))
                 .exec(conn)
                 .await?
                 .rows_affected
@@ -310,9 +321,17 @@ pub(crate) async fn delete(
                 .await?
                 .rows_affected;
             dependents.push(("node_runs", nodes));
+            // A run retried since it was read (`retryWorkflowRun` takes FAILED and CANCELLED
+            // runs back to RUNNING) is not deleted: the batch then races and rolls back, its
+            // node runs and jobs above with it.
             workflow_run::Entity::delete_many()
                 .filter(workflow_run::Column::OrgId.eq(org))
                 .filter(workflow_run::Column::Id.is_in(ids))
+                .filter(workflow_run::Column::Status.is_in([
+                    workflow_status::FINISHED,
+                    workflow_status::FAILED,
+                    workflow_status::CANCELLED,
+                ]))
                 .exec(conn)
                 .await?
                 .rows_affected

@@ -154,7 +154,9 @@ pub async fn run_evaluation(
             api_key: api_key_of(actor),
         },
     };
+    let limits = app.limits.get(&app.db, &app.config, org).await?;
     let mut work = UnitOfWork::begin(app, request).await?;
+    crate::service::limits::quotas::check_tokens(&mut work, actor, org, &limits).await?;
     let max_attempts = app.runtime.ctx.settings.max_attempts;
     let (run, event, jobs) = engine::start(&work.txn, max_attempts, new).await?;
     let entry = AuditEntry::new(Some(org), "evaluation_run.create", "evaluation_run", run.id)

@@ -104,21 +104,7 @@ pub async fn count_execution(
     else {
         return Ok(());
     };
-    if tokens_limit > 0 && row.tokens >= tokens_limit {
-        match limits.tokens_enforcement {
-            Enforcement::Hard => return Err(exceeded("tokens", now)),
-            Enforcement::Soft if !row.tokens_warned => {
-                let overrun = Overrun {
-                    quota: "tokens",
-                    flag: Column::TokensWarned,
-                    limit: tokens_limit,
-                    used: row.tokens,
-                };
-                warn_once(work, actor, org, period, overrun).await?;
-            }
-            Enforcement::Soft => {}
-        }
-    }
+    tokens_used_up(work, actor, &row, limits, now).await?;
     if soft_executions && row.executions > executions_limit && !row.executions_warned {
         let overrun = Overrun {
             quota: "executions",
@@ -129,6 +115,55 @@ pub async fn count_execution(
         warn_once(work, actor, org, period, overrun).await?;
     }
     Ok(())
+}
+
+/// Before work that spends tokens without being an execution of its own (a workflow run, an
+/// evaluation run), in `work`'s transaction: QUOTA_EXCEEDED when `org`'s HARD token quota is
+/// used up; a SOFT one's first overrun of the month is written to the audit log.
+pub async fn check_tokens(
+    work: &mut UnitOfWork<'_>,
+    actor: &Actor,
+    org: Uuid,
+    limits: &Limits,
+) -> AppResult<()> {
+    if limits.monthly_tokens == 0 {
+        return Ok(());
+    }
+    let now = Utc::now();
+    let Some(row) = organization_usage::Entity::find_by_id((org, usage::period(now)))
+        .one(&work.txn)
+        .await?
+    else {
+        return Ok(());
+    };
+    tokens_used_up(work, actor, &row, limits, now).await
+}
+
+/// The token quota against `row` (this month's usage).
+async fn tokens_used_up(
+    work: &mut UnitOfWork<'_>,
+    actor: &Actor,
+    row: &organization_usage::Model,
+    limits: &Limits,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let tokens_limit = i64::try_from(limits.monthly_tokens).unwrap_or(i64::MAX);
+    if tokens_limit == 0 || row.tokens < tokens_limit {
+        return Ok(());
+    }
+    match limits.tokens_enforcement {
+        Enforcement::Hard => Err(exceeded("tokens", now)),
+        Enforcement::Soft if !row.tokens_warned => {
+            let overrun = Overrun {
+                quota: "tokens",
+                flag: Column::TokensWarned,
+                limit: tokens_limit,
+                used: row.tokens,
+            };
+            warn_once(work, actor, row.org_id, row.period, overrun).await
+        }
+        Enforcement::Soft => Ok(()),
+    }
 }
 
 struct Overrun {

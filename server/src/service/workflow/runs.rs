@@ -135,7 +135,9 @@ pub async fn run_workflow(
     let inputs = engine::check_inputs(&definition, &input.inputs)
         .map_err(|problems| AppError::validation(problems.join("; ")))?;
     let prompts = resolve_prompts(&app.db, found.org_id, &definition).await?;
+    let limits = app.limits.get(&app.db, &app.config, found.org_id).await?;
     let mut work = UnitOfWork::begin(app, request).await?;
+    crate::service::limits::quotas::check_tokens(&mut work, actor, found.org_id, &limits).await?;
     let start = Start {
         version: &version,
         definition: &definition,

@@ -152,6 +152,11 @@ pub(super) async fn record(
         .one(txn)
         .await?
         .ok_or_else(|| DbErr::RecordNotFound("the result just written".into()))?;
+    if outcome.billable_tokens > 0 {
+        // The organization's monthly tokens, once, with the result.
+        let period = crate::usage::period(now);
+        crate::usage::add(txn, row.org_id, period, 0, outcome.billable_tokens, None).await?;
+    }
     let mut out = next(txn, ctx, run).await?;
     let mut published = vec![EvaluationRunEvent::item(&row)];
     published.append(&mut out.1);

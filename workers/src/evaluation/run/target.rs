@@ -42,6 +42,10 @@ pub struct ItemOutcome {
     pub tokens_in: i64,
     pub tokens_out: i64,
     pub cost_usd: f64,
+    /// What the organization's monthly token count gains with this result: the prompt
+    /// target's tokens unless cached (a workflow target's nodes count their own), and the
+    /// judges'.
+    pub billable_tokens: i64,
     /// The target failed (the item is ERROR, not scored).
     pub error: Option<String>,
 }
@@ -83,6 +87,9 @@ struct Answer {
     tokens_in: i64,
     tokens_out: i64,
     cost_usd: f64,
+    /// Tokens this answer spent with a provider that no other row counts: a prompt's, unless
+    /// the cache answered; none for a workflow run (its nodes count theirs).
+    billable_tokens: i64,
 }
 
 /// Runs the item's target and scores it.
@@ -181,6 +188,12 @@ async fn prompt(
         tokens_in: completed.tokens_in.map_or(0, i64::from),
         tokens_out: completed.tokens_out.map_or(0, i64::from),
         cost_usd: completed.cost_usd.unwrap_or(0.0),
+        billable_tokens: if completed.cached {
+            0
+        } else {
+            i64::from(completed.tokens_in.unwrap_or(0))
+                + i64::from(completed.tokens_out.unwrap_or(0))
+        },
     })
 }
 
@@ -282,6 +295,7 @@ async fn finished_workflow(ctx: &JobContext, run: Uuid) -> Result<Option<Answer>
             tokens_in: found.tokens_in,
             tokens_out: found.tokens_out,
             cost_usd: found.cost_usd,
+            billable_tokens: 0,
         })),
         workflow::status::FAILED | workflow::status::CANCELLED => Err(format!(
             "the workflow run {}: {}",
@@ -325,6 +339,7 @@ async fn score(ctx: &JobContext, subject: &ItemRun, answer: Answer) -> ItemOutco
     ItemOutcome {
         tokens_in: answer.tokens_in + spent(|v| v.tokens_in),
         tokens_out: answer.tokens_out + spent(|v| v.tokens_out),
+        billable_tokens: answer.billable_tokens + spent(|v| v.tokens_in) + spent(|v| v.tokens_out),
         cost_usd: answer.cost_usd + judge_cost,
         output: Some(answer.output),
         score: Some(scored.score),

@@ -229,6 +229,15 @@ impl JobKind for NodeKind {
             // The run was cancelled or failed meanwhile: the node is no longer ours to write.
             return Ok(());
         }
+        if let Finish::Succeeded(done) = finish {
+            // The organization's monthly tokens, once, with the result (nodes never use the
+            // response cache: every token was spent with the provider).
+            let tokens = done.tokens_in + done.tokens_out;
+            if tokens > 0 {
+                let period = crate::usage::period(now);
+                crate::usage::add(txn, subject.run.org_id, period, 0, tokens, None).await?;
+            }
+        }
         let ended = node_run::Model {
             output,
             ..row.clone()
