@@ -47,7 +47,8 @@ pub struct OrganizationLimits {
     pub api_key_requests_per_minute: i64,
     /// Executions (`executePrompt`) per calendar month, UTC.
     pub monthly_executions: i64,
-    /// Provider tokens (in + out) of finished executions per calendar month, UTC.
+    /// Provider tokens (in + out) of finished executions, workflow nodes and evaluation items
+    /// per calendar month, UTC.
     pub monthly_tokens: i64,
     pub executions_enforcement: QuotaEnforcement,
     pub tokens_enforcement: QuotaEnforcement,
