@@ -128,6 +128,10 @@ impl TestEnv {
         // Request rates have their own tests (`org_limits`); elsewhere, up to the ceilings.
         config.org_requests_per_minute = 1_000_000;
         config.api_key_requests_per_minute = 1_000_000;
+        // An organization's limits are cached per process; a change through the process clears
+        // its entry at once. A cache that never expires mid-test keeps the statement counts of
+        // the cost tests the same from one request to the next.
+        config.limits_cache_secs = 3600;
         // The server runs inside the test binary: point the sandbox at the real one.
         config.template_sandbox = Some(env!("CARGO_BIN_EXE_promptops").into());
         // Provider tests run `mock-llm` on loopback, which the egress policy refuses by default.
