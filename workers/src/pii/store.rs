@@ -18,7 +18,7 @@ use entities::pii_policy;
 /// Plain topic: the id of an organization whose policy changed.
 pub const TOPIC: &str = "pii.policy";
 /// How long a cached policy is used without looking at its row's version.
-pub const RECHECK: Duration = Duration::from_secs(5);
+pub const RECHECK: Duration = Duration::from_secs(30);
 
 /// An organization's policy, compiled.
 #[derive(Debug)]
