@@ -32,6 +32,16 @@ impl ArchiveStore {
     /// The store `url` names (`file:///path`, `s3://bucket/prefix`, `memory://`), or the
     /// local directory `default_dir` when there is none.
     pub fn open(url: Option<&str>, default_dir: &Path) -> Result<Self, StoreError> {
+        Self::open_with(url, default_dir, &[])
+    }
+
+    /// As [`ArchiveStore::open`], with S3 settings (`aws_endpoint`, `aws_access_key_id`, …, as
+    /// `object_store` names them) taking precedence over the environment's `AWS_*` ones.
+    pub fn open_with(
+        url: Option<&str>,
+        default_dir: &Path,
+        s3_settings: &[(&str, &str)],
+    ) -> Result<Self, StoreError> {
         let Some(url) = url.map(str::trim).filter(|u| !u.is_empty()) else {
             return Self::local(default_dir);
         };
@@ -46,9 +56,14 @@ impl ArchiveStore {
             if bucket.is_empty() {
                 return Err(StoreError::Config(format!("no bucket in `{url}`")));
             }
-            let s3 = object_store::aws::AmazonS3Builder::from_env()
-                .with_bucket_name(bucket)
-                .build()?;
+            let mut s3 = object_store::aws::AmazonS3Builder::from_env().with_bucket_name(bucket);
+            for (key, value) in s3_settings {
+                let key = key
+                    .parse::<object_store::aws::AmazonS3ConfigKey>()
+                    .map_err(|e| StoreError::Config(format!("S3 setting `{key}`: {e}")))?;
+                s3 = s3.with_config(key, *value);
+            }
+            let s3 = s3.build()?;
             let prefix = prefix.trim_matches('/');
             let inner: Arc<dyn ObjectStore> = if prefix.is_empty() {
                 Arc::new(s3)
