@@ -51,6 +51,7 @@ mod org_limits;
 mod organizations;
 mod otlp_helpers;
 mod pii_masking;
+mod pii_workflows;
 mod process_helpers;
 mod prompt_labels;
 mod prompt_lists;
