@@ -18,7 +18,7 @@ use entities::{evaluation_result, job, node_run, workflow_run};
 
 /// An OpenAI-shaped provider that refuses every completion with an error quoting the request
 /// it was sent, as some providers' validation errors do.
-async fn quoting_llm() -> String {
+pub async fn quoting_llm() -> String {
     use axum::routing::post;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
