@@ -58,7 +58,8 @@ async fn the_logs_carry_no_raw_value() {
         wait_finished(&db, &id, Duration::from_secs(30)).await
     };
 
-    // Act: answered, then refused with the request quoted; then a workflow node refused twice.
+    // Act: answered, then refused with the request quoted; then a workflow's map item and
+    // node refused.
     gql(
         base,
         &token,
@@ -81,11 +82,19 @@ async fn the_logs_carry_no_raw_value() {
         &org,
         json!({
             "inputs": [{ "name": "email", "type": "STRING" }],
-            "nodes": [{ "key": "ask", "kind": "llm",
-                        "messages": [{ "role": "user", "content": "Mail {{ inputs.email }}" }],
-                        "model": { "provider": "openai", "model": "gpt-4o-mini" },
-                        "retry": { "maxAttempts": 2, "backoffMs": 20 } }],
-            "edges": [],
+            "nodes": [
+                // A map's item refused twice, then skipped (logged by index), before…
+                { "key": "each", "kind": "map", "source": "[inputs.email]",
+                  "onItemFailure": "skip", "retry": { "maxAttempts": 2, "backoffMs": 20 },
+                  "step": { "kind": "llm",
+                            "messages": [{ "role": "user", "content": "Mail {{ item }}" }],
+                            "model": { "provider": "openai", "model": "gpt-4o-mini" } } },
+                // …a node refused twice.
+                { "key": "ask", "kind": "llm",
+                  "messages": [{ "role": "user", "content": "Mail {{ inputs.email }}" }],
+                  "model": { "provider": "openai", "model": "gpt-4o-mini" },
+                  "retry": { "maxAttempts": 2, "backoffMs": 20 } }],
+            "edges": [{ "from": "each", "to": "ask" }],
             "output": "{{ nodes.ask.output }}"
         }),
     )
@@ -105,6 +114,13 @@ async fn the_logs_carry_no_raw_value() {
         "the provider quoted the address: {refused:?}"
     );
     assert_eq!(failed["status"], "FAILED", "{failed:#}");
+    let map = failed["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["key"] == "each")
+        .cloned();
+    assert_eq!(map.unwrap()["output"], "[null]", "{failed:#}");
     // …and the logs, at debug level, hold neither value.
     tokio::time::sleep(Duration::from_millis(500)).await;
     let logs = logs.lock().unwrap().clone();
