@@ -81,10 +81,10 @@ async fn the_logs_carry_no_raw_value() {
         &token,
         &org,
         json!({
-            "inputs": [{ "name": "email", "type": "STRING" }],
+            "inputs": [{ "name": "email", "type": "STRING" }, { "name": "emails", "type": "ARRAY" }],
             "nodes": [
                 // A map's item refused twice, then skipped (logged by index), before…
-                { "key": "each", "kind": "map", "source": "[inputs.email]",
+                { "key": "each", "kind": "map", "source": "inputs.emails",
                   "onItemFailure": "skip", "retry": { "maxAttempts": 2, "backoffMs": 20 },
                   "step": { "kind": "llm",
                             "messages": [{ "role": "user", "content": "Mail {{ item }}" }],
@@ -99,7 +99,13 @@ async fn the_logs_carry_no_raw_value() {
         }),
     )
     .await;
-    let id = run(base, &token, &workflow, json!({ "email": EMAIL })).await;
+    let id = run(
+        base,
+        &token,
+        &workflow,
+        json!({ "email": EMAIL, "emails": [EMAIL] }),
+    )
+    .await;
     let failed = ended(base, &token, &id, Duration::from_secs(30)).await;
 
     // Assert: the runs went as meant, with the values where the provider needed them…
