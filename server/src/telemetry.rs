@@ -11,6 +11,7 @@
 
 pub mod http;
 mod json;
+mod text;
 
 use opentelemetry::KeyValue;
 use opentelemetry::trace::{Span as _, SpanKind, Status, TraceContextExt, Tracer, TracerProvider};
@@ -73,6 +74,7 @@ pub fn init() -> Telemetry {
             .boxed()
     } else {
         tracing_subscriber::fmt::layer()
+            .event_format(text::TextWithTraceId::default())
             .with_writer(std::io::stderr)
             .with_filter(filter)
             .boxed()

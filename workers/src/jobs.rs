@@ -122,7 +122,6 @@ pub async fn insert(
     }
     .insert(conn)
     .await?;
-    crate::metrics::job_enqueued(kind, 1);
     Ok(row)
 }
 
@@ -168,7 +167,6 @@ pub async fn rearm(
         .filter(job::Column::Id.eq(found.id))
         .exec(conn)
         .await?;
-    crate::metrics::job_enqueued(kind, 1);
     Ok(Some(found.id))
 }
 

@@ -25,7 +25,7 @@ pub const REDIS_ERRORS: &str = "promptops_redis_errors_total";
 /// The label value for anything outside a closed set.
 pub const OTHER: &str = "other";
 
-/// A job row was written PENDING (in the transaction that asks for the work).
+/// Job rows were written PENDING, and their transaction committed.
 /// `kind` is one of the kinds' constant names (callers never pass stored text).
 pub fn job_enqueued(kind: &str, count: u64) {
     metrics::counter!(JOBS_ENQUEUED, "kind" => kind.to_owned()).increment(count);

@@ -59,6 +59,12 @@ impl Runtime {
         self.ctx.enqueue(org, job_id).await;
     }
 
+    /// Hands a job of `kind` its transaction just wrote to the queue, and counts it (see
+    /// [`JobContext::enqueue_written`]).
+    pub async fn enqueue_written(&self, org: Uuid, job_id: Uuid, kind: &'static str) {
+        self.ctx.enqueue_written(org, job_id, kind).await;
+    }
+
     /// Stops this process's runs in `scope`; true if there was one.
     pub fn stop_local(&self, scope: Uuid, reason: Stop) -> bool {
         self.running.stop_scope(scope, reason)

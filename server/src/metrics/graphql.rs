@@ -144,6 +144,16 @@ pub fn unparsed_operation(code: &'static str) {
         .increment(1);
 }
 
+/// Whether `request` runs a subscription (parsed here once more: of a WebSocket's operations,
+/// only subscriptions count as running in `promptops_subscriptions_active`). A document that
+/// does not parse is no subscription.
+pub fn is_subscription(request: &Request) -> bool {
+    async_graphql::parser::parse_query(&request.query).is_ok_and(|document| {
+        selected(&document, request.operation_name.as_deref())
+            .is_some_and(|op| op.ty == OperationType::Subscription)
+    })
+}
+
 /// The operation the request runs, as async-graphql picks it.
 fn selected<'d>(
     document: &'d ExecutableDocument,

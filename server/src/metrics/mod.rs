@@ -19,7 +19,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
-pub use graphql::{GraphqlMetrics, unparsed_operation};
+pub use graphql::{GraphqlMetrics, is_subscription, unparsed_operation};
 pub use http::track;
 pub use scrape::JobLag;
 
@@ -84,7 +84,10 @@ fn describe() {
     );
     describe_histogram!(GRAPHQL_DURATION, Unit::Seconds, "GraphQL operation latency");
     describe_gauge!(WEBSOCKET_CONNECTIONS, "Open GraphQL WebSocket connections");
-    describe_gauge!(SUBSCRIPTIONS_ACTIVE, "Running GraphQL subscriptions");
+    describe_gauge!(
+        SUBSCRIPTIONS_ACTIVE,
+        "Running GraphQL subscriptions (WebSocket)"
+    );
     describe_counter!(RATE_LIMITED, "Requests refused by a rate limit");
     describe_counter!(
         QUOTA_EXCEEDED,

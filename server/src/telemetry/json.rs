@@ -53,7 +53,7 @@ where
 /// The trace id of the current span, when it belongs to a trace. Read from the OpenTelemetry
 /// context the layer attaches while a span is entered: inside the subscriber's own callback,
 /// `Span::current()` sees no subscriber (tracing's re-entrance guard).
-fn trace_id() -> Option<String> {
+pub(super) fn trace_id() -> Option<String> {
     let context = opentelemetry::Context::current();
     let span = context.span();
     let span_context = span.span_context();

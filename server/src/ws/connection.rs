@@ -247,7 +247,17 @@ impl State {
         self.generation += 1;
         let generation = self.generation;
         let request_id = uuid::Uuid::new_v4().to_string();
-        let span = tracing::info_span!("graphql_ws", request_id = %request_id);
+        // Its own trace (a WebSocket has no request to continue), named like an HTTP
+        // operation's span once its document is parsed (`subscription executionEvents`).
+        let span = tracing::info_span!(
+            "graphql_ws",
+            otel.kind = "server",
+            request_id = %request_id,
+            graphql.operation.type = tracing::field::Empty,
+            graphql.operation.name = tracing::field::Empty,
+            graphql.root_field = tracing::field::Empty,
+        );
+        let subscription = crate::metrics::is_subscription(&request);
         let (app, metered) = (self.conn.app.clone(), caller.clone());
         let request = request.data(RequestCtx {
             caller,
@@ -259,8 +269,9 @@ impl State {
         let op = id.clone();
         let handle = self.tasks.spawn(
             async move {
-                // Dropped when the operation ends or is stopped (its task aborted).
-                let _open = crate::metrics::Open::new(crate::metrics::SUBSCRIPTIONS_ACTIVE);
+                // Dropped when the subscription ends or is stopped (its task aborted).
+                let _open = subscription
+                    .then(|| crate::metrics::Open::new(crate::metrics::SUBSCRIPTIONS_ACTIVE));
                 let send = |response: Response| Outgoing::Next {
                     generation,
                     id: op.clone(),

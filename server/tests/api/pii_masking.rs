@@ -14,18 +14,18 @@ use crate::dataset_helpers::{IMPORT, contents, create_dataset};
 use crate::execution_helpers::{execute, finished, follow, prompt_with, tokens};
 use crate::helpers::{Backend, Session, TestApp, error_code};
 
-const EMAIL: &str = "alice.martin@example.com";
-const CARD: &str = "4111 1111 1111 1111";
+pub const EMAIL: &str = "alice.martin@example.com";
+pub const CARD: &str = "4111 1111 1111 1111";
 const IBAN: &str = "DE89 3704 0044 0532 0130 00";
 const SSN: &str = "123-45-6789";
-const RAW: [&str; 4] = [EMAIL, CARD, IBAN, SSN];
+pub const RAW: [&str; 4] = [EMAIL, CARD, IBAN, SSN];
 
 const SET_POLICY: &str = "mutation($org: ID!, $input: PiiPolicyInput!) {
     setPiiPolicy(orgId: $org, input: $input) {
         mode detectors customPatterns { name pattern } maskDatasetItems version } }";
 
 /// A `mock-llm` (OpenAI wire format) on a free port that keeps the bodies it received.
-async fn mock_llm() -> (String, Arc<MockLlmStats>) {
+pub async fn mock_llm() -> (String, Arc<MockLlmStats>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (router, stats) = workers::mock_llm::router_with_stats(MockLlmConfig::default());
@@ -38,7 +38,7 @@ async fn mock_llm() -> (String, Arc<MockLlmStats>) {
 }
 
 /// An organization whose OpenAI key points at `llm`, with an echoing prompt of `template`.
-async fn org_with_prompt(
+pub async fn org_with_prompt(
     app: &TestApp,
     name: &str,
     llm: &str,
@@ -62,7 +62,7 @@ async fn org_with_prompt(
     (owner, prompt)
 }
 
-async fn set_policy(app: &TestApp, owner: &Session, input: Value) -> Value {
+pub async fn set_policy(app: &TestApp, owner: &Session, input: Value) -> Value {
     app.ok(
         Some(&owner.token),
         SET_POLICY,
@@ -83,7 +83,7 @@ fn expected_output() -> String {
     format!("Write to {EMAIL} about card {CARD}, IBAN {IBAN}, SSN {SSN}.")
 }
 
-fn assert_no_raw(what: &str, text: &str) {
+pub fn assert_no_raw(what: &str, text: &str) {
     for raw in RAW {
         assert!(!text.contains(raw), "{what} holds {raw:?}: {text}");
     }
@@ -112,7 +112,7 @@ async fn audit_text(app: &TestApp, org: &str) -> String {
         .join("\n")
 }
 
-async fn vaults(app: &TestApp) -> usize {
+pub async fn vaults(app: &TestApp) -> usize {
     entities::pii_vault::Entity::find()
         .all(&app.app.db)
         .await

@@ -19,9 +19,34 @@ pub struct Process {
     pub child: Child,
 }
 
+/// What a process wrote on stderr (its logs), as it writes it.
+pub type Logs = std::sync::Arc<std::sync::Mutex<String>>;
+
 /// Starts `promptops <role>` (`serve` or `worker`) on the environment, with `extra` settings;
 /// returns once it announced itself.
 pub async fn start(env: &TestEnv, redis_url: &str, role: &str, extra: &[(&str, &str)]) -> Process {
+    start_with(env, redis_url, role, extra, None).await
+}
+
+/// [`start`], keeping what the process logs (its stderr) in the returned [`Logs`].
+pub async fn start_logged(
+    env: &TestEnv,
+    redis_url: &str,
+    role: &str,
+    extra: &[(&str, &str)],
+) -> (Process, Logs) {
+    let logs = Logs::default();
+    let process = start_with(env, redis_url, role, extra, Some(logs.clone())).await;
+    (process, logs)
+}
+
+async fn start_with(
+    env: &TestEnv,
+    redis_url: &str,
+    role: &str,
+    extra: &[(&str, &str)],
+    logs: Option<Logs>,
+) -> Process {
     let mut command = Command::new(env!("CARGO_BIN_EXE_promptops"));
     command
         .arg(role)
@@ -36,12 +61,26 @@ pub async fn start(env: &TestEnv, redis_url: &str, role: &str, extra: &[(&str, &
         .env("PROMPTOPS_REPUBLISH_AFTER_SECS", "2")
         .env("PROMPTOPS_JOB_LEASE_SECS", "3")
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
+        .stderr(if logs.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::inherit()
+        })
         .kill_on_drop(true);
     for (name, value) in extra {
         command.env(name, value);
     }
     let mut child = command.spawn().unwrap();
+    if let Some(logs) = logs {
+        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+        tokio::spawn(async move {
+            while let Ok(Some(line)) = lines.next_line().await {
+                let mut logs = logs.lock().unwrap();
+                logs.push_str(&line);
+                logs.push('\n');
+            }
+        });
+    }
     let stdout = child.stdout.take().unwrap();
     let mut lines = BufReader::new(stdout).lines();
     let banner = tokio::time::timeout(Duration::from_secs(60), async {

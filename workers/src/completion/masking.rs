@@ -6,12 +6,15 @@
 //!   tokens are restored as they stream ([`StreamRestorer`]) and the output is restored.
 //! - mask before storage: the provider gets the messages as given; the tokens the sink
 //!   receives (which become stored events) are masked as they stream ([`StreamMasker`]), and
-//!   [`Completed::redacted_output`] is what a caller stores instead of the output.
+//!   [`Completed::redacted_output`] is what a caller stores instead of the output. The
+//!   response cache keeps the answer masked the same way ([`masked_entry`]): a hit replays
+//!   what a miss streamed and stored, and the cache holds no values either.
 //! - off: nothing.
 
 use super::{Ask, Completed, Completion, CompletionError, TokenSink};
+use crate::cache::CachedResponse;
 use crate::pii::vault::{self, Mapping};
-use crate::pii::{MaskSession, OrgPii, PiiMode, StreamMasker, StreamRestorer};
+use crate::pii::{MaskSession, Masker, OrgPii, PiiMode, StreamMasker, StreamRestorer};
 
 impl Completion {
     /// [`Completion::complete`] for a run whose stored values were masked: `known` is its
@@ -29,7 +32,7 @@ impl Completion {
             .await
             .map_err(|error| CompletionError::Pii(error.to_string()))?;
         match pii.mode() {
-            PiiMode::Off => self.complete_plain(ask, sink).await,
+            PiiMode::Off => self.complete_plain(ask, sink, None).await,
             PiiMode::BeforeProvider => {
                 let mut session = pii.masker.session_with(vault::pairs(known));
                 for message in &mut ask.messages {
@@ -41,7 +44,7 @@ impl Completion {
                     restorer: StreamRestorer::new(),
                     next: 0,
                 };
-                let mut done = self.complete_plain(ask, &mut restoring).await?;
+                let mut done = self.complete_plain(ask, &mut restoring, None).await?;
                 restoring.finish().await;
                 done.output = session.restore(&done.output);
                 Ok(done)
@@ -54,7 +57,9 @@ impl Completion {
                     masker: StreamMasker::new(),
                     next: 0,
                 };
-                let mut done = self.complete_plain(ask, &mut masking).await?;
+                let mut done = self
+                    .complete_plain(ask, &mut masking, Some(&pii.masker))
+                    .await?;
                 masking.finish().await;
                 done.redacted_output = Some(session.mask(&done.output).text);
                 Ok(done)
@@ -141,4 +146,22 @@ impl TokenSink for Masking<'_, '_> {
         let ready = self.masker.push(text, self.session);
         self.emit(ready).await;
     }
+}
+
+/// A cache entry with its tokens masked as the live stream masks them (a value split over
+/// tokens included); the token counts stay the provider's.
+pub(super) fn masked_entry(entry: CachedResponse, masker: &Masker) -> CachedResponse {
+    let mut session = masker.session();
+    let mut stream = StreamMasker::new();
+    let mut tokens: Vec<String> = entry
+        .tokens
+        .iter()
+        .map(|token| stream.push(token, &mut session))
+        .filter(|text| !text.is_empty())
+        .collect();
+    let rest = stream.finish(&mut session);
+    if !rest.is_empty() {
+        tokens.push(rest);
+    }
+    CachedResponse { tokens, ..entry }
 }

@@ -36,7 +36,7 @@ use crate::llm::{
     ProviderDefaults, RetryPolicy, Timeouts,
 };
 use crate::metrics;
-use crate::pii::PiiPolicies;
+use crate::pii::{Masker, PiiPolicies};
 use crate::pricing::PriceTable;
 
 /// How providers are reached.
@@ -121,10 +121,14 @@ impl Completion {
 
     /// The step without the PII policy, in one span: provider, model, outcome, tokens,
     /// whether the cache answered.
+    ///
+    /// `cache_masked`: the response cache keeps the answer masked by it (the organization
+    /// masks before storage: the cache is storage too).
     async fn complete_plain(
         &self,
         ask: Ask,
         sink: &mut dyn TokenSink,
+        cache_masked: Option<&Masker>,
     ) -> Result<Completed, CompletionError> {
         let span = tracing::info_span!(
             "llm",
@@ -140,7 +144,7 @@ impl Completion {
             cached = tracing::field::Empty,
         );
         let completed = self
-            .complete_in_span(ask, sink)
+            .complete_in_span(ask, sink, cache_masked)
             .instrument(span.clone())
             .await;
         match &completed {
@@ -166,6 +170,7 @@ impl Completion {
         &self,
         ask: Ask,
         sink: &mut dyn TokenSink,
+        cache_masked: Option<&Masker>,
     ) -> Result<Completed, CompletionError> {
         let began = Instant::now();
         let endpoint = credentials::endpoint(&self.db, &self.sealer, ask.org, &ask.model.provider)
@@ -187,6 +192,10 @@ impl Completion {
         labels.record(&called);
         let (completed, entry) = called?;
         if let (Some(key), Some(entry)) = (cache_key, entry) {
+            let entry = match cache_masked {
+                Some(masker) => masking::masked_entry(entry, masker),
+                None => entry,
+            };
             self.cache.put(&key, entry).await;
         }
         Ok(completed)

@@ -43,6 +43,18 @@ impl JobContext {
     /// row's `org_id`). A failure (Redis down) only delays it: the job row stays unpublished
     /// and the reconciler publishes it when the queue is back.
     pub async fn enqueue(&self, org: Uuid, job_id: Uuid) {
+        self.publish(org, job_id).await;
+    }
+
+    /// [`Self::enqueue`] for a job row of `kind` just written PENDING (inserted or re-armed),
+    /// counted in `promptops_jobs_enqueued_total` now that its transaction committed (a
+    /// rolled-back write is never counted).
+    pub async fn enqueue_written(&self, org: Uuid, job_id: Uuid, kind: &'static str) {
+        crate::metrics::job_enqueued(kind, 1);
+        self.publish(org, job_id).await;
+    }
+
+    async fn publish(&self, org: Uuid, job_id: Uuid) {
         match self.queue.publish(org, job_id).await {
             Ok(()) => {
                 if let Err(error) = jobs::mark_published(&self.db, job_id).await {

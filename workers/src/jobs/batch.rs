@@ -37,7 +37,6 @@ pub async fn insert_batch(
         });
         job::Entity::insert_many(rows).exec(conn).await?;
     }
-    crate::metrics::job_enqueued(kind, jobs.len() as u64);
     Ok(())
 }
 

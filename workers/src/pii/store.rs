@@ -59,6 +59,26 @@ impl OrgPii {
         self.policy.mode != PiiMode::Off
     }
 
+    /// A stored text (an error, a rendered input, a message) as this policy stores it:
+    /// masked unless the policy is off.
+    pub fn for_storage(&self, text: &str) -> String {
+        if self.masks_storage() {
+            self.masker.redact(text)
+        } else {
+            text.to_owned()
+        }
+    }
+
+    /// A stored output as this policy stores it: masked before storage; before the provider
+    /// outputs are stored with their values restored, and off as they are.
+    pub fn output_for_storage(&self, text: &str) -> String {
+        if self.policy.mode == PiiMode::BeforeStorage {
+            self.masker.redact(text)
+        } else {
+            text.to_owned()
+        }
+    }
+
     /// Compiles a stored row.
     pub fn from_row(row: &pii_policy::Model) -> Result<Self, PolicyError> {
         let policy = PiiPolicy {

@@ -37,7 +37,7 @@ impl SweepKind {
         let now = Utc::now();
         let jobs = schedule::schedule_due(&ctx.db, now, ctx.settings.max_attempts).await?;
         for &(org, job) in &jobs {
-            ctx.enqueue(org, job).await;
+            ctx.enqueue_written(org, job, super::KIND).await;
         }
         if !jobs.is_empty() {
             tracing::info!(count = jobs.len(), day = %now.date_naive(), "scheduled retention sweeps");

@@ -3,7 +3,8 @@
 //! finished executions, workflow runs (with their node runs) and evaluation runs (with their
 //! results), and audit events past their own, longer period — to the archive store as
 //! gzip-compressed JSON-lines files, one per batch of rows of one table, and deletes them from
-//! the database.
+//! the database. Audit events of no organization (sign-ups, logins) go past the default
+//! audit period too, deleted by every sweep (`orgless`).
 //!
 //! A batch is written in this order, so that no row is ever lost or described twice:
 //! 1. the rows are read (at most `batch_rows`) and encoded; the file's key is derived from
@@ -21,6 +22,7 @@
 pub mod counters;
 mod file;
 mod kind;
+mod orgless;
 mod policy;
 mod schedule;
 mod store;

@@ -7,7 +7,7 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, DbErr, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::tables::{self, Batch, Table};
-use super::{Retention, counters, file, policy, schedule};
+use super::{Retention, counters, file, orgless, policy, schedule};
 use crate::engine::{JobContext, Outcome, Stop, StopSignal};
 use crate::jobs;
 use entities::{archive, job, retention_sweep};
@@ -81,6 +81,10 @@ pub(crate) async fn run(
                 Err(error) => return failed(error),
             }
         }
+    }
+    match orgless::sweep(&ctx.db, &retention.settings, sweep.as_of).await {
+        Ok(deleted) => counters::deleted("audit_events", deleted),
+        Err(error) => tracing::warn!(%error, "could not delete old organization-less audit events"),
     }
     match schedule::forget_old(&ctx.db, sweep.org_id, cutoff).await {
         Ok(forgotten) => counters::deleted("retention_sweeps", forgotten),

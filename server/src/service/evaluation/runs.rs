@@ -173,7 +173,9 @@ pub async fn run_evaluation(
         Box::pin(async move {
             events::announce(&app.bus, org, id, &status).await;
             for job in jobs {
-                app.runtime.ctx.enqueue(org, job).await;
+                app.runtime
+                    .enqueue_written(org, job, workers::evaluation::run::KIND)
+                    .await;
             }
         })
     });

@@ -83,7 +83,9 @@ pub async fn execute(
     );
     work.after_commit(move |app| {
         Box::pin(async move {
-            app.runtime.enqueue(org, job).await;
+            app.runtime
+                .enqueue_written(org, job, workers::execution::KIND)
+                .await;
             events::announce(&app.bus, org, id, &status).await;
         })
     });

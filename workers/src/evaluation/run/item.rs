@@ -17,6 +17,7 @@ use super::config::RunConfig;
 use super::events::{self, EvaluationRunEvent};
 use super::record::{self, Written};
 use super::status::*;
+use super::stored;
 use super::target::{self, ItemOutcome, Scored};
 use crate::engine::{Finish, JobContext, JobKind, Outcome, StopSignal};
 use entities::{dataset_item, evaluation_result, evaluation_run, job};
@@ -154,7 +155,8 @@ impl JobKind for ItemKind {
             if subject.started_run {
                 events::announce(&ctx.bus, subject.run.org_id, subject.run.id, RUNNING).await;
             }
-            target::run(ctx, job, subject, stop).await
+            let outcome = target::run(ctx, job, subject, stop).await;
+            stored::redacted(ctx, subject.run.org_id, outcome).await
         }
         .instrument(span)
         .await

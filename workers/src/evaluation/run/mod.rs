@@ -15,6 +15,7 @@ pub mod events;
 mod item;
 mod lifecycle;
 mod record;
+mod stored;
 mod target;
 
 pub use config::{RunConfig, Source, Target};

@@ -35,7 +35,7 @@ impl Written {
             events::announce(&ctx.bus, self.org, self.run, status).await;
         }
         for job in self.jobs {
-            ctx.enqueue(self.org, job).await;
+            ctx.enqueue_written(self.org, job, KIND).await;
         }
     }
 }

@@ -23,7 +23,8 @@ pub struct Advanced {
     pub org: Uuid,
     /// The run's resumptions so far: stamped on its RUN_STATUS events.
     pub resumption: u32,
-    pub jobs: Vec<Uuid>,
+    /// The jobs written (inserted or re-armed), with their kinds.
+    pub jobs: Vec<(Uuid, &'static str)>,
     pub events: Vec<WorkflowRunEvent>,
     pub status: Option<String>,
     pub stop: bool,
@@ -95,8 +96,8 @@ impl Advanced {
                 tracing::warn!(%error, run = %self.run, "could not close a cancelled run's jobs");
             }
         }
-        for job in self.jobs {
-            ctx.enqueue(self.org, job).await;
+        for (job, kind) in self.jobs {
+            ctx.enqueue_written(self.org, job, kind).await;
         }
     }
 }

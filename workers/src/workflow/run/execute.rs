@@ -229,19 +229,8 @@ async fn complete(
             CompletionError::Provider(error) => StepError::Retryable(error.to_string()),
             CompletionError::Pii(message) => StepError::Retryable(message),
         })?;
-    // The organization's PII policy decides what is stored: the node's messages masked
-    // unless it is off, its output masked when it masks before storage.
-    let rendered_input = match rendered_input {
-        Some(text) => Some(
-            target
-                .ctx
-                .completion
-                .redact_for_storage(target.run.org_id, &text)
-                .await
-                .map_err(|error| StepError::Retryable(error.to_string()))?,
-        ),
-        None => None,
-    };
+    // What is stored of it follows the organization's PII policy: the node masks its
+    // rendered input and errors; the completion step masked the output before storage.
     Ok(Done {
         output: done.stored_output().to_owned(),
         rendered_input,
@@ -290,8 +279,9 @@ async fn fan_out(
                 done.cost_usd += item.cost_usd;
                 outputs.push(Value::String(item.output));
             }
-            Err(error) if map.on_item_failure == ItemFailure::Skip => {
-                tracing::debug!(index, error = error.message(), "a map item failed; skipped");
+            Err(_) if map.on_item_failure == ItemFailure::Skip => {
+                // Not the error itself: a provider's error may quote the input.
+                tracing::debug!(index, "a map item failed; skipped");
                 outputs.push(Value::Null);
             }
             Err(error) => {
@@ -317,8 +307,8 @@ async fn item_with_retries(
     let mut tries: u32 = 1;
     loop {
         match execute(target, step, vars, item).await {
-            Err(StepError::Retryable(error)) if tries < target.retry.max_attempts => {
-                tracing::debug!(item, tries, %error, "retrying a map item");
+            Err(StepError::Retryable(_)) if tries < target.retry.max_attempts => {
+                tracing::debug!(item, tries, "retrying a map item");
                 let wait = super::attempts::backoff(
                     target.retry.backoff_ms,
                     i32::try_from(tries).unwrap_or(i32::MAX),

@@ -67,15 +67,20 @@ pub async fn start(
         .definition
         .timeout_secs
         .map(|secs| now + chrono_duration(std::time::Duration::from_secs(secs)));
+    // The organization's PII policy: the inputs are stored masked, their originals sealed
+    // in the run's vault for its nodes.
+    let id = Uuid::now_v7();
+    let mut inputs = Value::Object(start.inputs);
+    super::pii::mask_inputs(txn, ctx, start.version.org_id, id, &mut inputs).await?;
     let run = workflow_run::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(id),
         org_id: Set(start.version.org_id),
         workflow_id: Set(start.version.workflow_id),
         workflow_version_id: Set(start.version.id),
         version: Set(start.version.version),
         label: Set(start.label),
         status: Set(PENDING.to_owned()),
-        inputs: Set(Value::Object(start.inputs)),
+        inputs: Set(inputs),
         prompt_versions: Set(json!(start.prompts)),
         output: Set(None),
         error: Set(None),

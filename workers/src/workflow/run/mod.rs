@@ -13,6 +13,7 @@ mod graph;
 mod inputs;
 pub mod lifecycle;
 mod node;
+mod pii;
 pub mod schedule;
 mod scope;
 mod timers;

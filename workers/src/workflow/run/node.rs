@@ -17,6 +17,7 @@ use super::attempts::{backoff, count_attempt, limit, touch_run};
 use super::events::{self, WorkflowRunEvent};
 use super::execute::{self, Done, StepError, Target};
 use super::lifecycle::node_events;
+use super::pii::Storage;
 use super::schedule::{self, Advanced, advance};
 use super::scope;
 use super::status::*;
@@ -365,7 +366,16 @@ impl NodeKind {
             Ok(nodes) => nodes,
             Err(error) => return Outcome::Failed(format!("reading the run's nodes: {error}")),
         };
-        let vars = scope::variables(&subject.run, &nodes);
+        let vars = match scope::restored(&ctx.db, ctx, &subject.run, &nodes).await {
+            Ok(vars) => vars,
+            Err(error) => return Outcome::Failed(error),
+        };
+        // What is stored of the node (output, input, errors) follows the organization's PII
+        // policy; a policy that cannot be read fails the attempt rather than store values.
+        let storage = match Storage::of(ctx, &ctx.db, subject.run.org_id).await {
+            Ok(storage) => storage,
+            Err(error) => return Outcome::Failed(error),
+        };
         loop {
             let timeout = limit(&spec, &subject.run);
             let target = Target {
@@ -385,12 +395,14 @@ impl NodeKind {
             };
             subject.node.latency_ms = Some(latency_ms);
             let error = match result {
-                Ok(done) => {
+                Ok(mut done) => {
+                    done.output = storage.output(&done.output);
+                    done.rendered_input = done.rendered_input.map(|input| storage.text(&input));
                     subject.node.rendered_input = done.rendered_input.clone();
                     return Outcome::Succeeded(done);
                 }
-                Err(StepError::Fatal(error)) => return Outcome::Failed(error),
-                Err(StepError::Retryable(error)) => error,
+                Err(StepError::Fatal(error)) => return Outcome::Failed(storage.text(&error)),
+                Err(StepError::Retryable(error)) => storage.text(&error),
             };
             // Attempts count from the run's latest resumption (a resumed node retries afresh).
             let allowed = i32::try_from(spec.retry.max_attempts).unwrap_or(i32::MAX);

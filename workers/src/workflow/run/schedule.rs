@@ -18,6 +18,7 @@ pub use super::advanced::Advanced;
 use super::attempts::touch_run;
 use super::events::WorkflowRunEvent;
 use super::graph::{critical_path, order};
+use super::pii::Storage;
 use super::status::{self, *};
 use super::{node, scope};
 use crate::engine::{JobContext, chrono_duration};
@@ -176,7 +177,7 @@ async fn ready(
             }
         };
         active.job_id = Set(Some(job));
-        out.jobs.push(job);
+        out.jobs.push((job, node::KIND));
     }
     active.update(txn).await
 }
@@ -274,7 +275,12 @@ async fn settle(
         .any(|n| n.status == EXECUTING || (n.status == PENDING && n.job_id.is_some()));
     let waiting = nodes.values().any(|n| n.status == WAITING);
     let status = if done {
-        let vars = scope::variables(&loaded.run, nodes.values());
+        let storage = Storage::of(ctx, txn, loaded.run.org_id)
+            .await
+            .map_err(DbErr::Custom)?;
+        let vars = scope::restored(txn, ctx, &loaded.run, nodes.values())
+            .await
+            .map_err(DbErr::Custom)?;
         let template = [ChatMessage {
             role: "output".into(),
             content: loaded.definition.output.clone(),
@@ -285,7 +291,10 @@ async fn settle(
             .await
         {
             Ok(rendered) => {
-                let output = rendered.into_iter().next().map(|m| m.content);
+                let output = rendered
+                    .into_iter()
+                    .next()
+                    .map(|m| storage.output(&m.content));
                 if let Some(output) = &output {
                     out.events.push(WorkflowRunEvent::run_output(output));
                 }
@@ -293,7 +302,8 @@ async fn settle(
                 FINISHED
             }
             Err(error) => {
-                active.error = Set(Some(format!("the run's output template: {error}")));
+                let error = format!("the run's output template: {error}");
+                active.error = Set(Some(storage.text(&error)));
                 FAILED
             }
         }
@@ -376,18 +386,19 @@ pub(super) async fn close(
     hand_back(txn, &loaded.run, out).await
 }
 
-/// A run started for an evaluation item hands it back when it ends: the item's job runs again
-/// to score it.
+/// When a run ends: its PII vault goes, and a run started for an evaluation item hands it
+/// back: the item's job runs again to score it.
 async fn hand_back(
     txn: &DatabaseTransaction,
     run: &workflow_run::Model,
     out: &mut Advanced,
 ) -> Result<(), DbErr> {
+    super::pii::ended(txn, run.id).await?;
     if let Some(result) = run.evaluation_result_id
         && let Some(job) =
             jobs::rearm(txn, crate::evaluation::run::KIND, result, SCORING_ATTEMPTS).await?
     {
-        out.jobs.push(job);
+        out.jobs.push((job, crate::evaluation::run::KIND));
     }
     Ok(())
 }

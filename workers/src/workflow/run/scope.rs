@@ -1,9 +1,24 @@
 //! What a run's templates see: `inputs.*`, and per node `nodes.<key>.output`, `.json` (the
 //! output parsed, when it is JSON) and `.status`; a map's items add `item` and `index`.
 
+use sea_orm::ConnectionTrait;
 use serde_json::{Map, Value, json};
 
+use crate::engine::JobContext;
 use entities::{node_run, workflow_run};
+
+/// [`variables`] with the run's inputs as given: the originals back from its PII vault.
+pub(super) async fn restored<'a>(
+    conn: &impl ConnectionTrait,
+    ctx: &JobContext,
+    run: &workflow_run::Model,
+    nodes: impl IntoIterator<Item = &'a node_run::Model>,
+) -> Result<Map<String, Value>, String> {
+    let mut vars = variables(run, nodes);
+    let inputs = super::pii::restored_inputs(conn, ctx, run.id, &run.inputs).await?;
+    vars.insert("inputs".into(), inputs);
+    Ok(vars)
+}
 
 /// The variables of a run's templates, from its row and its nodes' rows.
 pub(super) fn variables<'a>(
