@@ -353,8 +353,9 @@ pub async fn finish(
     Ok(updated.rows_affected == 1)
 }
 
-/// Gives a job back unfinished (worker shutting down): PENDING again, and the attempt does not
-/// count against `max_attempts`.
+/// Gives a job back unfinished (worker shutting down): PENDING again. The attempt keeps its
+/// number, so the next run is attempt `attempt + 1` (its STARTED is told apart from this
+/// one's), but it does not count against `max_attempts`: the limit grows by one.
 pub async fn release(
     conn: &impl ConnectionTrait,
     job_id: Uuid,
@@ -362,7 +363,10 @@ pub async fn release(
 ) -> Result<bool, DbErr> {
     let updated = job::Entity::update_many()
         .col_expr(job::Column::Status, Expr::value(PENDING))
-        .col_expr(job::Column::Attempt, Expr::value(attempt - 1))
+        .col_expr(
+            job::Column::MaxAttempts,
+            sea_orm::sea_query::ExprTrait::add(Expr::col(job::Column::MaxAttempts), 1),
+        )
         .col_expr(
             job::Column::LeaseUntil,
             Expr::value(Option::<DateTime<Utc>>::None),
@@ -376,6 +380,23 @@ pub async fn release(
         .exec(conn)
         .await?;
     Ok(updated.rows_affected == 1)
+}
+
+/// Whether attempt `attempt` ended the job with `status` (a finish whose commit was reported
+/// as failed may have committed all the same).
+pub async fn finished_as(
+    conn: &impl ConnectionTrait,
+    job_id: Uuid,
+    attempt: i32,
+    status: JobStatus,
+) -> Result<bool, DbErr> {
+    Ok(job::Entity::find()
+        .filter(job::Column::Id.eq(job_id))
+        .filter(job::Column::Attempt.eq(attempt))
+        .filter(job::Column::Status.eq(status))
+        .count(conn)
+        .await?
+        == 1)
 }
 
 /// Cancels a job that has not finished; false if it had.

@@ -111,6 +111,22 @@ redis.call('PUBLISH', ARGV[4], seq .. '\n' .. ARGV[1])
 return seq
 ";
 
+/// The same at a number given beforehand, unless the topic already reached it (that number
+/// was appended after all, or later events were): 1 if appended, 0 if not.
+const APPEND_AT: &str = r"
+local seq = tonumber(ARGV[5])
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if current >= seq then
+  return 0
+end
+redis.call('SET', KEYS[1], seq)
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], seq .. '-0', 'd', ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+redis.call('EXPIRE', KEYS[2], ARGV[3])
+redis.call('PUBLISH', ARGV[4], seq .. '\n' .. ARGV[1])
+return 1
+";
+
 impl Logs {
     pub(super) fn new(settings: LogSettings) -> Self {
         Self {
@@ -171,6 +187,20 @@ impl Logs {
         topics.order.push_back(topic.to_owned());
         evict(topics, self.settings.max_topics);
         seq
+    }
+
+    /// Embedded mode: appends at `seq` unless the topic reached it already.
+    fn append_local_at(&self, topic: &str, payload: &str, seq: u64, capacity: usize) -> bool {
+        let reached = self
+            .lock()
+            .by_name
+            .get(topic)
+            .is_some_and(|t| t.last >= seq);
+        if reached {
+            return false;
+        }
+        self.append_local(topic, payload, seq - 1, capacity);
+        true
     }
 
     fn replay_local(&self, topic: &str, after: u64) -> Vec<Sequenced> {
@@ -255,6 +285,40 @@ impl EventBus {
                     .instrument(crate::trace::redis("EVALSHA"))
                     .await?;
                 Ok(seq)
+            }
+        }
+    }
+
+    /// Appends at number `seq`, reserved earlier by a writer whose append failed (see
+    /// `run::RunWriter`); false, appending nothing, when the topic already reached that number.
+    pub async fn append_at(
+        &self,
+        topic: &str,
+        payload: &str,
+        seq: u64,
+        replay: Replay,
+    ) -> Result<bool, EventError> {
+        let settings = &self.inner.logs.settings;
+        let capacity = replay.events(settings).max(1);
+        match &self.inner.redis {
+            None => Ok(self
+                .inner
+                .logs
+                .append_local_at(topic, payload, seq.max(1), capacity)),
+            Some(side) => {
+                let mut conn = side.conn.clone();
+                let appended: i64 = redis::Script::new(APPEND_AT)
+                    .key(format!("{}sqn:{topic}", side.root))
+                    .key(format!("{}sql:{topic}", side.root))
+                    .arg(payload)
+                    .arg(capacity)
+                    .arg(settings.ttl.as_secs().max(1))
+                    .arg(format!("{}sq:{topic}", side.root))
+                    .arg(seq)
+                    .invoke_async(&mut conn)
+                    .instrument(crate::trace::redis("EVALSHA"))
+                    .await?;
+                Ok(appended == 1)
             }
         }
     }
