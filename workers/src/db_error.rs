@@ -28,22 +28,35 @@ fn sqlx_is_transient(error: &sea_orm::sqlx::Error) -> bool {
         | Error::PoolClosed
         | Error::WorkerCrashed
         | Error::BeginFailed => true,
-        Error::Database(error) => error.code().is_some_and(|code| code_is_transient(&code)),
+        Error::Database(error) => {
+            let sqlite = error
+                .try_downcast_ref::<sea_orm::sqlx::sqlite::SqliteError>()
+                .is_some();
+            error.code().is_some_and(|code| {
+                if sqlite {
+                    sqlite_code_is_transient(&code)
+                } else {
+                    sqlstate_is_transient(&code)
+                }
+            })
+        }
         _ => false,
     }
 }
 
-/// PostgreSQL SQLSTATEs (connection exceptions, insufficient resources, operator
-/// intervention, lock and serialization conflicts) and SQLite result codes (busy, locked).
-fn code_is_transient(code: &str) -> bool {
-    if let Ok(sqlite) = code.parse::<u32>() {
-        // SQLite: the primary code is the low byte of an extended one.
-        return matches!(sqlite & 0xff, 5 | 6);
-    }
+/// PostgreSQL SQLSTATEs: connection exceptions, insufficient resources, operator
+/// intervention (a restart, a cancelled statement), lock and serialization conflicts.
+fn sqlstate_is_transient(code: &str) -> bool {
     code.starts_with("08")
         || code.starts_with("53")
         || code.starts_with("57")
         || matches!(code, "40001" | "40P01" | "55P03")
+}
+
+/// SQLite result codes: busy and locked (the primary code is the low byte of an extended one).
+fn sqlite_code_is_transient(code: &str) -> bool {
+    code.parse::<u32>()
+        .is_ok_and(|code| matches!(code & 0xff, 5 | 6))
 }
 
 #[cfg(test)]
@@ -53,12 +66,18 @@ mod tests {
     #[test]
     fn connection_and_conflict_codes_are_transient() {
         for code in [
-            "08006", "57P01", "57014", "53300", "40001", "40P01", "5", "517", "6",
+            "08006", "57P01", "57014", "53300", "40001", "40P01", "55P03",
         ] {
-            assert!(code_is_transient(code), "{code}");
+            assert!(sqlstate_is_transient(code), "{code}");
         }
-        for code in ["23505", "42P01", "P0001", "19", "2067"] {
-            assert!(!code_is_transient(code), "{code}");
+        for code in ["23505", "42P01", "P0001", "22001"] {
+            assert!(!sqlstate_is_transient(code), "{code}");
+        }
+        for code in ["5", "517", "6", "262"] {
+            assert!(sqlite_code_is_transient(code), "{code}");
+        }
+        for code in ["19", "2067", "1"] {
+            assert!(!sqlite_code_is_transient(code), "{code}");
         }
     }
 

@@ -153,7 +153,10 @@ async fn a_result_the_database_refuses_is_run_again_after_the_lease() {
     else {
         return;
     };
-    assert_eq!(hits, 1, "the first attempt's write was refused, and not retried");
+    assert_eq!(
+        hits, 1,
+        "the first attempt's write was refused, and not retried"
+    );
     assert_eq!(row.status, "SUCCEEDED", "{:?}", row.error);
     assert_eq!((job.status.as_str(), job.attempt), ("SUCCEEDED", 2));
     assert!(took < RECOVERY, "took {took:?}");
