@@ -5,7 +5,10 @@
 //!   is `NotFound` with the same message either way, so ids leak nothing;
 //! - `Internal` carries its cause for the log only: it is logged once, where it becomes a
 //!   GraphQL error (inside the request's span, so with its request id), and the client
-//!   receives "internal error".
+//!   receives "internal error";
+//! - a database error that retrying can cure (a lost connection, a pool timeout, a restart, a
+//!   lock or serialization conflict; `workers::db_error`) is `Unavailable`, not `Internal`,
+//!   however it was wrapped: UNAVAILABLE with `retryable: true`, as for Redis.
 //!
 //! `AppError` deliberately does not implement `Display`: async-graphql converts anything
 //! `Display` into an error without a code, so this keeps `?` in a resolver going through
@@ -44,7 +47,8 @@ pub enum AppError {
         quota: &'static str,
         retry_after: u64,
     },
-    /// A dependency (Redis) is down for now; retrying later can succeed.
+    /// A dependency (Redis, the database) is down for now; retrying later can succeed
+    /// (UNAVAILABLE, with `retryable: true`).
     Unavailable(String),
     Internal(anyhow::Error),
 }
@@ -107,6 +111,45 @@ impl AppError {
         AppError::Internal(error.into())
     }
 
+    /// The database failed for a moment (a lost connection, a pool timeout, a restart, a lock
+    /// or serialization conflict): UNAVAILABLE, retryable. The cause is logged here.
+    pub fn database_unavailable(cause: &dyn std::fmt::Display) -> Self {
+        tracing::warn!(error = %cause, "database unavailable");
+        AppError::Unavailable(
+            "the database is unavailable for a moment; nothing was changed, retry the request"
+                .to_owned(),
+        )
+    }
+
+    /// A database error: UNAVAILABLE when retrying can succeed, else INTERNAL.
+    pub fn from_db(error: &sea_orm::DbErr) -> Self {
+        if workers::db_error::is_transient(error) {
+            Self::database_unavailable(error)
+        } else {
+            AppError::Internal(anyhow::anyhow!("{error}"))
+        }
+    }
+
+    /// An `Internal` error whose cause is a transient database error is UNAVAILABLE: causes
+    /// wrapped on their way (`AppError::internal`) are classified here, once.
+    fn classified(self) -> Self {
+        match self {
+            AppError::Internal(cause) => {
+                let transient = cause.chain().any(|source| {
+                    source
+                        .downcast_ref::<sea_orm::DbErr>()
+                        .is_some_and(workers::db_error::is_transient)
+                });
+                if transient {
+                    Self::database_unavailable(&cause)
+                } else {
+                    AppError::Internal(cause)
+                }
+            }
+            other => other,
+        }
+    }
+
     /// A NOT_FOUND about the object asked for (an API key, a version), not about the
     /// organization the guard checked.
     pub fn not_found_as(self, what: &'static str) -> Self {
@@ -119,6 +162,9 @@ impl AppError {
 
 impl From<sea_orm::DbErr> for AppError {
     fn from(error: sea_orm::DbErr) -> Self {
+        if workers::db_error::is_transient(&error) {
+            return Self::database_unavailable(&error);
+        }
         AppError::Internal(error.into())
     }
 }
@@ -134,12 +180,16 @@ impl From<sea_orm::TransactionError<AppError>> for AppError {
 
 impl From<AppError> for async_graphql::Error {
     fn from(error: AppError) -> Self {
+        let error = error.classified();
         if let AppError::Internal(cause) = &error {
             tracing::error!(error = ?cause, "internal error");
         }
         let code = error.code();
         async_graphql::Error::new(error.message()).extend_with(|_, ext| {
             ext.set("code", code);
+            if let AppError::Unavailable(_) = &error {
+                ext.set("retryable", true);
+            }
             if let AppError::RateLimited { retry_after }
             | AppError::QuotaExceeded { retry_after, .. } = &error
             {
@@ -183,6 +233,33 @@ mod tests {
             ext.get("code"),
             Some(&async_graphql::Value::from("INTERNAL"))
         );
+    }
+
+    #[test]
+    fn transient_database_errors_are_unavailable_and_retryable() {
+        let lost = sea_orm::DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::Timeout);
+        let direct: async_graphql::Error = AppError::from(lost.clone()).into();
+        let wrapped: async_graphql::Error = AppError::internal(lost).into();
+        for error in [direct, wrapped] {
+            assert!(error.message.contains("retry"), "{}", error.message);
+            let ext = error.extensions.expect("extensions are set");
+            assert_eq!(
+                ext.get("code"),
+                Some(&async_graphql::Value::from("UNAVAILABLE"))
+            );
+            assert_eq!(
+                ext.get("retryable"),
+                Some(&async_graphql::Value::from(true))
+            );
+        }
+        let bug: async_graphql::Error =
+            AppError::from(sea_orm::DbErr::Custom("a bug".into())).into();
+        let ext = bug.extensions.expect("extensions are set");
+        assert_eq!(
+            ext.get("code"),
+            Some(&async_graphql::Value::from("INTERNAL"))
+        );
+        assert_eq!(ext.get("retryable"), None);
     }
 
     #[test]

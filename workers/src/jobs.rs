@@ -15,8 +15,10 @@ use uuid::Uuid;
 use entities::job;
 
 mod batch;
+mod ending;
 mod publishing;
 pub use batch::{BATCH_ROWS, insert_batch};
+pub use ending::{finish, finished_as, release};
 pub use publishing::{mark_published, stranded, take_for_republish, unmark_published};
 
 /// The status column of a job row, typed. The column keeps these names.
@@ -319,57 +321,6 @@ pub async fn heartbeat(
     let updated = job::Entity::update_many()
         .col_expr(job::Column::LeaseUntil, Expr::value(now + lease))
         .col_expr(job::Column::UpdatedAt, Expr::value(now))
-        .filter(held_by(job_id, attempt))
-        .exec(conn)
-        .await?;
-    Ok(updated.rows_affected == 1)
-}
-
-/// Writes the outcome of attempt `attempt`; false when that attempt no longer holds the job,
-/// in which case the caller must write nothing else either (same transaction).
-pub async fn finish(
-    conn: &impl ConnectionTrait,
-    job_id: Uuid,
-    attempt: i32,
-    status: JobStatus,
-    error: Option<&str>,
-) -> Result<bool, DbErr> {
-    let updated = job::Entity::update_many()
-        .col_expr(job::Column::Status, Expr::value(status))
-        .col_expr(
-            job::Column::LastError,
-            Expr::value(error.map(str::to_owned)),
-        )
-        .col_expr(
-            job::Column::LeaseUntil,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
-        .col_expr(job::Column::UpdatedAt, Expr::value(Utc::now()))
-        .filter(held_by(job_id, attempt))
-        .exec(conn)
-        .await?;
-    Ok(updated.rows_affected == 1)
-}
-
-/// Gives a job back unfinished (worker shutting down): PENDING again, and the attempt does not
-/// count against `max_attempts`.
-pub async fn release(
-    conn: &impl ConnectionTrait,
-    job_id: Uuid,
-    attempt: i32,
-) -> Result<bool, DbErr> {
-    let updated = job::Entity::update_many()
-        .col_expr(job::Column::Status, Expr::value(PENDING))
-        .col_expr(job::Column::Attempt, Expr::value(attempt - 1))
-        .col_expr(
-            job::Column::LeaseUntil,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
-        .col_expr(
-            job::Column::PublishedAt,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
-        .col_expr(job::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(held_by(job_id, attempt))
         .exec(conn)
         .await?;

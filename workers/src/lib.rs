@@ -7,6 +7,7 @@ pub mod cache;
 pub mod completion;
 pub mod credentials;
 pub mod crypto;
+pub mod db_error;
 pub mod engine;
 pub mod evaluation;
 pub mod events;

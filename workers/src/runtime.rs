@@ -197,8 +197,17 @@ impl Runtime {
             .process_claimed(&delivery)
             .instrument(span.clone())
             .await;
-        let acked = self.ctx.queue.ack(&delivery).instrument(span.clone()).await;
-        if let Err(error) = acked {
+        // A claim or a result the database did not take is not acknowledged: the delivery
+        // comes again once idle past the lease (taken over, or put back in-process), not
+        // after `republish_after`.
+        let done = if matches!(processed, Processed::ClaimFailed | Processed::Unwritten) {
+            self.ctx
+                .queue
+                .retry_later(&delivery, self.ctx.settings.lease)
+        } else {
+            self.ctx.queue.ack(&delivery)
+        };
+        if let Err(error) = done.instrument(span.clone()).await {
             tracing::warn!(parent: &span, %error, "could not acknowledge a delivery");
         }
         tracing::debug!(parent: &span, %processed, "delivery processed");
@@ -210,7 +219,7 @@ impl Runtime {
             Ok(claim::Step::Run(job, claimed)) => (job, claimed),
             Ok(claim::Step::Done(processed)) => return processed,
             Err(error) => {
-                // Left unacknowledged-in-effect: the reconciler will deliver it again.
+                // Left unacknowledged: delivered again once idle past the lease.
                 tracing::warn!(%error, "could not claim a job");
                 return Processed::ClaimFailed;
             }

@@ -45,6 +45,44 @@ async fn a_delivery_left_idle_is_taken_over_by_another_consumer() {
     cleanup(&client, &prefix).await;
 }
 
+/// A dead consumer's deliveries are taken over together: one scan claims them all, so the
+/// survivor gets every one at once, not one a second.
+#[tokio::test]
+async fn a_dead_consumers_deliveries_are_taken_over_in_one_scan() {
+    let Some((client, prefix)) = redis() else {
+        return;
+    };
+    let idle = Duration::from_millis(300);
+    let dead = RedisQueue::connect(&client, &prefix, idle).await.unwrap();
+    let survivor = RedisQueue::connect(&client, &prefix, idle).await.unwrap();
+    let (one, two) = (Uuid::new_v4(), Uuid::new_v4());
+    let mut published = Vec::new();
+    for i in 0..12 {
+        let job = Uuid::new_v4();
+        dead.publish(if i % 2 == 0 { one } else { two }, job)
+            .await
+            .unwrap();
+        published.push(job);
+    }
+    let wait = Duration::from_millis(100);
+    for _ in 0..12 {
+        dead.next("dead-worker", wait).await.unwrap().unwrap();
+    }
+    tokio::time::sleep(Duration::from_millis(400)).await;
+
+    let began = std::time::Instant::now();
+    let mut taken = Vec::new();
+    while taken.len() < 12 {
+        let delivery = survivor.next("survivor", wait).await.unwrap();
+        taken.extend(delivery.map(|d| d.job_id));
+        assert!(began.elapsed() < Duration::from_secs(1), "{taken:?}");
+    }
+    taken.sort();
+    published.sort();
+    assert_eq!(taken, published);
+    cleanup(&client, &prefix).await;
+}
+
 #[tokio::test]
 async fn touching_a_delivery_keeps_it_from_being_taken_over() {
     let Some((client, prefix)) = redis() else {
@@ -217,7 +255,8 @@ async fn concurrent_publishers_and_consumers_lose_and_double_nothing() {
     cleanup(&client, &prefix).await;
 }
 
-/// The queue's keys other than the doorbell: the lanes, the ring and the sets.
+/// The queue's keys other than the doorbell and its start time: the lanes, the ring and the
+/// sets.
 async fn lane_keys(client: &redis::Client, prefix: &str) -> Vec<String> {
     let mut conn = client.get_multiplexed_async_connection().await.unwrap();
     let keys: Vec<String> = redis::cmd("KEYS")
@@ -226,7 +265,7 @@ async fn lane_keys(client: &redis::Client, prefix: &str) -> Vec<String> {
         .await
         .unwrap();
     keys.into_iter()
-        .filter(|key| !key.ends_with(":wake"))
+        .filter(|key| !key.ends_with(":wake") && !key.ends_with(":since"))
         .collect()
 }
 

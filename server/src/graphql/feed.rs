@@ -23,6 +23,7 @@ use workers::events::run::Numbered;
 use crate::auth::Actor;
 use crate::error::{AppError, AppResult};
 use crate::graphql::live::{Access, guarded};
+use crate::graphql::transient::retried;
 use crate::state::App;
 
 /// The items announced on the organization's `topic`, from now on, as `load` returns them for
@@ -58,11 +59,24 @@ where
             let load = load.clone();
             async move {
                 // Checked per item: the session may have expired since it subscribed.
-                let actor = caller.actor()?.clone();
-                let item = load(app, actor, id).await?;
-                Ok::<_, async_graphql::Error>(T::from(item))
+                let actor = match caller.actor() {
+                    Ok(actor) => actor.clone(),
+                    Err(refused) => return Some(Err(refused.into())),
+                };
+                // A database that fails for a moment delays the item; one that keeps failing
+                // skips this notice (a dashboard catches up on the next) rather than end
+                // the subscription.
+                match retried(|| load(app.clone(), actor.clone(), id)).await {
+                    Ok(item) => Some(Ok::<_, async_graphql::Error>(T::from(item))),
+                    Err(AppError::Unavailable(message)) => {
+                        tracing::warn!(%message, item = %id, "skipped a notice: its item could not be read");
+                        None
+                    }
+                    Err(refused) => Some(Err(refused.into())),
+                }
             }
-        });
+        })
+        .filter_map(|item| async move { item });
     Ok(guarded(access, items))
 }
 

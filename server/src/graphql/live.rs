@@ -1,7 +1,8 @@
 //! Subscriptions that end when their subscriber's access does: the subscriber's session
 //! (expiry) and permission in the organization are checked again before events are delivered
 //! (at most once a second; casbin answers from memory) and, while no event comes, every
-//! `ws_access_recheck_secs`. The first refusal is delivered as the stream's last item.
+//! `ws_access_recheck_secs`. The first refusal is delivered as the stream's last item; a check
+//! the database could not answer (UNAVAILABLE) is no refusal: it is made again later.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,7 +14,7 @@ use uuid::Uuid;
 
 use crate::auth::Caller;
 use crate::authz::permissions::Permission;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::state::App;
 
 /// A check younger than this is trusted for the next event.
@@ -72,11 +73,18 @@ where
             match tokio::time::timeout(s.period, s.inner.next()).await {
                 Ok(Some(Ok(item))) => {
                     if s.checked.elapsed() >= FRESH {
-                        if let Err(refused) = s.access.check().await {
-                            s.done = true;
-                            return Some((Err(refused.into()), s));
+                        match s.access.check().await {
+                            Ok(()) => s.checked = Instant::now(),
+                            // The database failed for a moment: not a refusal. The event goes
+                            // out and the check is made again with the next one.
+                            Err(AppError::Unavailable(message)) => {
+                                tracing::debug!(%message, "access check postponed");
+                            }
+                            Err(refused) => {
+                                s.done = true;
+                                return Some((Err(refused.into()), s));
+                            }
                         }
-                        s.checked = Instant::now();
                     }
                     return Some((Ok(item), s));
                 }
@@ -85,13 +93,16 @@ where
                     return Some((Err(error), s));
                 }
                 Ok(None) => return None,
-                Err(_idle) => {
-                    if let Err(refused) = s.access.check().await {
+                Err(_idle) => match s.access.check().await {
+                    Ok(()) => s.checked = Instant::now(),
+                    Err(AppError::Unavailable(message)) => {
+                        tracing::debug!(%message, "access check postponed");
+                    }
+                    Err(refused) => {
                         s.done = true;
                         return Some((Err(refused.into()), s));
                     }
-                    s.checked = Instant::now();
-                }
+                },
             }
         }
     })

@@ -18,6 +18,7 @@ pub mod pii;
 pub mod prompt;
 pub mod provider;
 pub mod retention;
+pub mod transient;
 pub mod workflow;
 
 pub mod codes;

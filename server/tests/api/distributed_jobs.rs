@@ -134,7 +134,8 @@ async fn a_worker_killed_mid_stream_is_replaced_and_the_result_written_once() {
 }
 
 /// SIGTERM: the worker stops claiming, finishes what ends within the grace period and gives
-/// back the rest, which another worker then runs (the given-back attempt does not count).
+/// back the rest, which another worker then runs as a new attempt (a second STARTED with
+/// attempt 2), the given-back one not counted against the limit.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stopping_worker_finishes_what_it_can_and_gives_back_the_rest() {
     let Some((backend, redis)) = distributed() else {
@@ -198,10 +199,16 @@ async fn a_stopping_worker_finishes_what_it_can_and_gives_back_the_rest() {
         job_of(&db, &quick).await.worker.as_deref(),
         Some("worker-1")
     );
+    // Given back: PENDING, its attempt kept (the next one is attempt 2) but not counted
+    // against the limit, which grew by one.
     let given_back = job_of(&db, &slow).await;
     assert_eq!(
-        (given_back.status.as_str(), given_back.attempt),
-        ("PENDING", 0)
+        (
+            given_back.status.as_str(),
+            given_back.attempt,
+            given_back.max_attempts
+        ),
+        ("PENDING", 1, 4)
     );
 
     let _second = start(
@@ -214,9 +221,18 @@ async fn a_stopping_worker_finishes_what_it_can_and_gives_back_the_rest() {
     let slow_row = wait_finished(&db, &slow, Duration::from_secs(40)).await;
     assert_eq!(
         (slow_row.status.as_str(), slow_row.attempts),
-        ("SUCCEEDED", 1)
+        ("SUCCEEDED", 2)
     );
     assert_eq!(job_of(&db, &slow).await.worker.as_deref(), Some("worker-2"));
+    // The second run's STARTED is told from the first by its attempt.
+    let events = follow_at(&api.base, &token, &slow).await;
+    let started: Vec<&Value> = events
+        .iter()
+        .filter(|e| e["type"] == "STARTED")
+        .map(|e| &e["attempt"])
+        .collect();
+    assert_eq!(started, [&json!(1), &json!(2)], "{events:?}");
+    assert_eq!(events.last().unwrap()["type"], "COMPLETED");
 }
 
 /// Redis goes away with jobs queued and in flight, and comes back empty: executePrompt still

@@ -6,11 +6,13 @@
 //! (`append`/`replay` in `sequenced`, `follow` in `follow`) number every event and keep a
 //! capped log for replay. Run topics (`run`) type them: the events of one run (an execution,
 //! later a workflow or evaluation run), with superseded attempts filtered and a terminal event
-//! from the database when the log has none.
+//! from the database when the log has none; `writer` numbers a run's events so that one that
+//! could not be published is a visible gap, filled in the log once the bus is back.
 
 mod follow;
 pub mod run;
 mod sequenced;
+pub mod writer;
 
 pub use follow::Followed;
 pub use sequenced::{LogSettings, Replay, Sequenced};

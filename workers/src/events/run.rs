@@ -96,6 +96,31 @@ impl<E: RunEvent> RunTopic<E> {
             .await
     }
 
+    /// A writer of this run's events numbering above `floor`, that keeps a failed event's
+    /// number (see [`RunWriter`](super::writer::RunWriter)).
+    pub fn writer(self, floor: u64) -> super::writer::RunWriter<E> {
+        super::writer::RunWriter::new(self, floor)
+    }
+
+    pub(super) async fn append_payload(
+        &self,
+        bus: &EventBus,
+        payload: &str,
+        floor: u64,
+    ) -> Result<u64, EventError> {
+        bus.append_to(&self.name, payload, floor, self.replay).await
+    }
+
+    /// Appends at a reserved number; false when the topic already reached it.
+    pub(super) async fn append_payload_at(
+        &self,
+        bus: &EventBus,
+        payload: &str,
+        seq: u64,
+    ) -> Result<bool, EventError> {
+        bus.append_at(&self.name, payload, seq, self.replay).await
+    }
+
     /// The run's events numbered above `after`, each once and in order, without those of
     /// superseded attempts, ending after the terminal event. When nothing came for `idle` and
     /// the log has nothing newer, `from_row` is asked for the terminal event (from the source of

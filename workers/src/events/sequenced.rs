@@ -111,6 +111,22 @@ redis.call('PUBLISH', ARGV[4], seq .. '\n' .. ARGV[1])
 return seq
 ";
 
+/// The same at a number given beforehand, unless the topic already reached it (that number
+/// was appended after all, or later events were): 1 if appended, 0 if not.
+const APPEND_AT: &str = r"
+local seq = tonumber(ARGV[5])
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if current >= seq then
+  return 0
+end
+redis.call('SET', KEYS[1], seq)
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], seq .. '-0', 'd', ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+redis.call('EXPIRE', KEYS[2], ARGV[3])
+redis.call('PUBLISH', ARGV[4], seq .. '\n' .. ARGV[1])
+return 1
+";
+
 impl Logs {
     pub(super) fn new(settings: LogSettings) -> Self {
         Self {
@@ -171,6 +187,20 @@ impl Logs {
         topics.order.push_back(topic.to_owned());
         evict(topics, self.settings.max_topics);
         seq
+    }
+
+    /// Embedded mode: appends at `seq` unless the topic reached it already.
+    fn append_local_at(&self, topic: &str, payload: &str, seq: u64, capacity: usize) -> bool {
+        let reached = self
+            .lock()
+            .by_name
+            .get(topic)
+            .is_some_and(|t| t.last >= seq);
+        if reached {
+            return false;
+        }
+        self.append_local(topic, payload, seq - 1, capacity);
+        true
     }
 
     fn replay_local(&self, topic: &str, after: u64) -> Vec<Sequenced> {
@@ -259,6 +289,40 @@ impl EventBus {
         }
     }
 
+    /// Appends at number `seq`, reserved earlier by a writer whose append failed (see
+    /// `run::RunWriter`); false, appending nothing, when the topic already reached that number.
+    pub async fn append_at(
+        &self,
+        topic: &str,
+        payload: &str,
+        seq: u64,
+        replay: Replay,
+    ) -> Result<bool, EventError> {
+        let settings = &self.inner.logs.settings;
+        let capacity = replay.events(settings).max(1);
+        match &self.inner.redis {
+            None => Ok(self
+                .inner
+                .logs
+                .append_local_at(topic, payload, seq.max(1), capacity)),
+            Some(side) => {
+                let mut conn = side.conn.clone();
+                let appended: i64 = redis::Script::new(APPEND_AT)
+                    .key(format!("{}sqn:{topic}", side.root))
+                    .key(format!("{}sql:{topic}", side.root))
+                    .arg(payload)
+                    .arg(capacity)
+                    .arg(settings.ttl.as_secs().max(1))
+                    .arg(format!("{}sq:{topic}", side.root))
+                    .arg(seq)
+                    .invoke_async(&mut conn)
+                    .instrument(crate::trace::redis("EVALSHA"))
+                    .await?;
+                Ok(appended == 1)
+            }
+        }
+    }
+
     /// The logged events of `topic` numbered above `after`, oldest first.
     pub async fn replay(&self, topic: &str, after: u64) -> Result<Vec<Sequenced>, EventError> {
         match &self.inner.redis {
@@ -292,63 +356,5 @@ impl EventBus {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn numbers(events: &[Sequenced]) -> Vec<u64> {
-        events.iter().map(|e| e.0).collect()
-    }
-
-    #[tokio::test]
-    async fn numbers_increase_and_respect_the_floor() {
-        let bus = EventBus::memory();
-        assert_eq!(bus.append("t", "a", 0).await.unwrap(), 1);
-        assert_eq!(bus.append("t", "b", 0).await.unwrap(), 2);
-        assert_eq!(bus.append("t", "c", 10).await.unwrap(), 11);
-        assert_eq!(bus.append("other", "x", 0).await.unwrap(), 1);
-        let replayed = bus.replay("t", 1).await.unwrap();
-        assert_eq!(numbers(&replayed), vec![2, 11]);
-        assert_eq!(&*replayed[0].1, "b");
-    }
-
-    #[tokio::test]
-    async fn the_log_is_capped_and_idle_topics_are_evicted() {
-        let bus = EventBus::memory_with(LogSettings {
-            capacity: 3,
-            ttl: Duration::from_secs(60),
-            max_topics: 2,
-        });
-        for i in 0..5 {
-            bus.append("t", &i.to_string(), 0).await.unwrap();
-        }
-        assert_eq!(numbers(&bus.replay("t", 0).await.unwrap()), vec![3, 4, 5]);
-        let _followed = bus.follow("t", 5);
-        bus.append("u", "x", 0).await.unwrap();
-        bus.append("v", "x", 0).await.unwrap();
-        assert_eq!(bus.log_topics(), 2);
-        // The followed topic survives eviction even though it is the oldest.
-        assert_eq!(numbers(&bus.replay("t", 0).await.unwrap()), vec![3, 4, 5]);
-    }
-
-    #[tokio::test]
-    async fn a_scaled_family_keeps_more_than_the_configured_capacity() {
-        let bus = EventBus::memory_with(LogSettings {
-            capacity: 3,
-            ..LogSettings::default()
-        });
-        for i in 0..10 {
-            bus.append_to("big", &i.to_string(), 0, Replay::Scaled(2))
-                .await
-                .unwrap();
-            bus.append("small", &i.to_string(), 0).await.unwrap();
-        }
-        assert_eq!(
-            numbers(&bus.replay("big", 0).await.unwrap()),
-            vec![5, 6, 7, 8, 9, 10]
-        );
-        assert_eq!(
-            numbers(&bus.replay("small", 0).await.unwrap()),
-            vec![8, 9, 10]
-        );
-    }
-}
+#[path = "sequenced_tests.rs"]
+mod tests;

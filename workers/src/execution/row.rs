@@ -74,7 +74,7 @@ pub(super) async fn finish(
         }
         Finish::Released => {
             row.status = Set(PENDING.to_owned());
-            row.attempts = Set(job.attempt - 1);
+            row.attempts = Set(job.attempt);
         }
     }
     row.update(conn).await?;

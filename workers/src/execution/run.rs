@@ -4,6 +4,7 @@
 use std::time::Instant;
 
 use sea_orm::EntityTrait;
+use tokio::sync::Mutex;
 use uuid::Uuid;
 
 use super::events::{self, EventKind, ExecutionEvent};
@@ -11,6 +12,7 @@ use super::{FAILED, PENDING, RUNNING, SUCCEEDED};
 use crate::completion::{Ask, Completed, TokenSink};
 use crate::engine::{Finish, JobContext, Outcome, StopSignal};
 use crate::events::EventBus;
+use crate::events::writer::RunWriter;
 use crate::llm::{ChatMessage, ModelConfig};
 use crate::pii::vault::{self, Mapping};
 use entities::{execution, job};
@@ -19,8 +21,8 @@ use entities::{execution, job};
 pub struct Run {
     /// The row as the claim left it (RUNNING).
     pub execution: execution::Model,
-    /// The sequence floor for the next event.
-    seq: u64,
+    /// Numbers the attempt's events; keeps those the bus refused (see `RunWriter`).
+    events: Mutex<RunWriter<ExecutionEvent>>,
     /// Set when the attempt ended.
     pub(super) latency_ms: Option<i64>,
 }
@@ -28,8 +30,8 @@ pub struct Run {
 impl Run {
     pub(super) fn new(execution: execution::Model) -> Self {
         Self {
+            events: Mutex::new(events::run(execution.id).writer(0)),
             execution,
-            seq: 0,
             latency_ms: None,
         }
     }
@@ -43,7 +45,7 @@ impl Run {
         let (id, org) = (self.execution.id, self.execution.org_id);
         let mut started = ExecutionEvent::new(EventKind::Started);
         started.attempt = Some(job.attempt);
-        self.seq = publish(&ctx.bus, id, &started, self.seq).await;
+        publish(&ctx.bus, id, &started, &mut *self.events.lock().await).await;
         events::announce(&ctx.bus, org, id, RUNNING).await;
 
         let began = Instant::now();
@@ -54,7 +56,7 @@ impl Run {
                     bus: &ctx.bus,
                     execution: id,
                     attempt: job.attempt,
-                    seq: self.seq,
+                    writer: self.events.get_mut(),
                 };
                 let ended = tokio::select! {
                     done = ctx.completion.complete_with(ask, &known, &mut sink) => match done {
@@ -63,7 +65,6 @@ impl Run {
                     },
                     reason = stop.stopped() => Outcome::Stopped(reason),
                 };
-                self.seq = sink.seq;
                 ended
             }
         };
@@ -84,19 +85,26 @@ impl Run {
     /// After the finish committed: the closing event and the organization's notice.
     pub(super) async fn announce(&self, bus: &EventBus, finish: &Finish<Completed>) {
         let (id, org) = (self.execution.id, self.execution.org_id);
+        let mut writer = self.events.lock().await;
         let status = match finish {
             Finish::Succeeded(_) => {
                 let event = ExecutionEvent::new(EventKind::Completed);
-                publish(bus, id, &event, self.seq).await;
+                publish(bus, id, &event, &mut writer).await;
                 SUCCEEDED
             }
             Finish::Failed(error) => {
                 let mut event = ExecutionEvent::new(EventKind::Failed);
                 event.error = Some(error.clone());
-                publish(bus, id, &event, self.seq).await;
+                publish(bus, id, &event, &mut writer).await;
                 FAILED
             }
-            Finish::Released => PENDING,
+            Finish::Released => {
+                // What the bus refused so far still goes into the log, filling the gaps.
+                if let Err(error) = writer.flush(bus).await {
+                    tracing::warn!(%error, execution = %id, unsent = writer.unsent(), "execution events left unpublished");
+                }
+                PENDING
+            }
         };
         events::announce(bus, org, id, status).await;
     }
@@ -131,7 +139,7 @@ struct EventSink<'a> {
     bus: &'a EventBus,
     execution: Uuid,
     attempt: i32,
-    seq: u64,
+    writer: &'a mut RunWriter<ExecutionEvent>,
 }
 
 #[async_trait::async_trait]
@@ -142,7 +150,7 @@ impl TokenSink for EventSink<'_> {
         event.index = u32::try_from(index).ok();
         // Lets a follower drop the tokens of an attempt that was superseded while running.
         event.attempt = Some(self.attempt);
-        self.seq = publish(self.bus, self.execution, &event, self.seq).await;
+        publish(self.bus, self.execution, &event, self.writer).await;
     }
 }
 
@@ -156,18 +164,22 @@ pub(super) async fn announce_given_up(ctx: &JobContext, job: &job::Model) {
     };
     let mut event = ExecutionEvent::new(EventKind::Failed);
     event.error = row.error.clone();
-    publish(&ctx.bus, row.id, &event, 0).await;
+    if let Err(error) = events::append(&ctx.bus, row.id, &event, 0).await {
+        tracing::warn!(%error, execution = %row.id, "could not publish an execution event");
+    }
     events::announce(&ctx.bus, row.org_id, row.id, FAILED).await;
 }
 
-/// Publishes an event; a failure (Redis down) is logged and the run goes on: the row is the
-/// truth, and subscribers fall back to it.
-async fn publish(bus: &EventBus, execution: Uuid, event: &ExecutionEvent, seq: u64) -> u64 {
-    match events::append(bus, execution, event, seq).await {
-        Ok(next) => next,
-        Err(error) => {
-            tracing::warn!(%error, %execution, "could not publish an execution event");
-            seq
-        }
+/// Publishes an event; a failure (Redis down) is logged and the run goes on: the event keeps
+/// its number (followers see a gap) and goes into the log before the next one that can be
+/// published (followers fill the gap from there); the row is the truth for the end.
+async fn publish(
+    bus: &EventBus,
+    execution: Uuid,
+    event: &ExecutionEvent,
+    writer: &mut RunWriter<ExecutionEvent>,
+) {
+    if let Err(error) = writer.append(bus, event).await {
+        tracing::warn!(%error, %execution, unsent = writer.unsent(), "could not publish an execution event");
     }
 }

@@ -2,7 +2,7 @@
 //! lost, its right to publish one again, and the record of a publish.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Condition, Expr};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -12,7 +12,7 @@ use super::{PENDING, RUNNING};
 use entities::job;
 
 /// Takes the right to re-publish a stranded job: true for exactly one of several reconcilers
-/// racing over it, and only while it is still unpublished since `cutoff`.
+/// racing over it, and only while it is still stranded as of `cutoff` (see [`stranded`]).
 pub async fn take_for_republish(
     conn: &impl ConnectionTrait,
     job_id: Uuid,
@@ -21,14 +21,23 @@ pub async fn take_for_republish(
     let updated = job::Entity::update_many()
         .col_expr(job::Column::PublishedAt, Expr::value(Utc::now()))
         .filter(job::Column::Id.eq(job_id))
-        .filter(
-            Condition::any()
-                .add(job::Column::PublishedAt.is_null())
-                .add(job::Column::PublishedAt.lt(cutoff)),
-        )
+        .filter(unpublished(cutoff))
         .exec(conn)
         .await?;
     Ok(updated.rows_affected == 1)
+}
+
+/// Not handed to the queue since `cutoff`, or — RUNNING — not since its lease ran out (its
+/// worker died or could not write its end: a takeover is due at once).
+fn unpublished(cutoff: DateTime<Utc>) -> Condition {
+    Condition::any()
+        .add(job::Column::PublishedAt.is_null())
+        .add(job::Column::PublishedAt.lt(cutoff))
+        .add(
+            Condition::all()
+                .add(job::Column::Status.eq(RUNNING))
+                .add(Expr::col(job::Column::PublishedAt).lt(Expr::col(job::Column::LeaseUntil))),
+        )
 }
 
 /// Undoes `take_for_republish` when the queue refused the job, so the next pass tries again.
@@ -55,10 +64,11 @@ pub async fn mark_published(conn: &impl ConnectionTrait, job_id: Uuid) -> Result
 }
 
 /// Jobs the queue may have lost: PENDING (never claimed, or released) or RUNNING with an
-/// expired lease, and not handed to the queue in the last `republish_after`. Oldest first.
+/// expired lease, and not handed to the queue since `cutoff` (`republish_after` ago, or the
+/// queue's restart), or RUNNING and not since its lease ran out. Oldest first.
 pub async fn stranded(
     conn: &impl ConnectionTrait,
-    republish_after: chrono::Duration,
+    cutoff: DateTime<Utc>,
     limit: u64,
 ) -> Result<Vec<job::Model>, DbErr> {
     let now = Utc::now();
@@ -67,12 +77,9 @@ pub async fn stranded(
             .add(job::Column::Status.eq(RUNNING))
             .add(job::Column::LeaseUntil.lt(now)),
     );
-    let unpublished = Condition::any()
-        .add(job::Column::PublishedAt.is_null())
-        .add(job::Column::PublishedAt.lt(now - republish_after));
     job::Entity::find()
         .filter(stale)
-        .filter(unpublished)
+        .filter(unpublished(cutoff))
         .order_by_asc(job::Column::CreatedAt)
         .limit(limit)
         .all(conn)

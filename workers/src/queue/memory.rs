@@ -1,12 +1,14 @@
 //! The embedded mode's queue: [`Lanes`] in the process, shared by its workers. Nothing to
 //! acknowledge or keep alive: a job lost with the process is in the database, and the
-//! reconciler publishes it again at the next start.
+//! reconciler publishes it again at the next start. A delivery put back (`retry_later`) waits
+//! its delay aside, then joins its lane's back.
 
 use std::pin::pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use tokio::sync::Notify;
 use tokio::time::Instant;
 use uuid::Uuid;
@@ -15,6 +17,8 @@ use super::{Delivery, JobQueue, Lanes, QueueError};
 
 pub struct MemoryQueue {
     lanes: Mutex<Lanes>,
+    /// Deliveries put back, with when they are due again.
+    delayed: Mutex<Vec<(Instant, Uuid, Uuid)>>,
     /// One wake-up per publish for a waiting `next`.
     published: Notify,
 }
@@ -23,6 +27,7 @@ impl MemoryQueue {
     pub fn new() -> Arc<Self> {
         Arc::new(Self {
             lanes: Mutex::new(Lanes::default()),
+            delayed: Mutex::new(Vec::new()),
             published: Notify::new(),
         })
     }
@@ -30,6 +35,29 @@ impl MemoryQueue {
     /// Jobs published and not yet delivered.
     pub fn waiting(&self) -> usize {
         self.lanes().len()
+    }
+
+    /// Moves the due deliveries put back into their lanes; when the next one is due.
+    fn release_due(&self) -> Option<Instant> {
+        let now = Instant::now();
+        let due: Vec<(Uuid, Uuid)> = {
+            let mut delayed = self.delayed.lock().unwrap_or_else(PoisonError::into_inner);
+            let (due, later): (Vec<_>, Vec<_>) = delayed.drain(..).partition(|d| d.0 <= now);
+            *delayed = later;
+            due.into_iter().map(|(_, lane, job)| (lane, job)).collect()
+        };
+        if !due.is_empty() {
+            let mut lanes = self.lanes();
+            for (lane, job) in due {
+                lanes.push(lane, job);
+            }
+        }
+        self.delayed
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .map(|d| d.0)
+            .min()
     }
 
     fn lanes(&self) -> MutexGuard<'_, Lanes> {
@@ -53,6 +81,7 @@ impl JobQueue for MemoryQueue {
             // Registered before looking, so a publish right after the look still wakes us.
             let mut published = pin!(self.published.notified());
             published.as_mut().enable();
+            let next_due = self.release_due();
             if let Some((lane, job_id)) = self.lanes().pop() {
                 return Ok(Some(Delivery {
                     job_id,
@@ -60,7 +89,8 @@ impl JobQueue for MemoryQueue {
                     entry: String::new(),
                 }));
             }
-            if tokio::time::timeout_at(deadline, published).await.is_err() {
+            let until = next_due.map_or(deadline, |due| due.min(deadline));
+            if tokio::time::timeout_at(until, published).await.is_err() && until == deadline {
                 return Ok(None);
             }
         }
@@ -72,6 +102,19 @@ impl JobQueue for MemoryQueue {
 
     async fn touch(&self, _consumer: &str, _delivery: &Delivery) -> Result<(), QueueError> {
         Ok(())
+    }
+
+    async fn retry_later(&self, delivery: &Delivery, after: Duration) -> Result<(), QueueError> {
+        self.delayed
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push((Instant::now() + after, delivery.lane, delivery.job_id));
+        Ok(())
+    }
+
+    /// The queue lives as long as its process, whose start the reconciler covers.
+    async fn lost_before(&self) -> Result<Option<DateTime<Utc>>, QueueError> {
+        Ok(None)
     }
 }
 
@@ -90,6 +133,30 @@ mod tests {
         assert_eq!(queue.next("w", wait).await.unwrap().unwrap().job_id, a);
         assert_eq!(queue.next("w", wait).await.unwrap().unwrap().job_id, b);
         assert!(queue.next("w", wait).await.unwrap().is_none());
+    }
+
+    #[tokio::test]
+    async fn a_delivery_put_back_comes_again_after_its_delay() {
+        let queue = MemoryQueue::new();
+        let (org, job) = (Uuid::new_v4(), Uuid::new_v4());
+        queue.publish(org, job).await.unwrap();
+        let delivery = queue.next("w", Duration::ZERO).await.unwrap().unwrap();
+        queue
+            .retry_later(&delivery, Duration::from_millis(200))
+            .await
+            .unwrap();
+        let began = Instant::now();
+        assert!(
+            queue
+                .next("w", Duration::from_millis(50))
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let again = queue.next("w", Duration::from_secs(5)).await.unwrap();
+        assert_eq!(again.map(|d| d.job_id), Some(job));
+        assert!(began.elapsed() >= Duration::from_millis(150));
+        assert!(began.elapsed() < Duration::from_secs(2));
     }
 
     #[tokio::test]

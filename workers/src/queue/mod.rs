@@ -19,6 +19,7 @@ mod streams;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 pub use lanes::Lanes;
@@ -54,4 +55,11 @@ pub trait JobQueue: Send + Sync {
     async fn ack(&self, delivery: &Delivery) -> Result<(), QueueError>;
     /// Still working on it: keeps the delivery from being taken over as idle.
     async fn touch(&self, consumer: &str, delivery: &Delivery) -> Result<(), QueueError>;
+    /// Not done with it (the database refused its claim or its result): delivered again once
+    /// idle for `after` (the lease). Redis leaves the entry pending for a takeover; in-process
+    /// it is queued again after `after`.
+    async fn retry_later(&self, delivery: &Delivery, after: Duration) -> Result<(), QueueError>;
+    /// Entries published before this instant are gone (Redis restarted empty): the reconciler
+    /// publishes their jobs again at once. `None` when nothing was ever lost.
+    async fn lost_before(&self) -> Result<Option<DateTime<Utc>>, QueueError>;
 }

@@ -14,13 +14,15 @@
 //! lane outside the ring. Taking rotates the ring (`LMOVE` head to tail) and reads one new
 //! entry (`XREADGROUP` `>`) from the first lane that has one. Acknowledging deletes the entry
 //! and the stream once it holds nothing. A Redis restart that drops all of it is healed by the
-//! reconciler from the job rows.
+//! reconciler from the job rows: `<prefix>jobs:since`, written by the first publish (or look)
+//! into an empty Redis, tells it which publishes were lost.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use redis::streams::StreamAutoClaimReply;
 use tokio::sync::Mutex;
 use tracing::Instrument;
@@ -32,9 +34,13 @@ const GROUP: &str = "workers";
 const BLOCK: Duration = Duration::from_millis(1000);
 /// Doorbells kept for consumers that are busy: more than any process's idle consumers.
 const WAKE_CAP: usize = 256;
+/// Idle entries one takeover scan claims at most.
+const RECLAIM_BATCH: usize = 64;
 
-/// KEYS: lane stream, ring, active, known, wake. ARGV: lane, job id, group, wake cap.
+/// KEYS: lane stream, ring, active, known, wake, since. ARGV: lane, job id, group, wake cap,
+/// now (ms).
 const PUBLISH: &str = r"
+redis.call('SET', KEYS[6], ARGV[5], 'NX')
 if redis.call('EXISTS', KEYS[1]) == 0 then
   redis.call('XGROUP', 'CREATE', KEYS[1], ARGV[3], '0', 'MKSTREAM')
 end
@@ -80,6 +86,13 @@ end
 return false
 ";
 
+/// KEYS: since. ARGV: now (ms). The instant this Redis's queue began (set by its first use):
+/// entries published before it were lost with a restart.
+const SINCE: &str = r"
+redis.call('SET', KEYS[1], ARGV[1], 'NX')
+return redis.call('GET', KEYS[1])
+";
+
 /// KEYS: lane stream, ring, active, known. ARGV: group, entry id, lane.
 const ACK: &str = r"
 redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
@@ -112,6 +125,7 @@ struct Keys {
     active: String,
     known: String,
     wake: String,
+    since: String,
 }
 
 impl Keys {
@@ -122,6 +136,7 @@ impl Keys {
             active: format!("{lane_prefix}active"),
             known: format!("{lane_prefix}known"),
             wake: format!("{lane_prefix}wake"),
+            since: format!("{lane_prefix}since"),
             lane_prefix,
         }
     }
@@ -132,10 +147,13 @@ impl Keys {
 }
 
 /// The takeover scan: at most once a second, each lane from where its last scan stopped, so
-/// idle entries behind many busy ones are reached too.
+/// idle entries behind many busy ones are reached too. A scan takes over up to
+/// [`RECLAIM_BATCH`] entries at once (a dead worker's jobs restart together, not one a
+/// second); those not yet handed out wait in `taken`.
 #[derive(Default)]
 struct Reclaim {
     last: Option<Instant>,
+    taken: VecDeque<Delivery>,
     cursors: HashMap<String, String>,
     /// Where the next scan starts among the lanes, so every lane gets its turn.
     turn: usize,
@@ -176,9 +194,14 @@ impl RedisQueue {
         Ok(taken.and_then(|(lane, entry, job)| parse(&lane, entry, &job)))
     }
 
-    /// At most once per second: take over one entry idle past the lease, in any lane.
+    /// An entry idle past the lease, taken over by this consumer: one of those the last scan
+    /// took, or, at most once per second, a scan of the lanes that takes over up to
+    /// [`RECLAIM_BATCH`] of them.
     async fn reclaim(&self, consumer: &str) -> Result<Option<Delivery>, QueueError> {
         let mut reclaim = self.reclaim.lock().await;
+        if let Some(taken) = reclaim.taken.pop_front() {
+            return Ok(Some(taken));
+        }
         if reclaim
             .last
             .is_some_and(|at| at.elapsed() < Duration::from_secs(1))
@@ -200,6 +223,10 @@ impl RedisQueue {
         reclaim.turn = start + 1;
         lanes.rotate_left(start);
         for lane in lanes {
+            let room = RECLAIM_BATCH.saturating_sub(reclaim.taken.len());
+            if room == 0 {
+                break;
+            }
             let cursor = reclaim
                 .cursors
                 .get(&lane)
@@ -212,7 +239,7 @@ impl RedisQueue {
                 .arg(self.reclaim_idle.as_millis() as u64)
                 .arg(&cursor)
                 .arg("COUNT")
-                .arg(1)
+                .arg(room)
                 .query_async(&mut conn)
                 .await;
             let reply = match claimed {
@@ -224,15 +251,13 @@ impl RedisQueue {
             reclaim
                 .cursors
                 .insert(lane.clone(), reply.next_stream_id.clone());
-            let found = reply.claimed.iter().find_map(|entry| {
+            let found = reply.claimed.iter().filter_map(|entry| {
                 let job: String = entry.get("job")?;
                 parse(&lane, entry.id.clone(), &job)
             });
-            if found.is_some() {
-                return Ok(found);
-            }
+            reclaim.taken.extend(found);
         }
-        Ok(None)
+        Ok(reclaim.taken.pop_front())
     }
 
     /// Waits up to `wait` for a publish; true if one came.
@@ -270,10 +295,12 @@ impl JobQueue for RedisQueue {
             .key(&self.keys.active)
             .key(&self.keys.known)
             .key(&self.keys.wake)
+            .key(&self.keys.since)
             .arg(org.to_string())
             .arg(job_id.to_string())
             .arg(GROUP)
             .arg(WAKE_CAP)
+            .arg(chrono::Utc::now().timestamp_millis())
             .invoke_async(&mut conn)
             .instrument(crate::trace::redis("EVALSHA"))
             .await
@@ -315,6 +342,22 @@ impl JobQueue for RedisQueue {
             .await
             .inspect_err(|_| crate::metrics::redis_error())?;
         Ok(())
+    }
+
+    /// Left pending: a takeover scan claims it once idle past the lease (`reclaim_idle`).
+    async fn retry_later(&self, _delivery: &Delivery, _after: Duration) -> Result<(), QueueError> {
+        Ok(())
+    }
+
+    async fn lost_before(&self) -> Result<Option<DateTime<Utc>>, QueueError> {
+        let mut conn = self.conn.clone();
+        let since: i64 = redis::Script::new(SINCE)
+            .key(&self.keys.since)
+            .arg(Utc::now().timestamp_millis())
+            .invoke_async(&mut conn)
+            .await
+            .inspect_err(|_| crate::metrics::redis_error())?;
+        Ok(DateTime::from_timestamp_millis(since))
     }
 
     async fn touch(&self, consumer: &str, delivery: &Delivery) -> Result<(), QueueError> {

@@ -264,11 +264,17 @@ impl ExecutionEvent {
 #[ComplexObject]
 impl ExecutionEvent {
     /// The execution as it is now (select it on the terminal event for output and usage).
+    /// A read the database fails for a moment is retried; if it keeps failing, the event
+    /// still arrives with this field null and an UNAVAILABLE error.
     async fn execution(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Execution>> {
-        let found = execution::Entity::find_by_id(self.execution_id)
-            .one(&ctx.app()?.db)
-            .await
-            .map_err(crate::error::AppError::from)?;
+        let db = &ctx.app()?.db;
+        let found = crate::graphql::transient::retried(|| async {
+            execution::Entity::find_by_id(self.execution_id)
+                .one(db)
+                .await
+                .map_err(crate::error::AppError::from)
+        })
+        .await?;
         Ok(found.map(Execution::from))
     }
 }

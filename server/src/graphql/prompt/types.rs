@@ -16,7 +16,7 @@ use crate::service::prompt::versions::{self, LATEST, ModelConfig as Config, Sele
 use entities::{prompt, prompt_label, prompt_version};
 
 pub(crate) fn loader_error(error: std::sync::Arc<sea_orm::DbErr>) -> AppError {
-    AppError::internal(anyhow::anyhow!("loader: {error}"))
+    AppError::from_db(&error)
 }
 
 pub(crate) async fn author(

@@ -1,0 +1,214 @@
+//! A database that fails for a moment, on PostgreSQL: the request's backend is terminated
+//! (`pg_terminate_backend`) while it waits on a lock the test holds. A query then answers
+//! UNAVAILABLE, retryable, saying so — not INTERNAL; a subscription's event whose field read
+//! hit it still arrives whole (the read is retried), and the subscription goes on.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use sea_orm::{
+    ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, Statement, TransactionTrait,
+};
+use serde_json::json;
+
+use crate::execution_helpers::{Protocol, connect_to, next_event, subscribe};
+use crate::helpers::{Backend, TestApp, TestEnv, error_code, error_message};
+
+/// Holds `table` locked (ACCESS EXCLUSIVE) until the transaction is dropped or rolled back.
+async fn lock(db: &DatabaseConnection, table: &str) -> (DatabaseTransaction, i32) {
+    let txn = db.begin().await.unwrap();
+    txn.execute_unprepared(&format!("LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE"))
+        .await
+        .unwrap();
+    let row = txn
+        .query_one_raw(Statement::from_string(
+            txn.get_database_backend(),
+            "SELECT pg_backend_pid() AS pid",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    let pid: i32 = row.try_get("", "pid").unwrap();
+    (txn, pid)
+}
+
+/// Waits until some backend waits on a lock, then terminates every such backend but the
+/// locker; returns how many it terminated.
+async fn terminate_waiters(admin: &DatabaseConnection, locker: i32) -> i64 {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let row = admin
+            .query_one_raw(Statement::from_string(
+                admin.get_database_backend(),
+                format!(
+                    "SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity
+                     WHERE datname = current_database() AND pid <> {locker}
+                       AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'"
+                ),
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        let terminated: i64 = row.try_get("", "n").unwrap();
+        if terminated > 0 {
+            return terminated;
+        }
+        assert!(Instant::now() < deadline, "nothing waited on the lock");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+async fn postgres_app() -> Option<(TestApp, DatabaseConnection, DatabaseConnection)> {
+    let Some(backend @ Backend::Postgres { .. }) = Backend::postgres() else {
+        eprintln!("TEST_DATABASE_URL not set: skipped");
+        return None;
+    };
+    let env = Arc::new(TestEnv::new(&backend).await);
+    let app = TestApp::spawn_on(env.clone(), |_| {}).await;
+    let locker = Database::connect(env.database_url.as_str()).await.unwrap();
+    let admin = Database::connect(env.database_url.as_str()).await.unwrap();
+    Some((app, locker, admin))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_query_whose_connection_dies_is_unavailable_and_retryable() {
+    let Some((app, locker, admin)) = postgres_app().await else {
+        return;
+    };
+    let owner = app.sign_up("owner").await;
+    app.create_prompt(&owner, &owner.org_id, "greeting").await;
+    let query = "query($org: ID!) { prompts(orgId: $org) { totalCount } }";
+    let variables = json!({ "org": owner.org_id });
+
+    let (held, pid) = lock(&locker, "prompts").await;
+    let request = {
+        let (client, base, token) = (app.client.clone(), app.base.clone(), owner.token.clone());
+        let variables = variables.clone();
+        tokio::spawn(async move {
+            client
+                .post(format!("{base}/graphql"))
+                .bearer_auth(token)
+                .json(&json!({ "query": query, "variables": variables }))
+                .send()
+                .await
+                .unwrap()
+                .json::<serde_json::Value>()
+                .await
+                .unwrap()
+        })
+    };
+    assert!(terminate_waiters(&admin, pid).await >= 1);
+    let body = request.await.unwrap();
+    held.rollback().await.unwrap();
+
+    assert_eq!(error_code(&body), Some("UNAVAILABLE"), "{body}");
+    assert_eq!(body["errors"][0]["extensions"]["retryable"], true, "{body}");
+    assert!(error_message(&body).contains("retry"), "{body}");
+    // And retrying does succeed.
+    let again = app.ok(Some(&owner.token), query, variables).await;
+    assert_eq!(again["prompts"]["totalCount"], 1);
+}
+
+/// Every event of `executionEvents` selects `execution { … }`; while the table is locked, the
+/// field's read is terminated: the event still arrives with the execution, and the stream
+/// goes on to COMPLETED.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_subscription_events_field_read_that_fails_for_a_moment_is_retried() {
+    let Some((app, locker, admin)) = postgres_app().await else {
+        return;
+    };
+    let owner = app.sign_up("owner").await;
+    let created = app
+        .ok(
+            Some(&owner.token),
+            crate::helpers::CREATE_PROMPT,
+            json!({ "org": owner.org_id, "input": {
+                "name": "slow",
+                "version": { "messages": [{ "role": "USER", "content": "go" }],
+                             "model": { "provider": "MOCK", "model": "lorem",
+                                        "extra": { "tokens": 30, "tokenDelayMs": 100 } } } } }),
+        )
+        .await;
+    let prompt = created["createPrompt"]["id"].as_str().unwrap();
+    let executed = app
+        .ok(
+            Some(&owner.token),
+            "mutation($p: ID!) { executePrompt(promptId: $p, input: {}) { id } }",
+            json!({ "p": prompt }),
+        )
+        .await;
+    let execution = executed["executePrompt"]["id"].as_str().unwrap();
+    let mut socket = connect_to(&app.base, &owner.token, Protocol::TransportWs).await;
+    subscribe(&mut socket, Protocol::TransportWs, execution, None).await;
+    let mut events = Vec::new();
+    while events.len() < 3 {
+        events.push(next_event(&mut socket).await.expect("an event"));
+    }
+
+    let (held, pid) = lock(&locker, "executions").await;
+    assert!(terminate_waiters(&admin, pid).await >= 1);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    held.rollback().await.unwrap();
+
+    // `next_event` fails on an event that carries errors.
+    while let Some(event) = next_event(&mut socket).await {
+        assert!(event["execution"]["status"].is_string(), "{event}");
+        events.push(event);
+    }
+    assert_eq!(events.last().unwrap()["type"], "COMPLETED");
+    assert_eq!(
+        events.last().unwrap()["execution"]["status"],
+        "SUCCEEDED",
+        "{events:?}"
+    );
+}
+
+/// `orgExecutionUpdates` loads each announced execution; its load is terminated: the update
+/// still arrives (the load is retried) and the subscription stays open.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_org_feed_item_whose_load_fails_for_a_moment_still_arrives() {
+    let Some((app, locker, admin)) = postgres_app().await else {
+        return;
+    };
+    let owner = app.sign_up("owner").await;
+    let (prompt, _) = app.create_prompt(&owner, &owner.org_id, "greeting").await;
+    let executed = app
+        .ok(
+            Some(&owner.token),
+            "mutation($p: ID!) { executePrompt(promptId: $p, input: {variables: {name: \"x\"}}) { id } }",
+            json!({ "p": prompt }),
+        )
+        .await;
+    let execution = executed["executePrompt"]["id"].as_str().unwrap().to_owned();
+    crate::process_helpers::wait_finished(&admin, &execution, Duration::from_secs(20)).await;
+
+    let mut socket = crate::ws_helpers::initialised(&app, Some(&owner.token)).await;
+    crate::ws_helpers::subscribe(
+        &mut socket,
+        "u",
+        "subscription($org: ID!) { orgExecutionUpdates(orgId: $org) { id status } }",
+        json!({ "org": owner.org_id }),
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let (held, pid) = lock(&locker, "executions").await;
+    let org = uuid::Uuid::parse_str(&owner.org_id).unwrap();
+    let notice = json!({ "id": execution, "status": "SUCCEEDED" }).to_string();
+    app.app
+        .bus
+        .publish(&workers::execution::events::org_topic(org), &notice)
+        .await
+        .unwrap();
+    assert!(terminate_waiters(&admin, pid).await >= 1);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    held.rollback().await.unwrap();
+
+    let update = crate::execution_helpers::next(&mut socket).await;
+    assert_eq!(update["type"], "next", "{update}");
+    assert!(update["payload"]["errors"].is_null(), "{update}");
+    assert_eq!(
+        update["payload"]["data"]["orgExecutionUpdates"],
+        json!({ "id": execution, "status": "SUCCEEDED" })
+    );
+}
