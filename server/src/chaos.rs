@@ -133,14 +133,19 @@ pub async fn run(args: ChaosArgs) -> anyhow::Result<Vec<PhaseReport>> {
         None => std::env::current_exe()?,
     };
     let database = database::Scratch::create(&args.database_url).await?;
-    let outcome = async {
+    let work = async {
         let mut cluster = cluster::Cluster::start(&args, &program, &database).await?;
         let result = phases(&args, &mut cluster, &database).await;
         let failed = !matches!(&result, Ok(reports) if reports.iter().all(PhaseReport::clean));
         cluster.stop(failed || args.keep_logs).await;
         result
-    }
-    .await;
+    };
+    // On SIGTERM or Ctrl-C the work is dropped, which kills every child process, and the
+    // database is still dropped.
+    let outcome = tokio::select! {
+        outcome = work => outcome,
+        () = interrupted() => Err(anyhow::anyhow!("interrupted")),
+    };
     database.drop_it().await;
     let reports = outcome?;
     report::print(&reports, args.json.as_deref())?;
@@ -164,4 +169,20 @@ async fn phases(
         reports.push(report);
     }
     Ok(reports)
+}
+
+/// SIGTERM or Ctrl-C.
+async fn interrupted() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = tokio::signal::ctrl_c() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }

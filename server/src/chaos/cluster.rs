@@ -16,7 +16,7 @@ use super::redis_server::RedisServer;
 
 pub(super) const WORKERS: usize = 3;
 /// The pace of `mock-llm`'s streams: long prompts stream long enough to be interrupted.
-pub(super) const TOKENS_PER_SECOND: u32 = 200;
+pub(super) const TOKENS_PER_SECOND: u32 = 50;
 
 pub(super) struct Api {
     spec: Spec,

@@ -66,8 +66,9 @@ pub struct Injected {
     pub recovery_secs: Vec<f64>,
     /// The second measure of recovery, when there is one (see the README).
     pub backlog_secs: Vec<f64>,
-    /// `/readyz` answered 503 while the dependency was down (redis-restart, pg-pause).
-    pub readyz_reported: Option<bool>,
+    /// What `/readyz` answered while the dependency was down (redis-restart, pg-pause):
+    /// `503` (at least once), `no answer` (within 5 s, never a 503) or `200` (missed it).
+    pub readyz: Option<String>,
     /// api-kill: subscribers, those whose sequence was whole, duplicate events, reconnects.
     pub subscribers: Option<SubscriberCount>,
 }
@@ -94,6 +95,11 @@ pub(super) struct Phase<'a> {
 }
 
 impl Phase<'_> {
+    /// How long into the load a one-off fault strikes.
+    pub fn lead_in(&self) -> Duration {
+        Duration::from_secs(if self.args.small { 2 } else { 3 })
+    }
+
     /// The load is still being submitted, or some of it still runs.
     pub async fn busy(&self) -> bool {
         !*self.submitted.borrow() || verify::open(self.db, &self.org).await.unwrap_or(1) > 0
@@ -170,8 +176,8 @@ fn quota(args: &ChaosArgs, fault: Fault) -> Quota {
     };
     let units = executions + workflows + eval_items.div_ceil(super::load::ITEMS_PER_RUN);
     let rate = match args.small {
-        // The small run's quota spreads over about 12 s, so the fault meets it in flight.
-        true => units as f64 / 12.0,
+        // The small run's quota spreads over a few seconds, so the fault meets it in flight.
+        true => units as f64 / SMALL_LOAD_SECS,
         false => args.rate,
     };
     Quota {
@@ -181,6 +187,9 @@ fn quota(args: &ChaosArgs, fault: Fault) -> Quota {
         rate,
     }
 }
+
+/// `--small`: the seconds over which a phase's quota is submitted.
+const SMALL_LOAD_SECS: f64 = 8.0;
 
 /// Sleeps a random time between `low` and `high` seconds.
 pub(super) async fn pause_between(low: f64, high: f64) {

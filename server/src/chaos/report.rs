@@ -135,21 +135,17 @@ pub(super) fn print(reports: &[PhaseReport], json: Option<&Path>) -> anyhow::Res
     }
     println!();
     println!(
-        "{:<14} {:>6} {:>24} {:>24} {:>7} {:>5} {:>8} {:>12}",
+        "{:<14} {:>6} {:>24} {:>24} {:>9} {:>5} {:>8}  {}",
         "fault", "faults", "recovery s", "backlog s", "readyz", "hung", "slowest", "subscribers"
     );
     for report in reports {
         let injected = &report.injected;
         let subscribers = injected.subscribers.as_ref().map_or("-".into(), |s| {
-            format!("{}/{} whole", s.whole, s.subscribers)
+            format!("{}/{} whole, {} moved", s.whole, s.subscribers, s.reconnected)
         });
-        let readyz = match injected.readyz_reported {
-            Some(true) => "503",
-            Some(false) => "never",
-            None => "-",
-        };
+        let readyz = injected.readyz.as_deref().unwrap_or("-");
         println!(
-            "{:<14} {:>6} {:>24} {:>24} {:>7} {:>5} {:>7.1}s {:>12}",
+            "{:<14} {:>6} {:>24} {:>24} {:>9} {:>5} {:>7.1}s  {}",
             report.fault.name(),
             injected.faults,
             secs(&injected.recovery_secs),

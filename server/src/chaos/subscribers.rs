@@ -149,3 +149,29 @@ async fn stream(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Followed;
+
+    fn followed(seqs: &[i64]) -> Followed {
+        Followed {
+            seqs: seqs.to_vec(),
+            completed: true,
+            ..Followed::default()
+        }
+    }
+
+    #[test]
+    fn a_sequence_is_whole_only_from_1_without_gaps_or_repeats() {
+        assert!(followed(&[1, 2, 3, 4]).whole());
+        assert!(!followed(&[1, 2, 4]).gapless());
+        assert!(!followed(&[2, 3]).gapless());
+        assert_eq!(followed(&[1, 2, 2, 3]).duplicates(), 1);
+        assert!(!followed(&[1, 2, 2, 3]).whole());
+        let mut cut = followed(&[1, 2]);
+        cut.text = "chaos a".into();
+        cut.expected = "chaos a w0".into();
+        assert!(!cut.whole(), "a token missing from the text is not whole");
+    }
+}

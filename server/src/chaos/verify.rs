@@ -195,3 +195,19 @@ pub(super) async fn count(
     c.lost += ledger.eval_items.saturating_sub(results.len());
     Ok(counts)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::tally;
+
+    #[test]
+    fn a_call_after_the_result_was_written_is_a_duplicate() {
+        let calls = HashMap::from([("a".to_owned(), vec![100, 200, 300])]);
+        assert_eq!(tally(&calls, "a", Some(250)), (3, 1));
+        assert_eq!(tally(&calls, "a", Some(300)), (3, 0));
+        assert_eq!(tally(&calls, "a", None), (3, 0));
+        assert_eq!(tally(&calls, "b", Some(1)), (0, 0));
+    }
+}

@@ -11,8 +11,9 @@ use super::super::cluster::Cluster;
 use super::super::subscribers;
 use super::{Injected, Phase, SubscriberCount};
 
-/// Words of a subscriber's execution: 2 s of streaming at `mock-llm`'s pace.
-const WORDS: usize = 2 * super::super::cluster::TOKENS_PER_SECOND as usize;
+/// Words of a subscriber's execution: 10 s of streaming at `mock-llm`'s pace, so that every
+/// subscriber is mid-stream at the kill even when the executions start seconds apart.
+const WORDS: usize = 10 * super::super::cluster::TOKENS_PER_SECOND as usize;
 
 pub(super) async fn inject(
     phase: &Phase<'_>,
@@ -32,8 +33,8 @@ pub(super) async fn inject(
         });
     }
     drop(streaming);
-    // Every subscriber streaming (or 20 s), then the kill.
-    let _ = tokio::time::timeout(Duration::from_secs(20), seen.wait_for(|n| *n >= count)).await;
+    // Every subscriber streaming (or 30 s), then the kill.
+    let _ = tokio::time::timeout(Duration::from_secs(30), seen.wait_for(|n| *n >= count)).await;
     cluster.kill_api(0).await;
     let killed = Instant::now();
     println!("chaos:   API process 0 killed under {count} subscribers");

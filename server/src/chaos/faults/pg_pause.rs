@@ -17,29 +17,25 @@ pub(super) async fn inject(
     bases: &[String],
 ) -> anyhow::Result<Injected> {
     let pauses = if phase.args.small { 1 } else { 2 };
-    let mut injected = Injected {
-        readyz_reported: Some(false),
-        ..Injected::default()
-    };
+    let mut injected = Injected::default();
+    let mut seen = Vec::new();
     let mut ends = Vec::new();
     for _ in 0..pauses {
-        tokio::time::sleep(Duration::from_secs(3)).await;
+        tokio::time::sleep(phase.lead_in()).await;
         println!("chaos:   PostgreSQL stalled for {}s", STALL.as_secs());
         let watch = async {
             let begin = Instant::now();
-            let mut reported = false;
+            let mut answers = Vec::new();
             while begin.elapsed() < STALL {
                 for base in bases {
-                    reported |= probe::readyz(base).await == probe::Ready::Down("database");
+                    answers.push(probe::readyz(base).await);
                 }
                 tokio::time::sleep(Duration::from_millis(500)).await;
             }
-            reported
+            answers
         };
-        let ((), reported) = tokio::join!(cluster.proxy.stall_then_drop(STALL), watch);
-        if reported {
-            injected.readyz_reported = Some(true);
-        }
+        let ((), answers) = tokio::join!(cluster.proxy.stall_then_drop(STALL), watch);
+        seen.extend(answers);
         let (end, end_ms) = (Instant::now(), now_ms());
         probe::until_ready(bases, Duration::from_secs(60)).await;
         probe::execution(phase, bases, Duration::from_secs(120)).await?;
@@ -47,6 +43,7 @@ pub(super) async fn inject(
         injected.faults += 1;
         ends.push(end_ms);
     }
+    injected.readyz = Some(probe::describe(&seen, "database"));
     phase.wait_submitted().await;
     super::super::verify::drain(phase.db, &phase.org, phase.args.drain_timeout()).await?;
     for end in ends {

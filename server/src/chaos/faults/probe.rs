@@ -37,6 +37,17 @@ pub(super) async fn readyz(base: &str) -> Ready {
     }
 }
 
+/// The worst of what `/readyz` answered while a dependency was down.
+pub(super) fn describe(seen: &[Ready], what: &'static str) -> String {
+    if seen.contains(&Ready::Down(what)) {
+        "503".into()
+    } else if seen.contains(&Ready::Silent) {
+        "no answer".into()
+    } else {
+        "200".into()
+    }
+}
+
 /// Waits until every API process answers `/readyz` ok (or `limit` passes).
 pub(super) async fn until_ready(bases: &[String], limit: Duration) {
     let begin = Instant::now();

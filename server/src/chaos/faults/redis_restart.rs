@@ -14,22 +14,18 @@ use super::probe;
 pub(super) async fn inject(phase: &Phase<'_>, cluster: &mut Cluster) -> anyhow::Result<Injected> {
     let bases: Vec<String> = cluster.apis.iter().map(|a| a.base.clone()).collect();
     let restarts = if phase.args.small { 1 } else { 4 };
-    let mut injected = Injected {
-        readyz_reported: Some(false),
-        ..Injected::default()
-    };
+    let mut injected = Injected::default();
+    let mut seen = Vec::new();
     let mut ups = Vec::new();
     for _ in 0..restarts {
-        tokio::time::sleep(Duration::from_secs(3)).await;
+        tokio::time::sleep(phase.lead_in()).await;
         let redis = cluster.redis.as_mut().context("no redis-server of ours")?;
         redis.kill().await;
         println!("chaos:   redis killed");
         let down = Instant::now();
         while down.elapsed() < Duration::from_secs(3) {
             for base in &bases {
-                if probe::readyz(base).await == probe::Ready::Down("redis") {
-                    injected.readyz_reported = Some(true);
-                }
+                seen.push(probe::readyz(base).await);
             }
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
@@ -41,6 +37,7 @@ pub(super) async fn inject(phase: &Phase<'_>, cluster: &mut Cluster) -> anyhow::
         injected.faults += 1;
         ups.push(up_ms);
     }
+    injected.readyz = Some(probe::describe(&seen, "redis"));
     phase.wait_submitted().await;
     super::super::verify::drain(phase.db, &phase.org, phase.args.drain_timeout()).await?;
     for up in ups {

@@ -1,5 +1,5 @@
 //! `worker-kill` and `workflow-kill`: SIGKILL a random worker every 2–5 s and start a new one,
-//! while the load is submitted and until it has all finished (`--small`: two kills at most).
+//! while the load is submitted and until it has all finished (`--small`: one kill).
 //! Recovery, per kill: from the kill until the last job the killed worker held had ended.
 
 use anyhow::Context;
@@ -11,7 +11,7 @@ use super::{Injected, Phase, now_ms, pause_between};
 pub(super) async fn inject(phase: &Phase<'_>, cluster: &mut Cluster) -> anyhow::Result<Injected> {
     let mut injected = Injected::default();
     let mut kills: Vec<(i64, Vec<String>)> = Vec::new();
-    let most = if phase.args.small { 2 } else { usize::MAX };
+    let most = if phase.args.small { 1 } else { usize::MAX };
     loop {
         pause_between(2.0, 5.0).await;
         if injected.faults >= most || (injected.faults > 0 && !phase.busy().await) {
