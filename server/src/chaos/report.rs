@@ -133,6 +133,13 @@ pub(super) fn print(reports: &[PhaseReport], json: Option<&Path>) -> anyhow::Res
             );
         }
     }
+    for report in reports {
+        for (kind, count) in report.kinds() {
+            for sample in &count.samples {
+                println!("  {} {kind}: {sample}", report.fault.name());
+            }
+        }
+    }
     println!();
     println!(
         "{:<14} {:>6} {:>24} {:>24} {:>9} {:>5} {:>8}  {}",

@@ -24,6 +24,16 @@ pub struct Count {
     /// Provider calls beyond the first for the same content (a run interrupted and retried:
     /// expected under faults, not a duplicate unless the first had completed).
     pub repeated_calls: usize,
+    /// The first few lost or duplicated, as `<id> <status>: <error>`, to start looking.
+    pub samples: Vec<String>,
+}
+
+impl Count {
+    fn sample(&mut self, what: String) {
+        if self.samples.len() < 5 {
+            self.samples.push(what);
+        }
+    }
 }
 
 #[derive(Debug, Default, Clone, Serialize)]
@@ -98,7 +108,7 @@ pub(super) async fn count(
     // Executions: SUCCEEDED with exactly their text echoed, and no call after that.
     let found = rows(db, format!(
         "SELECT id::text, status, variables->>'text', output,
-                (extract(epoch FROM finished_at) * 1000)::bigint
+                (extract(epoch FROM finished_at) * 1000)::bigint, error, attempts
          FROM executions WHERE org_id = '{org}'")).await?;
     let c = &mut counts.executions;
     let mut seen = HashSet::new();
@@ -108,14 +118,21 @@ pub(super) async fn count(
         let text: Option<String> = row.try_get_by_index(2)?;
         let output: Option<String> = row.try_get_by_index(3)?;
         let finished: Option<i64> = row.try_get_by_index(4)?;
+        let error: Option<String> = row.try_get_by_index(5)?;
+        let attempts: i32 = row.try_get_by_index(6)?;
         let text = text.unwrap_or_default();
-        seen.insert(id);
         let (n, late) = tally(calls, &text, finished);
         c.repeated_calls += n.saturating_sub(1);
         c.duplicated += late;
+        let wrong = output.as_deref() != Some(text.as_str());
+        if status != "SUCCEEDED" || late > 0 || wrong {
+            let error = error.unwrap_or_default();
+            c.sample(format!("execution {id} {status} after {attempts} attempts, {n} calls ({late} after its end): {error}"));
+        }
+        seen.insert(id);
         if status == "SUCCEEDED" {
             c.finished += 1;
-            c.duplicated += usize::from(output.as_deref() != Some(text.as_str()));
+            c.duplicated += usize::from(wrong);
         } else {
             c.lost += 1;
         }
@@ -148,7 +165,7 @@ pub(super) async fn count(
         let topic = topic.unwrap_or_default();
         let contents = node_contents(&topic);
         let run_nodes = by_run.remove(&id).unwrap_or_default();
-        seen.insert(id);
+        seen.insert(id.clone());
         for (key, content) in &contents {
             c.submitted += 1;
             let node = run_nodes.iter().find(|(k, _, _)| k == key);
@@ -158,7 +175,14 @@ pub(super) async fn count(
             c.duplicated += late;
             match node {
                 Some((_, s, _)) if s == "COMPLETED" && status == "FINISHED" => c.finished += 1,
-                _ => c.lost += 1,
+                _ => {
+                    c.lost += 1;
+                    let node = node.map_or("missing", |(_, s, _)| s.as_str());
+                    c.sample(format!("run {id} {status}, node {key} {node}, {n} calls"));
+                }
+            }
+            if late > 0 {
+                c.sample(format!("run {id} node {key}: {late} of {n} calls after its end"));
             }
         }
         if status == "FINISHED" && output.as_deref() != Some(contents[2].1.as_str()) {
@@ -171,7 +195,8 @@ pub(super) async fn count(
 
     // Evaluation items: one SCORED result each, its output its own text.
     let results = rows(db, format!(
-        "SELECT r.status, r.output, (extract(epoch FROM r.finished_at) * 1000)::bigint, i.inputs->>'text'
+        "SELECT r.status, r.output, (extract(epoch FROM r.finished_at) * 1000)::bigint,
+                i.inputs->>'text', r.id::text, r.error
          FROM evaluation_results r JOIN dataset_items i ON i.id = r.item_id
          WHERE r.org_id = '{org}'")).await?;
     let c = &mut counts.evaluation_items;
@@ -184,6 +209,12 @@ pub(super) async fn count(
         let (n, late) = tally(calls, &text, finished);
         c.repeated_calls += n.saturating_sub(1);
         c.duplicated += late;
+        if status != "SCORED" || late > 0 {
+            let id: String = row.try_get_by_index(4)?;
+            let error: Option<String> = row.try_get_by_index(5)?;
+            let error = error.unwrap_or_default();
+            c.sample(format!("result {id} {status}, {n} calls ({late} after its end): {error}"));
+        }
         if status == "SCORED" {
             c.finished += 1;
             c.duplicated += usize::from(output.as_deref() != Some(text.as_str()));
