@@ -44,10 +44,8 @@ impl Cluster {
         program: &Path,
         database: &Scratch,
     ) -> anyhow::Result<Cluster> {
-        let logs = std::env::temp_dir().join(format!(
-            "promptops-chaos-{}",
-            uuid::Uuid::new_v4().simple()
-        ));
+        let logs =
+            std::env::temp_dir().join(format!("promptops-chaos-{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir_all(&logs)?;
         let (redis, redis_url) = match &args.redis_url {
             Some(url) => (None, url.clone()),
@@ -60,7 +58,11 @@ impl Cluster {
             }
         };
         let proxy = PgProxy::start(database::address(&database.url)?).await?;
-        let env = environment(args, &database::with_address(&database.url, proxy.port)?, &redis_url);
+        let env = environment(
+            args,
+            &database::with_address(&database.url, proxy.port)?,
+            &redis_url,
+        );
         let mock = Process::start(&Spec {
             program: program.to_owned(),
             args: vec![
@@ -118,7 +120,10 @@ impl Cluster {
         let port = free_port()?;
         let mut env = self.env.clone();
         env.push(("PROMPTOPS_ADDR".into(), format!("127.0.0.1:{port}")));
-        env.push(("PROMPTOPS_DATA_DIR".into(), self.data_dir(&format!("api{i}"))?));
+        env.push((
+            "PROMPTOPS_DATA_DIR".into(),
+            self.data_dir(&format!("api{i}"))?,
+        ));
         Ok(Api {
             spec: Spec {
                 program: self.program.clone(),
@@ -146,7 +151,10 @@ impl Cluster {
         let n = self.started_workers;
         self.started_workers += 1;
         let mut env = self.env.clone();
-        env.push(("PROMPTOPS_DATA_DIR".into(), self.data_dir(&format!("worker{n}"))?));
+        env.push((
+            "PROMPTOPS_DATA_DIR".into(),
+            self.data_dir(&format!("worker{n}"))?,
+        ));
         let id = format!("chaos-worker-{n}");
         env.push(("PROMPTOPS_WORKER_ID".into(), id.clone()));
         let process = Process::start(&Spec {
@@ -210,11 +218,7 @@ impl Cluster {
 }
 
 /// What every product process shares.
-fn environment(
-    args: &ChaosArgs,
-    database_url: &str,
-    redis_url: &str,
-) -> Vec<(String, String)> {
+fn environment(args: &ChaosArgs, database_url: &str, redis_url: &str) -> Vec<(String, String)> {
     let mut rng = rand::rng();
     let jwt: String = (0..48)
         .map(|_| char::from(rng.random_range(b'a'..=b'z')))

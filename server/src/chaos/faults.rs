@@ -2,8 +2,8 @@
 //! fault is injected, then the phase drains and is counted.
 
 mod api_kill;
-mod probe;
 mod pg_pause;
+mod probe;
 mod redis_restart;
 mod worker_kill;
 

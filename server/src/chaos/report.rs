@@ -67,7 +67,10 @@ impl PhaseReport {
     }
 
     pub fn duplicated(&self) -> usize {
-        self.kinds().iter().map(|(_, c)| c.duplicated).sum::<usize>()
+        self.kinds()
+            .iter()
+            .map(|(_, c)| c.duplicated)
+            .sum::<usize>()
             + self
                 .injected
                 .subscribers
@@ -142,13 +145,16 @@ pub(super) fn print(reports: &[PhaseReport], json: Option<&Path>) -> anyhow::Res
     }
     println!();
     println!(
-        "{:<14} {:>6} {:>24} {:>24} {:>9} {:>5} {:>8}  {}",
-        "fault", "faults", "recovery s", "backlog s", "readyz", "hung", "slowest", "subscribers"
+        "{:<14} {:>6} {:>24} {:>24} {:>9} {:>5} {:>8}  subscribers",
+        "fault", "faults", "recovery s", "backlog s", "readyz", "hung", "slowest"
     );
     for report in reports {
         let injected = &report.injected;
         let subscribers = injected.subscribers.as_ref().map_or("-".into(), |s| {
-            format!("{}/{} whole, {} moved", s.whole, s.subscribers, s.reconnected)
+            format!(
+                "{}/{} whole, {} moved",
+                s.whole, s.subscribers, s.reconnected
+            )
         });
         let readyz = injected.readyz.as_deref().unwrap_or("-");
         println!(

@@ -135,7 +135,9 @@ async fn stream(
                 match event["type"].as_str() {
                     Some("STARTED") => followed.text.clear(),
                     Some("TOKEN") => {
-                        followed.text.push_str(event["token"].as_str().unwrap_or(""));
+                        followed
+                            .text
+                            .push_str(event["token"].as_str().unwrap_or(""));
                         first_token();
                     }
                     Some("COMPLETED") => followed.completed = true,

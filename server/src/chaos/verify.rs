@@ -84,7 +84,11 @@ pub(super) async fn calls(llm_url: &str) -> anyhow::Result<HashMap<String, Vec<i
 }
 
 /// How many calls for `content` there were, and how many came after `finished_ms`.
-fn tally(calls: &HashMap<String, Vec<i64>>, content: &str, finished_ms: Option<i64>) -> (usize, usize) {
+fn tally(
+    calls: &HashMap<String, Vec<i64>>,
+    content: &str,
+    finished_ms: Option<i64>,
+) -> (usize, usize) {
     let times = calls.get(content).map(Vec::as_slice).unwrap_or_default();
     let late = finished_ms.map_or(0, |f| times.iter().filter(|&&t| t > f).count());
     (times.len(), late)
@@ -106,10 +110,15 @@ pub(super) async fn count(
     let mut counts = Counts::default();
 
     // Executions: SUCCEEDED with exactly their text echoed, and no call after that.
-    let found = rows(db, format!(
-        "SELECT id::text, status, variables->>'text', output,
+    let found = rows(
+        db,
+        format!(
+            "SELECT id::text, status, variables->>'text', output,
                 (extract(epoch FROM finished_at) * 1000)::bigint, error, attempts
-         FROM executions WHERE org_id = '{org}'")).await?;
+         FROM executions WHERE org_id = '{org}'"
+        ),
+    )
+    .await?;
     let c = &mut counts.executions;
     let mut seen = HashSet::new();
     for row in &found {
@@ -138,14 +147,22 @@ pub(super) async fn count(
         }
     }
     c.submitted = found.len().max(ledger.executions.len());
-    c.lost += ledger.executions.iter().filter(|id| !seen.contains(*id)).count();
+    c.lost += ledger
+        .executions
+        .iter()
+        .filter(|id| !seen.contains(*id))
+        .count();
 
     // Workflow runs: FINISHED with the expected output; each node called once before its end.
     let runs = rows(db, format!(
         "SELECT id::text, status, inputs->>'topic', output FROM workflow_runs WHERE org_id = '{org}'")).await?;
-    let nodes = rows(db, format!(
+    let nodes = rows(
+        db,
+        format!(
         "SELECT run_id::text, node_key, status, (extract(epoch FROM finished_at) * 1000)::bigint
-         FROM node_runs WHERE org_id = '{org}'")).await?;
+         FROM node_runs WHERE org_id = '{org}'"),
+    )
+    .await?;
     let mut by_run: HashMap<String, Vec<(String, String, Option<i64>)>> = HashMap::new();
     for row in &nodes {
         let run: String = row.try_get_by_index(0)?;
@@ -182,23 +199,34 @@ pub(super) async fn count(
                 }
             }
             if late > 0 {
-                c.sample(format!("run {id} node {key}: {late} of {n} calls after its end"));
+                c.sample(format!(
+                    "run {id} node {key}: {late} of {n} calls after its end"
+                ));
             }
         }
         if status == "FINISHED" && output.as_deref() != Some(contents[2].1.as_str()) {
             c.duplicated += 1;
         }
     }
-    let missing = ledger.workflow_runs.iter().filter(|id| !seen.contains(*id)).count();
+    let missing = ledger
+        .workflow_runs
+        .iter()
+        .filter(|id| !seen.contains(*id))
+        .count();
     c.submitted += 3 * missing;
     c.lost += 3 * missing;
 
     // Evaluation items: one SCORED result each, its output its own text.
-    let results = rows(db, format!(
-        "SELECT r.status, r.output, (extract(epoch FROM r.finished_at) * 1000)::bigint,
+    let results = rows(
+        db,
+        format!(
+            "SELECT r.status, r.output, (extract(epoch FROM r.finished_at) * 1000)::bigint,
                 i.inputs->>'text', r.id::text, r.error
          FROM evaluation_results r JOIN dataset_items i ON i.id = r.item_id
-         WHERE r.org_id = '{org}'")).await?;
+         WHERE r.org_id = '{org}'"
+        ),
+    )
+    .await?;
     let c = &mut counts.evaluation_items;
     for row in &results {
         let status: String = row.try_get_by_index(0)?;
@@ -213,7 +241,9 @@ pub(super) async fn count(
             let id: String = row.try_get_by_index(4)?;
             let error: Option<String> = row.try_get_by_index(5)?;
             let error = error.unwrap_or_default();
-            c.sample(format!("result {id} {status}, {n} calls ({late} after its end): {error}"));
+            c.sample(format!(
+                "result {id} {status}, {n} calls ({late} after its end): {error}"
+            ));
         }
         if status == "SCORED" {
             c.finished += 1;

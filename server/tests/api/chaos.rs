@@ -40,8 +40,8 @@ async fn a_tiny_worker_kill_run_counts_every_job_and_exits_zero() {
         String::from_utf8_lossy(&output.stderr)
     );
 
-    let report: Value = serde_json::from_str(&std::fs::read_to_string(report.path()).unwrap())
-        .unwrap();
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(report.path()).unwrap()).unwrap();
     let phases = report["phases"].as_array().unwrap();
     assert_eq!(phases.len(), 1, "{report}");
     let phase = &phases[0];
@@ -53,7 +53,10 @@ async fn a_tiny_worker_kill_run_counts_every_job_and_exits_zero() {
         ("evaluation_items", 10),
     ] {
         let count = &phase["counts"][kind];
-        assert!(count["submitted"].as_u64().unwrap() >= jobs, "{kind}: {count}");
+        assert!(
+            count["submitted"].as_u64().unwrap() >= jobs,
+            "{kind}: {count}"
+        );
         assert_eq!(count["finished"], count["submitted"], "{kind}: {count}");
         assert_eq!(count["lost"], 0, "{kind}: {count}");
         assert_eq!(count["duplicated"], 0, "{kind}: {count}");

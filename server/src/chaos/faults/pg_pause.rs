@@ -47,7 +47,9 @@ pub(super) async fn inject(
     phase.wait_submitted().await;
     super::super::verify::drain(phase.db, &phase.org, phase.args.drain_timeout()).await?;
     for end in ends {
-        injected.backlog_secs.push(probe::backlog_end(phase, end).await?);
+        injected
+            .backlog_secs
+            .push(probe::backlog_end(phase, end).await?);
     }
     Ok(injected)
 }

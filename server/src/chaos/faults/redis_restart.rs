@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 
 use super::super::cluster::Cluster;
-use super::{Injected, Phase, now_ms};
 use super::probe;
+use super::{Injected, Phase, now_ms};
 
 pub(super) async fn inject(phase: &Phase<'_>, cluster: &mut Cluster) -> anyhow::Result<Injected> {
     let bases: Vec<String> = cluster.apis.iter().map(|a| a.base.clone()).collect();
