@@ -7,6 +7,7 @@ pub mod auth;
 pub mod authz;
 pub mod background;
 pub mod bench;
+pub mod chaos;
 pub mod config;
 pub mod db;
 pub mod domain;

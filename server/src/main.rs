@@ -28,6 +28,9 @@ enum Command {
     MockLlm(MockLlmArgs),
     /// Load a running server with executions and report latency, throughput and exactly-once.
     Bench(promptops::bench::BenchArgs),
+    /// Fault injection on PostgreSQL + Redis with real processes: workers, Redis, API
+    /// processes and PostgreSQL fail under load; counts what was lost or done twice (exit 1).
+    Chaos(Box<promptops::chaos::ChaosArgs>),
     /// Evaluate a prompt or workflow version over a dataset on a server: the CI gate (exit 0
     /// pass, 1 under the minimum pass rate or a significant regression, 2 error).
     Eval(Box<promptops::eval_cli::EvalArgs>),
@@ -101,13 +104,31 @@ fn main() -> anyhow::Result<ExitCode> {
         | Command::Migrate(_)
         | Command::RotateMasterKey(_)
         | Command::MockLlm(_) => Some(promptops::telemetry::init()),
-        Command::Bench(_) | Command::Eval(_) | Command::Schema | Command::SandboxRender => None,
+        Command::Bench(_)
+        | Command::Chaos(_)
+        | Command::Eval(_)
+        | Command::Schema
+        | Command::SandboxRender => None,
     };
     let runtime = tokio::runtime::Runtime::new()?;
     if let Command::Eval(args) = command {
         return Ok(ExitCode::from(
             runtime.block_on(promptops::eval_cli::run(*args)),
         ));
+    }
+    if let Command::Chaos(args) = command {
+        let reports = runtime.block_on(promptops::chaos::run(*args));
+        runtime.shutdown_timeout(std::time::Duration::from_secs(10));
+        return match reports {
+            Ok(reports) if reports.iter().all(promptops::chaos::PhaseReport::clean) => {
+                Ok(ExitCode::SUCCESS)
+            }
+            Ok(_) => Ok(ExitCode::from(1)),
+            Err(error) => {
+                eprintln!("chaos: {error:#}");
+                Ok(ExitCode::from(2))
+            }
+        };
     }
     let result = runtime.block_on(run(command));
     runtime.shutdown_timeout(std::time::Duration::from_secs(10));
@@ -138,7 +159,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::Worker(config) => worker(*config).await,
         Command::MockLlm(args) => mock_llm(args).await,
         Command::Bench(args) => promptops::bench::run(args).await,
-        Command::SandboxRender | Command::Eval(_) => Ok(()),
+        Command::SandboxRender | Command::Eval(_) | Command::Chaos(_) => Ok(()),
     }
 }
 

@@ -1,7 +1,8 @@
 //! `mock-llm`: a fake OpenAI- and Anthropic-compatible HTTP server for tests, demos and
 //! benchmarks, with configurable latency, pacing and faults (429s, 500s, streams cut cleanly,
 //! stalled or dropped, JSON answers to streamed requests, late usage), and OpenAI's
-//! embeddings (the mock provider's vectors).
+//! embeddings (the mock provider's vectors). `GET /stats/calls` counts the completion requests
+//! per content (the echoed user message), so a harness can tell a repeated call.
 
 mod anthropic;
 mod embeddings;
@@ -9,6 +10,7 @@ mod openai;
 mod request;
 mod stream;
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -67,6 +69,9 @@ pub struct MockLlmStats {
     max_in_flight: AtomicU32,
     /// The JSON bodies of authenticated requests (completions and embeddings), in order.
     bodies: Mutex<Vec<serde_json::Value>>,
+    /// Per echoed content (the last user message), when each completion request for it
+    /// arrived (milliseconds since the Unix epoch).
+    calls: Mutex<HashMap<String, Vec<i64>>>,
 }
 
 impl MockLlmStats {
@@ -88,6 +93,13 @@ impl MockLlmStats {
     /// The most streams that were being sent at the same time.
     pub fn max_in_flight(&self) -> u32 {
         self.max_in_flight.load(Ordering::SeqCst)
+    }
+    /// Per echoed content, the arrival times (Unix milliseconds) of its completion requests.
+    pub fn calls(&self) -> HashMap<String, Vec<i64>> {
+        self.calls
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
     /// The request bodies received (the valid JSON ones), oldest first.
     pub fn bodies(&self) -> Vec<serde_json::Value> {
@@ -121,6 +133,15 @@ pub fn router_with_stats(config: MockLlmConfig) -> (Router, Arc<MockLlmStats>) {
     });
     let router = Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .route(
+            "/stats/calls",
+            get(|state: State<Arc<Shared>>| async move {
+                axum::Json(serde_json::json!({
+                    "requests": state.stats.requests(),
+                    "calls": state.stats.calls(),
+                }))
+            }),
+        )
         .route(
             "/v1/chat/completions",
             post(
@@ -240,7 +261,18 @@ async fn complete(
             Dialect::Anthropic => anthropic::parse(&value),
         });
     let completion = match parsed {
-        Ok(completion) => completion,
+        Ok(completion) => {
+            let key = crate::llm::mock::echo_source(&completion.messages).to_owned();
+            let now = chrono::Utc::now().timestamp_millis();
+            let mut calls = shared
+                .stats
+                .calls
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            calls.entry(key).or_default().push(now);
+            drop(calls);
+            completion
+        }
         Err(message) => {
             return error(
                 dialect,

@@ -18,6 +18,7 @@ mod authz_requests;
 mod authz_retention_requests;
 mod authz_workflow_requests;
 mod bench;
+mod chaos;
 mod cost;
 mod dataset_helpers;
 mod dataset_imports;
