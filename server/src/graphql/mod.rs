@@ -18,6 +18,7 @@ pub mod pii;
 pub mod prompt;
 pub mod provider;
 pub mod retention;
+pub mod shared_feed;
 pub mod workflow;
 
 pub mod codes;
@@ -114,7 +115,10 @@ pub fn schema(app: Arc<App>) -> AppSchema {
         // "Did you mean …?" would name the fields introspection hides.
         builder = builder.disable_introspection().disable_suggestions();
     }
-    builder.data(app).finish()
+    builder
+        .data(app)
+        .data(shared_feed::SharedFeed::<entities::execution::Model>::default())
+        .finish()
 }
 
 /// Per request (HTTP) or per connection (WebSocket).
