@@ -111,10 +111,10 @@ pub struct StreamArgs {
     #[arg(long, value_delimiter = ',', default_value = "200,1000")]
     pub streams: Vec<usize>,
     /// Tokens of each stream (the prompt's words, echoed).
-    #[arg(long, default_value_t = 50)]
+    #[arg(long, default_value_t = 100)]
     pub tokens: usize,
     /// The provider's pace (tokens per second of each stream).
-    #[arg(long, default_value_t = 20.0)]
+    #[arg(long, default_value_t = 10.0)]
     pub tokens_per_second: f64,
     /// An OpenAI-compatible server already paced at `--tokens-per-second`; by default the
     /// bench starts `promptops mock-llm` itself.
