@@ -140,9 +140,15 @@ pub struct WorkflowArgs {
 pub struct SubscriptionsArgs {
     #[command(flatten)]
     pub server: ServerArgs,
-    /// Idle WebSocket connections, each with one `orgExecutionUpdates` subscription.
+    /// Idle WebSocket connections, each with one subscription.
     #[arg(long, default_value_t = 1000)]
     pub connections: usize,
+    /// What each subscribes to: `execution-events` (`executionEvents` of one PENDING
+    /// execution, cancelled to fan its CANCELLED event out; with `--target`, the server must
+    /// run no workers, `PROMPTOPS_NO_WORKERS=true`) or `org-updates` (`orgExecutionUpdates`,
+    /// one execution started).
+    #[arg(long, value_enum, default_value = "execution-events")]
+    pub kind: SubscriptionKind,
     /// Connections opened at once while connecting.
     #[arg(long, default_value_t = 64)]
     pub connect_concurrency: usize,
@@ -175,4 +181,10 @@ pub struct StartupArgs {
     /// Starts of each kind (fresh data directory, existing one); the median is reported.
     #[arg(long, default_value_t = 5)]
     pub runs: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SubscriptionKind {
+    ExecutionEvents,
+    OrgUpdates,
 }

@@ -1,9 +1,10 @@
-//! `subscriptions`: N idle WebSockets, each with one `orgExecutionUpdates` subscription of
+//! `subscriptions`: N idle WebSockets, each with one subscription: `executionEvents` of one
+//! PENDING execution (the server runs no workers, so it stays so) or `orgExecutionUpdates` of
 //! the bench's organization. It reports the server's resident memory per connection (the
 //! server process's `VmRSS` after the N connected and settled, minus before, over N), its CPU
-//! while they sit idle, then the fan-out of one event: the time from sending `executePrompt`
-//! until the last subscriber received its first update (and the median one), checking that
-//! every subscriber received one.
+//! while they sit idle, then the fan-out of one event: the time from sending the mutation —
+//! `cancelExecution` (its CANCELLED event), or `executePrompt` (its first update) — until the
+//! last subscriber received it (and the median one), checking that every subscriber did.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -14,7 +15,7 @@ use hdrhistogram::Histogram;
 use serde_json::json;
 use tokio::sync::Barrier;
 
-use super::args::SubscriptionsArgs;
+use super::args::{SubscriptionKind, SubscriptionsArgs};
 use super::client::{gql, sign_up};
 use super::cpu::CpuTime;
 use super::rss::status_kib;
@@ -22,6 +23,9 @@ use super::server::Target;
 use super::{micros, ms, ws};
 
 const UPDATES: &str = "subscription($org: ID!) { orgExecutionUpdates(orgId: $org) { id status } }";
+const EVENTS: &str = "subscription($id: ID!) { executionEvents(executionId: $id) { seq type } }";
+const EXECUTE: &str = "mutation($p: ID!) { executePrompt(promptId: $p) { id } }";
+const CANCEL: &str = "mutation($id: ID!) { cancelExecution(id: $id) { id } }";
 /// Time for the server to set up the last subscriptions and settle before its memory is read.
 const SETTLE: Duration = Duration::from_secs(3);
 /// Seconds of idle CPU measured.
@@ -31,7 +35,12 @@ pub(super) async fn run(args: &SubscriptionsArgs) -> anyhow::Result<()> {
     if args.connections == 0 || args.connect_concurrency == 0 {
         bail!("--connections and --connect-concurrency must be at least 1");
     }
-    let target = Target::start(&args.server, &[]).await?;
+    let env: &[(&str, &str)] = match args.kind {
+        // The execution stays PENDING until cancelled.
+        SubscriptionKind::ExecutionEvents => &[("PROMPTOPS_NO_WORKERS", "true")],
+        SubscriptionKind::OrgUpdates => &[],
+    };
+    let target = Target::start(&args.server, env).await?;
     let measured = measure(args, &target).await;
     target.stop().await;
     measured
@@ -51,8 +60,27 @@ async fn measure(args: &SubscriptionsArgs, target: &Target) -> anyhow::Result<()
         .as_str()
         .context("no prompt id")?
         .to_owned();
+    let (query, variables, trigger_query, trigger_vars) = match args.kind {
+        SubscriptionKind::ExecutionEvents => {
+            let data = gql(&http, base, Some(&token), EXECUTE, json!({ "p": prompt })).await?;
+            let id = data["executePrompt"]["id"]
+                .as_str()
+                .context("no execution id")?;
+            (EVENTS, json!({ "id": id }), CANCEL, json!({ "id": id }))
+        }
+        SubscriptionKind::OrgUpdates => (
+            UPDATES,
+            json!({ "org": org }),
+            EXECUTE,
+            json!({ "p": prompt }),
+        ),
+    };
+    let field = match args.kind {
+        SubscriptionKind::ExecutionEvents => "executionEvents",
+        SubscriptionKind::OrgUpdates => "orgExecutionUpdates",
+    };
     println!(
-        "bench subscriptions: {n} WebSockets with one orgExecutionUpdates each, {} connecting at once → {base}",
+        "bench subscriptions: {n} WebSockets with one {field} each, {} connecting at once → {base}",
         args.connect_concurrency
     );
     tokio::time::sleep(Duration::from_secs(1)).await;
@@ -61,10 +89,10 @@ async fn measure(args: &SubscriptionsArgs, target: &Target) -> anyhow::Result<()
     let connecting = Instant::now();
     let sockets: Vec<anyhow::Result<ws::Socket>> = futures_util::stream::iter(0..n)
         .map(|_| {
-            let (base, token, org) = (base.to_owned(), token.clone(), org.clone());
+            let (base, token, variables) = (base.to_owned(), token.clone(), variables.clone());
             async move {
                 let mut socket = ws::connect(&base, &token).await?;
-                ws::subscribe(&mut socket, "1", UPDATES, json!({ "org": org })).await?;
+                ws::subscribe(&mut socket, "1", query, variables).await?;
                 anyhow::Ok(socket)
             }
         })
@@ -87,29 +115,33 @@ async fn measure(args: &SubscriptionsArgs, target: &Target) -> anyhow::Result<()
         _ => None,
     };
 
-    // Every subscriber waits for its first update; then one execution is started.
+    // Every subscriber waits for the event; then the mutation that causes it is sent.
     let ready = Arc::new(Barrier::new(n + 1));
     let mut waiting = tokio::task::JoinSet::new();
+    let kind = args.kind;
     for mut socket in sockets {
         let ready = ready.clone();
         waiting.spawn(async move {
             ready.wait().await;
-            let got = ws::next_data(&mut socket, Duration::from_secs(120)).await;
-            let at = Instant::now();
-            got.map(|_| (at, socket))
+            loop {
+                let data = ws::next_data(&mut socket, Duration::from_secs(120)).await?;
+                let at = Instant::now();
+                let wanted = match kind {
+                    SubscriptionKind::ExecutionEvents => {
+                        data["executionEvents"]["type"] == "CANCELLED"
+                    }
+                    SubscriptionKind::OrgUpdates => true,
+                };
+                if wanted {
+                    return anyhow::Ok((at, socket));
+                }
+            }
         });
     }
     ready.wait().await;
     tokio::time::sleep(Duration::from_millis(200)).await;
     let trigger = Instant::now();
-    gql(
-        &http,
-        base,
-        Some(&token),
-        "mutation($p: ID!) { executePrompt(promptId: $p) { id } }",
-        json!({ "p": prompt }),
-    )
-    .await?;
+    gql(&http, base, Some(&token), trigger_query, trigger_vars).await?;
     let mutation = trigger.elapsed();
     let mut fan_out = Histogram::<u64>::new(3)?;
     let (mut received, mut last, mut open) = (0usize, Duration::ZERO, Vec::with_capacity(n));
@@ -145,7 +177,7 @@ async fn measure(args: &SubscriptionsArgs, target: &Target) -> anyhow::Result<()
         idle_cores.map_or_else(|| "n/a".to_owned(), |c| format!("{c:.3} cores"))
     );
     println!(
-        "fan-out of one event: executePrompt answered in {:.1} ms · first update received by {received}/{n} · p50 {:.1} ms · p99 {:.1} ms · last {:.1} ms",
+        "fan-out of one event: the mutation answered in {:.1} ms · first update received by {received}/{n} · p50 {:.1} ms · p99 {:.1} ms · last {:.1} ms",
         mutation.as_secs_f64() * 1000.0,
         ms(fan_out.value_at_quantile(0.5)),
         ms(fan_out.value_at_quantile(0.99)),
@@ -153,7 +185,7 @@ async fn measure(args: &SubscriptionsArgs, target: &Target) -> anyhow::Result<()
     );
     println!(
         "json: {}",
-        json!({ "scenario": "subscriptions", "connections": n,
+        json!({ "scenario": "subscriptions", "kind": field, "connections": n,
                 "connect_seconds": connect_seconds,
                 "rss_before_kib": rss_before, "rss_after_kib": rss_after,
                 "rss_per_connection_kib": per_connection, "idle_cores": idle_cores,

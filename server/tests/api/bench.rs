@@ -191,19 +191,24 @@ async fn bench_workflow_runs_on_an_embedded_server_it_starts() {
 }
 
 /// `subscriptions`: more idle WebSockets than the default per-user limit (the embedded
-/// server's is lifted), every one served the event; memory per connection measured.
+/// server's is lifted), every one served the event, of either kind; memory per connection
+/// measured.
 #[tokio::test]
 async fn bench_subscriptions_fans_one_event_out_to_every_socket() {
-    let stdout = bench(&["subscriptions", "--embedded", "--connections", "60"]).await;
-    let json = json_line(&stdout);
-    assert_eq!(json["received"], 60, "{stdout}");
-    assert!(
-        json["rss_per_connection_kib"].as_f64().is_some(),
-        "{stdout}"
-    );
-    assert!(json["idle_cores"].as_f64().is_some(), "{stdout}");
-    let last = json["fan_out_last_ms"].as_f64().unwrap();
-    assert!(last > 0.0 && last < 60_000.0, "{stdout}");
+    for (kind, field) in [
+        ("execution-events", "executionEvents"),
+        ("org-updates", "orgExecutionUpdates"),
+    ] {
+        let args = ["subscriptions", "--embedded", "--kind", kind];
+        let stdout = bench(&[&args[..], &["--connections", "60"]].concat()).await;
+        let json = json_line(&stdout);
+        assert_eq!(json["kind"], field, "{stdout}");
+        assert_eq!(json["received"], 60, "{stdout}");
+        assert!(json["rss_per_connection_kib"].as_f64().is_some(), "{stdout}");
+        assert!(json["idle_cores"].as_f64().is_some(), "{stdout}");
+        let last = json["fan_out_last_ms"].as_f64().unwrap();
+        assert!(last > 0.0 && last < 60_000.0, "{stdout}");
+    }
 }
 
 /// `evaluate`: a run of 2 items, then one of 20 (2 made to fail), every result read back;
