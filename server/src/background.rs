@@ -14,10 +14,14 @@ pub struct Background {
 }
 
 impl Background {
-    /// Starts the reconciler, and the workers when `workers` is set.
+    /// Starts the reconciler and the writer of API keys' "last used", and the workers when
+    /// `workers` is set.
     pub fn start(app: &Arc<App>, workers: bool) -> Self {
         let shutdown = CancellationToken::new();
-        let mut handles = vec![app.runtime.start_reconciler(shutdown.clone())];
+        let mut handles = vec![
+            app.runtime.start_reconciler(shutdown.clone()),
+            app.api_keys.start_flusher(app.db.clone(), shutdown.clone()),
+        ];
         if workers {
             handles.push(app.runtime.start_workers(shutdown.clone()));
         }

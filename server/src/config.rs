@@ -193,6 +193,21 @@ pub struct Config {
     #[arg(long, env = "PROMPTOPS_RENDERS_PER_ORG")]
     pub renders_per_org: Option<usize>,
 
+    /// Seconds each process uses an API key it has read without reading it again: the bound on
+    /// a revocation made through another process while its notice is lost (Redis down);
+    /// with the notice, it applies at once everywhere.
+    #[arg(long, env = "PROMPTOPS_API_KEY_CACHE_SECS", default_value_t = 10)]
+    pub api_key_cache_secs: u64,
+
+    /// Seconds between the writes of API keys' "last used" (one statement for every key
+    /// used meanwhile; a key's use is recorded at most once a minute).
+    #[arg(
+        long,
+        env = "PROMPTOPS_API_KEY_LAST_USED_FLUSH_SECS",
+        default_value_t = 10
+    )]
+    pub api_key_last_used_flush_secs: u64,
+
     /// Seconds between full policy reloads, a safety net under the Redis watcher.
     #[arg(long, env = "PROMPTOPS_POLICY_RELOAD_SECS", default_value_t = 30)]
     pub policy_reload_secs: u64,
@@ -310,9 +325,10 @@ pub struct Config {
     #[arg(long, env = "PROMPTOPS_WS_REVALIDATE_SECS", default_value_t = 30)]
     pub ws_revalidate_secs: u64,
 
-    /// Seconds between checks that a subscriber still has access to what it follows, when no
-    /// event arrives (every event is checked too).
-    #[arg(long, env = "PROMPTOPS_WS_ACCESS_RECHECK_SECS", default_value_t = 5)]
+    /// Seconds between checks that a subscriber still has access to what it follows, events or
+    /// not. A safety net: every change of the authorization policy (any process's) triggers
+    /// the check at once, and a session's expiry is checked before every event.
+    #[arg(long, env = "PROMPTOPS_WS_ACCESS_RECHECK_SECS", default_value_t = 60)]
     pub ws_access_recheck_secs: u64,
 
     /// A second address serving only `GET /metrics` (e.g. `0.0.0.0:9090`, for a scraper kept

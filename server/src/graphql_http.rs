@@ -175,7 +175,13 @@ async fn run(
         let authorization = headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok());
-        let caller = authenticate(&state.app.db, &state.app.jwt, authorization).await;
+        let caller = authenticate(
+            &state.app.db,
+            &state.app.jwt,
+            &state.app.api_keys,
+            authorization,
+        )
+        .await;
         let ctx = RequestCtx {
             caller,
             request_id: request_id.clone(),

@@ -16,6 +16,7 @@ use workers::retention::{ArchiveStore, Retention};
 use workers::runtime::Runtime;
 use workers::sandbox::{self, Place, Renderer, Shares};
 
+use crate::auth::api_keys::ApiKeys;
 use crate::auth::jwt::JwtKeys;
 use crate::authz::Authz;
 use crate::config::Config;
@@ -29,6 +30,8 @@ pub struct App {
     pub bus: EventBus,
     pub authz: Arc<Authz>,
     pub jwt: JwtKeys,
+    /// API keys as this process last read them, and their uses not yet written.
+    pub api_keys: Arc<ApiKeys>,
     pub limiter: RateLimiter,
     /// Organizations' limits as the request limiter and the quotas read them.
     pub limits: crate::service::limits::LimitsCache,
@@ -128,6 +131,11 @@ impl App {
         if let Some(previous) = crate::secrets::previous_jwt_secret(&config)? {
             jwt = jwt.with_previous(previous.as_bytes());
         }
+        let api_keys = Arc::new(ApiKeys::new(
+            Duration::from_secs(config.api_key_cache_secs),
+            Duration::from_secs(config.api_key_last_used_flush_secs.max(1)),
+        ));
+        api_keys.watch(&bus);
         let place = match config.template_sandbox.as_deref() {
             Some("off") => {
                 tracing::warn!("templates render in-process: their memory use is not bounded");
@@ -189,6 +197,7 @@ impl App {
             bus,
             authz,
             jwt,
+            api_keys,
             limiter,
             limits,
             statements,

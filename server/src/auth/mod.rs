@@ -4,6 +4,7 @@
 //! needs a caller asks for it with [`Caller::actor`]. It sits below the application (`state`)
 //! and authorization: it is given the database and the token keys, never the `App`.
 
+pub mod api_keys;
 pub mod jwt;
 pub mod password;
 mod revalidate;
@@ -13,13 +14,11 @@ pub mod session;
 pub use revalidate::revalidate;
 
 use chrono::Utc;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
-};
+use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use crate::error::{AppError, AppResult};
-use entities::api_key;
+use api_keys::ApiKeys;
 use jwt::JwtKeys;
 
 /// Who is calling.
@@ -91,7 +90,12 @@ impl Caller {
 }
 
 /// Resolves an `Authorization` header value (`Bearer <token>`), if any.
-pub async fn authenticate(db: &DatabaseConnection, jwt: &JwtKeys, header: Option<&str>) -> Caller {
+pub async fn authenticate(
+    db: &DatabaseConnection,
+    jwt: &JwtKeys,
+    keys: &ApiKeys,
+    header: Option<&str>,
+) -> Caller {
     let Some(header) = header else {
         return Caller::Anonymous;
     };
@@ -103,7 +107,7 @@ pub async fn authenticate(db: &DatabaseConnection, jwt: &JwtKeys, header: Option
         return Caller::Refused("the Authorization header must be `Bearer <token>`".into());
     };
     if token.starts_with(secret::API_KEY_PREFIX) {
-        match authenticate_api_key(db, token).await {
+        match authenticate_api_key(db, keys, token).await {
             Ok((actor, expires_at)) => Caller::Authenticated {
                 actor,
                 expires_at,
@@ -147,27 +151,21 @@ pub async fn session_active(db: &DatabaseConnection, sid: Uuid) -> AppResult<boo
     session::active(db, sid).await
 }
 
-/// How stale `last_used_at` may get before a request writes it again.
-const LAST_USED_RESOLUTION_SECS: i64 = 60;
-
-/// The key's actor and expiry (Unix seconds).
+/// The key's actor and expiry (Unix seconds); its use is recorded for "last used".
 async fn authenticate_api_key(
     db: &DatabaseConnection,
+    keys: &ApiKeys,
     token: &str,
 ) -> AppResult<(Actor, Option<i64>)> {
     let refused = || AppError::Unauthenticated("invalid, expired or revoked API key".into());
-    let key = api_key::Entity::find()
-        .filter(api_key::Column::KeyHash.eq(secret::digest(token)))
-        .one(db)
+    let key = keys
+        .by_digest(db, &secret::digest(token))
         .await?
         .ok_or_else(refused)?;
-    let now = Utc::now();
-    if key.revoked_at.is_some() || key.expires_at.is_some_and(|at| at <= now) {
+    if key.revoked || key.expires_at.is_some_and(|at| at <= Utc::now()) {
         return Err(refused());
     }
-    let stale = key
-        .last_used_at
-        .is_none_or(|at| (now - at).num_seconds() >= LAST_USED_RESOLUTION_SECS);
+    keys.used(&key);
     let actor = Actor::ApiKey {
         id: key.id,
         org_id: key.org_id,
@@ -176,13 +174,5 @@ async fn authenticate_api_key(
     let expires_at = key
         .expires_at
         .map(|at| at.timestamp() + i64::from(at.timestamp_subsec_nanos() > 0));
-    if stale {
-        let mut active: api_key::ActiveModel = key.into();
-        active.last_used_at = Set(Some(now));
-        // Best effort: a busy database must not turn a valid key away.
-        if let Err(error) = active.update(db).await {
-            tracing::warn!(error = %error, "could not record an API key's last use");
-        }
-    }
     Ok((actor, expires_at))
 }

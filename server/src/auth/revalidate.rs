@@ -4,21 +4,22 @@
 //! its power (a revoked session, a deleted user) is added here once.
 
 use chrono::Utc;
-use sea_orm::{DatabaseConnection, EntityTrait};
+use sea_orm::DatabaseConnection;
 
+use super::api_keys::ApiKeys;
 use super::{Actor, Caller};
 use crate::error::{AppError, AppResult};
-use entities::api_key;
 
 /// `Ok` while the credential behind `caller` is still valid: an access token not past its
 /// `exp` whose session was not signed out; an API key whose row exists, is not revoked and not
-/// expired.
+/// expired (as the process's key cache knows it: a revocation elsewhere is seen at once
+/// through the bus, within `PROMPTOPS_API_KEY_CACHE_SECS` without it).
 ///
 /// `Err(AppError::Unauthenticated(reason))` means the credential no longer holds (the reason
 /// is safe to show); any other error means it could not be checked right now (a database
 /// error) and says nothing about the credential. An anonymous or refused caller has nothing
 /// to lose: its operations are refused one by one.
-pub async fn revalidate(db: &DatabaseConnection, caller: &Caller) -> AppResult<()> {
+pub async fn revalidate(db: &DatabaseConnection, keys: &ApiKeys, caller: &Caller) -> AppResult<()> {
     let session = match caller {
         Caller::Authenticated { session, .. } => *session,
         Caller::Anonymous | Caller::Refused(_) => return Ok(()),
@@ -34,12 +35,8 @@ pub async fn revalidate(db: &DatabaseConnection, caller: &Caller) -> AppResult<(
         },
         Actor::ApiKey { id, .. } => {
             let refused = || AppError::Unauthenticated("API key revoked or expired".into());
-            let key = api_key::Entity::find_by_id(*id)
-                .one(db)
-                .await?
-                .ok_or_else(refused)?;
-            let now = Utc::now();
-            if key.revoked_at.is_some() || key.expires_at.is_some_and(|at| at <= now) {
+            let key = keys.by_id(db, *id).await?.ok_or_else(refused)?;
+            if key.revoked || key.expires_at.is_some_and(|at| at <= Utc::now()) {
                 return Err(refused());
             }
             Ok(())

@@ -19,10 +19,10 @@ pub mod permissions;
 use std::sync::Arc;
 use std::time::Duration;
 
-use casbin::{CoreApi, DefaultModel, Enforcer, RbacApi};
+use casbin::{CoreApi, DefaultModel, Enforcer, MgmtApi, RbacApi};
 use futures_util::StreamExt;
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
-use tokio::sync::{Mutex, RwLock};
+use tokio::sync::{Mutex, RwLock, watch};
 use uuid::Uuid;
 use workers::events::{EventBus, RECONNECTED_TOPIC};
 
@@ -61,6 +61,9 @@ pub struct Authz {
     reload_lock: Mutex<()>,
     /// Identifies this process's own change notices, which it has already applied.
     instance: Uuid,
+    /// Bumped whenever a reload changed the policy: what long-lived subscriptions watch to
+    /// check their access again (see [`Authz::changes`]).
+    generation: watch::Sender<u64>,
 }
 
 impl Authz {
@@ -78,6 +81,7 @@ impl Authz {
             enforcer: RwLock::new(enforcer),
             reload_lock: Mutex::new(()),
             instance: Uuid::new_v4(),
+            generation: watch::Sender::new(0),
         });
         authz.spawn_watcher(reload_every);
         Ok(authz)
@@ -114,8 +118,22 @@ impl Authz {
     pub async fn reload(&self) -> anyhow::Result<()> {
         let _serial = self.reload_lock.lock().await;
         let fresh = build_enforcer(&self.db).await?;
-        *self.enforcer.write().await = fresh;
+        let lines = |e: &Enforcer| (e.get_policy(), e.get_grouping_policy());
+        let mut enforcer = self.enforcer.write().await;
+        let changed = lines(&enforcer) != lines(&fresh);
+        *enforcer = fresh;
+        drop(enforcer);
+        if changed {
+            self.generation.send_modify(|g| *g += 1);
+        }
         Ok(())
+    }
+
+    /// Changes of the policy in this process (after the new one is in force), from any
+    /// process: a subscription checks its subscriber's access again when one comes, instead of
+    /// polling.
+    pub fn changes(&self) -> watch::Receiver<u64> {
+        self.generation.subscribe()
     }
 
     /// Call after committing a change to policy lines: applies it here, then tells the other

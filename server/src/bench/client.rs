@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
-use super::BenchArgs;
+use super::args::ModelArgs;
 
 /// The timings of one execution, from sending `executePrompt`.
 pub(super) struct Sample {
@@ -70,23 +70,10 @@ pub(super) async fn sign_up(
 pub(super) async fn setup(
     http: &reqwest::Client,
     base: &str,
-    args: &BenchArgs,
+    args: &ModelArgs,
 ) -> anyhow::Result<Setup> {
     let (token, org) = sign_up(http, base, "bench").await?;
-    let model = match args.provider.as_str() {
-        "mock" => json!({ "provider": "MOCK", "model": "echo" }),
-        "openai" => {
-            let url = args
-                .llm_url
-                .as_deref()
-                .context("--provider openai needs --llm-url")?;
-            gql(http, base, Some(&token),
-                "mutation($org: ID!, $url: String) { setProviderCredential(orgId: $org, input: {provider: OPENAI, apiKey: \"sk-bench-not-a-real-key\", baseUrl: $url}) { id } }",
-                json!({ "org": org, "url": format!("{}/v1", url.trim_end_matches('/')) })).await?;
-            json!({ "provider": "OPENAI", "model": "gpt-4o-mini" })
-        }
-        other => bail!("unknown --provider {other}: mock or openai"),
-    };
+    let model = model(http, base, &token, &org, args).await?;
     let text = (0..args.words)
         .map(|i| format!("w{i}"))
         .collect::<Vec<_>>()
@@ -99,6 +86,31 @@ pub(super) async fn setup(
         .context("no prompt")?
         .to_owned();
     Ok(Setup { token, org, prompt })
+}
+
+/// The model of `--provider` (in `createPrompt`'s form); for `openai`, `--llm-url` is stored
+/// first as the organization's credential.
+pub(super) async fn model(
+    http: &reqwest::Client,
+    base: &str,
+    token: &str,
+    org: &str,
+    args: &ModelArgs,
+) -> anyhow::Result<Value> {
+    match args.provider.as_str() {
+        "mock" => Ok(json!({ "provider": "MOCK", "model": "echo" })),
+        "openai" => {
+            let url = args
+                .llm_url
+                .as_deref()
+                .context("--provider openai needs --llm-url")?;
+            gql(http, base, Some(token),
+                "mutation($org: ID!, $url: String) { setProviderCredential(orgId: $org, input: {provider: OPENAI, apiKey: \"sk-bench-not-a-real-key\", baseUrl: $url}) { id } }",
+                json!({ "org": org, "url": format!("{}/v1", url.trim_end_matches('/')) })).await?;
+            Ok(json!({ "provider": "OPENAI", "model": "gpt-4o-mini" }))
+        }
+        other => bail!("unknown --provider {other}: mock or openai"),
+    }
 }
 
 /// One `renderPrompt` of `prompt`; its latency.

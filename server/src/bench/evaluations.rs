@@ -1,4 +1,4 @@
-//! `--evaluate N`: one evaluation run of N dataset items (about 10% made to fail on purpose)
+//! `evaluate --items N`: one evaluation run of N dataset items (about 10% made to fail on purpose)
 //! against an echo prompt with up to three evaluators, polled until FINISHED. It reports
 //! items/s, the `runEvaluation` latency and — from the server's results, never assumed — that
 //! every item was scored exactly once and that exactly the items made to fail failed. With
@@ -6,16 +6,15 @@
 //! updated rows per item, for a run of N/10 and for the N run, so they can be seen to stay
 //! constant as N grows.
 
-mod pg_stats;
-
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use serde_json::{Value, json};
 
-use super::BenchArgs;
+use super::args::EvaluateArgs;
 use super::client::{gql, sign_up};
-use pg_stats::{PerItem, PgStats};
+use super::pg_stats::{PerItem, PgStats};
+use super::server::Target;
 
 /// The evaluators, in the JSON form of `runEvaluation`; `--evaluators K` takes the first K.
 /// The first and last compare with the item's expected output, so the items made to fail
@@ -27,8 +26,6 @@ const EVALUATORS: [&str; 3] = [
 ];
 /// `addDatasetItems` takes at most this many items per call here.
 const CHUNK: usize = 1000;
-/// The default of `--concurrency` for this scenario (the server's maximum is 64).
-pub(super) const CONCURRENCY: usize = 8;
 const RUN: &str = "mutation($input: RunEvaluationInput!) { runEvaluation(input: $input) { id } }";
 const STATUS: &str = "query($id: ID!) { evaluationRun(id: $id) {
     status error progress { total completed passed failed errored } } }";
@@ -71,11 +68,24 @@ impl Measured {
     }
 }
 
-pub(super) async fn load(args: &BenchArgs, base: &str, items: usize) -> anyhow::Result<()> {
+pub(super) async fn run(args: &EvaluateArgs) -> anyhow::Result<()> {
     if !(1..=EVALUATORS.len()).contains(&args.evaluators) {
         bail!("--evaluators must be 1 to {}", EVALUATORS.len());
     }
-    let concurrency = args.concurrency.unwrap_or(CONCURRENCY);
+    if args.items == 0 || args.concurrency == 0 {
+        bail!("--items and --concurrency must be at least 1");
+    }
+    if args.server.embedded && args.database_url.is_some() {
+        bail!("--embedded runs on SQLite: --database-url needs --target");
+    }
+    let target = Target::start(&args.server, &[]).await?;
+    let measured = load(args, &target.base, args.items).await;
+    target.stop().await;
+    measured
+}
+
+async fn load(args: &EvaluateArgs, base: &str, items: usize) -> anyhow::Result<()> {
+    let concurrency = args.concurrency;
     let stats = match &args.database_url {
         Some(url) => Some(PgStats::connect(url).await?),
         None => None,

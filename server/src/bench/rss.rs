@@ -62,7 +62,7 @@ impl Sampler {
 }
 
 /// A `kB` field of `/proc/<pid>/status`.
-fn status_kib(pid: u32, field: &str) -> Option<u64> {
+pub(super) fn status_kib(pid: u32, field: &str) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     status
         .lines()
@@ -71,7 +71,7 @@ fn status_kib(pid: u32, field: &str) -> Option<u64> {
 }
 
 /// The resident set of `pid` and its descendants now.
-fn tree_kib(pid: u32) -> u64 {
+pub(super) fn tree_kib(pid: u32) -> u64 {
     let parents = parents();
     let mut total = 0;
     let mut todo = vec![pid];
@@ -88,7 +88,7 @@ fn tree_kib(pid: u32) -> u64 {
 }
 
 /// Every process with its parent: (pid, ppid).
-fn parents() -> Vec<(u32, u32)> {
+pub(super) fn parents() -> Vec<(u32, u32)> {
     let Ok(entries) = std::fs::read_dir("/proc") else {
         return Vec::new();
     };

@@ -1,5 +1,5 @@
-//! `--workflows N`: N runs of a three-node workflow (Research → Analyze → Summarize, each an
-//! `llm` node on `mock`/echo) put in flight by `--concurrency` submitters that do not wait for
+//! `workflow --runs N`: N runs of a three-node workflow (Research → Analyze → Summarize, each an
+//! `llm` node on `mock`/echo, or OpenAI over HTTP with `--provider openai`) put in flight by `--concurrency` submitters that do not wait for
 //! them, so up to N are running at once. It reports the submission rate, runs/s, the most runs
 //! in flight at once, percentiles of `runWorkflow`, of whole runs and of nodes (from the node
 //! rows), the server's peak RSS when it knows the server's pid, and — from the server's rows,
@@ -20,8 +20,10 @@ mod report;
 
 use report::Report;
 
-use super::client::{gql, sign_up};
-use super::{BenchArgs, micros, ms, rss};
+use super::args::WorkflowArgs;
+use super::client::{gql, model, sign_up};
+use super::server::Target;
+use super::{micros, ms, rss};
 
 const NODES: [&str; 3] = ["research", "analyze", "summarize"];
 const RUN: &str = "mutation($w: ID!, $inputs: JSON) {
@@ -42,12 +44,15 @@ const EVENTS: &str = "subscription($id: ID!) {
 /// keeps the logs of its 1,000 most recent runs).
 const REPLAYED: usize = 50;
 
-/// The workflow each run runs, in the export format: the input echoed, prefixed by each node.
-fn definition() -> Value {
+/// The workflow each run runs, in the export format: the input echoed, prefixed by each node,
+/// on `model` (`createPrompt`'s form: `{provider: "MOCK", model: "echo"}`).
+fn definition(model: &Value) -> Value {
+    let provider = model["provider"].as_str().unwrap_or("MOCK").to_lowercase();
+    let model = model["model"].clone();
     let echo = |key: &str, content: &str| {
         json!({ "key": key, "kind": "llm",
                 "messages": [{ "role": "user", "content": content }],
-                "model": { "provider": "mock", "model": "echo" } })
+                "model": { "provider": provider, "model": model } })
     };
     json!({
         "inputs": [{ "name": "topic", "type": "STRING" }],
@@ -66,14 +71,25 @@ struct Submitted {
     failed: usize,
 }
 
-pub(super) async fn load(
-    args: &BenchArgs,
+pub(super) async fn run(args: &WorkflowArgs) -> anyhow::Result<()> {
+    if args.runs == 0 || args.concurrency == 0 {
+        bail!("--runs and --concurrency must be at least 1");
+    }
+    let target = Target::start(&args.server, &[]).await?;
+    let measured = load(args, &target.base, args.runs, target.pids.first().copied()).await;
+    target.stop().await;
+    measured
+}
+
+async fn load(
+    args: &WorkflowArgs,
     base: &str,
     runs: usize,
     server_pid: Option<u32>,
 ) -> anyhow::Result<()> {
     let http = reqwest::Client::new();
     let (token, org) = sign_up(&http, base, "bench").await?;
+    let model = model(&http, base, &token, &org, &args.model).await?;
     let name = format!("bench-{}", uuid::Uuid::new_v4().simple());
     let created = gql(&http, base, Some(&token),
         "mutation($org: ID!, $name: String!) { createWorkflow(orgId: $org, input: {name: $name}) { id } }",
@@ -84,15 +100,14 @@ pub(super) async fn load(
         .to_owned();
     gql(&http, base, Some(&token),
         "mutation($w: ID!, $json: String!) { importWorkflowVersion(workflowId: $w, input: {json: $json, commitMessage: \"bench\"}) { version } }",
-        json!({ "w": workflow, "json": definition().to_string() })).await?;
-    let topic = (0..args.words)
+        json!({ "w": workflow, "json": definition(&model).to_string() })).await?;
+    let topic = (0..args.model.words)
         .map(|i| format!("w{i}"))
         .collect::<Vec<_>>()
         .join(" ");
     println!(
-        "bench: {runs} workflow runs (Research → Analyze → Summarize on mock/echo, {} words), {} submitting at once → {base}",
-        args.words,
-        args.concurrency()
+        "bench workflow: {runs} runs (Research → Analyze → Summarize on {}, {} words), {} submitting at once → {base}",
+        args.model.provider, args.model.words, args.concurrency
     );
 
     let sampler = server_pid.and_then(rss::Sampler::start);
@@ -103,7 +118,7 @@ pub(super) async fn load(
     }));
     let next = Arc::new(AtomicUsize::new(0));
     let mut submitters = tokio::task::JoinSet::new();
-    for _ in 0..args.concurrency().min(runs) {
+    for _ in 0..args.concurrency.min(runs) {
         let (http, base, token) = (http.clone(), base.to_owned(), token.clone());
         let (workflow, topic) = (workflow.clone(), topic.clone());
         let (submitted, next) = (submitted.clone(), next.clone());
@@ -180,6 +195,22 @@ pub(super) async fn load(
         Some(memory) => println!("{}", memory.describe()),
         None => println!("server RSS: unknown (give --server-pid, or use --embedded, on Linux)"),
     }
+    let h = |h: &Histogram<u64>| {
+        json!({ "p50_ms": ms(h.value_at_quantile(0.5)),
+        "p99_ms": ms(h.value_at_quantile(0.99)) })
+    };
+    println!(
+        "json: {}",
+        json!({ "scenario": "workflow", "provider": args.model.provider, "runs": runs,
+                "runs_per_second": rows.len() as f64 / span,
+                "most_in_flight": watched.most_in_flight,
+                "run_workflow": h(&submitted.run_workflow), "run": h(&report.run),
+                "node_span": h(&report.node_span), "node_wait": h(&report.wait),
+                "rss_peak_kib": memory.as_ref().map(|m| m.process_peak),
+                "rss_tree_peak_kib": memory.as_ref().map(|m| m.tree_peak),
+                "finished": report.finished, "reexecuted": report.reexecuted,
+                "failed": submitted.failed })
+    );
     let replayed = replay(base, &token, &submitted.ids).await?;
     println!(
         "submitted {runs} · recorded {} · FINISHED {} · nodes COMPLETED {} · nodes executed more than once {} · failed as seen by the client {}",

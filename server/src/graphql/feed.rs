@@ -1,8 +1,8 @@
 //! The two shapes every subscription takes, so that each resolver is a few lines:
 //!
 //! - [`org_feed`]: an organization's plain notice topic (`{"id": …}` per item), each item
-//!   loaded again for the subscriber (which authorizes it) and converted; `orgExecutionUpdates`
-//!   and `auditEventAdded`.
+//!   loaded again for the subscriber (which authorizes it) and converted; `auditEventAdded`.
+//!   (`orgExecutionUpdates` reads each item once for all its subscribers: `shared_feed`.)
 //! - [`run_events`]: one run's typed events (`workers::events::run`) for a subscriber;
 //!   `executionEvents`, and `workflowRunEvents` / `evaluationRunEvents` to come.
 //!
@@ -23,6 +23,7 @@ use workers::events::run::Numbered;
 use crate::auth::Actor;
 use crate::error::{AppError, AppResult};
 use crate::graphql::live::{Access, guarded};
+use crate::graphql::shared_feed::notice_id;
 use crate::graphql::transient::retried;
 use crate::state::App;
 
@@ -78,12 +79,6 @@ where
         })
         .filter_map(|item| async move { item });
     Ok(guarded(access, items))
-}
-
-/// The id a notice announces: `{"id": "<uuid>", …}`.
-fn notice_id(payload: &str) -> Option<Uuid> {
-    let value: serde_json::Value = serde_json::from_str(payload).ok()?;
-    Uuid::parse_str(value.get("id")?.as_str()?).ok()
 }
 
 /// A run's followed events (`RunTopic::follow`) for a subscriber, converted; a log that

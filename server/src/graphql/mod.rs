@@ -18,6 +18,7 @@ pub mod pii;
 pub mod prompt;
 pub mod provider;
 pub mod retention;
+pub mod shared_feed;
 pub mod transient;
 pub mod workflow;
 
@@ -115,7 +116,10 @@ pub fn schema(app: Arc<App>) -> AppSchema {
         // "Did you mean …?" would name the fields introspection hides.
         builder = builder.disable_introspection().disable_suggestions();
     }
-    builder.data(app).finish()
+    builder
+        .data(app)
+        .data(shared_feed::SharedFeed::<entities::execution::Model>::default())
+        .finish()
 }
 
 /// Per request (HTTP) or per connection (WebSocket).

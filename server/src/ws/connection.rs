@@ -199,7 +199,15 @@ impl State {
             .or_else(|| payload.get("Authorization"))
             .and_then(Value::as_str);
         let caller = match authorization {
-            Some(value) => authenticate(&self.conn.app.db, &self.conn.app.jwt, Some(value)).await,
+            Some(value) => {
+                authenticate(
+                    &self.conn.app.db,
+                    &self.conn.app.jwt,
+                    &self.conn.app.api_keys,
+                    Some(value),
+                )
+                .await
+            }
             None => Caller::Anonymous,
         };
         let slot = match &caller {
@@ -230,7 +238,7 @@ impl State {
             return Step::Close(Close::duplicate(&id));
         }
         let caller = session.caller.clone();
-        match revalidate(&self.conn.app.db, &caller).await {
+        match revalidate(&self.conn.app.db, &self.conn.app.api_keys, &caller).await {
             Ok(()) => {}
             Err(AppError::Unauthenticated(reason)) => return self.end_session(&reason).await,
             Err(error) => tracing::warn!(?error, "could not re-validate a WebSocket credential"),
@@ -343,7 +351,7 @@ impl State {
         let Some(session) = &self.session else {
             return Step::Continue;
         };
-        match revalidate(&self.conn.app.db, &session.caller).await {
+        match revalidate(&self.conn.app.db, &self.conn.app.api_keys, &session.caller).await {
             Ok(()) => Step::Continue,
             Err(AppError::Unauthenticated(reason)) => self.end_session(&reason).await,
             Err(error) => {

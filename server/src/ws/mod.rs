@@ -23,6 +23,8 @@ use protocol::{Protocol, SUBPROTOCOLS};
 
 /// The largest message a client may send (as for HTTP bodies).
 const MAX_MESSAGE_BYTES: usize = 1024 * 1024;
+/// The read buffer tungstenite starts each WebSocket with, and the writes it gathers.
+const WS_BUFFER_BYTES: usize = 4 * 1024;
 
 /// What the WebSocket endpoint shares between connections.
 #[derive(Clone)]
@@ -86,6 +88,11 @@ fn accept(
     upgrade: WebSocketUpgrade,
 ) -> Response {
     let upgrade = upgrade
+        // tungstenite allocates its read buffer up front (128 KiB by default) and keeps it for
+        // the connection's life: most of an idle subscriber's memory. A small one grows for a
+        // larger message; writes are flushed message by message anyway.
+        .read_buffer_size(WS_BUFFER_BYTES)
+        .write_buffer_size(WS_BUFFER_BYTES)
         .max_message_size(MAX_MESSAGE_BYTES)
         .max_frame_size(MAX_MESSAGE_BYTES)
         .protocols(SUBPROTOCOLS);

@@ -9,6 +9,7 @@
 mod helpers;
 
 mod accounts;
+mod api_key_cache;
 mod api_key_rank;
 mod authz_dataset_requests;
 mod authz_evaluation_requests;
@@ -63,6 +64,7 @@ mod prompt_lists;
 mod prompt_templates;
 mod prompts;
 mod provider_egress;
+mod read_costs;
 mod readme;
 mod render_pool;
 mod retention;

@@ -2,17 +2,20 @@
 //! each exactly once and in order. The live feed is joined before the log is read, numbers
 //! already seen are dropped, and a live event that skips numbers (a subscriber lagged, or
 //! pub/sub dropped while Redis reconnected) is filled from the log first. A follower with an
-//! idle period reads the log again when nothing came for that long, and says so when the log
+//! idle period reads the log again when nothing came for that long, or at once when the bus
+//! reconnected to Redis (live events may have been lost meanwhile), and says so when the log
 //! had nothing newer either, so its caller can look at the source of truth (a database row).
+//! Waiting costs nothing but a timer: an idle follower does no work until one of those.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::stream::BoxStream;
 use futures_util::{Stream, StreamExt};
 use tokio::sync::broadcast;
 
-use super::{EventBus, EventError, Sequenced};
+use super::{EventBus, EventError, RECONNECTED_TOPIC, Sequenced};
 
 /// What a follower yields.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,6 +33,8 @@ struct Follow {
     last: u64,
     replayed: bool,
     idle: Option<Duration>,
+    /// With `idle`: the bus's reconnections, which end an idle wait early.
+    reconnects: Option<BoxStream<'static, Arc<str>>>,
 }
 
 impl EventBus {
@@ -53,7 +58,8 @@ impl EventBus {
     }
 
     /// [`follow`](Self::follow), and with `idle`, the log is read again whenever no event came
-    /// for that long; [`Followed::Idle`] when it had nothing newer either.
+    /// for that long, or the bus reconnected to Redis; [`Followed::Idle`] when it had nothing
+    /// newer either.
     pub fn follow_idle(
         &self,
         topic: &str,
@@ -67,6 +73,7 @@ impl EventBus {
             pending: VecDeque::new(),
             last: after,
             replayed: false,
+            reconnects: idle.map(|_| self.subscribe(RECONNECTED_TOPIC)),
             idle,
         };
         // An unfold stream keeps its state between polls, so a caller may wait on it under a
@@ -98,7 +105,22 @@ impl Follow {
                 continue;
             }
             let live = match self.idle {
-                Some(period) => tokio::time::timeout(period, self.live.next()).await.ok(),
+                Some(period) => {
+                    let reconnected = async {
+                        if let Some(reconnects) = &mut self.reconnects
+                            && reconnects.next().await.is_some()
+                        {
+                            return;
+                        }
+                        std::future::pending::<()>().await
+                    };
+                    // Waiting for the next event is cancel-safe: the stream keeps its state.
+                    tokio::select! {
+                        live = self.live.next() => Some(live),
+                        () = tokio::time::sleep(period) => None,
+                        () = reconnected => None,
+                    }
+                }
                 None => Some(self.live.next().await),
             };
             let Some(live) = live else {
@@ -183,5 +205,21 @@ mod tests {
             follow.next().await.unwrap().unwrap(),
             Followed::Event((2, "b".into()))
         );
+    }
+
+    /// A Redis reconnection may have lost live events: an idle follower looks at once, not
+    /// after its (long) idle period.
+    #[tokio::test]
+    async fn a_reconnection_wakes_an_idle_follower_at_once() {
+        let bus = EventBus::memory();
+        let mut follow = bus.follow_idle("t", 0, Some(Duration::from_secs(3600)));
+        let waiting = tokio::spawn(async move { follow.next().await });
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        bus.inner.deliver(RECONNECTED_TOPIC, Arc::from(""));
+        let woke = tokio::time::timeout(Duration::from_secs(5), waiting)
+            .await
+            .expect("woken by the reconnection")
+            .unwrap();
+        assert_eq!(woke.unwrap().unwrap(), Followed::Idle);
     }
 }

@@ -44,6 +44,8 @@ impl ExecutionQuery {
                 .map(|id| parse_id("promptId", id))
                 .transpose()?,
             status: status.map(|s| s.as_str().to_owned()),
+            // Counting reads every matching row: only when asked for.
+            count: ctx.look_ahead().field("totalCount").exists(),
         };
         let page = executions::list(
             &app.db,
@@ -89,28 +91,44 @@ impl ExecutionQuery {
     }
 }
 
-/// Loads what a page's executions point at — prompts, versions, authors — in one batch each,
-/// whatever the page size and however fast sibling fields resolve.
+/// Loads what a page's executions point at and the selection asks for — prompts, versions,
+/// authors — in one batch each, whatever the page size and however fast sibling fields
+/// resolve.
 async fn prefetch(
     ctx: &Context<'_>,
     executions: &[entities::execution::Model],
 ) -> async_graphql::Result<()> {
+    let node = ctx.look_ahead().field("edges").field("node");
     let loaders = ctx.loaders()?;
     let error = |e: std::sync::Arc<sea_orm::DbErr>| crate::graphql::prompt::types::loader_error(e);
-    loaders
-        .prompts
-        .load_many(executions.iter().map(|e| e.prompt_id))
-        .await
-        .map_err(error)?;
-    loaders
-        .versions
-        .load_many(executions.iter().map(|e| e.prompt_version_id))
-        .await
-        .map_err(error)?;
-    loaders
-        .users
-        .load_many(executions.iter().filter_map(|e| e.created_by))
-        .await
-        .map_err(error)?;
+    if node.field("prompt").exists() {
+        loaders
+            .prompts
+            .load_many(executions.iter().map(|e| e.prompt_id))
+            .await
+            .map_err(error)?;
+    }
+    if node.field("version").exists() {
+        loaders
+            .versions
+            .load_many(executions.iter().map(|e| e.prompt_version_id))
+            .await
+            .map_err(error)?;
+    }
+    let authors = executions.iter().filter_map(|e| e.created_by);
+    let version_authors = node.field("version").field("author").exists();
+    if node.field("createdBy").exists() || version_authors {
+        let mut ids: Vec<uuid::Uuid> = authors.collect();
+        if version_authors {
+            // What the versions just loaded point at.
+            let versions = loaders
+                .versions
+                .load_many(executions.iter().map(|e| e.prompt_version_id))
+                .await
+                .map_err(error)?;
+            ids.extend(versions.values().filter_map(|v| v.created_by));
+        }
+        loaders.users.load_many(ids).await.map_err(error)?;
+    }
     Ok(())
 }

@@ -5,19 +5,24 @@
 use std::time::Duration;
 
 use async_graphql::{Context, ID, Subscription};
-use futures_util::Stream;
+use entities::execution;
+use futures_util::{Stream, StreamExt};
 use workers::execution::events;
 
 use super::{Execution, ExecutionEvent};
 use crate::authz::permissions;
-use crate::graphql::feed::{org_feed, run_events};
-use crate::graphql::live::Access;
+use crate::graphql::feed::run_events;
+use crate::graphql::live::{Access, guarded};
+use crate::graphql::shared_feed::SharedFeed;
+use crate::graphql::transient::retried;
 use crate::graphql::{ContextExt, parse_id};
 use crate::service::execution::executions;
 
 /// With no event for this long, the log and then the row are checked: an execution that
-/// finished while its events could not be published (Redis down) still ends the stream.
-const IDLE_CHECK: Duration = Duration::from_secs(3);
+/// finished while its events could not be published still ends the stream. The bus's
+/// reconnection to Redis (when a lost event is likely) triggers the same check at once, so
+/// this is only a safety net and an idle subscriber costs nothing until then.
+const IDLE_CHECK: Duration = Duration::from_secs(60);
 /// The same for an execution already finished when subscribed: its log replays at once.
 const FINISHED_IDLE_CHECK: Duration = Duration::from_millis(500);
 
@@ -69,25 +74,37 @@ impl ExecutionSubscription {
 
     /// Status changes of the organization's executions, as they happen, in any process. Each
     /// update carries the execution as it is when delivered (a quick run may already show its
-    /// final status on its first update). Every update is authorized again on delivery, and
-    /// access is checked periodically while none comes; the first refusal ends the stream.
+    /// final status on its first update). Access is checked when subscribing, again whenever
+    /// the authorization policy changes and periodically (see `live`); the first refusal ends
+    /// the stream. Each update's row is read once for all of this process's subscribers.
     async fn org_execution_updates(
         &self,
         ctx: &Context<'_>,
         org_id: ID,
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<Execution>> + use<>> {
         let org = parse_id("orgId", &org_id)?;
+        let app = ctx.app()?.clone();
+        let caller = ctx.request()?.caller.clone();
+        let permission = permissions::EXECUTION_READ;
+        app.authz.require(caller.actor()?, org, permission).await?;
+        let db = app.db.clone();
+        let rows = ctx
+            .data::<SharedFeed<execution::Model>>()?
+            .subscribe(&app.bus, &events::org_topic(org), move |id| {
+                let db = db.clone();
+                // A read that fails for a moment is made again rather than lose the update.
+                async move {
+                    retried(|| async { Ok(executions::read(&db, id).await?) }).await
+                }
+            })
+            .filter(move |row| std::future::ready(row.org_id == org))
+            .map(|row| Ok(Execution::from(execution::Model::clone(&row))));
         let access = Access {
-            app: ctx.app()?.clone(),
-            caller: ctx.request()?.caller.clone(),
+            app,
+            caller,
             org,
-            permission: permissions::EXECUTION_READ,
+            permission,
         };
-        org_feed(
-            access,
-            &events::org_topic(org),
-            |app, actor, id| async move { executions::get(&app.db, &app.authz, &actor, id).await },
-        )
-        .await
+        Ok(guarded(access, rows))
     }
 }

@@ -94,14 +94,20 @@ impl PromptQuery {
     /// A prompt by id: null with NOT_FOUND when there is none the caller may read.
     async fn prompt(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Prompt>> {
         let app = ctx.app()?;
-        let prompt = rows::authorized(
-            &app.db,
-            &app.authz,
-            ctx.actor()?,
-            parse_id("id", &id)?,
-            permissions::PROMPT_READ,
-        )
-        .await?;
+        let (actor, id) = (ctx.actor()?, parse_id("id", &id)?);
+        let selection = ctx.look_ahead();
+        if !(selection.field("latestVersion").exists() || selection.field("labels").exists()) {
+            let prompt =
+                rows::authorized(&app.db, &app.authz, actor, id, permissions::PROMPT_READ).await?;
+            return Ok(Some(prompt.into()));
+        }
+        // The newest version comes with the prompt: one statement, not two.
+        let (prompt, latest) =
+            rows::authorized_with_latest(&app.db, &app.authz, actor, id, permissions::PROMPT_READ)
+                .await?;
+        if let Some(latest) = latest {
+            ctx.loaders()?.latest.feed_one(prompt.id, latest).await;
+        }
         Ok(Some(prompt.into()))
     }
 

@@ -68,6 +68,10 @@ pub async fn revoke_api_key(
     )
     .await?;
     work.changes_policy();
+    let id = key.id;
+    work.after_commit(move |app| {
+        Box::pin(crate::auth::api_keys::announce(&app.api_keys, &app.bus, id))
+    });
     work.commit().await?;
     Ok(key)
 }

@@ -272,6 +272,8 @@ pub async fn cancel(
 pub struct ListFilter {
     pub prompt_id: Option<Uuid>,
     pub status: Option<String>,
+    /// Whether to count the matching rows (`Page::total`, 0 otherwise).
+    pub count: bool,
 }
 
 pub struct Page {
@@ -282,6 +284,15 @@ pub struct Page {
 
 pub fn cursor(execution: &execution::Model) -> String {
     pages::encode_cursor(execution.created_at, execution.id)
+}
+
+/// Execution `id` as stored, unauthorized: for a feed whose subscribers were authorized for
+/// its organization (`orgExecutionUpdates`).
+pub async fn read(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Option<execution::Model>, sea_orm::DbErr> {
+    execution::Entity::find_by_id(id).one(conn).await
 }
 
 /// Newest first.
@@ -305,7 +316,11 @@ pub async fn list(
     if let Some(status) = filter.status {
         query = query.filter(execution::Column::Status.eq(status));
     }
-    let total = query.clone().count(conn).await?;
+    let total = if filter.count {
+        query.clone().count(conn).await?
+    } else {
+        0
+    };
     let key = (execution::Column::CreatedAt, execution::Column::Id);
     let (executions, has_next) = pages::newest_first(conn, query, key, first, after).await?;
     Ok(Page {

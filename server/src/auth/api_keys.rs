@@ -1,0 +1,236 @@
+//! Each process's copy of the API keys it has seen, so that a request with a key costs no
+//! database statement: a key is read by its digest once, then served from memory. A
+//! revocation is announced on the bus ([`TOPIC`]) after it commits and drops the entry in
+//! every process at once; as a bound on a lost notice (Redis down), an entry older than
+//! `PROMPTOPS_API_KEY_CACHE_SECS` is read again before it is used. Roles are not cached here:
+//! they are casbin's, reloaded on every policy change.
+//!
+//! "Last used" is recorded in memory and written in one statement for every key used since
+//! the previous flush, every `PROMPTOPS_API_KEY_LAST_USED_FLUSH_SECS` (and at shutdown), at
+//! most once a minute per key.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use futures_util::StreamExt;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
+use workers::events::{EventBus, RECONNECTED_TOPIC};
+
+use crate::error::AppResult;
+use entities::api_key;
+
+/// Plain topic: the id of an API key that was revoked.
+pub const TOPIC: &str = "auth.api_key";
+/// How stale a key's `last_used_at` may get before its use is recorded again.
+const LAST_USED_RESOLUTION_SECS: i64 = 60;
+/// Entries kept at most; past it, stale ones are dropped, then all (keys are read again).
+const MAX_ENTRIES: usize = 100_000;
+
+/// What authentication needs of a key row.
+#[derive(Debug, Clone)]
+pub struct KeyInfo {
+    pub id: Uuid,
+    pub org_id: Uuid,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked: bool,
+    last_used_at: Option<DateTime<Utc>>,
+}
+
+impl From<api_key::Model> for KeyInfo {
+    fn from(key: api_key::Model) -> Self {
+        Self {
+            id: key.id,
+            org_id: key.org_id,
+            expires_at: key.expires_at,
+            revoked: key.revoked_at.is_some(),
+            last_used_at: key.last_used_at,
+        }
+    }
+}
+
+#[derive(Default)]
+struct Entries {
+    by_id: HashMap<Uuid, (KeyInfo, Instant)>,
+    by_digest: HashMap<String, Uuid>,
+}
+
+pub struct ApiKeys {
+    recheck: Duration,
+    flush_every: Duration,
+    entries: Mutex<Entries>,
+    /// Keys used since the last flush.
+    used: Mutex<HashSet<Uuid>>,
+}
+
+impl ApiKeys {
+    pub fn new(recheck: Duration, flush_every: Duration) -> Self {
+        Self {
+            recheck,
+            flush_every: flush_every.max(Duration::from_millis(100)),
+            entries: Mutex::new(Entries::default()),
+            used: Mutex::new(HashSet::new()),
+        }
+    }
+
+    /// The key whose secret has `digest`, if there is one.
+    pub async fn by_digest(
+        &self,
+        conn: &impl ConnectionTrait,
+        digest: &str,
+    ) -> AppResult<Option<KeyInfo>> {
+        if let Some(key) = self.fresh(|e| e.by_digest.get(digest).copied()) {
+            return Ok(Some(key));
+        }
+        let row = api_key::Entity::find()
+            .filter(api_key::Column::KeyHash.eq(digest))
+            .one(conn)
+            .await?;
+        Ok(row.map(|row| self.remember(row)))
+    }
+
+    /// Key `id`, if it exists (a long-lived connection's re-validation).
+    pub async fn by_id(&self, conn: &impl ConnectionTrait, id: Uuid) -> AppResult<Option<KeyInfo>> {
+        if let Some(key) = self.fresh(|_| Some(id)) {
+            return Ok(Some(key));
+        }
+        let row = api_key::Entity::find_by_id(id).one(conn).await?;
+        Ok(row.map(|row| self.remember(row)))
+    }
+
+    fn fresh(&self, id: impl FnOnce(&Entries) -> Option<Uuid>) -> Option<KeyInfo> {
+        let entries = self.lock();
+        let id = id(&entries)?;
+        let (key, checked) = entries.by_id.get(&id)?;
+        (checked.elapsed() < self.recheck).then(|| key.clone())
+    }
+
+    fn remember(&self, row: api_key::Model) -> KeyInfo {
+        let digest = row.key_hash.clone();
+        let key = KeyInfo::from(row);
+        let mut entries = self.lock();
+        if entries.by_id.len() >= MAX_ENTRIES {
+            let recheck = self.recheck;
+            entries.by_id.retain(|_, (_, at)| at.elapsed() < recheck);
+            if entries.by_id.len() >= MAX_ENTRIES {
+                entries.by_id.clear();
+            }
+            let Entries { by_id, by_digest } = &mut *entries;
+            by_digest.retain(|_, id| by_id.contains_key(id));
+        }
+        entries.by_digest.insert(digest, key.id);
+        entries.by_id.insert(key.id, (key.clone(), Instant::now()));
+        key
+    }
+
+    /// Drops key `id`: its next use reads the row.
+    pub fn forget(&self, id: Uuid) {
+        let mut entries = self.lock();
+        entries.by_id.remove(&id);
+        entries.by_digest.retain(|_, key| *key != id);
+    }
+
+    fn forget_all(&self) {
+        *self.lock() = Entries::default();
+    }
+
+    /// Notes that `key` authenticated a request now; written at the next flush unless it was
+    /// recorded less than a minute ago.
+    pub fn used(&self, key: &KeyInfo) {
+        let now = Utc::now();
+        let stale = key
+            .last_used_at
+            .is_none_or(|at| (now - at).num_seconds() >= LAST_USED_RESOLUTION_SECS);
+        if !stale {
+            return;
+        }
+        if let Some((cached, _)) = self.lock().by_id.get_mut(&key.id) {
+            cached.last_used_at = Some(now);
+        }
+        self.used
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(key.id);
+    }
+
+    /// Writes "last used" (now) for every key used since the previous flush, in one statement.
+    pub async fn flush(&self, conn: &impl ConnectionTrait) {
+        let ids: Vec<Uuid> =
+            std::mem::take(&mut *self.used.lock().unwrap_or_else(PoisonError::into_inner))
+                .into_iter()
+                .collect();
+        if ids.is_empty() {
+            return;
+        }
+        let written = api_key::Entity::update_many()
+            .col_expr(api_key::Column::LastUsedAt, Expr::value(Some(Utc::now())))
+            .filter(api_key::Column::Id.is_in(ids))
+            .exec(conn)
+            .await;
+        // Best effort: "last used" is informative, and the next use records it again.
+        if let Err(error) = written {
+            tracing::warn!(%error, "could not record API keys' last use");
+        }
+    }
+
+    /// Flushes "last used" periodically, and once more when `shutdown` fires.
+    pub fn start_flusher<C>(
+        self: &Arc<Self>,
+        conn: C,
+        shutdown: CancellationToken,
+    ) -> JoinHandle<()>
+    where
+        C: ConnectionTrait + Send + Sync + 'static,
+    {
+        let keys = self.clone();
+        tokio::spawn(async move {
+            let mut ticker = tokio::time::interval(keys.flush_every);
+            ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tokio::select! {
+                    _ = ticker.tick() => keys.flush(&conn).await,
+                    () = shutdown.cancelled() => {
+                        keys.flush(&conn).await;
+                        return;
+                    }
+                }
+            }
+        })
+    }
+
+    /// Drops entries as other processes announce revocations (and all of them after the bus
+    /// reconnected: notices may have been missed meanwhile).
+    pub fn watch(self: &Arc<Self>, bus: &EventBus) {
+        let weak = Arc::downgrade(self);
+        let notices = bus.subscribe(TOPIC);
+        let reconnects = bus.subscribe(RECONNECTED_TOPIC);
+        tokio::spawn(async move {
+            let mut events =
+                futures_util::stream::select(notices.map(Some), reconnects.map(|_| None));
+            while let Some(event) = events.next().await {
+                let Some(keys) = weak.upgrade() else { return };
+                match event.and_then(|id| id.parse::<Uuid>().ok()) {
+                    Some(id) => keys.forget(id),
+                    None => keys.forget_all(),
+                }
+            }
+        });
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
+        self.entries.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Applies a committed revocation here at once, then tells the other processes.
+pub async fn announce(keys: &ApiKeys, bus: &EventBus, id: Uuid) {
+    keys.forget(id);
+    if let Err(error) = bus.publish(TOPIC, &id.to_string()).await {
+        tracing::warn!(%error, %id, "could not announce an API key's revocation; other processes re-read it within PROMPTOPS_API_KEY_CACHE_SECS");
+    }
+}
