@@ -204,7 +204,10 @@ async fn bench_subscriptions_fans_one_event_out_to_every_socket() {
         let json = json_line(&stdout);
         assert_eq!(json["kind"], field, "{stdout}");
         assert_eq!(json["received"], 60, "{stdout}");
-        assert!(json["rss_per_connection_kib"].as_f64().is_some(), "{stdout}");
+        assert!(
+            json["rss_per_connection_kib"].as_f64().is_some(),
+            "{stdout}"
+        );
         assert!(json["idle_cores"].as_f64().is_some(), "{stdout}");
         let last = json["fan_out_last_ms"].as_f64().unwrap();
         assert!(last > 0.0 && last < 60_000.0, "{stdout}");
