@@ -27,7 +27,7 @@ fn append(c: &mut Criterion) {
         b.iter(|| {
             let seq = runtime.block_on(bus.append("bench:followed", TOKEN, 0));
             appended += 1;
-            if appended % 128 == 0 {
+            if appended.is_multiple_of(128) {
                 runtime.block_on(async {
                     while let Ok(Some(_)) =
                         tokio::time::timeout(std::time::Duration::ZERO, live.next()).await

@@ -143,11 +143,11 @@ pub struct SubscriptionsArgs {
     /// Idle WebSocket connections, each with one subscription.
     #[arg(long, default_value_t = 1000)]
     pub connections: usize,
-    /// What each subscribes to: `execution-events` (`executionEvents` of one PENDING
-    /// execution, cancelled to fan its CANCELLED event out; with `--target`, the server must
-    /// run no workers, `PROMPTOPS_NO_WORKERS=true`) or `org-updates` (`orgExecutionUpdates`,
-    /// one execution started).
-    #[arg(long, value_enum, default_value = "execution-events")]
+    /// What each subscribes to: `org-updates` (`orgExecutionUpdates`, one execution started)
+    /// or `execution-events` (`executionEvents` of one PENDING execution, cancelled to fan its
+    /// CANCELLED event out; needs `--target`: an API process running no workers,
+    /// `PROMPTOPS_NO_WORKERS=true`, on Redis).
+    #[arg(long, value_enum, default_value = "org-updates")]
     pub kind: SubscriptionKind,
     /// Connections opened at once while connecting.
     #[arg(long, default_value_t = 64)]

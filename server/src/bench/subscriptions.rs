@@ -35,12 +35,13 @@ pub(super) async fn run(args: &SubscriptionsArgs) -> anyhow::Result<()> {
     if args.connections == 0 || args.connect_concurrency == 0 {
         bail!("--connections and --connect-concurrency must be at least 1");
     }
-    let env: &[(&str, &str)] = match args.kind {
-        // The execution stays PENDING until cancelled.
-        SubscriptionKind::ExecutionEvents => &[("PROMPTOPS_NO_WORKERS", "true")],
-        SubscriptionKind::OrgUpdates => &[],
-    };
-    let target = Target::start(&args.server, env).await?;
+    if args.kind == SubscriptionKind::ExecutionEvents && args.server.embedded {
+        // An embedded server runs its own jobs: the execution would not stay PENDING.
+        bail!(
+            "--kind execution-events needs --target: an API process with PROMPTOPS_NO_WORKERS=true on Redis"
+        );
+    }
+    let target = Target::start(&args.server, &[]).await?;
     let measured = measure(args, &target).await;
     target.stop().await;
     measured

@@ -195,10 +195,7 @@ async fn bench_workflow_runs_on_an_embedded_server_it_starts() {
 /// measured.
 #[tokio::test]
 async fn bench_subscriptions_fans_one_event_out_to_every_socket() {
-    for (kind, field) in [
-        ("execution-events", "executionEvents"),
-        ("org-updates", "orgExecutionUpdates"),
-    ] {
+    for (kind, field) in [("org-updates", "orgExecutionUpdates")] {
         let args = ["subscriptions", "--embedded", "--kind", kind];
         let stdout = bench(&[&args[..], &["--connections", "60"]].concat()).await;
         let json = json_line(&stdout);
