@@ -27,15 +27,17 @@ pub async fn endpoint(
     if provider == "mock" {
         return Ok(None);
     }
-    let stored = provider_credential::Entity::find()
-        .filter(provider_credential::Column::OrgId.eq(org))
-        .filter(provider_credential::Column::Provider.eq(provider))
-        .one(db)
-        .await
-        .map_err(|error| {
-            tracing::error!(%error, "reading a provider credential");
-            "could not read the organization's provider credential".to_owned()
-        })?;
+    let stored = crate::db_error::retried(|| {
+        provider_credential::Entity::find()
+            .filter(provider_credential::Column::OrgId.eq(org))
+            .filter(provider_credential::Column::Provider.eq(provider))
+            .one(db)
+    })
+    .await
+    .map_err(|error| {
+        tracing::error!(%error, "reading a provider credential");
+        "could not read the organization's provider credential".to_owned()
+    })?;
     let Some(stored) = stored else {
         return Ok(None);
     };

@@ -4,7 +4,15 @@
 //! the job runtime retries instead of giving up. Anything else (a constraint, a bad query) is
 //! a bug or a conflict that a retry would only repeat.
 
+use std::future::Future;
+use std::time::{Duration, Instant};
+
 use sea_orm::{DbErr, RuntimeErr};
+
+/// How long a job's read is retried after transient errors before the job gives up on it: a
+/// database that stalls or drops its connections for a few seconds costs a run no more than
+/// the wait.
+pub const RETRY_READS_FOR: Duration = Duration::from_secs(30);
 
 /// Whether retrying the same work later can succeed.
 pub fn is_transient(error: &DbErr) -> bool {
@@ -15,6 +23,27 @@ pub fn is_transient(error: &DbErr) -> bool {
             RuntimeErr::Internal(message) => message.contains("connection"),
         },
         _ => false,
+    }
+}
+
+/// `read`, again while it fails with a transient error, for up to [`RETRY_READS_FOR`] (pauses
+/// from 50 ms doubling to 1 s); the last error after that, and any other error at once.
+pub async fn retried<T, R, F>(mut read: R) -> Result<T, DbErr>
+where
+    R: FnMut() -> F,
+    F: Future<Output = Result<T, DbErr>>,
+{
+    let deadline = Instant::now() + RETRY_READS_FOR;
+    let mut pause = Duration::from_millis(50);
+    loop {
+        match read().await {
+            Err(error) if is_transient(&error) && Instant::now() + pause < deadline => {
+                tracing::debug!(%error, "retrying a read after a transient database error");
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(Duration::from_secs(1));
+            }
+            done => return done,
+        }
     }
 }
 

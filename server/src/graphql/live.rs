@@ -70,7 +70,9 @@ impl<T> Guarded<T> {
             Err(AppError::Unavailable(message)) => {
                 tracing::debug!(%message, "access check postponed");
                 let wait = self.period.saturating_sub(UNAVAILABLE_RETRY);
-                self.checked = Instant::now().checked_sub(wait).unwrap_or_else(Instant::now);
+                self.checked = Instant::now()
+                    .checked_sub(wait)
+                    .unwrap_or_else(Instant::now);
                 Ok(())
             }
             Err(refused) => {

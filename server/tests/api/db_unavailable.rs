@@ -212,3 +212,44 @@ async fn an_org_feed_item_whose_load_fails_for_a_moment_still_arrives() {
         json!({ "id": execution, "status": "SUCCEEDED" })
     );
 }
+
+/// A worker's read inside a job — here the organization's provider credential, read before
+/// calling the provider — loses its connection (terminated while it waits on a lock, as in a
+/// database restart): the read is made again and the execution succeeds at its first attempt,
+/// with one provider call, instead of ending FAILED ("could not read the organization's
+/// provider credential", seen in the chaos harness's PostgreSQL stall).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_jobs_read_whose_connection_dies_is_made_again() {
+    let Some(backend @ Backend::Postgres { .. }) = Backend::postgres() else {
+        eprintln!("TEST_DATABASE_URL not set: skipped");
+        return;
+    };
+    let env = Arc::new(TestEnv::new(&backend).await);
+    // Submitted where no worker runs, so the job waits until the lock is in place.
+    let api = TestApp::spawn_on(env.clone(), |config| config.no_workers = true).await;
+    let locker = Database::connect(env.database_url.as_str()).await.unwrap();
+    let admin = Database::connect(env.database_url.as_str()).await.unwrap();
+    let (llm, stats) = crate::pii_masking::mock_llm().await;
+    let (owner, prompt) =
+        crate::pii_masking::org_with_prompt(&api, "owner", &llm, "Hello {{ name }}").await;
+    let executed = api
+        .ok(
+            Some(&owner.token),
+            "mutation($p: ID!) { executePrompt(promptId: $p, input: {variables: {name: \"x\"}}) { id } }",
+            json!({ "p": prompt }),
+        )
+        .await;
+    let execution = executed["executePrompt"]["id"].as_str().unwrap().to_owned();
+
+    let (held, pid) = lock(&locker, "provider_credentials").await;
+    let _worker = TestApp::spawn_on(env.clone(), |_| {}).await;
+    assert!(terminate_waiters(&admin, pid).await >= 1);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    held.rollback().await.unwrap();
+
+    let row =
+        crate::process_helpers::wait_finished(&admin, &execution, Duration::from_secs(30)).await;
+    assert_eq!(row.status, "SUCCEEDED", "{:?}", row.error);
+    assert_eq!(row.attempts, 1, "{row:?}");
+    assert_eq!(stats.requests(), 1);
+}

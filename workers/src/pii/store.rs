@@ -172,7 +172,8 @@ impl PiiPolicies {
         if let Some((pii, true)) = &cached {
             return Ok(pii.clone());
         }
-        let row = pii_policy::Entity::find_by_id(org).one(conn).await?;
+        let row =
+            crate::db_error::retried(|| pii_policy::Entity::find_by_id(org).one(conn)).await?;
         let version = row.as_ref().map_or(0, |r| r.version);
         let pii = match (cached, row) {
             (Some((pii, _)), _) if pii.version == version => pii,

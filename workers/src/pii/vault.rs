@@ -49,8 +49,7 @@ pub async fn load(
     sealer: &Sealer,
     subject: Uuid,
 ) -> Result<Mapping, String> {
-    let Some(row) = pii_vault::Entity::find_by_id(subject)
-        .one(conn)
+    let Some(row) = crate::db_error::retried(|| pii_vault::Entity::find_by_id(subject).one(conn))
         .await
         .map_err(|e| format!("reading the PII vault: {e}"))?
     else {

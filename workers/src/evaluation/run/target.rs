@@ -156,11 +156,11 @@ async fn prompt(
     args: Map<String, Value>,
 ) -> Result<Answer, String> {
     let began = Instant::now();
-    let found = prompt_version::Entity::find_by_id(version)
-        .one(&ctx.db)
-        .await
-        .map_err(|error| format!("reading the prompt version: {error}"))?
-        .ok_or_else(|| "the prompt version no longer exists".to_owned())?;
+    let found =
+        crate::db_error::retried(|| prompt_version::Entity::find_by_id(version).one(&ctx.db))
+            .await
+            .map_err(|error| format!("reading the prompt version: {error}"))?
+            .ok_or_else(|| "the prompt version no longer exists".to_owned())?;
     let messages: Vec<ChatMessage> = serde_json::from_value(found.messages)
         .map_err(|error| format!("the prompt's stored messages: {error}"))?;
     let model: ModelConfig = serde_json::from_value(found.model_config)
@@ -283,8 +283,7 @@ async fn start_workflow(
 
 /// The workflow run's answer once it ended; `None` while it runs.
 async fn finished_workflow(ctx: &JobContext, run: Uuid) -> Result<Option<Answer>, String> {
-    let found = workflow_run::Entity::find_by_id(run)
-        .one(&ctx.db)
+    let found = crate::db_error::retried(|| workflow_run::Entity::find_by_id(run).one(&ctx.db))
         .await
         .map_err(|error| format!("reading the workflow run: {error}"))?
         .ok_or_else(|| "the workflow run no longer exists".to_owned())?;
