@@ -60,7 +60,9 @@ fn finished_status(processed: Processed) -> Option<&'static str> {
         Processed::Unwritten => "unwritten",
         Processed::Dead => "dead",
         Processed::UnknownKind => "unknown_kind",
-        Processed::Busy | Processed::Gone | Processed::ClaimFailed => return None,
+        Processed::Busy | Processed::Gone | Processed::ClaimFailed | Processed::ClaimError => {
+            return None;
+        }
     })
 }
 

@@ -218,10 +218,14 @@ impl Runtime {
         let (job, claimed) = match self.claim(delivery.job_id).await {
             Ok(claim::Step::Run(job, claimed)) => (job, claimed),
             Ok(claim::Step::Done(processed)) => return processed,
-            Err(error) => {
-                // Left unacknowledged: delivered again once idle past the lease.
+            // Left unacknowledged: delivered again once idle past the lease.
+            Err(error) if crate::db_error::is_transient(&error) => {
                 tracing::warn!(%error, "could not claim a job");
                 return Processed::ClaimFailed;
+            }
+            Err(error) => {
+                tracing::error!(%error, "could not claim a job");
+                return Processed::ClaimError;
             }
         };
         let (stop_tx, stop_rx) = watch::channel(None);

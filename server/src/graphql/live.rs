@@ -5,7 +5,8 @@
 //! latest every `ws_access_recheck_secs`, events or not. Waiting costs nothing until one of
 //! those: an idle subscription does no work. The first refusal is delivered as the stream's
 //! last item; a check the database could not answer (UNAVAILABLE) is no refusal: it is made
-//! again with the next event or period. (A signed-out session's sockets are closed by the connection's own periodic
+//! again a second later, and after one period without an answer the stream ends with
+//! UNAVAILABLE (the permission, from memory, is checked first and refuses regardless). (A signed-out session's sockets are closed by the connection's own periodic
 //! re-validation, `ws_revalidate_secs`, and refused at their next operation.)
 
 use std::sync::Arc;
@@ -36,12 +37,14 @@ pub struct Access {
 impl Access {
     pub async fn check(&self) -> AppResult<()> {
         let actor = self.caller.actor()?;
-        // A revoked key ends the stream now, not at the socket's next periodic re-validation.
-        crate::auth::revalidate(&self.app.db, &self.app.api_keys, &self.caller).await?;
+        // The permission first: casbin answers from memory, so a removed member is refused
+        // even while the database cannot answer the credential's check below.
         self.app
             .authz
             .require(actor, self.org, self.permission)
-            .await
+            .await?;
+        // A revoked key ends the stream now, not at the socket's next periodic re-validation.
+        crate::auth::revalidate(&self.app.db, &self.app.api_keys, &self.caller).await
     }
 }
 
@@ -53,6 +56,9 @@ struct Guarded<T> {
     watching: bool,
     checked: Instant,
     period: Duration,
+    /// Since when the checks could not be made (the database unavailable); past one `period`
+    /// of that, the stream ends with UNAVAILABLE (the client subscribes again).
+    postponed_since: Option<Instant>,
     done: bool,
 }
 
@@ -63,11 +69,21 @@ impl<T> Guarded<T> {
         match self.access.check().await {
             Ok(()) => {
                 self.checked = Instant::now();
+                self.postponed_since = None;
                 Ok(())
+            }
+            Err(AppError::Unavailable(message))
+                if self
+                    .postponed_since
+                    .is_some_and(|since| since.elapsed() >= self.period) =>
+            {
+                self.done = true;
+                Err(AppError::Unavailable(message).into())
             }
             // The database failed for a moment: not a refusal. The event goes out, and the
             // check is made again with the next one (or after a short pause when idle).
             Err(AppError::Unavailable(message)) => {
+                self.postponed_since.get_or_insert_with(Instant::now);
                 tracing::debug!(%message, "access check postponed");
                 let wait = self.period.saturating_sub(UNAVAILABLE_RETRY);
                 self.checked = Instant::now()
@@ -100,6 +116,7 @@ where
         watching: true,
         checked: Instant::now(),
         period,
+        postponed_since: None,
         done: false,
     };
     futures_util::stream::unfold(state, |mut s| async move {

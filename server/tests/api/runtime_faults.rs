@@ -20,7 +20,7 @@ const SLOW_REPUBLISH: (&str, &str) = ("PROMPTOPS_REPUBLISH_AFTER_SECS", "60");
 const RECOVERY: Duration = Duration::from_secs(8);
 
 /// Faults the database raises while a row of `fault` names them: `claim` (a job turning
-/// RUNNING), `result` (an execution turning SUCCEEDED; with SQLSTATE 40001, a serialization
+/// RUNNING; SQLSTATE 40P01, a deadlock, which is transient), `result` (an execution turning SUCCEEDED; with SQLSTATE 40001, a serialization
 /// failure, which is transient) and `result_bug` (the same, as a plain exception, which is
 /// not). Each raise counts in the sequence `fault_hits` (outside any transaction).
 async fn install_faults(db: &DatabaseConnection) {
@@ -31,7 +31,7 @@ async fn install_faults(db: &DatabaseConnection) {
            IF NEW.status = 'RUNNING' AND OLD.status = 'PENDING'
               AND EXISTS (SELECT 1 FROM fault WHERE what = 'claim') THEN
              PERFORM nextval('fault_hits');
-             RAISE EXCEPTION 'injected: claim refused';
+             RAISE EXCEPTION 'injected: claim refused' USING ERRCODE = '40P01';
            END IF;
            RETURN NEW;
          END $$ LANGUAGE plpgsql",

@@ -49,8 +49,13 @@ pub enum Processed {
     Busy,
     /// Finished already, gone, or its subject no longer runnable.
     Gone,
-    /// The claim itself failed; the reconciler delivers it again.
+    /// The claim itself failed for a moment (a transient database error): left unacknowledged,
+    /// delivered again once idle past the lease.
     ClaimFailed,
+    /// The claim failed for a reason a retry of the delivery cannot cure: acknowledged (the
+    /// reconciler republishes the still PENDING job after `republish_after`, so entries do not
+    /// pile up in the queue).
+    ClaimError,
     /// No kind of that name is registered in this process: FAILED at once.
     UnknownKind,
 }
@@ -69,6 +74,7 @@ impl Processed {
             Self::Busy => "busy",
             Self::Gone => "gone",
             Self::ClaimFailed => "claim failed",
+            Self::ClaimError => "claim error",
             Self::UnknownKind => "unknown kind",
         }
     }

@@ -93,7 +93,11 @@ impl ExecutionSubscription {
             .subscribe(&app.bus, &events::org_topic(org), move |id| {
                 let db = db.clone();
                 // A read that fails for a moment is made again rather than lose the update.
-                async move { retried(|| async { Ok(executions::read(&db, id).await?) }).await }
+                async move {
+                    retried(|| async { Ok(executions::read(&db, id).await?) })
+                        .await
+                        .map_err(|error| format!("{error:?}"))
+                }
             })
             .filter(move |row| std::future::ready(row.org_id == org))
             .map(|row| Ok(Execution::from(execution::Model::clone(&row))));
