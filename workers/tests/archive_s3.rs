@@ -2,6 +2,11 @@
 //! real S3 requests, signed with Signature V4, through `object_store` to an S3 server running in
 //! the test process (`s3s-fs`, which keeps objects as files and checks the signatures).
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test that cannot set up should fail loudly"
+)]
+
 use std::path::Path;
 
 use hyper_util::rt::{TokioExecutor, TokioIo};
