@@ -19,20 +19,27 @@ async fn quiet_app(backend: &Backend) -> TestApp {
         config.reconcile_secs = 3600;
         config.policy_reload_secs = 3600;
         config.api_key_last_used_flush_secs = 3600;
+        config.retention_sweeps = false;
     })
     .await
 }
 
-/// Statements `query` costs, and its data.
+/// Statements `query` (a read) costs, and its data: the fewest of three tries, since the
+/// counter also counts whatever else the app runs meanwhile (a background task can only add).
 async fn cost(
     app: &TestApp,
     token: &str,
     query: &str,
     variables: serde_json::Value,
 ) -> (u64, serde_json::Value) {
-    let before = app.app.statements.get();
-    let data = app.ok(Some(token), query, variables).await;
-    (app.app.statements.get() - before, data)
+    let mut fewest = u64::MAX;
+    let mut data = serde_json::Value::Null;
+    for _ in 0..3 {
+        let before = app.app.statements.get();
+        data = app.ok(Some(token), query, variables.clone()).await;
+        fewest = fewest.min(app.app.statements.get() - before);
+    }
+    (fewest, data)
 }
 
 async fn a_prompt_with_its_newest_version_is_one_statement(backend: Backend) {
