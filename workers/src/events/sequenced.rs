@@ -272,19 +272,8 @@ impl EventBus {
                 .logs
                 .append_local(topic, payload, floor, capacity)),
             Some(side) => {
-                let mut conn = side.conn.clone();
-                let seq: u64 = redis::Script::new(APPEND)
-                    .key(format!("{}sqn:{topic}", side.root))
-                    .key(format!("{}sql:{topic}", side.root))
-                    .arg(payload)
-                    .arg(capacity)
-                    .arg(settings.ttl.as_secs().max(1))
-                    .arg(format!("{}sq:{topic}", side.root))
-                    .arg(floor)
-                    .invoke_async(&mut conn)
-                    .instrument(crate::trace::redis("EVALSHA"))
-                    .await?;
-                Ok(seq)
+                let ttl = settings.ttl.as_secs().max(1);
+                log_script(side, APPEND, topic, payload, (capacity, ttl), floor).await
             }
         }
     }
@@ -306,18 +295,9 @@ impl EventBus {
                 .logs
                 .append_local_at(topic, payload, seq.max(1), capacity)),
             Some(side) => {
-                let mut conn = side.conn.clone();
-                let appended: i64 = redis::Script::new(APPEND_AT)
-                    .key(format!("{}sqn:{topic}", side.root))
-                    .key(format!("{}sql:{topic}", side.root))
-                    .arg(payload)
-                    .arg(capacity)
-                    .arg(settings.ttl.as_secs().max(1))
-                    .arg(format!("{}sq:{topic}", side.root))
-                    .arg(seq)
-                    .invoke_async(&mut conn)
-                    .instrument(crate::trace::redis("EVALSHA"))
-                    .await?;
+                let ttl = settings.ttl.as_secs().max(1);
+                let appended: i64 =
+                    log_script(side, APPEND_AT, topic, payload, (capacity, ttl), seq).await?;
                 Ok(appended == 1)
             }
         }
@@ -353,6 +333,31 @@ impl EventBus {
     fn log_topics(&self) -> usize {
         self.inner.logs.lock().by_name.len()
     }
+}
+
+/// Runs one of the log's append scripts (`APPEND`, `APPEND_AT`) on `topic`: its counter and
+/// log keys, then `payload`, the log's (capacity, ttl seconds), its stream key and `number`
+/// (the floor, or the reserved number).
+async fn log_script<T: redis::FromRedisValue>(
+    side: &super::RedisSide,
+    script: &str,
+    topic: &str,
+    payload: &str,
+    (capacity, ttl): (usize, u64),
+    number: u64,
+) -> Result<T, EventError> {
+    let mut conn = side.conn.clone();
+    Ok(redis::Script::new(script)
+        .key(format!("{}sqn:{topic}", side.root))
+        .key(format!("{}sql:{topic}", side.root))
+        .arg(payload)
+        .arg(capacity)
+        .arg(ttl)
+        .arg(format!("{}sq:{topic}", side.root))
+        .arg(number)
+        .invoke_async(&mut conn)
+        .instrument(crate::trace::redis("EVALSHA"))
+        .await?)
 }
 
 #[cfg(test)]
