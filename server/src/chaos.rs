@@ -5,11 +5,11 @@
 //! what was submitted, finished, lost and done twice. Exit status non-zero when anything was.
 
 mod cluster;
-mod database;
+pub mod database;
 mod faults;
 mod gql;
 mod load;
-mod pg_proxy;
+pub mod pg_proxy;
 mod process;
 mod redis_server;
 mod report;

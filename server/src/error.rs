@@ -50,6 +50,9 @@ pub enum AppError {
     /// A dependency (Redis, the database) is down for now; retrying later can succeed
     /// (UNAVAILABLE, with `retryable: true`).
     Unavailable(String),
+    /// The database connection failed while the change was committing: it may or may not
+    /// have been made (UNAVAILABLE, with `retryable: false`: check before doing it again).
+    OutcomeUnknown,
     Internal(anyhow::Error),
 }
 
@@ -65,7 +68,7 @@ impl AppError {
             AppError::Conflict(_) => "CONFLICT",
             AppError::RateLimited { .. } => "RATE_LIMITED",
             AppError::QuotaExceeded { .. } => "QUOTA_EXCEEDED",
-            AppError::Unavailable(_) => "UNAVAILABLE",
+            AppError::Unavailable(_) | AppError::OutcomeUnknown => "UNAVAILABLE",
             AppError::Internal(_) => "INTERNAL",
         }
     }
@@ -99,6 +102,9 @@ impl AppError {
             AppError::QuotaExceeded { quota, retry_after } => format!(
                 "the organization's monthly {quota} quota is used up; it resets in {retry_after} s"
             ),
+            AppError::OutcomeUnknown => "the database connection failed while the change was \
+                being committed: it may or may not have been made; check before retrying"
+                .to_owned(),
             AppError::Internal(_) => "internal error".to_owned(),
         }
     }
@@ -119,6 +125,13 @@ impl AppError {
             "the database is unavailable for a moment; nothing was changed, retry the request"
                 .to_owned(),
         )
+    }
+
+    /// A COMMIT cut off by a failed connection (see [`Self::OutcomeUnknown`]). The cause is
+    /// logged here.
+    pub fn outcome_unknown(cause: &dyn std::fmt::Display) -> Self {
+        tracing::warn!(error = %cause, "the database connection failed during COMMIT");
+        AppError::OutcomeUnknown
     }
 
     /// A database error: UNAVAILABLE when retrying can succeed, else INTERNAL.
@@ -187,8 +200,10 @@ impl From<AppError> for async_graphql::Error {
         let code = error.code();
         async_graphql::Error::new(error.message()).extend_with(|_, ext| {
             ext.set("code", code);
-            if let AppError::Unavailable(_) = &error {
-                ext.set("retryable", true);
+            match &error {
+                AppError::Unavailable(_) => ext.set("retryable", true),
+                AppError::OutcomeUnknown => ext.set("retryable", false),
+                _ => {}
             }
             if let AppError::RateLimited { retry_after }
             | AppError::QuotaExceeded { retry_after, .. } = &error

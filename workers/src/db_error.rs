@@ -26,6 +26,23 @@ pub fn is_transient(error: &DbErr) -> bool {
     }
 }
 
+/// Whether a COMMIT that failed with `error` may have been made all the same: the connection
+/// failed while it was under way (the server never answered), as opposed to the server
+/// answering that it rolled the transaction back (a conflict, a deferred constraint). Such a
+/// failure must not be retried blindly: the change may be there.
+pub fn commit_outcome_unknown(error: &DbErr) -> bool {
+    match error {
+        DbErr::Conn(RuntimeErr::SqlxError(error))
+        | DbErr::Exec(RuntimeErr::SqlxError(error))
+        | DbErr::Query(RuntimeErr::SqlxError(error)) => !matches!(
+            error.as_ref(),
+            sea_orm::sqlx::Error::Database(_) | sea_orm::sqlx::Error::PoolTimedOut
+        ),
+        DbErr::Conn(RuntimeErr::Internal(_)) => true,
+        _ => false,
+    }
+}
+
 /// `read`, again while it fails with a transient error, for up to [`RETRY_READS_FOR`] (pauses
 /// from 50 ms doubling to 1 s); the last error after that, and any other error at once.
 pub async fn retried<T, R, F>(mut read: R) -> Result<T, DbErr>
@@ -120,5 +137,16 @@ mod tests {
         assert!(is_transient(&closed));
         assert!(!is_transient(&DbErr::RecordNotFound("x".into())));
         assert!(!is_transient(&DbErr::Custom("bad".into())));
+    }
+
+    #[test]
+    fn a_commit_cut_off_has_an_unknown_outcome_and_a_refused_one_does_not() {
+        let io =
+            sea_orm::sqlx::Error::Io(std::io::Error::from(std::io::ErrorKind::ConnectionReset));
+        let cut = DbErr::Exec(RuntimeErr::SqlxError(std::sync::Arc::new(io)));
+        assert!(commit_outcome_unknown(&cut));
+        let timeout = DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::Timeout);
+        assert!(!commit_outcome_unknown(&timeout));
+        assert!(!commit_outcome_unknown(&DbErr::Custom("bad".into())));
     }
 }

@@ -19,7 +19,7 @@ mod ending;
 mod publishing;
 pub use batch::{BATCH_ROWS, insert_batch};
 pub use ending::{finish, finished_as, release};
-pub use publishing::{mark_published, stranded, take_for_republish, unmark_published};
+pub use publishing::{stranded, take_for_republish, unmark_published};
 
 /// The status column of a job row, typed. The column keeps these names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,7 +97,13 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
     .await
 }
 
-/// Writes a PENDING job; call it inside the transaction that creates its subject.
+/// Writes a PENDING job; call it inside the transaction that creates its subject, and hand
+/// it to the queue once that commits ([`JobContext::enqueue_written`]). It is written as
+/// published now, so the publish costs no second commit; a publish the queue refuses undoes
+/// that (the reconciler then publishes it at once), and a process that dies between the
+/// commit and the publish leaves it to the reconciler after `republish_after`.
+///
+/// [`JobContext::enqueue_written`]: crate::engine::JobContext::enqueue_written
 pub async fn insert(
     conn: &impl ConnectionTrait,
     org_id: Uuid,
@@ -117,7 +123,7 @@ pub async fn insert(
         lease_until: Set(None),
         worker: Set(None),
         last_error: Set(None),
-        published_at: Set(None),
+        published_at: Set(Some(now)),
         traceparent: Set(crate::trace::current_traceparent()),
         created_at: Set(now),
         updated_at: Set(now),
@@ -130,7 +136,8 @@ pub async fn insert(
 /// Runs the job of (`kind`, `subject`) again, whatever its state, for `more_attempts` more
 /// attempts; its id, or `None` when there is no such job. Its attempt count keeps growing, so
 /// a worker still holding an earlier attempt can write nothing. (A workflow node re-run by a
-/// resumed run keeps its one job: a subject has at most one job of a kind.)
+/// resumed run keeps its one job: a subject has at most one job of a kind.) Written as
+/// published, as [`insert`]: enqueue it once the transaction commits.
 pub async fn rearm(
     conn: &impl ConnectionTrait,
     kind: &str,
@@ -157,10 +164,7 @@ pub async fn rearm(
         )
         .col_expr(job::Column::Worker, Expr::value(Option::<String>::None))
         .col_expr(job::Column::LastError, Expr::value(Option::<String>::None))
-        .col_expr(
-            job::Column::PublishedAt,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
+        .col_expr(job::Column::PublishedAt, Expr::value(Some(Utc::now())))
         .col_expr(
             job::Column::Traceparent,
             Expr::value(crate::trace::current_traceparent()),

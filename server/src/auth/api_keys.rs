@@ -10,6 +10,7 @@
 //! most once a minute per key.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -60,10 +61,17 @@ struct Entries {
     by_digest: HashMap<String, Uuid>,
 }
 
+/// Taken before a key's row is read: a revocation applied while the read was under way makes
+/// the row it read unfit to keep (it may predate the revocation's commit).
+#[derive(Debug, Clone, Copy)]
+struct Ticket(u64);
+
 pub struct ApiKeys {
     recheck: Duration,
     flush_every: Duration,
     entries: Mutex<Entries>,
+    /// Bumped by every revocation applied (`forget`, `forget_all`), under the entries' lock.
+    revocations: AtomicU64,
     /// Keys used since the last flush.
     used: Mutex<HashSet<Uuid>>,
 }
@@ -74,6 +82,7 @@ impl ApiKeys {
             recheck,
             flush_every: flush_every.max(Duration::from_millis(100)),
             entries: Mutex::new(Entries::default()),
+            revocations: AtomicU64::new(0),
             used: Mutex::new(HashSet::new()),
         }
     }
@@ -87,11 +96,12 @@ impl ApiKeys {
         if let Some(key) = self.fresh(|e| e.by_digest.get(digest).copied()) {
             return Ok(Some(key));
         }
+        let ticket = self.ticket();
         let row = api_key::Entity::find()
             .filter(api_key::Column::KeyHash.eq(digest))
             .one(conn)
             .await?;
-        Ok(row.map(|row| self.remember(row)))
+        Ok(row.map(|row| self.remember(row, ticket)))
     }
 
     /// Key `id`, if it exists (a long-lived connection's re-validation).
@@ -99,8 +109,9 @@ impl ApiKeys {
         if let Some(key) = self.fresh(|_| Some(id)) {
             return Ok(Some(key));
         }
+        let ticket = self.ticket();
         let row = api_key::Entity::find_by_id(id).one(conn).await?;
-        Ok(row.map(|row| self.remember(row)))
+        Ok(row.map(|row| self.remember(row, ticket)))
     }
 
     fn fresh(&self, id: impl FnOnce(&Entries) -> Option<Uuid>) -> Option<KeyInfo> {
@@ -110,10 +121,20 @@ impl ApiKeys {
         (checked.elapsed() < self.recheck).then(|| key.clone())
     }
 
-    fn remember(&self, row: api_key::Model) -> KeyInfo {
+    fn ticket(&self) -> Ticket {
+        let _entries = self.lock();
+        Ticket(self.revocations.load(Ordering::Relaxed))
+    }
+
+    /// Keeps the row read since `ticket` was taken, unless a revocation was applied meanwhile
+    /// (the row may be older than it: the next use reads it again).
+    fn remember(&self, row: api_key::Model, ticket: Ticket) -> KeyInfo {
         let digest = row.key_hash.clone();
         let key = KeyInfo::from(row);
         let mut entries = self.lock();
+        if self.revocations.load(Ordering::Relaxed) != ticket.0 {
+            return key;
+        }
         if entries.by_id.len() >= MAX_ENTRIES {
             let recheck = self.recheck;
             entries.by_id.retain(|_, (_, at)| at.elapsed() < recheck);
@@ -131,12 +152,15 @@ impl ApiKeys {
     /// Drops key `id`: its next use reads the row.
     pub fn forget(&self, id: Uuid) {
         let mut entries = self.lock();
+        self.revocations.fetch_add(1, Ordering::Relaxed);
         entries.by_id.remove(&id);
         entries.by_digest.retain(|_, key| *key != id);
     }
 
     fn forget_all(&self) {
-        *self.lock() = Entries::default();
+        let mut entries = self.lock();
+        self.revocations.fetch_add(1, Ordering::Relaxed);
+        *entries = Entries::default();
     }
 
     /// Notes that `key` authenticated a request now; written at the next flush unless it was
@@ -232,5 +256,68 @@ pub async fn announce(keys: &ApiKeys, bus: &EventBus, id: Uuid) {
     keys.forget(id);
     if let Err(error) = bus.publish(TOPIC, &id.to_string()).await {
         tracing::warn!(%error, %id, "could not announce an API key's revocation; other processes re-read it within PROMPTOPS_API_KEY_CACHE_SECS");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: Uuid, revoked: bool) -> api_key::Model {
+        let now = Utc::now();
+        api_key::Model {
+            id,
+            org_id: Uuid::nil(),
+            name: "k".to_owned(),
+            key_hash: format!("digest-{id}"),
+            prefix: "pk_".to_owned(),
+            role: "viewer".to_owned(),
+            created_by: None,
+            expires_at: None,
+            last_used_at: None,
+            revoked_at: revoked.then_some(now),
+            created_at: now,
+        }
+    }
+
+    fn cached(keys: &ApiKeys, id: Uuid) -> Option<KeyInfo> {
+        keys.fresh(|_| Some(id))
+    }
+
+    /// A read that began before a revocation was applied and ends after it (its row says
+    /// "not revoked") must not be kept: the next use reads the row again.
+    #[test]
+    fn a_row_read_across_a_revocation_is_not_kept() {
+        let keys = ApiKeys::new(Duration::from_secs(60), Duration::from_secs(1));
+        let id = Uuid::new_v4();
+        let ticket = keys.ticket();
+        keys.forget(id);
+        let read = keys.remember(row(id, false), ticket);
+        assert!(!read.revoked, "the caller still gets what it read");
+        assert!(
+            cached(&keys, id).is_none(),
+            "kept a row older than the revocation"
+        );
+
+        let ticket = keys.ticket();
+        keys.remember(row(id, true), ticket);
+        assert!(cached(&keys, id).is_some_and(|key| key.revoked));
+    }
+
+    /// Without a revocation in between, the row is kept; every reconnection of the bus (notices
+    /// may have been missed) voids the reads under way too.
+    #[test]
+    fn a_row_is_kept_unless_the_cache_was_dropped_meanwhile() {
+        let keys = ApiKeys::new(Duration::from_secs(60), Duration::from_secs(1));
+        let (id, other) = (Uuid::new_v4(), Uuid::new_v4());
+        let ticket = keys.ticket();
+        keys.remember(row(id, false), ticket);
+        assert!(cached(&keys, id).is_some());
+
+        let ticket = keys.ticket();
+        keys.forget_all();
+        keys.remember(row(other, false), ticket);
+        assert!(cached(&keys, other).is_none());
+        assert!(cached(&keys, id).is_none());
     }
 }

@@ -4,7 +4,8 @@
 //! server process's `VmRSS` after the N connected and settled, minus before, over N), its CPU
 //! while they sit idle, then the fan-out of one event: the time from sending the mutation —
 //! `cancelExecution` (its CANCELLED event), or `executePrompt` (its first update) — until the
-//! last subscriber received it (and the median one), checking that every subscriber did.
+//! last subscriber received it (and the median one), checking that every subscriber did;
+//! last, the server's `VmRSS` once every connection closed (what the allocator gave back).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -159,6 +160,9 @@ async fn measure(args: &SubscriptionsArgs, target: &Target) -> anyhow::Result<()
         }
     }
     drop(open);
+    // What the server gives back once every connection closed (the allocator may keep it).
+    tokio::time::sleep(SETTLE).await;
+    let rss_closed = pid.and_then(|pid| status_kib(pid, "VmRSS"));
 
     let kib = |v: Option<u64>| {
         v.map_or_else(
@@ -172,6 +176,11 @@ async fn measure(args: &SubscriptionsArgs, target: &Target) -> anyhow::Result<()
         kib(rss_before),
         kib(rss_after),
         per_connection.map_or_else(|| "n/a".to_owned(), |v| format!("{v:.1} KiB"))
+    );
+    println!(
+        "server RSS {} s after every connection closed: {}",
+        SETTLE.as_secs(),
+        kib(rss_closed)
     );
     println!(
         "server CPU while idle: {}",
@@ -188,7 +197,7 @@ async fn measure(args: &SubscriptionsArgs, target: &Target) -> anyhow::Result<()
         "json: {}",
         json!({ "scenario": "subscriptions", "kind": field, "connections": n,
                 "connect_seconds": connect_seconds,
-                "rss_before_kib": rss_before, "rss_after_kib": rss_after,
+                "rss_before_kib": rss_before, "rss_after_kib": rss_after, "rss_closed_kib": rss_closed,
                 "rss_per_connection_kib": per_connection, "idle_cores": idle_cores,
                 "received": received, "mutation_ms": mutation.as_secs_f64() * 1000.0,
                 "fan_out_p50_ms": ms(fan_out.value_at_quantile(0.5)),

@@ -62,7 +62,7 @@ pub(super) fn with_database(url: &str, name: &str) -> anyhow::Result<String> {
 }
 
 /// `url` with its host and port replaced (to go through the fault proxy).
-pub(super) fn with_address(url: &str, port: u16) -> anyhow::Result<String> {
+pub fn with_address(url: &str, port: u16) -> anyhow::Result<String> {
     let mut parsed = reqwest::Url::parse(url).context("--database-url is not a URL")?;
     parsed
         .set_host(Some("127.0.0.1"))
@@ -74,7 +74,7 @@ pub(super) fn with_address(url: &str, port: u16) -> anyhow::Result<String> {
 }
 
 /// The host and port of `url`, for the proxy's upstream.
-pub(super) fn address(url: &str) -> anyhow::Result<String> {
+pub fn address(url: &str) -> anyhow::Result<String> {
     let parsed = reqwest::Url::parse(url).context("--database-url is not a URL")?;
     let host = parsed.host_str().unwrap_or("127.0.0.1");
     Ok(format!("{host}:{}", parsed.port().unwrap_or(5432)))

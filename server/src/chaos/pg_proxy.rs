@@ -10,7 +10,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-pub(super) struct PgProxy {
+pub struct PgProxy {
     pub port: u16,
     paused: watch::Sender<bool>,
     generation: watch::Sender<u64>,

@@ -11,7 +11,7 @@ use sea_orm::DatabaseTransaction;
 
 use crate::audit::{self, AuditEntry};
 use crate::auth::Actor;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::state::App;
 use entities::audit_event;
 
@@ -100,7 +100,14 @@ impl<'a> UnitOfWork<'a> {
     }
 
     pub async fn commit(self) -> AppResult<()> {
-        self.txn.commit().await?;
+        if let Err(error) = self.txn.commit().await {
+            // Cut off mid-COMMIT, the change may stand: the client must check, not retry.
+            return Err(if workers::db_error::commit_outcome_unknown(&error) {
+                AppError::outcome_unknown(&error)
+            } else {
+                error.into()
+            });
+        }
         // Committed: whatever happens now, the change stands and its effects must run. A
         // policy reload that fails is logged; the periodic reload catches up.
         if self.policy_changed

@@ -12,7 +12,11 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::execution_helpers::{Protocol, connect_to, next_event, subscribe};
-use crate::helpers::{Backend, TestApp, TestEnv, error_code, error_message};
+use crate::helpers::{
+    Backend, CREATE_PROMPT, TestApp, TestEnv, error_code, error_message, prompt_input,
+};
+use promptops::chaos::database;
+use promptops::chaos::pg_proxy::PgProxy;
 
 /// Holds `table` locked (ACCESS EXCLUSIVE) until the transaction is dropped or rolled back.
 async fn lock(db: &DatabaseConnection, table: &str) -> (DatabaseTransaction, i32) {
@@ -252,4 +256,76 @@ async fn a_jobs_read_whose_connection_dies_is_made_again() {
     assert_eq!(row.status, "SUCCEEDED", "{:?}", row.error);
     assert_eq!(row.attempts, 1, "{row:?}");
     assert_eq!(stats.requests(), 1);
+}
+
+/// The connection fails while COMMIT is under way (a deferred trigger holds the commit for 3 s
+/// on the server, and the proxy in front of PostgreSQL drops every connection meanwhile): the
+/// client cannot know whether the change was made, so the error says so and is not
+/// retryable — and indeed the server finishes the commit: the prompt is there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_commit_cut_off_is_unavailable_with_an_unknown_outcome_not_retryable() {
+    let Some(backend @ Backend::Postgres { .. }) = Backend::postgres() else {
+        return;
+    };
+    let env = Arc::new(TestEnv::new(&backend).await);
+    let proxy = PgProxy::start(database::address(&env.database_url).unwrap())
+        .await
+        .unwrap();
+    let through_proxy = database::with_address(&env.database_url, proxy.port).unwrap();
+    let app = TestApp::spawn_on(env.clone(), |config| {
+        config.database_url = Some(through_proxy);
+    })
+    .await;
+    let direct = Database::connect(env.database_url.as_str()).await.unwrap();
+    direct
+        .execute_unprepared(
+            "CREATE FUNCTION slow_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+             BEGIN
+               IF NEW.name = 'slow-commit' THEN PERFORM pg_sleep(3); END IF;
+               RETURN NULL;
+             END $$;
+             CREATE CONSTRAINT TRIGGER slow_commit AFTER INSERT ON prompts
+               DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION slow_commit();",
+        )
+        .await
+        .unwrap();
+    let owner = app.sign_up("owner").await;
+
+    let request = app.gql(
+        Some(&owner.token),
+        CREATE_PROMPT,
+        json!({ "org": owner.org_id, "input": prompt_input("slow-commit", "Hi") }),
+    );
+    let cut = async {
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        proxy.drop_all();
+    };
+    let (body, ()) = tokio::join!(request, cut);
+    assert_eq!(error_code(&body), Some("UNAVAILABLE"), "{body}");
+    assert_eq!(
+        body["errors"][0]["extensions"]["retryable"], false,
+        "{body}"
+    );
+    assert!(
+        error_message(&body).contains("may or may not have been made"),
+        "{body}"
+    );
+
+    // The server finished the commit after the client was cut off.
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let row = direct
+            .query_one_raw(Statement::from_string(
+                direct.get_database_backend(),
+                "SELECT count(*) AS n FROM prompts WHERE name = 'slow-commit'",
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        if row.try_get::<i64>("", "n").unwrap() == 1 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the prompt never appeared");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }

@@ -125,3 +125,83 @@ async fn an_event_that_never_reached_the_log_is_a_visible_gap() {
     assert_eq!(seq, 3, "the refused event's number is skipped, not reused");
     redis.stop().await;
 }
+
+/// A later attempt (a takeover, a given-back job) writes after the events of the earlier ones,
+/// up to a number it does not know yet: the events Redis refused before it learned that number
+/// are not numbered from 0 (where the log is taken, and they would be dropped) but appended
+/// after the log's last event once Redis is back, in order — nothing is lost.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_later_attempts_refused_events_follow_the_earlier_attempts_events() {
+    if distributed().is_none() {
+        return;
+    }
+    let port = {
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        probe.local_addr().unwrap().port()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut redis = OwnRedis::start_in(port, dir.path()).await;
+    let client = redis::Client::open(format!("redis://127.0.0.1:{port}")).unwrap();
+    let bus = EventBus::redis(client, "gaps:", LogSettings::default())
+        .await
+        .unwrap();
+    let execution = Uuid::new_v4();
+    let mut first = events::run(execution).writer(0);
+    for index in 0..3 {
+        first.append(&bus, &token(index)).await.unwrap();
+    }
+    assert_eq!(first.last(), 3);
+
+    // The first attempt's worker died; the second attempt starts while Redis restarts (it
+    // keeps its data on disk here, so the log survives).
+    redis.stop_saving().await;
+    let mut second = events::run(execution).resuming_writer();
+    let mut retried = token(3);
+    retried.attempt = Some(2);
+    assert!(second.append(&bus, &retried).await.is_err());
+    let mut retried_next = token(4);
+    retried_next.attempt = Some(2);
+    assert!(second.append(&bus, &retried_next).await.is_err());
+    assert_eq!(second.unsent(), 2);
+
+    let mut redis = OwnRedis::start_in(port, dir.path()).await;
+    let mut tries = 0;
+    while second.flush(&bus).await.is_err() {
+        tries += 1;
+        assert!(tries < 50, "Redis is back");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(second.unsent(), 0);
+    assert_eq!(
+        second.last(),
+        5,
+        "numbered after the earlier attempt's 3 events"
+    );
+    let mut last = token(5);
+    last.attempt = Some(2);
+    assert_eq!(second.append(&bus, &last).await.unwrap(), 6);
+
+    let mut replay =
+        events::run(execution).follow(&bus, 0, Duration::from_millis(300), || async { None });
+    let mut seen = Vec::new();
+    while seen.len() < 6 {
+        let next = tokio::time::timeout(Duration::from_secs(10), replay.next())
+            .await
+            .expect("every event is in the log")
+            .unwrap()
+            .unwrap();
+        seen.push((next.seq, next.event.token.clone().unwrap_or_default()));
+    }
+    assert_eq!(
+        seen,
+        [
+            (1, "t0".to_owned()),
+            (2, "t1".to_owned()),
+            (3, "t2".to_owned()),
+            (4, "t3".to_owned()),
+            (5, "t4".to_owned()),
+            (6, "t5".to_owned()),
+        ]
+    );
+    redis.stop().await;
+}

@@ -195,6 +195,15 @@ pub struct OwnRedis {
 
 impl OwnRedis {
     pub async fn start(port: u16) -> Self {
+        Self::start_with(port, &[]).await
+    }
+
+    /// Keeps its data in `dir` across [`Self::stop_saving`] and a start in the same `dir`.
+    pub async fn start_in(port: u16, dir: &std::path::Path) -> Self {
+        Self::start_with(port, &["--dir", &dir.display().to_string()]).await
+    }
+
+    async fn start_with(port: u16, extra: &[&str]) -> Self {
         let child = Command::new("redis-server")
             .args([
                 "--port",
@@ -206,6 +215,7 @@ impl OwnRedis {
                 "--appendonly",
                 "no",
             ])
+            .args(extra)
             .stdout(Stdio::null())
             .kill_on_drop(true)
             .spawn()
@@ -227,6 +237,21 @@ impl OwnRedis {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         panic!("redis-server did not start on {port}");
+    }
+
+    /// Stops it after writing its data to its `--dir` (`SHUTDOWN SAVE`).
+    pub async fn stop_saving(&mut self) {
+        let url = format!("redis://127.0.0.1:{}", self.port);
+        let client = redis::Client::open(url.as_str()).unwrap();
+        let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+        // The server closes the connection instead of answering.
+        let _ = redis::cmd("SHUTDOWN")
+            .arg("SAVE")
+            .query_async::<String>(&mut conn)
+            .await;
+        if let Some(mut child) = self.child.take() {
+            child.wait().await.unwrap();
+        }
     }
 
     pub async fn stop(&mut self) {

@@ -202,6 +202,49 @@ async fn jobs_published_before_redis_restarted_empty_run_within_the_reconcile_pe
     redis.stop().await;
 }
 
+/// Jobs submitted while Redis is down: the job row is written as published in the same
+/// transaction (no second commit), so a refused publish must undo that mark — the reconciler
+/// then publishes them within a reconcile period of Redis coming back, not after
+/// `republish_after`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn jobs_submitted_while_redis_is_down_run_within_the_reconcile_period_once_it_is_back() {
+    let Some((backend, _)) = distributed() else {
+        return;
+    };
+    let env = TestEnv::new(&backend).await;
+    let port = {
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        probe.local_addr().unwrap().port()
+    };
+    let mut redis = OwnRedis::start(port).await;
+    let url = format!("redis://127.0.0.1:{port}");
+    let api = start(&env, &url, "serve", &[SLOW_REPUBLISH]).await;
+    let db = Database::connect(env.database_url.as_str()).await.unwrap();
+    let (token, prompt) =
+        owner_with_prompt(&api.base, json!({ "provider": "MOCK", "model": "echo" })).await;
+
+    redis.stop().await;
+    let mut submitted = Vec::new();
+    for _ in 0..3 {
+        submitted.push(execute(&api.base, &token, &prompt).await);
+    }
+    // (Not `published_at` itself: the reconciler marks and unmarks it on every pass while
+    // Redis is down. Were the refused publish left marked, they would wait 60 s.)
+    for execution in &submitted {
+        assert_eq!(job_of(&db, execution).await.status, "PENDING");
+    }
+
+    let mut redis = OwnRedis::start(port).await;
+    let began = Instant::now();
+    for execution in &submitted {
+        let row = wait_finished(&db, execution, RECOVERY).await;
+        assert_eq!(row.status, "SUCCEEDED", "{:?}", row.error);
+        assert_eq!(job_of(&db, execution).await.attempt, 1);
+    }
+    assert!(began.elapsed() < RECOVERY, "took {:?}", began.elapsed());
+    redis.stop().await;
+}
+
 /// A worker holding six jobs is SIGKILLed: the survivor takes them over together — every one
 /// restarted (claimed as attempt 2) within the lease + 2 s of the kill.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

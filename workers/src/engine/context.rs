@@ -40,8 +40,9 @@ pub struct JobContext {
 
 impl JobContext {
     /// Hands a committed job to the queue, in the lane of its organization `org` (the job
-    /// row's `org_id`). A failure (Redis down) only delays it: the job row stays unpublished
-    /// and the reconciler publishes it when the queue is back.
+    /// row's `org_id`). The row was written as published with the job (`jobs::insert`,
+    /// `rearm`, `release`): no write here unless the queue refuses it (Redis down) — then the
+    /// mark is undone, so the reconciler publishes it as soon as the queue is back.
     pub async fn enqueue(&self, org: Uuid, job_id: Uuid) {
         self.publish(org, job_id).await;
     }
@@ -55,14 +56,10 @@ impl JobContext {
     }
 
     async fn publish(&self, org: Uuid, job_id: Uuid) {
-        match self.queue.publish(org, job_id).await {
-            Ok(()) => {
-                if let Err(error) = jobs::mark_published(&self.db, job_id).await {
-                    tracing::warn!(%error, job = %job_id, "could not mark a job published");
-                }
-            }
-            Err(error) => {
-                tracing::warn!(%error, job = %job_id, "queue unavailable; the reconciler will publish the job")
+        if let Err(error) = self.queue.publish(org, job_id).await {
+            tracing::warn!(%error, job = %job_id, "queue unavailable; the reconciler will publish the job");
+            if let Err(error) = jobs::unmark_published(&self.db, job_id).await {
+                tracing::warn!(%error, job = %job_id, "could not unmark a job's publish; the reconciler publishes it after republish_after");
             }
         }
     }

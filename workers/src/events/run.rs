@@ -102,6 +102,12 @@ impl<E: RunEvent> RunTopic<E> {
         super::writer::RunWriter::new(self, floor)
     }
 
+    /// A writer for a later attempt of the run: the log may hold earlier attempts' events (see
+    /// [`RunWriter::resuming`](super::writer::RunWriter::resuming)).
+    pub fn resuming_writer(self) -> super::writer::RunWriter<E> {
+        super::writer::RunWriter::resuming(self)
+    }
+
     pub(super) async fn append_payload(
         &self,
         bus: &EventBus,

@@ -7,7 +7,7 @@
 //! (a subscriber lagged, or pub/sub dropped while Redis reconnected) is filled from the log.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 use std::time::Duration;
 use tracing::Instrument;
 
@@ -97,7 +97,7 @@ impl Topic {
     }
 }
 
-const APPEND: &str = r"
+const APPEND_LUA: &str = r"
 local seq = redis.call('INCR', KEYS[1])
 local floor = tonumber(ARGV[5])
 if seq <= floor then
@@ -113,7 +113,7 @@ return seq
 
 /// The same at a number given beforehand, unless the topic already reached it (that number
 /// was appended after all, or later events were): 1 if appended, 0 if not.
-const APPEND_AT: &str = r"
+const APPEND_AT_LUA: &str = r"
 local seq = tonumber(ARGV[5])
 local current = tonumber(redis.call('GET', KEYS[1]) or '0')
 if current >= seq then
@@ -126,6 +126,11 @@ redis.call('EXPIRE', KEYS[2], ARGV[3])
 redis.call('PUBLISH', ARGV[4], seq .. '\n' .. ARGV[1])
 return 1
 ";
+
+/// The scripts, hashed once per process (a `Script` computes its SHA-1 when made; appends are
+/// on every token's path).
+static APPEND: LazyLock<redis::Script> = LazyLock::new(|| redis::Script::new(APPEND_LUA));
+static APPEND_AT: LazyLock<redis::Script> = LazyLock::new(|| redis::Script::new(APPEND_AT_LUA));
 
 impl Logs {
     pub(super) fn new(settings: LogSettings) -> Self {
@@ -273,7 +278,7 @@ impl EventBus {
                 .append_local(topic, payload, floor, capacity)),
             Some(side) => {
                 let ttl = settings.ttl.as_secs().max(1);
-                log_script(side, APPEND, topic, payload, (capacity, ttl), floor).await
+                log_script(side, &APPEND, topic, payload, (capacity, ttl), floor).await
             }
         }
     }
@@ -297,7 +302,7 @@ impl EventBus {
             Some(side) => {
                 let ttl = settings.ttl.as_secs().max(1);
                 let appended: i64 =
-                    log_script(side, APPEND_AT, topic, payload, (capacity, ttl), seq).await?;
+                    log_script(side, &APPEND_AT, topic, payload, (capacity, ttl), seq).await?;
                 Ok(appended == 1)
             }
         }
@@ -340,14 +345,14 @@ impl EventBus {
 /// (the floor, or the reserved number).
 async fn log_script<T: redis::FromRedisValue>(
     side: &super::RedisSide,
-    script: &str,
+    script: &redis::Script,
     topic: &str,
     payload: &str,
     (capacity, ttl): (usize, u64),
     number: u64,
 ) -> Result<T, EventError> {
     let mut conn = side.conn.clone();
-    Ok(redis::Script::new(script)
+    Ok(script
         .key(format!("{}sqn:{topic}", side.root))
         .key(format!("{}sql:{topic}", side.root))
         .arg(payload)

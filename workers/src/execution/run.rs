@@ -29,8 +29,16 @@ pub struct Run {
 
 impl Run {
     pub(super) fn new(execution: execution::Model) -> Self {
+        // The first attempt writes to an empty log; a later one (a takeover, a given-back
+        // job, a retry) after its predecessors' events, up to a number it learns from Redis.
+        let topic = events::run(execution.id);
+        let writer = if execution.attempts <= 1 {
+            topic.writer(0)
+        } else {
+            topic.resuming_writer()
+        };
         Self {
-            events: Mutex::new(events::run(execution.id).writer(0)),
+            events: Mutex::new(writer),
             execution,
             latency_ms: None,
         }

@@ -8,7 +8,8 @@ use super::PENDING;
 use entities::job;
 
 /// Writes PENDING jobs of one kind in one statement per `BATCH_ROWS`: `(job id, subject id)`
-/// pairs, the ids chosen by the caller (who records them on the subjects).
+/// pairs, the ids chosen by the caller (who records them on the subjects). Written as
+/// published, as [`super::insert`]: enqueue each once the transaction commits.
 pub async fn insert_batch(
     conn: &impl ConnectionTrait,
     org_id: Uuid,
@@ -30,7 +31,7 @@ pub async fn insert_batch(
             lease_until: Set(None),
             worker: Set(None),
             last_error: Set(None),
-            published_at: Set(None),
+            published_at: Set(Some(now)),
             traceparent: Set(traceparent.clone()),
             created_at: Set(now),
             updated_at: Set(now),

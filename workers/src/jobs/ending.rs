@@ -37,7 +37,8 @@ pub async fn finish(
 
 /// Gives a job back unfinished (worker shutting down): PENDING again. The attempt keeps its
 /// number, so the next run is attempt `attempt + 1` (its STARTED is told apart from this
-/// one's), but it does not count against `max_attempts`: the limit grows by one.
+/// one's), but it does not count against `max_attempts`: the limit grows by one. Written as
+/// published, as [`super::insert`]: enqueue it once the transaction commits.
 pub async fn release(
     conn: &impl ConnectionTrait,
     job_id: Uuid,
@@ -53,10 +54,7 @@ pub async fn release(
             job::Column::LeaseUntil,
             Expr::value(Option::<DateTime<Utc>>::None),
         )
-        .col_expr(
-            job::Column::PublishedAt,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
+        .col_expr(job::Column::PublishedAt, Expr::value(Some(Utc::now())))
         .col_expr(job::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(held_by(job_id, attempt))
         .exec(conn)

@@ -40,23 +40,14 @@ fn unpublished(cutoff: DateTime<Utc>) -> Condition {
         )
 }
 
-/// Undoes `take_for_republish` when the queue refused the job, so the next pass tries again.
+/// Undoes the mark of a publish the queue refused (`take_for_republish`, or a job written as
+/// published), so the next reconciler pass publishes it.
 pub async fn unmark_published(conn: &impl ConnectionTrait, job_id: Uuid) -> Result<(), DbErr> {
     job::Entity::update_many()
         .col_expr(
             job::Column::PublishedAt,
             Expr::value(Option::<DateTime<Utc>>::None),
         )
-        .filter(job::Column::Id.eq(job_id))
-        .exec(conn)
-        .await?;
-    Ok(())
-}
-
-/// Records that a job was handed to the queue.
-pub async fn mark_published(conn: &impl ConnectionTrait, job_id: Uuid) -> Result<(), DbErr> {
-    job::Entity::update_many()
-        .col_expr(job::Column::PublishedAt, Expr::value(Utc::now()))
         .filter(job::Column::Id.eq(job_id))
         .exec(conn)
         .await?;

@@ -18,7 +18,7 @@
 //! into an empty Redis, tells it which publishes were lost.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
@@ -39,7 +39,7 @@ const RECLAIM_BATCH: usize = 64;
 
 /// KEYS: lane stream, ring, active, known, wake, since. ARGV: lane, job id, group, wake cap,
 /// now (ms).
-const PUBLISH: &str = r"
+const PUBLISH_LUA: &str = r"
 redis.call('SET', KEYS[6], ARGV[5], 'NX')
 if redis.call('EXISTS', KEYS[1]) == 0 then
   redis.call('XGROUP', 'CREATE', KEYS[1], ARGV[3], '0', 'MKSTREAM')
@@ -56,7 +56,7 @@ return id
 
 /// KEYS: ring, active, known. ARGV: lane key prefix, group, consumer.
 /// Returns {lane, entry id, job id}, or nil when no lane has a new entry.
-const NEXT: &str = r"
+const NEXT_LUA: &str = r"
 local function read(stream)
   return redis.pcall('XREADGROUP', 'GROUP', ARGV[2], ARGV[3], 'COUNT', 1, 'STREAMS', stream, '>')
 end
@@ -88,13 +88,13 @@ return false
 
 /// KEYS: since. ARGV: now (ms). The instant this Redis's queue began (set by its first use):
 /// entries published before it were lost with a restart.
-const SINCE: &str = r"
+const SINCE_LUA: &str = r"
 redis.call('SET', KEYS[1], ARGV[1], 'NX')
 return redis.call('GET', KEYS[1])
 ";
 
 /// KEYS: lane stream, ring, active, known. ARGV: group, entry id, lane.
-const ACK: &str = r"
+const ACK_LUA: &str = r"
 redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
 redis.call('XDEL', KEYS[1], ARGV[2])
 if redis.call('XLEN', KEYS[1]) == 0 then
@@ -106,6 +106,12 @@ if redis.call('XLEN', KEYS[1]) == 0 then
 end
 return 1
 ";
+
+/// The scripts, hashed once per process (a `Script` computes its SHA-1 when made).
+static PUBLISH: LazyLock<redis::Script> = LazyLock::new(|| redis::Script::new(PUBLISH_LUA));
+static NEXT: LazyLock<redis::Script> = LazyLock::new(|| redis::Script::new(NEXT_LUA));
+static SINCE: LazyLock<redis::Script> = LazyLock::new(|| redis::Script::new(SINCE_LUA));
+static ACK: LazyLock<redis::Script> = LazyLock::new(|| redis::Script::new(ACK_LUA));
 
 pub struct RedisQueue {
     /// For short commands.
@@ -181,7 +187,7 @@ impl RedisQueue {
     /// The next new entry of the lanes in rotation, if any.
     async fn take(&self, consumer: &str) -> Result<Option<Delivery>, QueueError> {
         let mut conn = self.conn.clone();
-        let taken: Option<(String, String, String)> = redis::Script::new(NEXT)
+        let taken: Option<(String, String, String)> = NEXT
             .key(&self.keys.ring)
             .key(&self.keys.active)
             .key(&self.keys.known)
@@ -289,7 +295,7 @@ fn parse(lane: &str, entry: String, job: &str) -> Option<Delivery> {
 impl JobQueue for RedisQueue {
     async fn publish(&self, org: Uuid, job_id: Uuid) -> Result<(), QueueError> {
         let mut conn = self.conn.clone();
-        let _: String = redis::Script::new(PUBLISH)
+        let _: String = PUBLISH
             .key(self.keys.lane(org))
             .key(&self.keys.ring)
             .key(&self.keys.active)
@@ -329,7 +335,7 @@ impl JobQueue for RedisQueue {
             return Ok(());
         }
         let mut conn = self.conn.clone();
-        let _: i64 = redis::Script::new(ACK)
+        let _: i64 = ACK
             .key(self.keys.lane(delivery.lane))
             .key(&self.keys.ring)
             .key(&self.keys.active)
@@ -351,7 +357,7 @@ impl JobQueue for RedisQueue {
 
     async fn lost_before(&self) -> Result<Option<DateTime<Utc>>, QueueError> {
         let mut conn = self.conn.clone();
-        let since: i64 = redis::Script::new(SINCE)
+        let since: i64 = SINCE
             .key(&self.keys.since)
             .arg(Utc::now().timestamp_millis())
             .invoke_async(&mut conn)
