@@ -230,7 +230,7 @@ pub struct Config {
     pub job_lease_secs: u64,
 
     /// Deliveries of a job before it is given up (DEAD) and its execution FAILED.
-    #[arg(long, env = "PROMPTOPS_JOB_MAX_ATTEMPTS", default_value_t = 3)]
+    #[arg(long, env = "PROMPTOPS_JOB_MAX_ATTEMPTS", default_value_t = 5)]
     pub job_max_attempts: i32,
 
     /// Seconds a stopping worker lets running jobs finish before giving them back.

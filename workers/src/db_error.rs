@@ -30,14 +30,22 @@ pub fn is_transient(error: &DbErr) -> bool {
 /// failed while it was under way (the server never answered), as opposed to the server
 /// answering that it rolled the transaction back (a conflict, a deferred constraint). Such a
 /// failure must not be retried blindly: the change may be there.
+///
+/// A server's answer that ends the session (SQLSTATE class 08, or 57P01–57P03: shut down,
+/// terminated) counts as unknown too: a session killed while its commit waited for a
+/// synchronous standby has committed locally.
 pub fn commit_outcome_unknown(error: &DbErr) -> bool {
+    use sea_orm::sqlx::Error;
     match error {
         DbErr::Conn(RuntimeErr::SqlxError(error))
         | DbErr::Exec(RuntimeErr::SqlxError(error))
-        | DbErr::Query(RuntimeErr::SqlxError(error)) => !matches!(
-            error.as_ref(),
-            sea_orm::sqlx::Error::Database(_) | sea_orm::sqlx::Error::PoolTimedOut
-        ),
+        | DbErr::Query(RuntimeErr::SqlxError(error)) => match error.as_ref() {
+            Error::Database(error) => error
+                .code()
+                .is_some_and(|code| code.starts_with("08") || code.starts_with("57P0")),
+            Error::PoolTimedOut => false,
+            _ => true,
+        },
         DbErr::Conn(RuntimeErr::Internal(_)) => true,
         _ => false,
     }

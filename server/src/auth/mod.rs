@@ -69,6 +69,9 @@ pub enum Caller {
     },
     /// A credential was presented and refused; the reason is safe to show.
     Refused(String),
+    /// A credential was presented but could not be checked (the database failed for a
+    /// moment): UNAVAILABLE, retryable — not a refusal, so clients do not sign out.
+    Unverified,
 }
 
 impl Caller {
@@ -85,6 +88,7 @@ impl Caller {
                 "sign in: send `Authorization: Bearer <access token or API key>`".into(),
             )),
             Caller::Refused(reason) => Err(AppError::Unauthenticated(reason.clone())),
+            Caller::Unverified => Err(AppError::Unavailable(UNVERIFIED.into())),
         }
     }
 }
@@ -115,8 +119,8 @@ pub async fn authenticate(
             },
             Err(AppError::Unauthenticated(reason)) => Caller::Refused(reason),
             Err(error) => {
-                tracing::error!(error = ?error, "API key lookup failed");
-                Caller::Refused("could not verify the API key".into())
+                tracing::warn!(error = ?error, "API key lookup failed");
+                Caller::Unverified
             }
         }
     } else {
@@ -134,12 +138,16 @@ pub async fn authenticate(
             },
             Ok(false) => Caller::Refused(SESSION_ENDED.into()),
             Err(error) => {
-                tracing::error!(error = ?error, "session lookup failed");
-                Caller::Refused("could not verify the session".into())
+                tracing::warn!(error = ?error, "session lookup failed");
+                Caller::Unverified
             }
         }
     }
 }
+
+/// Why a credential could not be checked (safe to show).
+pub const UNVERIFIED: &str =
+    "the credential could not be checked: the database is unavailable for a moment; retry";
 
 /// Why a token of a revoked session is refused (safe to show).
 pub const SESSION_ENDED: &str = "this session was signed out; sign in again";

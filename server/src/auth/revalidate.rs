@@ -22,7 +22,7 @@ use crate::error::{AppError, AppResult};
 pub async fn revalidate(db: &DatabaseConnection, keys: &ApiKeys, caller: &Caller) -> AppResult<()> {
     let session = match caller {
         Caller::Authenticated { session, .. } => *session,
-        Caller::Anonymous | Caller::Refused(_) => return Ok(()),
+        Caller::Anonymous | Caller::Refused(_) | Caller::Unverified => return Ok(()),
     };
     // Expiry: the same check, and message, as every operation's `Caller::actor`.
     let actor = caller.actor()?;
@@ -49,7 +49,7 @@ impl Caller {
     pub fn expires_at(&self) -> Option<i64> {
         match self {
             Caller::Authenticated { expires_at, .. } => *expires_at,
-            Caller::Anonymous | Caller::Refused(_) => None,
+            Caller::Anonymous | Caller::Refused(_) | Caller::Unverified => None,
         }
     }
 }

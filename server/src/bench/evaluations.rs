@@ -285,6 +285,9 @@ fn print_report(first: &Measured, second: &Measured) {
         format!("{:.1}", m.run_evaluation.as_secs_f64() * 1000.0)
     });
     row("commits per item", &|m| per_item(m, |p| p.commits));
+    row("writing transactions per item", &|m| {
+        per_item(m, |p| p.writes)
+    });
     row("rows inserted per item", &|m| per_item(m, |p| p.inserted));
     row("rows updated per item", &|m| per_item(m, |p| p.updated));
     for m in [first, second] {
@@ -311,6 +314,7 @@ fn print_report(first: &Measured, second: &Measured) {
             "results": m.results,
             "exactly_once": m.exact(),
             "commits_per_item": m.per_item.as_ref().map(|p| p.commits),
+            "writing_transactions_per_item": m.per_item.as_ref().map(|p| p.writes),
             "inserted_per_item": m.per_item.as_ref().map(|p| p.inserted),
             "updated_per_item": m.per_item.as_ref().map(|p| p.updated),
         })

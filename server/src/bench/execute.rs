@@ -140,27 +140,31 @@ async fn load(args: &ExecuteArgs, base: &str, pids: &[u32]) -> anyhow::Result<f6
     if let Some(probe) = probe {
         probe.finish().await?;
     }
-    let commits = match (&pg, &commits_before) {
-        (Some(pg), Some(before)) => Some(pg.read().await?.since(before, args.executions).commits),
+    let per_execution = match (&pg, &commits_before) {
+        (Some(pg), Some(before)) => Some(pg.read().await?.since(before, args.executions)),
         _ => None,
     };
+    let commits = per_execution.as_ref().map(|p| p.commits);
+    let writes = per_execution.as_ref().map(|p| p.writes);
     let stats = stats.lock().await;
     let throughput = args.executions as f64 / elapsed.as_secs_f64();
     print_latencies(args, &stats, elapsed, throughput, what);
     let per = |v: Option<f64>, unit: &str| {
         v.map_or_else(|| "n/a".to_owned(), |v| format!("{v:.0} {unit}"))
     };
+    let one = &what[..what.len() - 1];
+    let figure = |v: Option<f64>| v.map_or_else(|| "n/a".to_owned(), |v| format!("{v:.2}"));
     println!(
-        "server CPU per {}: {} · database commits per {}: {}",
-        &what[..what.len() - 1],
+        "server CPU per {one}: {} · database commits per {one}: {} (of which writing: {})",
         per(cpu, "µs"),
-        &what[..what.len() - 1],
-        commits.map_or_else(|| "n/a".to_owned(), |c| format!("{c:.2}"))
+        figure(commits),
+        figure(writes)
     );
     let mut line = json!({
         "scenario": "execute", "what": what, "count": args.executions,
         "concurrency": args.concurrency, "seconds": elapsed.as_secs_f64(),
         "per_second": throughput, "server_cpu_us": cpu, "commits": commits,
+        "writing_transactions": writes,
         "failed": stats.failed,
         "completed_p50_ms": ms(stats.total.value_at_quantile(0.5)),
         "completed_p99_ms": ms(stats.total.value_at_quantile(0.99)),

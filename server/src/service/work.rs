@@ -100,25 +100,30 @@ impl<'a> UnitOfWork<'a> {
     }
 
     pub async fn commit(self) -> AppResult<()> {
-        if let Err(error) = self.txn.commit().await {
+        let outcome = match self.txn.commit().await {
+            Ok(()) => Ok(()),
             // Cut off mid-COMMIT, the change may stand: the client must check, not retry.
-            return Err(if workers::db_error::commit_outcome_unknown(&error) {
-                AppError::outcome_unknown(&error)
-            } else {
-                error.into()
-            });
-        }
-        // Committed: whatever happens now, the change stands and its effects must run. A
-        // policy reload that fails is logged; the periodic reload catches up.
+            Err(error) if workers::db_error::commit_outcome_unknown(&error) => {
+                Err(AppError::outcome_unknown(&error))
+            }
+            Err(error) => return Err(error.into()),
+        };
+        // Committed — or perhaps: whatever happens now, a change that stands must have its
+        // effects (its jobs enqueued, a revocation announced); each is harmless when nothing
+        // was written (a job id with no row is dropped at its claim). A policy reload that
+        // fails is logged; the periodic reload catches up. Audit events go out only when the
+        // commit is known.
         if self.policy_changed
             && let Err(error) = self.app.authz.policy_changed().await
         {
             tracing::error!(?error, "policy reload after a committed change failed");
         }
-        audit::publish(&self.app.bus, &self.events).await;
+        if outcome.is_ok() {
+            audit::publish(&self.app.bus, &self.events).await;
+        }
         for effect in self.effects {
             effect(self.app).await;
         }
-        Ok(())
+        outcome
     }
 }

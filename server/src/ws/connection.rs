@@ -221,6 +221,8 @@ impl State {
                     }
                 }
             }
+            // Not a refusal: the client reconnects and is checked again.
+            Caller::Unverified => return Step::Close(Close::try_again_later()),
             Caller::Anonymous | Caller::Refused(_) => None,
         };
         self.session = Some(Session {

@@ -76,6 +76,11 @@ impl Close {
     }
 
     /// The credential has as many connections open as it may.
+    /// The credential could not be checked for now (the database failed): reconnect.
+    pub fn try_again_later() -> Close {
+        Close::new(1013, "Try again later: the credential could not be checked")
+    }
+
     pub fn too_many_connections() -> Close {
         Close::new(1013, "Too many connections for this credential")
     }

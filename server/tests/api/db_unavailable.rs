@@ -113,6 +113,45 @@ async fn a_query_whose_connection_dies_is_unavailable_and_retryable() {
     assert_eq!(again["prompts"]["totalCount"], 1);
 }
 
+/// The session check of a request (an access token's login) fails for a moment: the request
+/// is UNAVAILABLE and retryable — not UNAUTHENTICATED, which would send the client to sign in
+/// again (seen in the chaos harness's PostgreSQL stall).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_check_the_database_cannot_answer_is_unavailable_not_unauthenticated() {
+    let Some((app, locker, admin)) = postgres_app().await else {
+        return;
+    };
+    let owner = app.sign_up("owner").await;
+    let query = "query($org: ID!) { prompts(orgId: $org) { totalCount } }";
+    let variables = json!({ "org": owner.org_id });
+
+    let (held, pid) = lock(&locker, "sessions").await;
+    let request = {
+        let (client, base, token) = (app.client.clone(), app.base.clone(), owner.token.clone());
+        let variables = variables.clone();
+        tokio::spawn(async move {
+            client
+                .post(format!("{base}/graphql"))
+                .bearer_auth(token)
+                .json(&json!({ "query": query, "variables": variables }))
+                .send()
+                .await
+                .unwrap()
+                .json::<serde_json::Value>()
+                .await
+                .unwrap()
+        })
+    };
+    assert!(terminate_waiters(&admin, pid).await >= 1);
+    let body = request.await.unwrap();
+    held.rollback().await.unwrap();
+
+    assert_eq!(error_code(&body), Some("UNAVAILABLE"), "{body}");
+    assert_eq!(body["errors"][0]["extensions"]["retryable"], true, "{body}");
+    let again = app.ok(Some(&owner.token), query, variables).await;
+    assert_eq!(again["prompts"]["totalCount"], 0);
+}
+
 /// Every event of `executionEvents` selects `execution { … }`; while the table is locked, the
 /// field's read is terminated: the event still arrives with the execution, and the stream
 /// goes on to COMPLETED.

@@ -200,7 +200,7 @@ async fn a_stopping_worker_finishes_what_it_can_and_gives_back_the_rest() {
         Some("worker-1")
     );
     // Given back: PENDING, its attempt kept (the next one is attempt 2) but not counted
-    // against the limit, which grew by one.
+    // against the limit, which grew by one (from the default 5).
     let given_back = job_of(&db, &slow).await;
     assert_eq!(
         (
@@ -208,7 +208,7 @@ async fn a_stopping_worker_finishes_what_it_can_and_gives_back_the_rest() {
             given_back.attempt,
             given_back.max_attempts
         ),
-        ("PENDING", 1, 4)
+        ("PENDING", 1, 6)
     );
 
     let _second = start(

@@ -13,7 +13,9 @@ use crate::helpers::{Backend, Session, TestApp};
 use crate::pii_masking::{
     CARD, EMAIL, assert_no_raw, mock_llm, org_with_prompt, set_policy, vaults,
 };
-use crate::workflow_helpers::{ended, follow_run, node, openai, run, save_workflow, use_mock_llm};
+use crate::workflow_helpers::{
+    echo, ended, follow_run, node, openai, run, run_reaches, save_workflow, use_mock_llm,
+};
 use entities::{evaluation_result, job, node_run, workflow_run};
 
 /// An OpenAI-shaped provider that refuses every completion with an error quoting the request
@@ -289,7 +291,59 @@ async fn the_response_cache_keeps_masked_answers_before_storage(backend: Backend
     assert_no_raw("the response cache", &cached);
 }
 
+/// An approver's input (`resumeWorkflowRun`) is stored as the policy stores a node's input and
+/// output: before storage, neither the node's decision nor its output (the input) holds the
+/// values, nor what a following node made of them.
+async fn an_approvals_input_is_stored_masked(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.sign_up("owner").await;
+    set_policy(&app, &owner, json!({ "mode": "MASK_BEFORE_STORAGE" })).await;
+    let workflow = save_workflow(
+        &app,
+        &owner,
+        json!({
+            "nodes": [{ "key": "review", "kind": "approval" },
+                      echo("next", "review said: {{ nodes.review.output }}")],
+            "edges": [{ "from": "review", "to": "next" }],
+            "output": "{{ nodes.next.output }}"
+        }),
+    )
+    .await;
+    let id = run(&app, &owner.token, &workflow, Value::Null).await;
+    run_reaches(&app, &owner.token, &id, &["WAITING"]).await;
+    app.ok(
+        Some(&owner.token),
+        "mutation($id: ID!, $input: JSON) {
+            resumeWorkflowRun(runId: $id, input: {nodeKey: \"review\", approved: true, input: $input}) { status } }",
+        json!({ "id": id, "input": { "note": format!("write to {EMAIL}, card {CARD}") } }),
+    )
+    .await;
+    let done = ended(&app, &owner.token, &id).await;
+    assert_eq!(done["status"], "FINISHED", "{done:#}");
+
+    let review = node_run::Entity::find()
+        .filter(node_run::Column::RunId.eq(uuid(&id)))
+        .filter(node_run::Column::NodeKey.eq("review"))
+        .one(&app.app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let decision = review.decision.clone().unwrap_or_default();
+    assert_eq!(decision["approved"], true);
+    assert!(
+        decision["input"]["note"]
+            .as_str()
+            .is_some_and(|note| note.starts_with("write to ")),
+        "{decision}"
+    );
+    assert_no_raw("the approval's decision", &decision.to_string());
+    assert_no_raw("the approval's output", &format!("{:?}", review.output));
+    let (_, stored) = stored_run(&app, &id).await;
+    assert_no_raw("the stored run", &stored);
+}
+
 backend_tests!(
+    an_approvals_input_is_stored_masked,
     workflow_runs_store_no_raw_values_before_storage,
     workflow_node_errors_are_stored_masked,
     evaluation_results_store_no_raw_values,

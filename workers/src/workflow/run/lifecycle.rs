@@ -16,6 +16,7 @@ use uuid::Uuid;
 
 use super::advanced;
 use super::events::WorkflowRunEvent;
+use super::pii::Storage;
 pub use super::schedule::Advanced;
 use super::schedule::{Loaded, advance, close, lock};
 use super::scope::text_of;
@@ -190,12 +191,17 @@ pub async fn approve(
             row.status
         )));
     }
+    // The approver's input is stored as the organization's PII policy stores a node's input
+    // (the decision) and output (the node's output).
+    let storage = Storage::of(ctx, txn, loaded.run.org_id)
+        .await
+        .map_err(DbErr::Custom)?;
     let now = Utc::now();
     let decision = json!({
         "approved": approved,
         "byUser": by.user,
         "byApiKey": by.api_key,
-        "input": input,
+        "input": input.as_ref().map(|input| storage.input_json(input)),
         "at": now,
     });
     let mut active: node_run::ActiveModel = row.clone().into();
@@ -203,7 +209,7 @@ pub async fn approve(
         let output = input
             .as_ref()
             .map_or_else(|| "approved".to_owned(), text_of);
-        active.output = Set(Some(output));
+        active.output = Set(Some(storage.output(&output)));
         (COMPLETED, None)
     } else {
         // A refusal is the node's failure: its policy decides (a default COMPLETES it).

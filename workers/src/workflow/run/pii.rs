@@ -1,8 +1,9 @@
 //! The organization's PII policy over what a workflow run stores, as executions do: the run's
 //! inputs are stored masked, their originals sealed in the run's vault (the nodes read them
 //! back; the vault is deleted when the run ends); a node's rendered input, its error and its
-//! retry messages are masked unless the policy is off; its output (any step: a template's
-//! text holds the inputs too) and the run's output when it masks before storage.
+//! retry messages are masked unless the policy is off, as an approval's input; its output
+//! (any step: a template's text holds the inputs too, an approval's is its input) and the
+//! run's output when it masks before storage.
 
 use std::sync::Arc;
 
@@ -98,5 +99,15 @@ impl Storage {
     /// A stored output: masked when the policy masks before storage.
     pub fn output(&self, text: &str) -> String {
         self.pii.output_for_storage(text)
+    }
+
+    /// A stored JSON value given as input (an approval's): its strings masked unless the
+    /// policy is off, as a node's input.
+    pub fn input_json(&self, value: &Value) -> Value {
+        if self.pii.masks_storage() {
+            self.pii.masker.redact_json(value)
+        } else {
+            value.clone()
+        }
     }
 }
