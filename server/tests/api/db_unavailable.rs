@@ -62,6 +62,28 @@ async fn terminate_waiters(admin: &DatabaseConnection, locker: i32) -> i64 {
     }
 }
 
+/// Sends `query` in a task of its own (it waits on the lock the test holds); its body.
+fn spawn_query(
+    app: &TestApp,
+    token: &str,
+    query: &'static str,
+    variables: serde_json::Value,
+) -> tokio::task::JoinHandle<serde_json::Value> {
+    let (client, base, token) = (app.client.clone(), app.base.clone(), token.to_owned());
+    tokio::spawn(async move {
+        client
+            .post(format!("{base}/graphql"))
+            .bearer_auth(token)
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .unwrap()
+            .json::<serde_json::Value>()
+            .await
+            .unwrap()
+    })
+}
+
 async fn postgres_app() -> Option<(TestApp, DatabaseConnection, DatabaseConnection)> {
     let Some(backend @ Backend::Postgres { .. }) = Backend::postgres() else {
         eprintln!("TEST_DATABASE_URL not set: skipped");
@@ -85,22 +107,7 @@ async fn a_query_whose_connection_dies_is_unavailable_and_retryable() {
     let variables = json!({ "org": owner.org_id });
 
     let (held, pid) = lock(&locker, "prompts").await;
-    let request = {
-        let (client, base, token) = (app.client.clone(), app.base.clone(), owner.token.clone());
-        let variables = variables.clone();
-        tokio::spawn(async move {
-            client
-                .post(format!("{base}/graphql"))
-                .bearer_auth(token)
-                .json(&json!({ "query": query, "variables": variables }))
-                .send()
-                .await
-                .unwrap()
-                .json::<serde_json::Value>()
-                .await
-                .unwrap()
-        })
-    };
+    let request = spawn_query(&app, &owner.token, query, variables.clone());
     assert!(terminate_waiters(&admin, pid).await >= 1);
     let body = request.await.unwrap();
     held.rollback().await.unwrap();
@@ -126,22 +133,7 @@ async fn a_session_check_the_database_cannot_answer_is_unavailable_not_unauthent
     let variables = json!({ "org": owner.org_id });
 
     let (held, pid) = lock(&locker, "sessions").await;
-    let request = {
-        let (client, base, token) = (app.client.clone(), app.base.clone(), owner.token.clone());
-        let variables = variables.clone();
-        tokio::spawn(async move {
-            client
-                .post(format!("{base}/graphql"))
-                .bearer_auth(token)
-                .json(&json!({ "query": query, "variables": variables }))
-                .send()
-                .await
-                .unwrap()
-                .json::<serde_json::Value>()
-                .await
-                .unwrap()
-        })
-    };
+    let request = spawn_query(&app, &owner.token, query, variables.clone());
     assert!(terminate_waiters(&admin, pid).await >= 1);
     let body = request.await.unwrap();
     held.rollback().await.unwrap();

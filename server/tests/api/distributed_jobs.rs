@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use crate::execution_helpers::{Protocol, connect_to, follow_at, next_event, subscribe, tokens};
 use crate::helpers::TestEnv;
 use crate::process_helpers::{
-    OwnRedis, distributed, execute, gql, job_of, owner_with_prompt, start, wait_finished,
+    OwnRedis, distributed, execute, free_port, gql, job_of, owner_with_prompt, start, wait_finished,
 };
 
 /// Subscribe on one API server, execute on another, a third process runs the job.
@@ -243,10 +243,7 @@ async fn no_job_is_lost_when_redis_restarts() {
         return;
     };
     let env = TestEnv::new(&backend).await;
-    let port = {
-        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        probe.local_addr().unwrap().port()
-    };
+    let port = free_port();
     let mut redis = OwnRedis::start(port).await;
     let url = format!("redis://127.0.0.1:{}", redis.port);
     let server = start(&env, &url, "serve", &[]).await;

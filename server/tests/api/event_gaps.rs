@@ -10,7 +10,7 @@ use uuid::Uuid;
 use workers::events::{EventBus, LogSettings};
 use workers::execution::events::{self, EventKind, ExecutionEvent};
 
-use crate::process_helpers::{OwnRedis, distributed};
+use crate::process_helpers::{OwnRedis, distributed, free_port};
 
 fn token(index: u32) -> ExecutionEvent {
     let mut event = ExecutionEvent::new(EventKind::Token);
@@ -25,10 +25,7 @@ async fn tokens_the_bus_refused_are_numbered_and_refilled_once_redis_is_back() {
     if distributed().is_none() {
         return;
     }
-    let port = {
-        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        probe.local_addr().unwrap().port()
-    };
+    let port = free_port();
     let mut redis = OwnRedis::start(port).await;
     let client = redis::Client::open(format!("redis://127.0.0.1:{port}")).unwrap();
     let bus = EventBus::redis(client, "gaps:", LogSettings::default())
@@ -92,10 +89,7 @@ async fn an_event_that_never_reached_the_log_is_a_visible_gap() {
     if distributed().is_none() {
         return;
     }
-    let port = {
-        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        probe.local_addr().unwrap().port()
-    };
+    let port = free_port();
     let mut redis = OwnRedis::start(port).await;
     let client = redis::Client::open(format!("redis://127.0.0.1:{port}")).unwrap();
     let bus = EventBus::redis(client, "gaps:", LogSettings::default())
@@ -135,10 +129,7 @@ async fn a_later_attempts_refused_events_follow_the_earlier_attempts_events() {
     if distributed().is_none() {
         return;
     }
-    let port = {
-        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        probe.local_addr().unwrap().port()
-    };
+    let port = free_port();
     let dir = tempfile::tempdir().unwrap();
     let mut redis = OwnRedis::start_in(port, dir.path()).await;
     let client = redis::Client::open(format!("redis://127.0.0.1:{port}")).unwrap();

@@ -187,6 +187,12 @@ pub fn distributed() -> Option<(Backend, String)> {
     None
 }
 
+/// A TCP port free on 127.0.0.1 now (for a server the test starts, and starts again on it).
+pub fn free_port() -> u16 {
+    let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    probe.local_addr().unwrap().port()
+}
+
 /// A Redis of our own, so stopping it disturbs no other test.
 pub struct OwnRedis {
     pub port: u16,

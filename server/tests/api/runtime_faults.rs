@@ -12,7 +12,7 @@ use serde_json::json;
 
 use crate::helpers::TestEnv;
 use crate::process_helpers::{
-    OwnRedis, distributed, execute, job_of, owner_with_prompt, start, wait_finished,
+    OwnRedis, distributed, execute, free_port, job_of, owner_with_prompt, start, wait_finished,
 };
 
 const SLOW_REPUBLISH: (&str, &str) = ("PROMPTOPS_REPUBLISH_AFTER_SECS", "60");
@@ -170,10 +170,7 @@ async fn jobs_published_before_redis_restarted_empty_run_within_the_reconcile_pe
         return;
     };
     let env = TestEnv::new(&backend).await;
-    let port = {
-        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        probe.local_addr().unwrap().port()
-    };
+    let port = free_port();
     let mut redis = OwnRedis::start(port).await;
     let url = format!("redis://127.0.0.1:{port}");
     let no_workers = ("PROMPTOPS_NO_WORKERS", "true");
@@ -212,10 +209,7 @@ async fn jobs_submitted_while_redis_is_down_run_within_the_reconcile_period_once
         return;
     };
     let env = TestEnv::new(&backend).await;
-    let port = {
-        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        probe.local_addr().unwrap().port()
-    };
+    let port = free_port();
     let mut redis = OwnRedis::start(port).await;
     let url = format!("redis://127.0.0.1:{port}");
     let api = start(&env, &url, "serve", &[SLOW_REPUBLISH]).await;
