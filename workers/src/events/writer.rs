@@ -57,13 +57,14 @@ impl<E: RunEvent> RunWriter<E> {
         self.last
     }
 
-    /// Events numbered but not in the log yet.
+    /// Events not in the log yet (numbered or not).
     pub fn unsent(&self) -> usize {
         self.unsent.len()
     }
 
     /// Appends `event` after the unsent ones; returns its number. On an error the event is
-    /// numbered all the same and kept for the next append.
+    /// kept for the next append — numbered all the same once the writer knows the log's last
+    /// number (see [`Self::resuming`]).
     pub async fn append(&mut self, bus: &EventBus, event: &E) -> Result<u64, EventError> {
         let payload = serde_json::to_string(event)?;
         let sent = match self.flush(bus).await {
