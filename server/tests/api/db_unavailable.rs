@@ -62,26 +62,35 @@ async fn terminate_waiters(admin: &DatabaseConnection, locker: i32) -> i64 {
     }
 }
 
-/// Sends `query` in a task of its own (it waits on the lock the test holds); its body.
-fn spawn_query(
-    app: &TestApp,
+/// Sends `query` while `table` is locked and terminates the backend its read waits in (the
+/// server's connection dies mid-query); the response body.
+async fn query_whose_read_is_terminated(
+    (app, locker, admin): (&TestApp, &DatabaseConnection, &DatabaseConnection),
+    table: &str,
     token: &str,
     query: &'static str,
     variables: serde_json::Value,
-) -> tokio::task::JoinHandle<serde_json::Value> {
-    let (client, base, token) = (app.client.clone(), app.base.clone(), token.to_owned());
-    tokio::spawn(async move {
-        client
-            .post(format!("{base}/graphql"))
-            .bearer_auth(token)
-            .json(&json!({ "query": query, "variables": variables }))
-            .send()
-            .await
-            .unwrap()
-            .json::<serde_json::Value>()
-            .await
-            .unwrap()
-    })
+) -> serde_json::Value {
+    let (held, pid) = lock(locker, table).await;
+    let request = {
+        let (client, base, token) = (app.client.clone(), app.base.clone(), token.to_owned());
+        tokio::spawn(async move {
+            client
+                .post(format!("{base}/graphql"))
+                .bearer_auth(token)
+                .json(&json!({ "query": query, "variables": variables }))
+                .send()
+                .await
+                .unwrap()
+                .json::<serde_json::Value>()
+                .await
+                .unwrap()
+        })
+    };
+    assert!(terminate_waiters(admin, pid).await >= 1);
+    let body = request.await.unwrap();
+    held.rollback().await.unwrap();
+    body
 }
 
 async fn postgres_app() -> Option<(TestApp, DatabaseConnection, DatabaseConnection)> {
@@ -106,11 +115,14 @@ async fn a_query_whose_connection_dies_is_unavailable_and_retryable() {
     let query = "query($org: ID!) { prompts(orgId: $org) { totalCount } }";
     let variables = json!({ "org": owner.org_id });
 
-    let (held, pid) = lock(&locker, "prompts").await;
-    let request = spawn_query(&app, &owner.token, query, variables.clone());
-    assert!(terminate_waiters(&admin, pid).await >= 1);
-    let body = request.await.unwrap();
-    held.rollback().await.unwrap();
+    let body = query_whose_read_is_terminated(
+        (&app, &locker, &admin),
+        "prompts",
+        &owner.token,
+        query,
+        variables.clone(),
+    )
+    .await;
 
     assert_eq!(error_code(&body), Some("UNAVAILABLE"), "{body}");
     assert_eq!(body["errors"][0]["extensions"]["retryable"], true, "{body}");
@@ -132,11 +144,14 @@ async fn a_session_check_the_database_cannot_answer_is_unavailable_not_unauthent
     let query = "query($org: ID!) { prompts(orgId: $org) { totalCount } }";
     let variables = json!({ "org": owner.org_id });
 
-    let (held, pid) = lock(&locker, "sessions").await;
-    let request = spawn_query(&app, &owner.token, query, variables.clone());
-    assert!(terminate_waiters(&admin, pid).await >= 1);
-    let body = request.await.unwrap();
-    held.rollback().await.unwrap();
+    let body = query_whose_read_is_terminated(
+        (&app, &locker, &admin),
+        "sessions",
+        &owner.token,
+        query,
+        variables.clone(),
+    )
+    .await;
 
     assert_eq!(error_code(&body), Some("UNAVAILABLE"), "{body}");
     assert_eq!(body["errors"][0]["extensions"]["retryable"], true, "{body}");

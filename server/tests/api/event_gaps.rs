@@ -20,6 +20,14 @@ fn token(index: u32) -> ExecutionEvent {
     event
 }
 
+/// An event bus on the Redis listening on `port`.
+async fn bus_on(port: u16) -> EventBus {
+    let client = redis::Client::open(format!("redis://127.0.0.1:{port}")).unwrap();
+    EventBus::redis(client, "gaps:", LogSettings::default())
+        .await
+        .unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tokens_the_bus_refused_are_numbered_and_refilled_once_redis_is_back() {
     if distributed().is_none() {
@@ -27,10 +35,7 @@ async fn tokens_the_bus_refused_are_numbered_and_refilled_once_redis_is_back() {
     }
     let port = free_port();
     let mut redis = OwnRedis::start(port).await;
-    let client = redis::Client::open(format!("redis://127.0.0.1:{port}")).unwrap();
-    let bus = EventBus::redis(client, "gaps:", LogSettings::default())
-        .await
-        .unwrap();
+    let bus = bus_on(port).await;
     let execution = Uuid::new_v4();
     let mut writer = events::run(execution).writer(0);
     let mut followed =
@@ -91,10 +96,7 @@ async fn an_event_that_never_reached_the_log_is_a_visible_gap() {
     }
     let port = free_port();
     let mut redis = OwnRedis::start(port).await;
-    let client = redis::Client::open(format!("redis://127.0.0.1:{port}")).unwrap();
-    let bus = EventBus::redis(client, "gaps:", LogSettings::default())
-        .await
-        .unwrap();
+    let bus = bus_on(port).await;
     let execution = Uuid::new_v4();
     let mut writer = events::run(execution).writer(0);
     assert_eq!(writer.append(&bus, &token(0)).await.unwrap(), 1);
@@ -132,10 +134,7 @@ async fn a_later_attempts_refused_events_follow_the_earlier_attempts_events() {
     let port = free_port();
     let dir = tempfile::tempdir().unwrap();
     let mut redis = OwnRedis::start_in(port, dir.path()).await;
-    let client = redis::Client::open(format!("redis://127.0.0.1:{port}")).unwrap();
-    let bus = EventBus::redis(client, "gaps:", LogSettings::default())
-        .await
-        .unwrap();
+    let bus = bus_on(port).await;
     let execution = Uuid::new_v4();
     let mut first = events::run(execution).writer(0);
     for index in 0..3 {
